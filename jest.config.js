@@ -5,6 +5,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   roots: ['<rootDir>/test'],
+  setupFiles: ['<rootDir>/test/support/quiet-runtime.ts'],
   testMatch: ['**/*.test.ts'],
   testTimeout: 120_000,
   maxWorkers: 2,

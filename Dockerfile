@@ -1,0 +1,18 @@
+# One image for the worker and the API (the compose file picks the command).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx tsc -p tsconfig.build.json
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+# The worker bundles workflow sources at start-up.
+COPY workflows ./workflows
+USER node
+CMD ["node", "dist/api/main.js"]

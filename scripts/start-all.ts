@@ -1,0 +1,155 @@
+/**
+ * The README's start command: brings up the whole embedded system on one machine (Temporal dev server,
+ * FerretDB, partner sandbox, worker, API), waits until each is healthy, and stops every child on Ctrl-C/SIGTERM.
+ * A server whose address is given by environment (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL) is used
+ * as it is and not started.
+ */
+import path from 'node:path';
+import { intFromEnv, loadRuntimeConfig } from '../config/env';
+import { startFerretDb } from './servers/ferretdb';
+import { isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/process';
+import { startTemporalDevServer } from './servers/temporal-dev';
+import { projectRoot } from './servers/tools';
+
+const dataDir = path.join(projectRoot, '.data');
+const logDir = path.join(dataDir, 'logs');
+
+interface PortClaim {
+  port: number;
+  variable: string;
+  what: string;
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  const env = process.env;
+  const ports = {
+    temporal: intFromEnv(env, 'TEMPORAL_PORT', 7233),
+    temporalUi: intFromEnv(env, 'TEMPORAL_UI_PORT', 8233),
+    ferretdb: intFromEnv(env, 'FERRETDB_PORT', 27017),
+    ferretdbDebug: intFromEnv(env, 'FERRETDB_DEBUG_PORT', 27018),
+    sandbox: intFromEnv(env, 'SANDBOX_PORT', 4100),
+    api: intFromEnv(env, 'API_PORT', 3000),
+  };
+  const startTemporal = !env.TEMPORAL_ADDRESS;
+  const startMongo = !env.MONGODB_URI;
+  const startSandbox = !env.PARTNER_SANDBOX_URL;
+
+  const claims: PortClaim[] = [{ port: ports.api, variable: 'API_PORT', what: 'the API' }];
+  if (startTemporal) {
+    claims.push({ port: ports.temporal, variable: 'TEMPORAL_PORT', what: 'the Temporal dev server' });
+    claims.push({ port: ports.temporalUi, variable: 'TEMPORAL_UI_PORT', what: 'the Temporal Web UI' });
+  }
+  if (startMongo) {
+    claims.push({ port: ports.ferretdb, variable: 'FERRETDB_PORT', what: 'FerretDB' });
+    claims.push({ port: ports.ferretdbDebug, variable: 'FERRETDB_DEBUG_PORT', what: "FerretDB's debug handler" });
+  }
+  if (startSandbox) claims.push({ port: ports.sandbox, variable: 'SANDBOX_PORT', what: 'the partner sandbox' });
+  for (const claim of claims) {
+    if (!(await isPortFree(claim.port))) {
+      throw new Error(`port ${claim.port} (${claim.what}) is already in use: stop what holds it or set ${claim.variable} to another port`);
+    }
+  }
+
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    TEMPORAL_PORT: String(ports.temporal),
+    FERRETDB_PORT: String(ports.ferretdb),
+    SANDBOX_PORT: String(ports.sandbox),
+    API_PORT: String(ports.api),
+  };
+  const config = loadRuntimeConfig(childEnv);
+  const children: ManagedProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('stopping...');
+    for (const child of [...children].reverse()) await child.stop();
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  const supervise = (child: ManagedProcess) => {
+    children.push(child);
+    child.exited.then((code) => {
+      if (stopping) return;
+      console.error(`${child.name} exited unexpectedly (code ${code}); see ${path.join(logDir, child.name + '.log')}`);
+      void stopAll(1);
+    });
+    return child;
+  };
+
+  try {
+    if (startTemporal) {
+      supervise(
+        await startTemporalDevServer({
+          port: ports.temporal,
+          uiPort: ports.temporalUi,
+          dbFile: path.join(dataDir, 'temporal.db'),
+          logFile: path.join(logDir, 'temporal.log'),
+        }),
+      );
+      console.log(`✓ Temporal dev server  ${config.temporalAddress}`);
+    }
+    if (startMongo) {
+      supervise(
+        await startFerretDb({
+          port: ports.ferretdb,
+          debugPort: ports.ferretdbDebug,
+          dataDir: path.join(dataDir, 'ferretdb'),
+          logFile: path.join(logDir, 'ferretdb.log'),
+        }),
+      );
+      console.log(`✓ FerretDB             ${config.mongodbUri}`);
+    }
+    if (startSandbox) {
+      const sandbox = supervise(startNodeService('sandbox', 'scripts/sandbox/main.ts', childEnv));
+      await waitUntil('partner sandbox', () => httpOk(`${config.partnerSandboxUrl}/healthz`), { failFast: sandbox });
+      console.log(`✓ partner sandbox      ${config.partnerSandboxUrl}`);
+    }
+    let workerReady = false;
+    const worker = supervise(
+      startNodeService('worker', 'worker/main.ts', childEnv, (line) => {
+        if (line.includes('worker ready')) workerReady = true;
+      }),
+    );
+    await waitUntil('worker', async () => workerReady, { failFast: worker });
+    console.log(`✓ worker               task queue ${config.taskQueue}`);
+    const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
+    const api = supervise(startNodeService('api', 'api/main.ts', childEnv));
+    await waitUntil('API', () => httpOk(`${apiUrl}/readyz`), { failFast: api });
+    console.log(`✓ API                  ${apiUrl}`);
+    console.log('');
+    console.log(`All up in ${((Date.now() - began) / 1000).toFixed(1)} s. Logs in ${logDir}`);
+    console.log(`  API:              ${apiUrl}  (OpenAPI at ${apiUrl}/openapi.json)`);
+    if (startTemporal) console.log(`  Temporal Web UI:  http://127.0.0.1:${ports.temporalUi}`);
+    console.log(`  Try:              curl -s ${apiUrl}/readyz`);
+    console.log('Press Ctrl-C to stop everything.');
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    await stopAll(1);
+  }
+}
+
+function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ManagedProcess {
+  return spawnService({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(projectRoot, entry)],
+    cwd: projectRoot,
+    env,
+    logFile: path.join(logDir, `${name}.log`),
+    onLine,
+  });
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+  return response.ok;
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

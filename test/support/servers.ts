@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startFerretDb } from '../../scripts/servers/ferretdb';
+import { freePort, ManagedProcess } from '../../scripts/servers/process';
+import { startTemporalDevServer } from '../../scripts/servers/temporal-dev';
+import { toolPath } from '../../scripts/servers/tools';
+
+/** A time-skipping environment on Temporal's Java test server, one per test file. */
+export function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } },
+  });
+}
+
+export interface DevTemporal {
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** A real Temporal dev server (in-memory) on a free port, or the one TEMPORAL_ADDRESS names. */
+export async function startDevTemporal(): Promise<DevTemporal> {
+  if (process.env.TEMPORAL_ADDRESS) return { address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined };
+  const port = await freePort();
+  const server = await startTemporalDevServer({ port });
+  return { address: `127.0.0.1:${port}`, stop: () => server.stop() };
+}
+
+export interface DevMongo {
+  /** Connection string with a database of this test's own. */
+  uri: string;
+  stop(): Promise<void>;
+}
+
+/** A FerretDB on a free port over a temporary SQLite directory, or the MongoDB that MONGODB_URI names. */
+export async function startDevMongo(database = `test_${process.pid}_${Date.now()}`): Promise<DevMongo> {
+  if (process.env.MONGODB_URI) {
+    const url = new URL(process.env.MONGODB_URI);
+    url.pathname = `/${database}`;
+    return { uri: url.toString(), stop: async () => undefined };
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-test-'));
+  const port = await freePort();
+  let server: ManagedProcess;
+  try {
+    server = await startFerretDb({ port, debugPort: await freePort(), dataDir });
+  } catch (err) {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    uri: `mongodb://127.0.0.1:${port}/${database}`,
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadRuntimeConfig } from '../config/env';
+import { openStore } from '../activities/store/connection';
+import { createActivities } from '../activities';
+import { createCaseWorker } from './create-worker';
+
+export const WORKER_READY_LINE = 'worker ready';
+
+async function main(): Promise<void> {
+  const config = loadRuntimeConfig();
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const store = await openStore(config.mongodbUri);
+  try {
+    const worker = await createCaseWorker({ connection, config, activities: createActivities({ store, env: process.env }) });
+    console.log(`${WORKER_READY_LINE}: task queue ${config.taskQueue} on ${config.temporalAddress}`);
+    // Runtime's default shutdown signals (SIGINT, SIGTERM) drain the worker and resolve run().
+    await worker.run();
+  } finally {
+    await Promise.all([connection.close(), store.close()]);
+  }
+}
+
+main().catch((err) => {
+  console.error('worker failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
