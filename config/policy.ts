@@ -1,0 +1,176 @@
+/**
+ * Resolves the policy new cases are opened under: DEFAULT_POLICY, deep-merged with the
+ * JSON file CASE_POLICY_FILE names, then single-value environment overrides, validated
+ * as a whole. Runs in the API/worker process, never in workflow code.
+ */
+import fs from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_POLICY, type CasePolicy } from '../workflows/policy';
+
+const nonNegative = z.number().nonnegative();
+const limitSchema = z.union([
+  z.strictObject({ hours: nonNegative }),
+  z.strictObject({ minutes: nonNegative }),
+  z.strictObject({ workingDays: z.int().nonnegative() }),
+]);
+const localDate = z.iso.date();
+
+const calendarSchema = z
+  .strictObject({
+    timeZone: z.string().refine(isKnownTimeZone, 'unknown IANA time zone'),
+    utcOffsetMinutes: z.int().min(-12 * 60).max(14 * 60),
+    holidays: z.array(localDate),
+    extraWorkingDays: z.array(localDate),
+  })
+  .superRefine((cal, ctx) => {
+    cal.extraWorkingDays.forEach((date, i) => {
+      if (cal.holidays.includes(date)) {
+        ctx.addIssue({ code: 'custom', path: ['extraWorkingDays', i], message: `${date} is also listed as a holiday` });
+      }
+    });
+  });
+
+const policySchema = z
+  .strictObject({
+    version: z.string().min(1),
+    calendar: calendarSchema,
+    registration: limitSchema,
+    firstResponse: limitSchema,
+    safetyEmergencyStart: limitSchema,
+    initialInvestigation: limitSchema,
+    solutionReply: limitSchema,
+    merchantReviewReminder: limitSchema,
+    merchantReviewTimeout: limitSchema,
+    merchantReviewTimeoutAction: z.enum(['approve', 'escalate_to_platform']),
+    refundStart: z.strictObject({ workingDays: z.int().min(1).max(3) }),
+    refundStartWarnAfter: limitSchema,
+    refundStartTimeoutAction: z.enum(['refund_on_behalf_of_merchant', 'escalate_to_platform']),
+    customerShipBack: limitSchema,
+    customerShipBackTimeoutAction: z.literal('close_abandoned'),
+    merchantInspection: limitSchema,
+    merchantInspectionTimeoutAction: z.literal('deem_accepted'),
+    appealWindow: limitSchema,
+    customerConfirmationTimeout: limitSchema,
+    customerConfirmationTimeoutAction: z.literal('close'),
+    surveyWindow: limitSchema,
+    priceDifferenceWindow: limitSchema,
+    noReasonReturnWindow: limitSchema,
+    noReasonReturnExcludedCategories: z.array(z.string().min(1)),
+  })
+  .superRefine((p, ctx) => {
+    if (!isShorter(p.merchantReviewReminder, p.merchantReviewTimeout)) {
+      ctx.addIssue({ code: 'custom', path: ['merchantReviewReminder'], message: 'must be shorter than merchantReviewTimeout' });
+    }
+    if (!isShorter(p.refundStartWarnAfter, p.refundStart)) {
+      ctx.addIssue({ code: 'custom', path: ['refundStartWarnAfter'], message: 'must be shorter than refundStart' });
+    }
+  }) satisfies z.ZodType<CasePolicy>;
+
+type LimitValue = z.infer<typeof limitSchema>;
+
+/** Compares limits of the same kind (working days with working days, wall time with wall time); mixed kinds pass. */
+function isShorter(a: LimitValue, b: LimitValue): boolean {
+  if ('workingDays' in a || 'workingDays' in b) {
+    return !('workingDays' in a && 'workingDays' in b) || a.workingDays < b.workingDays;
+  }
+  const ms = (l: { hours: number } | { minutes: number }) => ('hours' in l ? l.hours * 60 : l.minutes) * 60_000;
+  return ms(a) < ms(b);
+}
+
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type Override = { env: string; apply(policy: Record<string, unknown>, raw: string): void };
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    if (!isPlainObject(node[key])) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]] = value;
+}
+
+function numberFrom(env: string, raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new Error(`${env} must be a number, got "${raw}"`);
+  return value;
+}
+
+const text = (env: string, path: string[]): Override => ({ env, apply: (p, raw) => setPath(p, path, raw) });
+const number = (env: string, path: string[]): Override => ({ env, apply: (p, raw) => setPath(p, path, numberFrom(env, raw)) });
+const limit = (env: string, field: string, unit: 'hours' | 'workingDays'): Override => ({
+  env,
+  apply: (p, raw) => setPath(p, [field], { [unit]: numberFrom(env, raw) }),
+});
+
+/** Single values operators commonly change without a policy file. */
+const ENV_OVERRIDES: Override[] = [
+  text('CASE_POLICY_VERSION', ['version']),
+  text('CASE_POLICY_TIME_ZONE', ['calendar', 'timeZone']),
+  number('CASE_POLICY_UTC_OFFSET_MINUTES', ['calendar', 'utcOffsetMinutes']),
+  limit('CASE_POLICY_MERCHANT_REVIEW_REMINDER_HOURS', 'merchantReviewReminder', 'hours'),
+  limit('CASE_POLICY_MERCHANT_REVIEW_HOURS', 'merchantReviewTimeout', 'hours'),
+  text('CASE_POLICY_MERCHANT_REVIEW_TIMEOUT_ACTION', ['merchantReviewTimeoutAction']),
+  limit('CASE_POLICY_REFUND_START_WORKING_DAYS', 'refundStart', 'workingDays'),
+  text('CASE_POLICY_REFUND_START_TIMEOUT_ACTION', ['refundStartTimeoutAction']),
+  limit('CASE_POLICY_SHIP_BACK_HOURS', 'customerShipBack', 'hours'),
+  limit('CASE_POLICY_INSPECTION_HOURS', 'merchantInspection', 'hours'),
+  limit('CASE_POLICY_APPEAL_HOURS', 'appealWindow', 'hours'),
+];
+
+export function loadPolicy(env: NodeJS.ProcessEnv = process.env): CasePolicy {
+  let merged: Record<string, unknown> = structuredClone(DEFAULT_POLICY);
+  const file = env.CASE_POLICY_FILE;
+  if (file) merged = deepMerge(merged, readPolicyFile(file));
+  for (const override of ENV_OVERRIDES) {
+    const raw = env[override.env];
+    if (raw !== undefined && raw !== '') override.apply(merged, raw);
+  }
+
+  const result = policySchema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const source = file ? ` (file ${file} and CASE_POLICY_* environment variables)` : ' (CASE_POLICY_* environment variables)';
+    throw new Error(`Invalid case policy${source}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}
+
+function readPolicyFile(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`Cannot read case policy file ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  if (!isPlainObject(parsed)) throw new Error(`Case policy file ${file} must hold a JSON object`);
+  return parsed;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const LIMIT_KEYS = ['hours', 'minutes', 'workingDays'];
+/** A duration is replaced whole, never merged: { hours: 72 } over { workingDays: 3 } must not keep both. */
+function isLimit(value: Record<string, unknown>): boolean {
+  return Object.keys(value).some((key) => LIMIT_KEYS.includes(key));
+}
+
+/** Objects merge key by key; arrays, durations and scalars in `override` replace the base value. */
+function deepMerge(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] =
+      isPlainObject(current) && isPlainObject(value) && !isLimit(current) ? deepMerge(current, value) : value;
+  }
+  return out;
+}

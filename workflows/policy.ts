@@ -1,0 +1,109 @@
+/**
+ * The policy a case is opened under: every deadline and default action from the
+ * Deadlines table of spec/after-sales-rules.md. A case carries the policy it was opened
+ * with in its input, so changing the policy affects new cases only; bump `version`
+ * whenever any value changes.
+ *
+ * Pure data: imported by workflows, activities and the API alike. Loading and
+ * validating an operator's overrides lives in config/policy.ts.
+ */
+import { DEFAULT_CALENDAR, type BusinessCalendar, type Limit } from './sla/calendar';
+
+export type WorkingDaysLimit = Extract<Limit, { workingDays: number }>;
+
+export type MerchantReviewTimeoutAction = 'approve' | 'escalate_to_platform';
+export type RefundStartTimeoutAction = 'refund_on_behalf_of_merchant' | 'escalate_to_platform';
+
+export type CasePolicy = {
+  version: string;
+  /** Working days for every working-day deadline, in the platform's time zone. */
+  calendar: BusinessCalendar;
+
+  /** 登记: ticket number, time, type and priority recorded after receipt; late → alert the CS lead. */
+  registration: Limit;
+  /** First response to ordinary feedback; late → escalate to a senior agent. */
+  firstResponse: Limit;
+  /** Safety incident: emergency process started; late → page the safety owner, escalate to the platform. */
+  safetyEmergencyStart: Limit;
+  /** 初步调查; late → escalate. */
+  initialInvestigation: Limit;
+  /** Solution reply after internal approval; late → escalate. */
+  solutionReply: Limit;
+
+  /** Merchant review of a return/exchange request: reminder after this long… */
+  merchantReviewReminder: Limit;
+  /** …and the default action after this long. */
+  merchantReviewTimeout: Limit;
+  /** Chinese platforms approve by default; others let the platform intervene. */
+  merchantReviewTimeoutAction: MerchantReviewTimeoutAction;
+
+  /** Refund started once its conditions are met: 1 to 3 working days. */
+  refundStart: WorkingDaysLimit;
+  /** Remind the merchant this long after the refund conditions are met. */
+  refundStartWarnAfter: Limit;
+  /** The platform always escalates; with 'refund_on_behalf_of_merchant' it also refunds and charges the merchant. */
+  refundStartTimeoutAction: RefundStartTimeoutAction;
+
+  /** Customer ships the goods back after approval. */
+  customerShipBack: Limit;
+  customerShipBackTimeoutAction: 'close_abandoned';
+
+  /** Merchant inspects returned goods, counted from delivery to the merchant. */
+  merchantInspection: Limit;
+  merchantInspectionTimeoutAction: 'deem_accepted';
+
+  /** Appeal against a ruling; afterwards the ruling is final. */
+  appealWindow: Limit;
+
+  /** Customer confirms the remedy; afterwards the case closes. */
+  customerConfirmationTimeout: Limit;
+  customerConfirmationTimeoutAction: 'close';
+
+  /** The satisfaction survey sent after closing stays open this long. */
+  surveyWindow: Limit;
+
+  /** A promotion starting within this long after purchase allows a price-difference refund. */
+  priceDifferenceWindow: Limit;
+  /** 七天无理由: no-reason return window, counted from delivery. */
+  noReasonReturnWindow: Limit;
+  /** Categories excluded from the no-reason return (plus any the product page declares). */
+  noReasonReturnExcludedCategories: string[];
+};
+
+const DAY_HOURS = 24;
+
+export const DEFAULT_POLICY: CasePolicy = {
+  version: '2026.1',
+  calendar: DEFAULT_CALENDAR,
+
+  registration: { minutes: 30 },
+  firstResponse: { hours: 24 },
+  safetyEmergencyStart: { hours: 2 },
+  initialInvestigation: { workingDays: 1 },
+  solutionReply: { workingDays: 2 },
+
+  merchantReviewReminder: { hours: 24 },
+  merchantReviewTimeout: { hours: 48 },
+  merchantReviewTimeoutAction: 'approve',
+
+  refundStart: { workingDays: 3 },
+  refundStartWarnAfter: { workingDays: 1 },
+  refundStartTimeoutAction: 'refund_on_behalf_of_merchant',
+
+  customerShipBack: { hours: 7 * DAY_HOURS },
+  customerShipBackTimeoutAction: 'close_abandoned',
+
+  merchantInspection: { hours: 48 },
+  merchantInspectionTimeoutAction: 'deem_accepted',
+
+  appealWindow: { hours: 7 * DAY_HOURS },
+
+  customerConfirmationTimeout: { hours: 7 * DAY_HOURS },
+  customerConfirmationTimeoutAction: 'close',
+
+  surveyWindow: { hours: 7 * DAY_HOURS },
+
+  priceDifferenceWindow: { hours: 3 * DAY_HOURS },
+  noReasonReturnWindow: { hours: 7 * DAY_HOURS },
+  noReasonReturnExcludedCategories: ['custom_made', 'perishable', 'intimate_apparel'],
+};
