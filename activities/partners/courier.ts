@@ -1,0 +1,57 @@
+import { partnerPoster, type PartnerAdapterDeps } from './http';
+
+export interface RequestCourierPickupInput {
+  idempotencyKey: string;
+  caseId: string;
+  orderId: string;
+  /** Pickup address: free text or a structured address. */
+  address: string | Record<string, unknown>;
+}
+export interface RequestCourierPickupResult {
+  pickupId: string;
+  trackingNumber: string;
+}
+
+export interface CheckOutboundWeightInput {
+  idempotencyKey: string;
+  caseId: string;
+  orderId: string;
+  trackingNumber?: string;
+}
+export interface CheckOutboundWeightResult {
+  recordedWeightGrams: number;
+  measuredWeightGrams: number;
+  /** true → the warehouse bears the missing item. */
+  mismatch: boolean;
+}
+
+export interface FileCourierClaimInput {
+  idempotencyKey: string;
+  caseId: string;
+  orderId?: string;
+  reason: string;
+  /** Charged to the courier's monthly settlement. */
+  amountCents: number;
+}
+export interface FileCourierClaimResult {
+  claimId: string;
+}
+
+export function createCourierAdapter(deps: PartnerAdapterDeps) {
+  const post = partnerPoster(deps);
+  return {
+    async requestCourierPickup({ idempotencyKey, ...body }: RequestCourierPickupInput): Promise<RequestCourierPickupResult> {
+      return post<RequestCourierPickupResult>('/pickups', idempotencyKey, body, ['pickupId', 'trackingNumber']);
+    },
+    async checkOutboundWeight({ idempotencyKey, ...body }: CheckOutboundWeightInput): Promise<CheckOutboundWeightResult> {
+      return post<CheckOutboundWeightResult>('/weight-checks', idempotencyKey, body, [
+        'recordedWeightGrams',
+        'measuredWeightGrams',
+        'mismatch',
+      ]);
+    },
+    async fileCourierClaim({ idempotencyKey, ...body }: FileCourierClaimInput): Promise<FileCourierClaimResult> {
+      return post<FileCourierClaimResult>('/claims', idempotencyKey, body, ['claimId']);
+    },
+  };
+}

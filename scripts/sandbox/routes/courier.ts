@@ -1,0 +1,50 @@
+/** Courier: pickups, outbound weight checks (missing-item cases), and claims charged to the monthly settlement. */
+import { z } from 'zod';
+import { defineRoute, ok, refuse, type PartnerRoute } from '../partner-route';
+import { newId, newTrackingNumber, type WeightPreset } from '../state';
+import { id, text } from './schemas';
+
+/** Answer for an order without a preset: weights agree. */
+const DEFAULT_WEIGHT: WeightPreset = { recordedWeightGrams: 1_000, measuredWeightGrams: 1_000 };
+
+export function weightAnswer(preset: WeightPreset) {
+  const { recordedWeightGrams, measuredWeightGrams } = preset;
+  const mismatch = preset.mismatch ?? Math.abs(recordedWeightGrams - measuredWeightGrams) > (preset.toleranceGrams ?? 0);
+  return { recordedWeightGrams, measuredWeightGrams, mismatch };
+}
+
+export const courierRoutes: PartnerRoute[] = [
+  defineRoute({
+    path: '/courier/pickups',
+    schema: z.object({
+      caseId: id,
+      orderId: id,
+      address: z.union([text, z.record(z.string(), z.unknown())]),
+    }),
+    handle(input, { state, idempotencyKey, now }) {
+      const pickupId = newId('pu');
+      const trackingNumber = newTrackingNumber();
+      state.records.pickups.push({ pickupId, trackingNumber, ...input, idempotencyKey, createdAt: now });
+      return ok({ pickupId, trackingNumber });
+    },
+  }),
+  defineRoute({
+    path: '/courier/weight-checks',
+    schema: z.object({ caseId: id, orderId: id, trackingNumber: id.optional() }),
+    handle(input, { state, idempotencyKey, now }) {
+      const answer = weightAnswer(state.weightPresets.get(input.orderId) ?? DEFAULT_WEIGHT);
+      state.records.weightChecks.push({ ...input, ...answer, idempotencyKey, createdAt: now });
+      return ok(answer, 200);
+    },
+  }),
+  defineRoute({
+    path: '/courier/claims',
+    schema: z.object({ caseId: id, orderId: id.optional(), reason: text, amountCents: z.number().int() }),
+    handle(input, { state, idempotencyKey, now }) {
+      if (input.amountCents <= 0) return refuse('amount_not_positive', 'claim amount must be positive');
+      const claimId = newId('cl');
+      state.records.courierClaims.push({ claimId, ...input, settlement: 'monthly', idempotencyKey, createdAt: now });
+      return ok({ claimId });
+    },
+  }),
+];
