@@ -16,12 +16,13 @@ export default tseslint.config(
     // Workflow code is bundled into Temporal's deterministic sandbox: no Node built-ins, no I/O libraries.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          // Types erase at compile time, so workflow code may share the activities' contracts.
           patterns: [
             { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process', 'net'], message: 'Workflow code must not import Node built-ins.' },
-            { group: ['mongoose', 'express', 'zod', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '**/activities/**', '**/api/**', '**/config/**'], message: 'Workflow code must stay deterministic and free of I/O.' },
+            { group: ['mongoose', 'express', 'zod', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '**/activities/**', '**/api/**', '**/config/**'], message: 'Workflow code must stay deterministic and free of I/O.', allowTypeImports: true },
           ],
         },
       ],
@@ -30,6 +31,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,4 +1,7 @@
 import type mongoose from 'mongoose';
+import type { CaseActivities } from '../workflows/case/activities';
+import { createPartnerActivities, partnerUrlsFromEnv } from './partners';
+import { createStoreActivities } from './store/case-activities';
 
 export interface ActivityDeps {
   store: mongoose.Connection;
@@ -6,6 +9,9 @@ export interface ActivityDeps {
 }
 
 /** Every activity the case workflows call, built from injected dependencies so tests can supply their own. */
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps): CaseActivities {
+  return {
+    ...createPartnerActivities({ urls: partnerUrlsFromEnv(deps.env) }),
+    ...createStoreActivities(deps.store),
+  };
 }

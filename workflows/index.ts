@@ -1,2 +1,2 @@
 // The workflow bundle's entry point: every workflow type the worker serves.
-export {};
+export { caseWorkflow } from './case/case-workflow';

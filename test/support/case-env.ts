@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { CaseActivities } from '../../workflows/case/activities';
+import type { CaseInput } from '../../workflows/domain/case';
+import { caseWorkflow } from '../../workflows';
+import { commandUpdates, getCaseQuery, type CommandName, type CommandPayloads } from '../../workflows/messages';
+
+/**
+ * A worker for the real case workflows with the given (fake) activities, on a task queue of its own. Its runUntil
+ * terminates the cases the test started: the time-skipping server does not skip past a workflow task that no
+ * worker will pick up, so a case left running would stall the next test's clock.
+ */
+export async function caseWorker(env: TestWorkflowEnvironment, activities: CaseActivities) {
+  const taskQueue = `cases-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities,
+  });
+  const started: CaseHandle[] = [];
+  const start = async (input: CaseInput) => {
+    const handle = await env.client.workflow.start(caseWorkflow, { args: [input], taskQueue, workflowId: input.caseId });
+    started.push(handle);
+    return handle;
+  };
+  const runUntil = <R>(test: () => Promise<R>) =>
+    worker.runUntil(async () => {
+      try {
+        return await test();
+      } finally {
+        await Promise.all(started.map((handle) => handle.terminate('test finished').catch(() => undefined)));
+      }
+    });
+  return { worker: { runUntil }, taskQueue, start };
+}
+
+export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
+
+export function send<N extends CommandName>(handle: CaseHandle, name: N, payload: CommandPayloads[N]) {
+  return handle.executeUpdate(commandUpdates[name], { args: [payload] as [CommandPayloads[N]] });
+}
+
+export const view = (handle: CaseHandle) => handle.query(getCaseQuery);

@@ -1,0 +1,104 @@
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { CaseInput, CaseView } from '../domain/case';
+import type { Actor, Role } from '../domain/parties';
+import {
+  allowedActionsQuery,
+  COMMAND_NAMES,
+  commandUpdates,
+  courierEventSignal,
+  getAuditQuery,
+  getCaseQuery,
+  getClocksQuery,
+  paymentEventSignal,
+  type CommandName,
+  type CommandPayloads,
+} from '../messages';
+import { CaseContext, type CarriedState } from './context';
+import { commandRejected, type Playbook } from './playbook';
+import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
+import { playbookFor } from './playbooks';
+
+/** One after-sales case, from intake to its satisfaction survey. The workflow id is the case id. */
+export async function caseWorkflow(input: CaseInput, carried?: CarriedState): Promise<CaseView> {
+  const ctx = new CaseContext(input, carried);
+  const playbook = playbookFor(input.kind);
+  ctx.clockActions = playbook.clockActions;
+  const projector = ctx.runProjector();
+  // Registering a handler delivers updates buffered since the start, so the opening step (which decides
+  // synchronously, e.g. eligibility) runs first: those updates are then validated against its outcome.
+  const run = runPlaybook(ctx, playbook, projector);
+  registerHandlers(ctx, playbook);
+  return run;
+}
+
+async function runPlaybook(ctx: CaseContext, playbook: Playbook, projector: Promise<never>): Promise<CaseView> {
+  while (!ctx.closed) {
+    const step = playbook.steps[ctx.status];
+    if (!step) throw ApplicationFailure.nonRetryable(`the ${ctx.input.kind} playbook has no step for status "${ctx.status}"`, 'PlaybookError');
+    await Promise.race([step(ctx), projector]);
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await ctx.projected();
+      await continueAsNew<typeof caseWorkflow>(ctx.input, ctx.carry());
+    }
+  }
+  await Promise.race([runSatisfactionSurvey(ctx), projector]);
+  await condition(allHandlersFinished);
+  await ctx.projected();
+  return ctx.snapshot();
+}
+
+function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
+  for (const name of COMMAND_NAMES) {
+    setHandler(commandUpdates[name], (payload: CommandPayloads[typeof name]) => runCommand(ctx, playbook, name, payload), {
+      validator: (payload: CommandPayloads[typeof name]) => validateCommand(ctx, playbook, name, payload),
+    });
+  }
+  setHandler(courierEventSignal, (event) => {
+    if (ctx.firstSighting(`courier:${event.dedupKey}`)) playbook.onCourierEvent?.(ctx, event);
+  });
+  setHandler(paymentEventSignal, (event) => {
+    if (!ctx.firstSighting(`payment:${event.dedupKey}`)) return;
+    const refund = ctx.view.refunds.find((r) => r.refundId === event.refundId);
+    if (refund && refund.status !== event.status) {
+      refund.status = event.status;
+      ctx.record({ id: 'payment', role: 'payment' }, `refund_${event.status}`, { data: { refundId: event.refundId } });
+    }
+  });
+  setHandler(getCaseQuery, () => ctx.snapshot());
+  setHandler(getClocksQuery, () => ctx.clocks.snapshot());
+  setHandler(getAuditQuery, () => ctx.snapshot().audit);
+  setHandler(allowedActionsQuery, (role: Role) => COMMAND_NAMES.filter((name) => rolesFor(ctx, playbook, name).includes(role)));
+}
+
+function rolesFor(ctx: CaseContext, playbook: Playbook, name: CommandName): readonly Role[] {
+  return playbook.commands[ctx.status]?.[name] ?? commonCommands(ctx)[name] ?? [];
+}
+
+/** Rejects an invalid command before anything is written to history. */
+function validateCommand<N extends CommandName>(ctx: CaseContext, playbook: Playbook, name: N, payload: CommandPayloads[N]): void {
+  const actor = (payload as { actor?: Actor } | undefined)?.actor;
+  if (!actor || typeof actor.id !== 'string' || typeof actor.role !== 'string') {
+    throw commandRejected('actor_required', 'the command must name its actor (id and role)');
+  }
+  if (actor.role === 'system') throw commandRejected('forbidden_actor', 'the system role cannot be used from outside the workflow');
+  const roles = rolesFor(ctx, playbook, name);
+  if (roles.length === 0) {
+    throw commandRejected('invalid_transition', `${name} is not possible while the ${ctx.input.kind} case is ${ctx.status}`);
+  }
+  if (!roles.includes(actor.role)) {
+    throw commandRejected('role_not_allowed', `${name} in status ${ctx.status} is for ${roles.join(', ')}, not ${actor.role}`);
+  }
+  if (actor.role === 'merchant' && actor.merchantId !== ctx.input.order?.merchantId) {
+    throw commandRejected('not_your_case', 'a merchant may act only on cases about its own orders');
+  }
+  const check = (playbook.checks?.[name] ?? commonHandlers.checks[name]) as ((c: CaseContext, p: CommandPayloads[N]) => void) | undefined;
+  check?.(ctx, payload);
+}
+
+async function runCommand<N extends CommandName>(ctx: CaseContext, playbook: Playbook, name: N, payload: CommandPayloads[N]): Promise<CaseView> {
+  const handler = (playbook.handlers[name] ?? commonHandlers.handlers[name]) as ((c: CaseContext, p: CommandPayloads[N]) => void | Promise<void>) | undefined;
+  if (!handler) throw ApplicationFailure.nonRetryable(`no handler for ${name}`, 'PlaybookError');
+  await handler(ctx, payload);
+  return ctx.snapshot();
+}

@@ -1,0 +1,342 @@
+/**
+ * The state of one case and every way it changes: transitions with their audit entry, clocks, escalations,
+ * charges, refunds and reships with their idempotency keys, search attributes and the store projection.
+ * Playbooks describe *what* happens; this is *how* it is recorded.
+ */
+import { condition, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { workflowNow } from '../clock-source';
+import type { AuditEntry, CaseInput, CaseView, ChargeRecord, RefundRecord, ReshipRecord } from '../domain/case';
+import type { Actor, EvidenceRef, Party } from '../domain/parties';
+import { SYSTEM_ACTOR } from '../domain/parties';
+import { CaseKindAttr, CaseStatusAttr, EscalatedAttr, MerchantIdAttr, NextDeadlineAttr } from '../search-attributes';
+import { ClockSet, type ClockSetState } from '../sla/clock-set';
+import type { ClockSpec, ClockState } from '../sla/clock';
+import { notifications, partnerActions, store } from './activities';
+
+export const CLOSED = 'closed';
+
+/** What a case carries into its next run on continue-as-new. */
+export interface CarriedState {
+  view: Omit<CaseView, 'clocks'>;
+  clocks: ClockSetState;
+  seenSignalKeys: string[];
+  doneEffects: string[];
+}
+
+/** What happens when a named clock warns or breaches. */
+export type ClockActions = Record<string, { warn?: (ctx: CaseContext, clock: ClockState) => Promise<void> | void; breach: (ctx: CaseContext, clock: ClockState) => Promise<void> | void }>;
+
+export interface TransitionOptions {
+  reason?: string;
+  evidence?: EvidenceRef[];
+  data?: Record<string, unknown>;
+}
+
+export class CaseContext {
+  readonly view: Omit<CaseView, 'clocks'>;
+  readonly clocks: ClockSet;
+  private readonly seenSignalKeys: Set<string>;
+  private readonly doneEffects: Set<string>;
+  private projectedVersion = 0;
+  clockActions: ClockActions = {};
+
+  constructor(
+    readonly input: CaseInput,
+    carried?: CarriedState,
+  ) {
+    this.clocks = new ClockSet(input.policy.calendar, carried?.clocks);
+    this.seenSignalKeys = new Set(carried?.seenSignalKeys);
+    this.doneEffects = new Set(carried?.doneEffects);
+    this.view = carried?.view ?? this.initialView();
+    this.projectedVersion = carried ? this.view.version : 0;
+  }
+
+  get caseId(): string {
+    return this.input.caseId;
+  }
+
+  get status(): string {
+    return this.view.status;
+  }
+
+  get policy() {
+    return this.input.policy;
+  }
+
+  get closed(): boolean {
+    return this.view.status === CLOSED;
+  }
+
+  snapshot(): CaseView {
+    const clocks = this.clocks.snapshot();
+    return structuredCopy({ ...this.view, clocks });
+  }
+
+  carry(): CarriedState {
+    return {
+      view: structuredCopy(this.view),
+      clocks: this.clocks.state(),
+      seenSignalKeys: [...this.seenSignalKeys],
+      doneEffects: [...this.doneEffects],
+    };
+  }
+
+  /** Moves the case to `toStatus` (or records an action in place when equal) and appends the audit entry. */
+  transition(actor: Actor, action: string, toStatus: string, options: TransitionOptions = {}): void {
+    const fromStatus = this.view.status;
+    const now = workflowNow();
+    const entry: AuditEntry = {
+      seq: this.view.audit.length + 1,
+      at: now,
+      actor,
+      action,
+      fromStatus,
+      toStatus,
+      ...(options.reason !== undefined && { reason: options.reason }),
+      ...(options.evidence?.length && { evidence: options.evidence }),
+      ...(options.data && { data: options.data }),
+    };
+    this.view.audit.push(entry);
+    this.view.status = toStatus;
+    this.view.lastTransitionAt = now;
+    if (toStatus === CLOSED && fromStatus !== CLOSED) {
+      this.view.closedAt = now;
+      for (const clock of this.clocks.snapshot()) {
+        if (clock.status === 'running' || clock.status === 'paused') this.clocks.cancel(clock.name);
+      }
+    }
+    this.publish();
+  }
+
+  /** Records an action that does not change the status. */
+  record(actor: Actor, action: string, options: TransitionOptions = {}): void {
+    this.transition(actor, action, this.view.status, options);
+  }
+
+  close(actor: Actor, action: string, outcome: string, options: TransitionOptions = {}): void {
+    this.view.outcome = outcome;
+    this.transition(actor, action, CLOSED, { ...options, data: { outcome, ...options.data } });
+  }
+
+  startClock(spec: ClockSpec): void {
+    this.clocks.start(spec);
+    this.publish();
+  }
+
+  satisfyClock(name: string): void {
+    if (this.clocks.get(name)?.status === 'running' || this.clocks.get(name)?.status === 'paused') {
+      this.clocks.satisfy(name);
+      this.publish();
+    }
+  }
+
+  /** Waits until `predicate` holds, meanwhile running the warn and breach actions of clocks as they come due. */
+  waitUntil(predicate: () => boolean): Promise<boolean> {
+    return this.clocks.waitFor(predicate, {
+      onWarn: async (clock) => {
+        this.record(SYSTEM_ACTOR, 'sla_warning', { data: { clock: clock.name, deadline: clock.deadline } });
+        await this.clockActions[clock.name]?.warn?.(this, clock);
+      },
+      onBreach: async (clock) => {
+        this.view.breached = true;
+        this.record(SYSTEM_ACTOR, 'sla_breached', { data: { clock: clock.name, action: clock.breachAction } });
+        await this.clockActions[clock.name]?.breach(this, clock);
+      },
+    });
+  }
+
+  /** Waits until `predicate` holds or workflow time reaches `at`; true when the predicate held. */
+  async waitUntilOrAt(predicate: () => boolean, at: number): Promise<boolean> {
+    const remaining = at - workflowNow();
+    return remaining <= 0 ? predicate() : condition(predicate, remaining);
+  }
+
+  escalate(to: Party, reason: string, actor: Actor = SYSTEM_ACTOR, clock?: string): void {
+    this.view.escalated = true;
+    this.view.escalations.push({ at: workflowNow(), to, reason, ...(clock && { clock }) });
+    this.record(actor, 'escalated', { reason, data: { to, ...(clock && { clock }) } });
+  }
+
+  charge(party: ChargeRecord['party'], amountCents: number, reason: string): void {
+    const key = `${this.caseId}:charge:${party}:${reason}`;
+    if (this.view.charges.some((c) => c.key === key)) return;
+    this.view.charges.push({ party, amountCents, reason, key });
+    this.record(SYSTEM_ACTOR, 'charge_recorded', { reason, data: { party, amountCents } });
+  }
+
+  setFact(name: string, value: string | number | boolean): void {
+    this.view.facts[name] = value;
+  }
+
+  /** True the first time a signal's dedup key is seen. */
+  firstSighting(dedupKey: string): boolean {
+    if (this.seenSignalKeys.has(dedupKey)) return false;
+    this.seenSignalKeys.add(dedupKey);
+    return true;
+  }
+
+  /** Runs a side effect once per case, even across continue-as-new. */
+  async once(effect: string, run: () => Promise<void>): Promise<void> {
+    if (this.doneEffects.has(effect)) return;
+    await run();
+    this.doneEffects.add(effect);
+  }
+
+  /**
+   * Issues a refund to the original payment method. The record (and its idempotency key) is written before the
+   * call, so every retry, worker restart or continue-as-new reuses the same key: the refund happens at most once.
+   */
+  async refund(amountCents: number, reason: string, onBehalfOfMerchant = false): Promise<RefundRecord> {
+    let record = this.view.refunds.find((r) => r.reason === reason);
+    if (!record) {
+      record = { idempotencyKey: `${this.caseId}:refund:${this.view.refunds.length + 1}`, amountCents, reason, status: 'pending', onBehalfOfMerchant };
+      this.view.refunds.push(record);
+      this.publish();
+    }
+    if (record.status === 'succeeded') return record;
+    const order = this.requireOrder();
+    const result = await partnerActions.issueRefund({
+      idempotencyKey: record.idempotencyKey,
+      caseId: this.caseId,
+      orderId: order.orderId,
+      amountCents: record.amountCents,
+      currency: order.currency,
+    });
+    record.refundId = result.refundId;
+    record.status = 'succeeded';
+    this.record(SYSTEM_ACTOR, 'refund_issued', { reason, data: { amountCents: record.amountCents, refundId: result.refundId, onBehalfOfMerchant } });
+    if (onBehalfOfMerchant) this.charge('merchant', record.amountCents, 'refund_paid_on_behalf_of_merchant');
+    return record;
+  }
+
+  /** Creates a reship order in the ERP, at most once per reason. */
+  async reship(items: ReshipRecord['items'], reason: string): Promise<ReshipRecord> {
+    let record = this.view.reships.find((r) => r.reason === reason);
+    if (!record) {
+      record = { idempotencyKey: `${this.caseId}:reship:${this.view.reships.length + 1}`, items, reason };
+      this.view.reships.push(record);
+      this.publish();
+    }
+    if (record.erpOrderId) return record;
+    const result = await partnerActions.createReshipOrder({
+      idempotencyKey: record.idempotencyKey,
+      caseId: this.caseId,
+      orderId: this.requireOrder().orderId,
+      items: record.items,
+    });
+    record.erpOrderId = result.erpOrderId;
+    this.record(SYSTEM_ACTOR, 'reship_ordered', { reason, data: { erpOrderId: result.erpOrderId, items: record.items } });
+    return record;
+  }
+
+  async notifyCustomer(template: string, variables: Record<string, string | number | boolean> = {}): Promise<void> {
+    await this.once(`notify-customer:${template}`, async () => {
+      const channel = this.view.customer.phone ? 'sms' : 'email';
+      try {
+        await notifications.notifyCustomer({ idempotencyKey: `${this.caseId}:customer:${template}`, caseId: this.caseId, channel, template, variables });
+      } catch (err) {
+        this.record(SYSTEM_ACTOR, 'notification_failed', { reason: errorMessage(err), data: { to: 'customer', template } });
+      }
+    });
+  }
+
+  async notifyMerchant(event: string, message: string): Promise<void> {
+    const merchantId = this.input.order?.merchantId;
+    if (!merchantId) return;
+    await this.once(`notify-merchant:${event}`, async () => {
+      try {
+        await notifications.notifyMerchant({ idempotencyKey: `${this.caseId}:merchant:${event}`, caseId: this.caseId, merchantId, event, message });
+      } catch (err) {
+        this.record(SYSTEM_ACTOR, 'notification_failed', { reason: errorMessage(err), data: { to: 'merchant', event } });
+      }
+    });
+  }
+
+  async page(severity: 'high' | 'critical', event: string, message: string): Promise<void> {
+    await this.once(`page:${event}`, async () => {
+      try {
+        await notifications.pageOnCall({ idempotencyKey: `${this.caseId}:page:${event}`, caseId: this.caseId, severity, message });
+        this.record(SYSTEM_ACTOR, 'paged', { reason: message, data: { severity, event } });
+      } catch (err) {
+        this.record(SYSTEM_ACTOR, 'notification_failed', { reason: errorMessage(err), data: { to: 'on_call', event } });
+      }
+    });
+  }
+
+  requireOrder() {
+    if (!this.input.order) throw new Error(`case ${this.caseId} has no order`);
+    return this.input.order;
+  }
+
+  /** Keeps the store projection current; runs beside the playbook for the life of the run. */
+  async runProjector(): Promise<never> {
+    for (;;) {
+      await condition(() => this.view.version > this.projectedVersion);
+      const view = this.snapshot();
+      try {
+        await store.projectCase(view);
+      } catch (err) {
+        log.warn('case projection failed', { caseId: this.caseId, error: errorMessage(err) });
+      }
+      this.projectedVersion = Math.max(this.projectedVersion, view.version);
+    }
+  }
+
+  /** Resolves once the latest version has reached the store. */
+  async projected(): Promise<void> {
+    await condition(() => this.projectedVersion >= this.view.version);
+  }
+
+  /** Bumps the version, recomputes who owes what, and updates the search attributes. */
+  private publish(): void {
+    this.view.version += 1;
+    const running = this.clocks.snapshot().filter((c) => c.status === 'running');
+    const next = running.sort((a, b) => a.deadline - b.deadline)[0];
+    this.view.nextDeadline = next?.deadline;
+    this.view.nextDeadlineClock = next?.name;
+    this.view.owingParty = next?.owner as Party | undefined;
+    upsertSearchAttributes([
+      { key: CaseStatusAttr, value: this.view.status },
+      { key: EscalatedAttr, value: this.view.escalated },
+      { key: NextDeadlineAttr, value: next ? new Date(next.deadline) : null },
+    ]);
+  }
+
+  private initialView(): Omit<CaseView, 'clocks'> {
+    const { input } = this;
+    upsertSearchAttributes([
+      { key: CaseKindAttr, value: input.kind },
+      ...(input.order ? [{ key: MerchantIdAttr, value: input.order.merchantId }] : []),
+    ]);
+    return {
+      caseId: input.caseId,
+      kind: input.kind,
+      status: 'submitted',
+      version: 0,
+      policyVersion: input.policy.version,
+      openedAt: input.receivedAt,
+      lastTransitionAt: workflowInfo().startTime.getTime(),
+      channel: input.channel,
+      customer: input.customer,
+      ...(input.order && { order: input.order }),
+      description: input.description,
+      details: input.details,
+      refunds: [],
+      reships: [],
+      charges: [],
+      escalated: false,
+      escalations: [],
+      breached: false,
+      audit: [],
+      facts: {},
+    };
+  }
+}
+
+function structuredCopy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

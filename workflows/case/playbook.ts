@@ -1,0 +1,39 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { CommandName, CommandPayloads, CourierEvent } from '../messages';
+import type { Role } from '../domain/parties';
+import type { CaseContext, ClockActions } from './context';
+
+/**
+ * Refuses a command from its validator: nothing reaches history, and the caller gets the failure's type as a
+ * machine-readable code ('invalid_transition', 'role_not_allowed', 'not_your_case', or a business rule's own).
+ */
+export function commandRejected(code: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true });
+}
+
+export type CommandHandlers = { [N in CommandName]?: (ctx: CaseContext, payload: CommandPayloads[N]) => void | Promise<void> };
+export type CommandChecks = { [N in CommandName]?: (ctx: CaseContext, payload: CommandPayloads[N]) => void };
+
+/**
+ * One kind of case. A playbook is a state machine keyed by status, so a run resumes at the right step after
+ * continue-as-new or replay: `steps[status]` does the work of that status (side effects, waiting on clocks) and
+ * returns once the status has changed; commands change the status through `handlers`.
+ */
+export interface Playbook {
+  steps: Record<string, (ctx: CaseContext) => Promise<void>>;
+  /** status → command → roles allowed to send it in that status. */
+  commands: Record<string, Partial<Record<CommandName, readonly Role[]>>>;
+  handlers: CommandHandlers;
+  /** Business preconditions beyond status and role; throw commandRejected(...) to refuse. */
+  checks?: CommandChecks;
+  clockActions: ClockActions;
+  onCourierEvent?(ctx: CaseContext, event: CourierEvent): void;
+}
+
+export const CASE_STAFF: readonly Role[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
+export const PLATFORM: readonly Role[] = ['supervisor', 'admin'];
+
+/** Waits until the status is no longer `status`, firing the case's clock handlers meanwhile. */
+export function untilStatusChanges(ctx: CaseContext, status: string): () => boolean {
+  return () => ctx.status !== status;
+}

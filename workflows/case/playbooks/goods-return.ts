@@ -1,0 +1,140 @@
+/**
+ * The common path of returns and exchanges (spec §Return flow): merchant review → ship back → inspection.
+ * What follows an accepted inspection (refund or reship) is the playbook's own.
+ */
+import { assessReturn } from '../../domain/eligibility';
+import type { ReturnReason } from '../../domain/case';
+import { SYSTEM_ACTOR } from '../../domain/parties';
+import { workflowNow } from '../../clock-source';
+import type { CaseContext, ClockActions } from '../context';
+import { CASE_STAFF, PLATFORM, type CommandHandlers, type Playbook } from '../playbook';
+
+export const S = {
+  submitted: 'submitted',
+  merchantReview: 'awaiting_merchant_review',
+  platformReview: 'awaiting_platform_review',
+  shipBack: 'awaiting_return_shipment',
+  inTransit: 'return_in_transit',
+  inspection: 'awaiting_inspection',
+  /** Inspection passed (or deemed passed): the playbook's remedy follows. */
+  accepted: 'goods_accepted',
+} as const;
+
+export function returnDetails(ctx: CaseContext): { reason: ReturnReason; goodsIntact?: boolean; outerPackageDamaged?: boolean } {
+  const d = ctx.input.details;
+  if (d.kind !== 'return' && d.kind !== 'exchange') throw new Error(`not a goods return: ${d.kind}`);
+  return d;
+}
+
+async function assess(ctx: CaseContext): Promise<void> {
+  const details = returnDetails(ctx);
+  const result = assessReturn(details.reason, ctx.requireOrder(), details, ctx.policy, workflowNow());
+  if (!result.eligible) {
+    ctx.close(SYSTEM_ACTOR, 'rejected_ineligible', 'rejected', { reason: result.reason });
+    await ctx.notifyCustomer('request_rejected', { reason: result.reason });
+    return;
+  }
+  ctx.view.responsibleParty = result.responsibleParty;
+  ctx.view.shippingCostBearer = result.shippingCostBearer;
+  ctx.startClock({ name: 'merchant_review', limit: ctx.policy.merchantReviewTimeout, warnBefore: hoursBetween(ctx.policy.merchantReviewReminder, ctx.policy.merchantReviewTimeout), breachAction: ctx.policy.merchantReviewTimeoutAction, owner: 'merchant' });
+  ctx.transition(SYSTEM_ACTOR, 'submitted_for_merchant_review', S.merchantReview, { data: { responsibleParty: result.responsibleParty, shippingCostBearer: result.shippingCostBearer } });
+}
+
+/** The reminder is configured as "after N hours"; clocks warn "N hours before the limit". */
+function hoursBetween(reminder: { hours?: number } | object, limit: { hours?: number } | object) {
+  const r = (reminder as { hours?: number }).hours;
+  const l = (limit as { hours?: number }).hours;
+  return r !== undefined && l !== undefined && l > r ? { hours: l - r } : undefined;
+}
+
+function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'], returnAddress: string | undefined, action: string): void {
+  ctx.satisfyClock('merchant_review');
+  ctx.view.returnAddress = returnAddress ?? ctx.view.returnAddress ?? `merchant ${ctx.requireOrder().merchantId} returns desk`;
+  ctx.startClock({ name: 'customer_ship_back', limit: ctx.policy.customerShipBack, breachAction: ctx.policy.customerShipBackTimeoutAction, owner: 'customer' });
+  ctx.transition(actor, action, S.shipBack, { data: { returnAddress: ctx.view.returnAddress, shippingCostBearer: ctx.view.shippingCostBearer } });
+}
+
+async function reject(ctx: CaseContext, actor: CaseContext['input']['openedBy'], reason: string | undefined, action: string): Promise<void> {
+  ctx.satisfyClock('merchant_review');
+  ctx.close(actor, action, 'rejected', { reason: reason ?? 'no reason given' });
+}
+
+export const goodsReturnClockActions: ClockActions = {
+  merchant_review: {
+    warn: (ctx) => ctx.notifyMerchant('review_reminder', `Case ${ctx.caseId} awaits your review; the default action follows at the deadline.`),
+    breach: (ctx) => {
+      if (ctx.policy.merchantReviewTimeoutAction === 'approve') {
+        approve(ctx, SYSTEM_ACTOR, undefined, 'approved_by_default');
+      } else {
+        ctx.escalate('platform', 'merchant did not review within the limit', SYSTEM_ACTOR, 'merchant_review');
+        ctx.transition(SYSTEM_ACTOR, 'handed_to_platform', S.platformReview);
+      }
+    },
+  },
+  customer_ship_back: {
+    breach: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'goods were not shipped back within the limit' }),
+  },
+  merchant_inspection: {
+    breach: (ctx) => ctx.transition(SYSTEM_ACTOR, 'inspection_deemed_accepted', S.accepted, { reason: 'merchant did not inspect within the limit' }),
+  },
+};
+
+/** Steps up to an accepted inspection; each playbook adds the step for S.accepted. */
+export const goodsReturnSteps: Playbook['steps'] = {
+  [S.submitted]: assess,
+  [S.merchantReview]: async (ctx) => {
+    await ctx.notifyMerchant('return_requested', `New ${ctx.input.kind} request on order ${ctx.requireOrder().orderId}.`);
+    await ctx.waitUntil(() => ctx.status !== S.merchantReview);
+  },
+  [S.platformReview]: async (ctx) => {
+    await ctx.waitUntil(() => ctx.status !== S.platformReview);
+  },
+  [S.shipBack]: async (ctx) => {
+    await ctx.notifyCustomer('return_approved', { returnAddress: ctx.view.returnAddress ?? '', shippingCostBearer: ctx.view.shippingCostBearer ?? '' });
+    await ctx.waitUntil(() => ctx.status !== S.shipBack);
+    if (ctx.view.outcome === 'abandoned') await ctx.notifyCustomer('closed_abandoned');
+  },
+  [S.inTransit]: async (ctx) => {
+    await ctx.notifyMerchant('goods_shipped_back', `Goods for case ${ctx.caseId} are on their way: ${ctx.view.returnTrackingNumber}.`);
+    await ctx.waitUntil(() => ctx.status !== S.inTransit);
+  },
+  [S.inspection]: async (ctx) => {
+    await ctx.waitUntil(() => ctx.status !== S.inspection);
+  },
+};
+
+export const goodsReturnCommands: Playbook['commands'] = {
+  [S.merchantReview]: { merchant_review: ['merchant'] },
+  [S.platformReview]: { platform_review: PLATFORM },
+  [S.shipBack]: { ship_back: ['customer', ...CASE_STAFF] },
+  [S.inspection]: { inspect: ['merchant'] },
+};
+
+export const goodsReturnHandlers: CommandHandlers = {
+  merchant_review: async (ctx, p) =>
+    p.decision === 'approve' ? approve(ctx, p.actor, p.returnAddress, 'merchant_approved') : reject(ctx, p.actor, p.reason, 'merchant_rejected'),
+  platform_review: async (ctx, p) =>
+    p.decision === 'approve' ? approve(ctx, p.actor, undefined, 'platform_approved') : reject(ctx, p.actor, p.reason, 'platform_rejected'),
+  ship_back: (ctx, p) => {
+    ctx.satisfyClock('customer_ship_back');
+    ctx.view.returnTrackingNumber = p.trackingNumber;
+    ctx.transition(p.actor, 'shipped_back', S.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier } });
+  },
+  inspect: (ctx, p) => {
+    ctx.satisfyClock('merchant_inspection');
+    if (p.result === 'accepted') {
+      ctx.transition(p.actor, 'inspection_accepted', S.accepted, { reason: p.findings, evidence: p.evidence });
+    } else {
+      // Damage or missing accessories through the customer's own fault void the return (spec §Responsibility).
+      ctx.view.responsibleParty = 'customer';
+      ctx.close(p.actor, 'inspection_rejected', 'rejected_after_inspection', { reason: p.findings, evidence: p.evidence });
+    }
+  },
+};
+
+export function onReturnShipmentEvent(ctx: CaseContext, event: { event: string; trackingNumber?: string; at: number }): void {
+  if (ctx.status !== S.inTransit || event.event !== 'delivered') return;
+  if (event.trackingNumber && event.trackingNumber !== ctx.view.returnTrackingNumber) return;
+  ctx.startClock({ name: 'merchant_inspection', limit: ctx.policy.merchantInspection, breachAction: ctx.policy.merchantInspectionTimeoutAction, owner: 'merchant' });
+  ctx.transition({ id: 'courier', role: 'courier' }, 'return_delivered_to_merchant', S.inspection, { data: { trackingNumber: ctx.view.returnTrackingNumber } });
+}

@@ -1,0 +1,25 @@
+import { ApplicationFailure } from '@temporalio/workflow';
+import type { CaseKind } from '../../domain/case';
+import type { Playbook } from '../playbook';
+import { exchangePlaybook } from './exchange';
+import { feedbackPlaybook } from './feedback';
+import { refundOnlyPlaybook } from './refund-only';
+import { returnPlaybook } from './return';
+import { safetyPlaybook } from './safety';
+import { withSopBranches } from './sop-branches';
+
+const PLAYBOOKS: Partial<Record<CaseKind, Playbook>> = {
+  return: withSopBranches(returnPlaybook),
+  exchange: exchangePlaybook,
+  refund_only: refundOnlyPlaybook,
+  feedback: feedbackPlaybook,
+  safety: safetyPlaybook,
+};
+
+export const SUPPORTED_KINDS = Object.keys(PLAYBOOKS) as CaseKind[];
+
+export function playbookFor(kind: CaseKind): Playbook {
+  const playbook = PLAYBOOKS[kind];
+  if (!playbook) throw ApplicationFailure.nonRetryable(`no playbook for case kind "${kind}"`, 'UnsupportedCaseKind');
+  return playbook;
+}

@@ -1,0 +1,39 @@
+/** 退货退款: return the goods, then refund to the original payment method (spec §Return flow). */
+import { SYSTEM_ACTOR } from '../../domain/parties';
+import { CASE_STAFF, type Playbook } from '../playbook';
+import { refundAmountCents, refundClockActions, startRefundClock } from '../refund-clock';
+import { goodsReturnClockActions, goodsReturnCommands, goodsReturnHandlers, goodsReturnSteps, onReturnShipmentEvent, S } from './goods-return';
+
+const REFUND_DUE = 'refund_due';
+
+export const returnPlaybook: Playbook = {
+  steps: {
+    ...goodsReturnSteps,
+    [S.accepted]: async (ctx) => {
+      startRefundClock(ctx);
+      ctx.transition(SYSTEM_ACTOR, 'refund_conditions_met', REFUND_DUE);
+    },
+    [REFUND_DUE]: async (ctx) => {
+      await ctx.notifyMerchant('refund_due', `Case ${ctx.caseId}: goods accepted, please start the refund.`);
+      await ctx.waitUntil(() => ctx.view.facts.refundRequested === true || ctx.view.facts.refundOnBehalfOfMerchant === true);
+      const onBehalf = ctx.view.facts.refundRequested !== true;
+      const refund = await ctx.refund(refundAmountCents(ctx), 'return_refund', onBehalf);
+      ctx.satisfyClock('refund_start');
+      ctx.close(SYSTEM_ACTOR, 'refunded', 'refunded', { data: { amountCents: refund.amountCents, onBehalfOfMerchant: onBehalf } });
+      await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
+    },
+  },
+  commands: {
+    ...goodsReturnCommands,
+    [REFUND_DUE]: { start_refund: ['merchant', ...CASE_STAFF] },
+  },
+  handlers: {
+    ...goodsReturnHandlers,
+    start_refund: (ctx, p) => {
+      ctx.setFact('refundRequested', true);
+      ctx.record(p.actor, 'refund_requested', { reason: p.reason });
+    },
+  },
+  clockActions: { ...goodsReturnClockActions, ...refundClockActions },
+  onCourierEvent: onReturnShipmentEvent,
+};

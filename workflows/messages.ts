@@ -1,0 +1,96 @@
+/**
+ * Every signal, update and query a case workflow handles, defined once. Commands are updates: their validator
+ * rejects an invalid transition (nothing is written to history) and the API turns the rejection into a 409.
+ * Partner events are signals carrying a dedup key.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CaseView } from './domain/case';
+import type { Actor, EvidenceRef, Party, Role } from './domain/parties';
+import type { ClockState } from './sla/clock';
+
+interface CommandBase {
+  actor: Actor;
+  reason?: string;
+  evidence?: EvidenceRef[];
+}
+
+/** Payload of each command, by command name. */
+export interface CommandPayloads {
+  assign: CommandBase & { agentId: string };
+  escalate: CommandBase & { to: Party; reason: string };
+  merchant_review: CommandBase & { decision: 'approve' | 'reject'; returnAddress?: string };
+  platform_review: CommandBase & { decision: 'approve' | 'reject' };
+  ship_back: CommandBase & { trackingNumber: string; carrier?: string };
+  inspect: CommandBase & { result: 'accepted' | 'rejected'; findings: string };
+  start_refund: CommandBase & { amountCents?: number };
+  reship: CommandBase;
+  convert_to_refund: CommandBase & { reason: string };
+  propose_remedy: CommandBase & { remedy: 'partial_refund' | 'price_difference_refund' | 'reship_part' | 'gift' | 'refund' | 'exchange'; amountCents?: number; description: string; items?: Array<{ sku: string; quantity: number }> };
+  customer_decision: CommandBase & { accept: boolean };
+  register: CommandBase & { priority: 'low' | 'normal' | 'high' | 'urgent'; ticketNumber?: string };
+  respond: CommandBase & { message: string };
+  record_investigation: CommandBase & { findings: string; responsibleParty?: Party };
+  propose_solution: CommandBase & { solution: string; amountCents?: number };
+  approve_solution: CommandBase;
+  reply_solution: CommandBase & { message: string };
+  confirm_resolution: CommandBase & { resolved: boolean };
+  answer_survey: CommandBase & { rating: number; comment?: string };
+  start_emergency: CommandBase & { plan: string };
+  link_affected: CommandBase & { orderIds?: string[]; caseIds?: string[] };
+  resolve_incident: CommandBase & { summary: string };
+}
+
+export type CommandName = keyof CommandPayloads;
+export type CaseCommand = { [N in CommandName]: { name: N; payload: CommandPayloads[N] } }[CommandName];
+
+export const COMMAND_NAMES = [
+  'assign',
+  'escalate',
+  'merchant_review',
+  'platform_review',
+  'ship_back',
+  'inspect',
+  'start_refund',
+  'reship',
+  'convert_to_refund',
+  'propose_remedy',
+  'customer_decision',
+  'register',
+  'respond',
+  'record_investigation',
+  'propose_solution',
+  'approve_solution',
+  'reply_solution',
+  'confirm_resolution',
+  'answer_survey',
+  'start_emergency',
+  'link_affected',
+  'resolve_incident',
+] as const satisfies readonly CommandName[];
+
+/** One update per command, named after it; each answers with the case view after the transition. */
+export const commandUpdates = Object.fromEntries(
+  COMMAND_NAMES.map((name) => [name, defineUpdate<CaseView, [CommandPayloads[typeof name]]>(name)]),
+) as { [N in CommandName]: ReturnType<typeof defineUpdate<CaseView, [CommandPayloads[N]]>> };
+
+export interface CourierEvent {
+  dedupKey: string;
+  trackingNumber?: string;
+  event: 'picked_up' | 'in_transit' | 'delivered' | 'returned_to_sender' | 'lost' | 'damaged';
+  /** Epoch ms the courier reports. */
+  at: number;
+}
+
+export interface PaymentEvent {
+  dedupKey: string;
+  refundId: string;
+  status: 'succeeded' | 'failed';
+}
+
+export const courierEventSignal = defineSignal<[CourierEvent]>('courier_event');
+export const paymentEventSignal = defineSignal<[PaymentEvent]>('payment_event');
+
+export const getCaseQuery = defineQuery<CaseView>('get_case');
+export const getClocksQuery = defineQuery<ClockState[]>('get_clocks');
+export const getAuditQuery = defineQuery<CaseView['audit']>('get_audit');
+export const allowedActionsQuery = defineQuery<CommandName[], [Role]>('allowed_actions');
