@@ -1,14 +1,53 @@
 import express, { NextFunction, Request, Response } from 'express';
+import { loadApiKeys, type ApiKeyEntry } from '../config/api-keys';
+import { loadRuntimeConfig } from '../config/env';
+import { loadPolicy } from '../config/policy';
+import type { CasePolicy } from '../workflows/policy';
+import { authenticate } from './auth';
+import { callbackRoutes } from './callbacks';
+import { caseRoutes } from './cases';
+import type { CaseApiContext } from './context';
+import { toProblem } from './errors';
 import { healthRoutes, HealthDeps } from './health';
+import { openApiDocument } from './openapi';
 import { ProblemError, sendProblem } from './problem';
+import { supervisorRoutes } from './supervisor';
 
-export type ApiDeps = HealthDeps;
+export interface ApiDeps extends HealthDeps {
+  /** Task queue cases start on (default: loadRuntimeConfig().taskQueue). */
+  taskQueue?: string;
+  /** The policy new cases open under (default: loadPolicy(), loaded once here). */
+  policy?: CasePolicy;
+  /** Callers (default: loadApiKeys() from API_KEYS_FILE / API_KEYS, dev keys outside production). */
+  apiKeys?: readonly ApiKeyEntry[];
+  /** Deadline for one workflow query/update round trip (default 10 s). */
+  callTimeoutMs?: number;
+}
 
 export function createApp(deps: ApiDeps): express.Express {
+  const ctx: CaseApiContext = {
+    temporal: deps.temporal,
+    store: deps.store,
+    taskQueue: deps.taskQueue ?? loadRuntimeConfig().taskQueue,
+    policy: deps.policy ?? loadPolicy(),
+    callTimeoutMs: deps.callTimeoutMs ?? 10_000,
+  };
+  const keys = deps.apiKeys ?? loadApiKeys();
+
   const app = express();
   app.disable('x-powered-by');
+  app.set('query parser', 'simple');
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  const api = express.Router();
+  api.use(authenticate(keys));
+  api.use(caseRoutes(ctx));
+  api.use(supervisorRoutes(ctx));
+  api.use(callbackRoutes(ctx));
+  app.use(api);
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `${req.method} ${req.path} is not a route` });
   });
@@ -17,6 +56,7 @@ export function createApp(deps: ApiDeps): express.Express {
 }
 
 function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+  if (res.headersSent) return;
   if (err instanceof ProblemError) {
     sendProblem(res, err.problem);
     return;
@@ -30,6 +70,14 @@ function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFun
     sendProblem(res, { status: 413, code: 'body_too_large', title: 'Request body too large' });
     return;
   }
-  console.error('unhandled API error', err instanceof Error ? err.message : err);
-  sendProblem(res, { status: 500, code: 'internal_error', title: 'Internal error' });
+  if (typeof parseError.type === 'string' && typeof parseError.status === 'number' && parseError.status >= 400 && parseError.status < 500) {
+    // Other body-parser refusals: unsupported charset or encoding, aborted request.
+    sendProblem(res, { status: 400, code: 'malformed_body', title: 'Request body could not be read' });
+    return;
+  }
+  const problem = toProblem(err);
+  if (problem.status >= 500 && problem.status !== 503) {
+    console.error('unhandled API error', err instanceof Error ? `${err.name}: ${err.message}` : typeof err);
+  }
+  sendProblem(res, problem);
 }

@@ -1,0 +1,328 @@
+import crypto from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import { z } from 'zod';
+import { caseModel, type CaseDocument } from '../activities/store/case-model';
+import type { ApiRole } from '../config/api-keys';
+import { caseWorkflow } from '../workflows';
+import type { CaseInput, CaseView } from '../workflows/domain/case';
+import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
+import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, type CommandName } from '../workflows/messages';
+import { actorOf, allow, callerOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
+import { withDeadline, type CaseApiContext } from './context';
+import { isUnavailable, isWorkflowNotFound, validate } from './errors';
+import { ProblemError } from './problem';
+import { caseIdParam, commandBodies, CreateCaseBody, ListCasesQuery } from './schemas';
+
+export const STAFF: ApiRole[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
+export const ROUTE_ROLES = {
+  create: [...STAFF, 'customer'],
+  read: [...STAFF, 'merchant', 'customer', 'courier', 'warehouse', 'payment'],
+  audit: [...STAFF, 'merchant'],
+  clocks: [...STAFF, 'merchant', 'customer'],
+  actions: [...STAFF, 'merchant', 'customer', 'warehouse'],
+  command: [...STAFF, 'merchant', 'customer', 'warehouse'],
+  list: [...STAFF, 'merchant', 'customer'],
+} satisfies Record<string, ApiRole[]>;
+
+export const commandPath = (name: CommandName) => `/cases/:id/commands/${name.replace(/_/g, '-')}`;
+
+const idempotencyKey = z.string().regex(/^[\x21-\x7e]{8,200}$/, 'printable ASCII, 8 to 200 characters');
+
+const notFound = () => new ProblemError({ status: 404, code: 'case_not_found', title: 'Case not found' });
+
+/** Canonical JSON (sorted keys) so the same body always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
+
+/** The case id for an idempotency key; scoped by caller so two callers' keys never collide. */
+export function caseIdFor(callerId: string, key: string): string {
+  return `case-${sha256(`${callerId}\n${key}`).slice(0, 24)}`;
+}
+
+/** Whether the caller may see this case at all (merchants and customers see their own only). */
+function inScope(caller: Caller, view: Pick<CaseView, 'order' | 'audit'>): boolean {
+  if (caller.role === 'merchant') return !!caller.merchantId && view.order?.merchantId === caller.merchantId;
+  if (caller.role === 'customer') return view.order?.customerId === caller.id || view.audit?.[0]?.actor?.id === caller.id;
+  return true;
+}
+
+export function presentView(caller: Caller, view: CaseView): CaseView {
+  if (seesContact(caller) || !view.customer) return view;
+  const customer = { ...view.customer };
+  if (customer.phone) customer.phone = maskPhone(customer.phone);
+  if (customer.email) customer.email = maskEmail(customer.email);
+  return { ...view, customer };
+}
+
+async function storeDoc(ctx: CaseApiContext, caseId: string): Promise<CaseDocument | null> {
+  return caseModel(ctx.store).findOne({ caseId: { $eq: caseId } }).lean<CaseDocument>().exec();
+}
+
+/** Live view from the workflow; the store's copy once the workflow cannot answer (closed and gone, or Temporal down). */
+async function readCase(ctx: CaseApiContext, caseId: string): Promise<{ view: CaseView; source: 'workflow' | 'store' }> {
+  try {
+    return { view: await queryWithRetry(ctx, caseId), source: 'workflow' };
+  } catch (err) {
+    let doc: CaseDocument | null = null;
+    try {
+      doc = await storeDoc(ctx, caseId);
+    } catch {
+      // The store is down as well: report the workflow's error.
+    }
+    if (doc?.view) return { view: doc.view as unknown as CaseView, source: 'store' };
+    throw err;
+  }
+}
+
+async function queryWithRetry(ctx: CaseApiContext, caseId: string): Promise<CaseView> {
+  const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(caseId);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await withDeadline(ctx, () => handle.query(getCaseQuery));
+    } catch (err) {
+      // A case started a moment ago may not have run its first workflow task yet.
+      if (attempt >= 4 || isWorkflowNotFound(err) || !isRetryableQueryError(err)) throw err;
+      await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+    }
+  }
+}
+
+function isRetryableQueryError(err: unknown): boolean {
+  const code = (err as { cause?: { code?: number } }).cause?.code ?? (err as { code?: number }).code;
+  return code === 9 || /not.*(started|completed)|workflow task/i.test(String((err as Error).message));
+}
+
+/** Reads the case for a scoped caller and answers 404 for another merchant's or customer's case. */
+async function scopedView(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<CaseView> {
+  const { view } = await readCase(ctx, caseId).catch((err) => {
+    if (isWorkflowNotFound(err)) throw notFound();
+    throw err;
+  });
+  if (!inScope(caller, view)) throw notFound();
+  return view;
+}
+
+const needsScope = (caller: Caller) => caller.role === 'merchant' || caller.role === 'customer';
+
+function toSummary(doc: CaseDocument) {
+  const iso = (d?: Date | null) => (d ? new Date(d).toISOString() : undefined);
+  return {
+    caseId: doc.caseId,
+    kind: doc.kind,
+    status: doc.status,
+    merchantId: doc.merchantId ?? undefined,
+    customerId: doc.customerId ?? undefined,
+    agentId: doc.agentId ?? undefined,
+    openedAt: iso(doc.openedAt),
+    lastTransitionAt: iso(doc.lastTransitionAt),
+    closedAt: iso(doc.closedAt),
+    nextDeadline: iso(doc.nextDeadline),
+    nextDeadlineClock: doc.nextDeadlineClock ?? undefined,
+    owingParty: doc.owingParty ?? undefined,
+    escalated: !!doc.escalated,
+    breached: !!doc.breached,
+  };
+}
+export { toSummary };
+
+function encodeCursor(doc: CaseDocument): string {
+  return Buffer.from(JSON.stringify([new Date(doc.openedAt).getTime(), doc.caseId])).toString('base64url');
+}
+
+const cursorSchema = z.tuple([z.int().min(0), z.string().min(1).max(128)]);
+
+function decodeCursor(cursor: string): { openedAt: Date; caseId: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const result = cursorSchema.safeParse(parsed);
+  if (!result.success) {
+    throw new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', errors: [{ field: 'query.cursor', message: 'not a cursor from a previous page' }] });
+  }
+  return { openedAt: new Date(result.data[0]), caseId: result.data[1] };
+}
+
+export function caseRoutes(ctx: CaseApiContext): Router {
+  const router = Router();
+
+  router.post('/cases', allow(...ROUTE_ROLES.create), async (req, res) => {
+    const caller = callerOf(req);
+    const { 'idempotency-key': key } = validate(z.object({ 'idempotency-key': idempotencyKey }), { 'idempotency-key': req.get('idempotency-key') }, 'header');
+    const body = validate(CreateCaseBody, req.body, 'body');
+    const kind = body.details.kind;
+    if (!SUPPORTED_KINDS.includes(kind)) {
+      throw new ProblemError({ status: 422, code: 'unsupported_case_kind', title: 'Case kind not supported yet', detail: `no playbook for "${kind}"; supported: ${SUPPORTED_KINDS.join(', ')}` });
+    }
+    if (caller.role === 'customer' && body.order && body.order.customerId !== caller.id) {
+      throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });
+    }
+    const caseId = caseIdFor(caller.id, key);
+    const requestHash = sha256(canonical(body));
+    const nonce = crypto.randomUUID();
+    const input: CaseInput = {
+      caseId,
+      kind,
+      policy: ctx.policy,
+      openedBy: actorOf(caller),
+      receivedAt: Date.now(),
+      channel: body.channel,
+      customer: body.customer,
+      ...(body.order && { order: body.order }),
+      description: body.description,
+      evidence: body.evidence,
+      details: body.details,
+    };
+    const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(caseId);
+    try {
+      await withDeadline(ctx, () =>
+        ctx.temporal.workflow.start(caseWorkflow, {
+          workflowId: caseId,
+          taskQueue: ctx.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          memo: { requestHash, nonce },
+        }),
+      );
+    } catch (err) {
+      // A closed case with this id: the key was used; fall through to compare bodies.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const description = await withDeadline(ctx, () => handle.describe());
+    const memo = description.memo ?? {};
+    if (memo.requestHash !== requestHash) {
+      throw new ProblemError({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency key reused', detail: 'this Idempotency-Key was used with a different request body' });
+    }
+    const created = memo.nonce === nonce;
+    const { view } = await readCase(ctx, caseId);
+    res
+      .status(created ? 201 : 200)
+      .location(`/cases/${caseId}`)
+      .set(created ? {} : { 'Idempotent-Replayed': 'true' })
+      .json(presentView(caller, view));
+  });
+
+  router.get('/cases', allow(...ROUTE_ROLES.list), async (req, res) => {
+    const caller = callerOf(req);
+    const q = validate(ListCasesQuery, req.query, 'query');
+    const and: Array<Record<string, unknown>> = [];
+    const eq = (field: string, value: unknown) => value !== undefined && and.push({ [field]: { $eq: value } });
+    eq('kind', q.kind);
+    eq('status', q.status);
+    eq('merchantId', q.merchantId);
+    eq('agentId', q.agentId);
+    eq('customerId', q.customerId);
+    eq('escalated', q.escalated);
+    eq('breached', q.breached);
+    if (caller.role === 'merchant') eq('merchantId', caller.merchantId);
+    if (caller.role === 'customer') eq('customerId', caller.id);
+    if (q.createdFrom) and.push({ openedAt: { $gte: new Date(q.createdFrom) } });
+    if (q.createdTo) and.push({ openedAt: { $lt: new Date(q.createdTo) } });
+    if (q.nextDeadlineBefore) and.push({ nextDeadline: { $lt: new Date(q.nextDeadlineBefore) } });
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      and.push({ $or: [{ openedAt: { $lt: c.openedAt } }, { openedAt: { $eq: c.openedAt }, caseId: { $lt: c.caseId } }] });
+    }
+    const filter = and.length ? { $and: and } : {};
+    const docs = await caseModel(ctx.store)
+      .find(filter, { view: 0 })
+      .sort({ openedAt: -1, caseId: -1 })
+      .limit(q.limit + 1)
+      .lean<CaseDocument[]>()
+      .exec();
+    const page = docs.slice(0, q.limit);
+    res.json({ items: page.map(toSummary), ...(docs.length > q.limit && { nextCursor: encodeCursor(page[page.length - 1]) }) });
+  });
+
+  router.get('/cases/:id', allow(...ROUTE_ROLES.read), async (req, res) => {
+    const caller = callerOf(req);
+    const { id } = validate(caseIdParam, req.params, 'path');
+    const { view, source } = await readCase(ctx, id).catch((err) => {
+      if (isWorkflowNotFound(err)) throw notFound();
+      throw err;
+    });
+    if (!inScope(caller, view)) throw notFound();
+    res.set('X-Case-Source', source).json(presentView(caller, view));
+  });
+
+  router.get('/cases/:id/audit', allow(...ROUTE_ROLES.audit), async (req, res) => {
+    const caller = callerOf(req);
+    const { id } = validate(caseIdParam, req.params, 'path');
+    if (needsScope(caller)) await scopedView(ctx, caller, id);
+    const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
+    const audit = await liveOrStored(ctx, id, () => handle.query(getAuditQuery), (view) => view.audit ?? []);
+    res.json({ caseId: id, audit });
+  });
+
+  router.get('/cases/:id/clocks', allow(...ROUTE_ROLES.clocks), async (req, res) => {
+    const caller = callerOf(req);
+    const { id } = validate(caseIdParam, req.params, 'path');
+    if (needsScope(caller)) await scopedView(ctx, caller, id);
+    const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
+    const clocks = await liveOrStored(ctx, id, () => handle.query(getClocksQuery), (view) => view.clocks ?? []);
+    res.json({ caseId: id, clocks });
+  });
+
+  router.get('/cases/:id/actions', allow(...ROUTE_ROLES.actions), async (req, res) => {
+    const caller = callerOf(req);
+    const { id } = validate(caseIdParam, req.params, 'path');
+    if (needsScope(caller)) await scopedView(ctx, caller, id);
+    const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
+    const actions = await liveOrStored(ctx, id, () => handle.query(allowedActionsQuery, caller.role), () => []);
+    res.json({ caseId: id, role: caller.role, actions: actions.filter((a) => (COMMAND_NAMES as readonly string[]).includes(a)) });
+  });
+
+  for (const name of COMMAND_NAMES) {
+    router.post(commandPath(name), allow(...ROUTE_ROLES.command), async (req: Request, res) => {
+      const caller = callerOf(req);
+      const { id } = validate(caseIdParam, req.params, 'path');
+      const body = validate(commandBodies[name] as z.ZodType<object>, req.body, 'body');
+      if (needsScope(caller)) await scopedView(ctx, caller, id);
+      const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
+      const update = commandUpdates[name] as unknown as UpdateDefinition<CaseView, [object]>;
+      let view: CaseView;
+      try {
+        view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }] }));
+      } catch (err) {
+        if (isWorkflowNotFound(err)) {
+          const doc = await storeDoc(ctx, id).catch(() => null);
+          if (doc && doc.view && inScope(caller, doc.view as unknown as CaseView)) {
+            throw new ProblemError({ status: 409, code: 'case_closed', title: 'Case closed', detail: 'the case is closed and accepts no more commands' });
+          }
+          throw notFound();
+        }
+        throw err;
+      }
+      res.json(presentView(caller, view));
+    });
+  }
+
+  return router;
+}
+
+async function liveOrStored<T>(ctx: CaseApiContext, caseId: string, live: () => Promise<T>, fromView: (view: CaseView) => T): Promise<T> {
+  try {
+    return await withDeadline(ctx, live);
+  } catch (err) {
+    if (!isWorkflowNotFound(err) && !isUnavailable(err)) throw err;
+    const doc = await storeDoc(ctx, caseId).catch(() => null);
+    if (doc?.view) return fromView(doc.view as unknown as CaseView);
+    if (isWorkflowNotFound(err)) throw notFound();
+    throw err;
+  }
+}

@@ -1,0 +1,17 @@
+import type { Client } from '@temporalio/client';
+import type mongoose from 'mongoose';
+import type { CasePolicy } from '../workflows/policy';
+
+/** What the case routes need besides the health checks' Temporal client and store. */
+export interface CaseApiContext {
+  temporal: Client;
+  store: mongoose.Connection;
+  taskQueue: string;
+  policy: CasePolicy;
+  /** Deadline for one query or update round trip to the workflow (ms). */
+  callTimeoutMs: number;
+}
+
+export function withDeadline<T>(ctx: CaseApiContext, fn: () => Promise<T>, ms = ctx.callTimeoutMs): Promise<T> {
+  return ctx.temporal.connection.withDeadline(Date.now() + ms, fn);
+}

@@ -1,0 +1,92 @@
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import type { z } from 'zod';
+import { ProblemError, type Problem } from './problem';
+
+/** gRPC status codes the Temporal client surfaces. */
+const GRPC = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+
+export type Where = 'body' | 'query' | 'path' | 'header';
+
+/** Parses with zod or throws a 400 problem naming each failing field. */
+export function validate<S extends z.ZodType>(schema: S, data: unknown, where: Where): z.infer<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const errors: Array<{ field: string; message: string }> = [];
+  for (const issue of result.error.issues) {
+    const base = [where, ...issue.path.map(String)];
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) errors.push({ field: [...base, key].join('.'), message: 'unknown field' });
+    } else {
+      errors.push({ field: base.join('.'), message: issue.message });
+    }
+  }
+  throw new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail: `the ${where} failed validation`, errors });
+}
+
+function chain(err: unknown): unknown[] {
+  const out: unknown[] = [];
+  let current: unknown = err;
+  while (current && out.length < 8) {
+    out.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return out;
+}
+
+function grpcCode(err: unknown): number | undefined {
+  for (const e of chain(err)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number' && (e instanceof ServiceError || (e as { details?: unknown }).details !== undefined || (e as { metadata?: unknown }).metadata !== undefined)) return code;
+  }
+  return undefined;
+}
+
+export function isWorkflowNotFound(err: unknown): boolean {
+  return chain(err).some((e) => e instanceof WorkflowNotFoundError) || grpcCode(err) === GRPC.NOT_FOUND;
+}
+
+export function isUnavailable(err: unknown): boolean {
+  const code = grpcCode(err);
+  if (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED) return true;
+  return chain(err).some((e) => {
+    const name = (e as { name?: unknown }).name;
+    const message = String((e as { message?: unknown }).message ?? '');
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+    if (typeof name === 'string' && /^Mongo(ose)?(ServerSelection|Network|NotConnected|Timeout)/.test(name)) return true;
+    return /ECONNREFUSED|Failed to connect|connection closed|buffering timed out|Client must be connected|Deadline exceeded|UNAVAILABLE/i.test(message);
+  });
+}
+
+const UPDATE_CODES: Record<string, Pick<Problem, 'status' | 'title'>> = {
+  invalid_transition: { status: 409, title: 'Invalid transition' },
+  role_not_allowed: { status: 403, title: 'Role not allowed' },
+  forbidden_actor: { status: 403, title: 'Role not allowed' },
+  not_your_case: { status: 404, title: 'Case not found' },
+};
+
+/** A workflow's refusal (update validator or handler) as a problem; undefined when `err` is something else. */
+export function refusalProblem(err: unknown): Problem | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const failure = chain(err).find((e): e is ApplicationFailure => e instanceof ApplicationFailure);
+  const code = failure?.type ?? 'command_refused';
+  const known = UPDATE_CODES[code];
+  if (code === 'not_your_case') return { status: 404, code: 'case_not_found', title: 'Case not found' };
+  return {
+    status: known?.status ?? 422,
+    code,
+    title: known?.title ?? 'Refused by a business rule',
+    detail: failure?.message ?? err.message,
+  };
+}
+
+/** Maps anything a handler throws to a problem; never exposes a stack. */
+export function toProblem(err: unknown): Problem {
+  if (err instanceof ProblemError) return err.problem;
+  const refusal = refusalProblem(err);
+  if (refusal) return refusal;
+  if (isWorkflowNotFound(err)) return { status: 404, code: 'case_not_found', title: 'Case not found' };
+  if (isUnavailable(err)) return { status: 503, code: 'dependency_unavailable', title: 'Service unavailable', detail: 'Temporal or the case store did not answer; retry later' };
+  if (grpcCode(err) === GRPC.FAILED_PRECONDITION) return { status: 409, code: 'case_not_ready', title: 'Case not ready', detail: 'the case cannot answer yet; retry' };
+  return { status: 500, code: 'internal_error', title: 'Internal error' };
+}

@@ -1,0 +1,154 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { COMMAND_NAMES } from '../workflows/messages';
+import { commandPath, ROUTE_ROLES } from './cases';
+import {
+  AcceptedDoc,
+  ActionsDoc,
+  CaseCountsDoc,
+  CaseCountsQuery,
+  caseIdParam,
+  CaseListDoc,
+  CaseViewDoc,
+  commandBodies,
+  COMMAND_EXAMPLES,
+  CourierCallback,
+  CreateCaseBody,
+  ListCasesQuery,
+  PaymentCallback,
+  ProblemDoc,
+  StuckCasesDoc,
+  StuckCasesQuery,
+} from './schemas';
+import { SUPERVISOR_ROLES } from './supervisor';
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemDoc } } });
+const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
+const common = {
+  400: problem('Invalid path, query, header or body (the failing fields are listed)'),
+  401: problem('No or unknown API key'),
+  403: problem('The role may not use this route or take this action'),
+  503: problem('Temporal or the case store is unreachable'),
+};
+const roles = (list: readonly string[]) => `Roles: ${list.join(', ')}.`;
+const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
+
+function build(): object {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  registry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  const path = (config: RouteConfig) => registry.registerPath({ security, ...config });
+
+  path({
+    method: 'post',
+    path: '/cases',
+    summary: 'Open a case',
+    description: `Idempotent: the same Idempotency-Key returns the same case (200), another body with a used key is 409. ${roles(ROUTE_ROLES.create)}`,
+    request: {
+      headers: z.object({ 'Idempotency-Key': z.string().min(8).max(200).openapi({ example: 'crm-ticket-88412' }) }),
+      body: { content: { 'application/json': { schema: CreateCaseBody } } },
+    },
+    responses: {
+      201: json('Case opened (Location names it)', CaseViewDoc),
+      200: json('Replay of an earlier request with this key', CaseViewDoc),
+      ...common,
+      409: problem('idempotency_key_reused'),
+      422: problem('unsupported_case_kind'),
+    },
+  });
+  path({
+    method: 'get',
+    path: '/cases',
+    summary: 'List and search cases (case store)',
+    description: `Newest first; pass nextCursor as cursor for the next page. Merchants see their own cases only. ${roles(ROUTE_ROLES.list)}`,
+    request: { query: ListCasesQuery },
+    responses: { 200: json('A page of cases', CaseListDoc), ...common },
+  });
+  const caseResponses = { ...common, 404: problem('Unknown case, or another merchant’s case') };
+  path({
+    method: 'get',
+    path: '/cases/{id}',
+    summary: 'Read one case (live from the workflow, from the store once it has closed)',
+    description: roles(ROUTE_ROLES.read),
+    request: { params: caseIdParam },
+    responses: { 200: json('The case', CaseViewDoc), ...caseResponses },
+  });
+  path({
+    method: 'get',
+    path: '/cases/{id}/audit',
+    summary: 'Audit trail',
+    description: roles(ROUTE_ROLES.audit),
+    request: { params: caseIdParam },
+    responses: { 200: json('Audit entries', z.object({ caseId: z.string(), audit: z.array(z.looseObject({})) })), ...caseResponses },
+  });
+  path({
+    method: 'get',
+    path: '/cases/{id}/clocks',
+    summary: 'SLA clocks',
+    description: roles(ROUTE_ROLES.clocks),
+    request: { params: caseIdParam },
+    responses: { 200: json('Clocks', z.object({ caseId: z.string(), clocks: z.array(z.looseObject({})) })), ...caseResponses },
+  });
+  path({
+    method: 'get',
+    path: '/cases/{id}/actions',
+    summary: 'Commands the caller’s role may send now',
+    description: roles(ROUTE_ROLES.actions),
+    request: { params: caseIdParam },
+    responses: { 200: json('Allowed commands', ActionsDoc), ...caseResponses },
+  });
+  for (const name of COMMAND_NAMES) {
+    const example = COMMAND_EXAMPLES[name];
+    path({
+      method: 'post',
+      path: commandPath(name).replace(':id', '{id}'),
+      summary: `Command: ${name}`,
+      description: `Sent as the workflow update "${name}"; the actor is the caller. ${roles(ROUTE_ROLES.command)}`,
+      request: { params: caseIdParam, body: { content: { 'application/json': { schema: commandBodies[name], ...(example && { example }) } } } },
+      responses: {
+        200: json('The case after the transition', CaseViewDoc),
+        ...caseResponses,
+        409: problem('invalid_transition (with the workflow’s reason) or case_closed'),
+        422: problem('A business rule refused the command'),
+      },
+    });
+  }
+  path({
+    method: 'get',
+    path: '/supervisor/stuck-cases',
+    summary: 'Open cases whose next deadline is past or within `within`, or idle for `idleFor`',
+    description: roles(SUPERVISOR_ROLES),
+    request: { query: StuckCasesQuery },
+    responses: { 200: json('Stuck cases with who owes the next action and by when', StuckCasesDoc), ...common },
+  });
+  path({
+    method: 'get',
+    path: '/supervisor/case-counts',
+    summary: 'Case counts grouped by kind, status, owing party or merchant',
+    description: roles(SUPERVISOR_ROLES),
+    request: { query: CaseCountsQuery },
+    responses: { 200: json('Counts', CaseCountsDoc), ...common },
+  });
+  const callback = (p: string, schema: z.ZodType, who: string[]) =>
+    path({
+      method: 'post',
+      path: p,
+      summary: `Partner callback (${who[0]})`,
+      description: `Delivered to the case as a signal; repeats with the same dedupKey are ignored. ${roles(who)}`,
+      request: { body: { content: { 'application/json': { schema } } } },
+      responses: { 202: json('Accepted', AcceptedDoc), ...common, 404: problem('No open case with this id') },
+    });
+  callback('/callbacks/courier', CourierCallback, ['courier', 'admin']);
+  callback('/callbacks/payment', PaymentCallback, ['payment', 'admin']);
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'After-sales case API', version: '0.1.0', description: 'Every case is a Temporal workflow; this API validates, authorises and forwards.' },
+    servers: [{ url: '/' }],
+  });
+}
+
+let cached: object | undefined;
+export function openApiDocument(): object {
+  return (cached ??= build());
+}

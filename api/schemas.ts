@@ -1,0 +1,275 @@
+/** Every request and response schema of the case API; the OpenAPI document is generated from these. */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { CASE_KINDS, REFUND_ONLY_GROUNDS, RETURN_REASONS } from '../workflows/domain/case';
+import type { CommandName, CommandPayloads } from '../workflows/messages';
+
+extendZodWithOpenApi(z);
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only, at most 128 characters');
+const text = (max: number) => z.string().trim().min(1).max(max);
+const epochMs = z.int().min(0).max(8_640_000_000_000_000).openapi({ description: 'Epoch milliseconds', example: 1_793_520_000_000 });
+const cents = z.int().min(0).max(1_000_000_000_00);
+
+export const PARTIES = ['customer', 'agent', 'senior_agent', 'cs_lead', 'merchant', 'platform', 'courier', 'warehouse', 'safety_owner', 'payment'] as const;
+
+export const caseIdParam = z.strictObject({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'case-3f2a9c0e1b7d4a65c8e91f20' }) });
+
+export const EvidenceRef = z
+  .strictObject({
+    kind: z.enum(['photo', 'video', 'document', 'chat_log', 'tracking', 'weight_record', 'other']),
+    uri: z.string().trim().min(1).max(2048),
+    note: text(1000).optional(),
+  })
+  .openapi('EvidenceRef', { example: { kind: 'photo', uri: 'https://files.example/p/123.jpg' } });
+
+const evidence = z.array(EvidenceRef).max(50);
+
+export const OrderSnapshot = z
+  .strictObject({
+    orderId: id,
+    merchantId: id,
+    customerId: id,
+    paidAmountCents: cents,
+    currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code'),
+    purchasedAt: epochMs,
+    shippedAt: epochMs.optional(),
+    deliveredAt: epochMs.optional(),
+    category: text(100),
+    noReasonReturnExcluded: z.boolean().optional(),
+    items: z
+      .array(z.strictObject({ sku: id, name: text(200), quantity: z.int().min(1).max(10_000), unitPriceCents: cents }))
+      .min(1)
+      .max(200),
+  })
+  .openapi('OrderSnapshot');
+
+const returnReason = z.enum(RETURN_REASONS);
+
+export const KindDetails = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('return'), reason: returnReason, goodsIntact: z.boolean().optional(), outerPackageDamaged: z.boolean().optional() }),
+    z.strictObject({ kind: z.literal('exchange'), reason: returnReason, goodsIntact: z.boolean().optional(), replacementSku: id.optional() }),
+    z.strictObject({
+      kind: z.literal('refund_only'),
+      ground: z.enum(REFUND_ONLY_GROUNDS),
+      amountCents: cents.optional(),
+      promotionStartedAt: epochMs.optional(),
+      promotionPriceCents: cents.optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('feedback'),
+      feedbackType: z.enum(['product_quality', 'logistics', 'after_sales_service', 'platform_rules']),
+      desiredResolution: text(2000).optional(),
+      occurredAt: epochMs.optional(),
+      place: text(500).optional(),
+      impact: text(2000).optional(),
+    }),
+    z.strictObject({ kind: z.literal('safety'), hazard: text(2000), affectedOrderIds: z.array(id).max(1000), relatedCaseIds: z.array(id).max(1000) }),
+  ])
+  .openapi('KindDetails', { example: { kind: 'return', reason: 'quality_defect' } });
+
+const ORDER_KINDS = new Set(['return', 'exchange', 'refund_only']);
+
+export const CreateCaseBody = z
+  .strictObject({
+    channel: z.enum(['online', 'phone', 'email']),
+    customer: z.strictObject({ name: text(200).optional(), phone: z.string().regex(/^\+?[0-9 ()-]{4,32}$/, 'a phone number').optional(), email: z.email().max(254).optional() }),
+    order: OrderSnapshot.optional(),
+    description: text(4000),
+    evidence: evidence.default([]),
+    details: KindDetails,
+  })
+  .superRefine((body, ctx) => {
+    if (ORDER_KINDS.has(body.details.kind) && !body.order) ctx.addIssue({ code: 'custom', path: ['order'], message: `a ${body.details.kind} case needs the order` });
+  })
+  .openapi('CreateCaseBody', {
+    example: {
+      channel: 'online',
+      customer: { name: 'Li Wei', phone: '+86 138 0013 8000', email: 'li.wei@example.com' },
+      order: {
+        orderId: 'order-1001',
+        merchantId: 'merchant-a',
+        customerId: 'customer-1',
+        paidAmountCents: 25900,
+        currency: 'CNY',
+        purchasedAt: 1_793_000_000_000,
+        deliveredAt: 1_793_300_000_000,
+        category: 'kitchen',
+        items: [{ sku: 'kettle-1', name: 'Kettle', quantity: 1, unitPriceCents: 25900 }],
+      },
+      description: 'The kettle leaks from the base.',
+      evidence: [{ kind: 'photo', uri: 'https://files.example/p/123.jpg' }],
+      details: { kind: 'return', reason: 'quality_defect' },
+    },
+  });
+export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
+
+const reason = text(2000);
+const base = { reason: reason.optional(), evidence: evidence.optional() };
+const amount = cents.optional();
+
+/** One body schema per command: CommandPayloads minus `actor`, which the API sets from the caller. */
+export const commandBodies = {
+  assign: z.strictObject({ ...base, agentId: id }),
+  escalate: z.strictObject({ ...base, to: z.enum(PARTIES), reason }),
+  merchant_review: z.strictObject({ ...base, decision: z.enum(['approve', 'reject']), returnAddress: text(500).optional() }),
+  platform_review: z.strictObject({ ...base, decision: z.enum(['approve', 'reject']) }),
+  ship_back: z.strictObject({ ...base, trackingNumber: id, carrier: text(100).optional() }),
+  inspect: z.strictObject({ ...base, result: z.enum(['accepted', 'rejected']), findings: text(4000) }),
+  start_refund: z.strictObject({ ...base, amountCents: amount }),
+  reship: z.strictObject({ ...base }),
+  convert_to_refund: z.strictObject({ ...base, reason }),
+  propose_remedy: z.strictObject({
+    ...base,
+    remedy: z.enum(['partial_refund', 'price_difference_refund', 'reship_part', 'gift', 'refund', 'exchange']),
+    amountCents: amount,
+    description: text(2000),
+  }),
+  customer_decision: z.strictObject({ ...base, accept: z.boolean() }),
+  register: z.strictObject({ ...base, priority: z.enum(['low', 'normal', 'high', 'urgent']), ticketNumber: id.optional() }),
+  respond: z.strictObject({ ...base, message: text(4000) }),
+  record_investigation: z.strictObject({ ...base, findings: text(4000), responsibleParty: z.enum(PARTIES).optional() }),
+  propose_solution: z.strictObject({ ...base, solution: text(4000), amountCents: amount }),
+  approve_solution: z.strictObject({ ...base }),
+  reply_solution: z.strictObject({ ...base, message: text(4000) }),
+  confirm_resolution: z.strictObject({ ...base, resolved: z.boolean() }),
+  answer_survey: z.strictObject({ ...base, rating: z.int().min(1).max(5), comment: text(2000).optional() }),
+  start_emergency: z.strictObject({ ...base, plan: text(4000) }),
+  link_affected: z.strictObject({ ...base, orderIds: z.array(id).max(1000).optional(), caseIds: z.array(id).max(1000).optional() }),
+  resolve_incident: z.strictObject({ ...base, summary: text(4000) }),
+} satisfies { [N in CommandName]: z.ZodType<Omit<CommandPayloads[N], 'actor'>> };
+
+export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
+  assign: { agentId: 'agent-7' },
+  escalate: { to: 'platform', reason: 'merchant unresponsive' },
+  merchant_review: { decision: 'approve', returnAddress: 'Returns desk, 8 Harbour Rd' },
+  ship_back: { trackingNumber: 'SF1234567890', carrier: 'SF Express' },
+  inspect: { result: 'accepted', findings: 'leak confirmed at the base seal' },
+  start_refund: {},
+};
+
+const timestamp = z.iso.datetime({ offset: true });
+
+export const CourierCallback = z
+  .strictObject({
+    caseId: id,
+    dedupKey: id,
+    trackingNumber: id.optional(),
+    event: z.enum(['picked_up', 'in_transit', 'delivered', 'returned_to_sender', 'lost', 'damaged']),
+    at: z.union([timestamp, epochMs]).openapi({ description: 'ISO 8601 timestamp or epoch milliseconds' }),
+  })
+  .openapi('CourierCallback', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'sf-evt-991', trackingNumber: 'SF1234567890', event: 'delivered', at: '2026-11-22T08:00:00Z' } });
+
+export const PaymentCallback = z
+  .strictObject({ caseId: id, dedupKey: id, refundId: id, status: z.enum(['succeeded', 'failed']) })
+  .openapi('PaymentCallback', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'pay-evt-17', refundId: 'rf-123', status: 'succeeded' } });
+
+const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ListCasesQuery = z
+  .strictObject({
+    kind: z.enum(CASE_KINDS).optional(),
+    status: z.string().regex(/^[a-z][a-z_]{0,63}$/, 'a status name').optional(),
+    merchantId: id.optional(),
+    agentId: id.optional(),
+    customerId: id.optional(),
+    createdFrom: timestamp.optional(),
+    createdTo: timestamp.optional(),
+    nextDeadlineBefore: timestamp.optional(),
+    escalated: bool.optional(),
+    breached: bool.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'a cursor from a previous page').optional(),
+  })
+  .openapi('ListCasesQuery');
+
+/** ISO 8601 duration, days and smaller: P1D, PT2H, P1DT30M. */
+export const isoDuration = z
+  .string()
+  .regex(/^P(?!$)(\d{1,5}D)?(T(?=\d)(\d{1,6}H)?(\d{1,7}M)?(\d{1,9}S)?)?$/, 'an ISO 8601 duration such as PT2H or P1D')
+  .openapi({ example: 'PT2H' });
+
+export function durationMs(value: string): number {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(value);
+  if (!m) return 0;
+  const [d, h, min, s] = m.slice(1).map((x) => Number(x ?? 0));
+  return (((d * 24 + h) * 60 + min) * 60 + s) * 1000;
+}
+
+export const StuckCasesQuery = z
+  .strictObject({
+    within: isoDuration.default('PT0S'),
+    idleFor: isoDuration.optional(),
+    kind: z.enum(CASE_KINDS).optional(),
+    merchantId: id.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .openapi('StuckCasesQuery');
+
+export const COUNT_FIELDS = ['kind', 'status', 'owingParty', 'merchantId'] as const;
+export const CaseCountsQuery = z
+  .strictObject({ by: z.enum(COUNT_FIELDS), open: bool.optional() })
+  .openapi('CaseCountsQuery');
+
+// ---- responses (documentation) ----
+
+export const ProblemDoc = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    code: z.string(),
+    detail: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem', { example: { type: 'https://after-sales.example/problems/validation_failed', title: 'Invalid request', status: 400, code: 'validation_failed', errors: [{ field: 'body.details.reason', message: 'Invalid option' }] } });
+
+export const CaseViewDoc = z
+  .looseObject({
+    caseId: z.string(),
+    kind: z.enum(CASE_KINDS),
+    status: z.string(),
+    version: z.int(),
+    openedAt: epochMs,
+    lastTransitionAt: epochMs,
+    closedAt: epochMs.optional(),
+    customer: z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }),
+    order: OrderSnapshot.optional(),
+    details: KindDetails,
+    owingParty: z.enum(PARTIES).optional(),
+    nextDeadline: epochMs.optional(),
+    escalated: z.boolean(),
+    breached: z.boolean(),
+    audit: z.array(z.looseObject({ seq: z.int(), at: epochMs, action: z.string(), fromStatus: z.string(), toStatus: z.string() })),
+  })
+  .openapi('CaseView', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', kind: 'return', status: 'awaiting_merchant_review', version: 3 } });
+
+export const CaseSummaryDoc = z
+  .object({
+    caseId: z.string(),
+    kind: z.string(),
+    status: z.string(),
+    merchantId: z.string().optional(),
+    customerId: z.string().optional(),
+    agentId: z.string().optional(),
+    openedAt: timestamp,
+    lastTransitionAt: timestamp,
+    closedAt: timestamp.optional(),
+    nextDeadline: timestamp.optional(),
+    nextDeadlineClock: z.string().optional(),
+    owingParty: z.string().optional(),
+    escalated: z.boolean(),
+    breached: z.boolean(),
+  })
+  .openapi('CaseSummary');
+
+export const CaseListDoc = z.object({ items: z.array(CaseSummaryDoc), nextCursor: z.string().optional() }).openapi('CaseList');
+export const StuckCasesDoc = z
+  .object({ asOf: timestamp, items: z.array(CaseSummaryDoc.extend({ reasons: z.array(z.enum(['deadline_breached', 'deadline_within_window', 'idle'])) })) })
+  .openapi('StuckCases');
+export const CaseCountsDoc = z
+  .object({ by: z.enum(COUNT_FIELDS), counts: z.array(z.object({ value: z.string().nullable(), count: z.int() })) })
+  .openapi('CaseCounts', { example: { by: 'status', counts: [{ value: 'awaiting_merchant_review', count: 4 }] } });
+export const AcceptedDoc = z.object({ status: z.literal('accepted'), caseId: z.string() }).openapi('Accepted');
+export const ActionsDoc = z.object({ caseId: z.string(), role: z.string(), actions: z.array(z.string()) }).openapi('AllowedActions');

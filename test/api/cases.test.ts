@@ -1,0 +1,349 @@
+import { Client, Connection } from '@temporalio/client';
+import request from 'supertest';
+import { saveCaseProjection, type CaseDocument } from '../../activities/store/case-model';
+import { openStore } from '../../activities/store/connection';
+import { createApp } from '../../api/app';
+import { DEV_API_KEYS } from '../../config/api-keys';
+import { loadPolicy } from '../../config/policy';
+import { freePort } from '../../scripts/servers/process';
+import { CASE_KINDS } from '../../workflows/domain/case';
+import { SUPPORTED_KINDS } from '../../workflows/case/playbooks';
+import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
+
+const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+describe('case API against Temporal, FerretDB, the sandbox and a real worker', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness();
+  }, 180_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const api = () => request(h.app);
+
+  async function create(key: string, idemKey: string, body: object = returnBody()) {
+    return api().post('/cases').set(auth(key)).set('Idempotency-Key', idemKey).send(body);
+  }
+
+  async function waitForStatus(caseId: string, status: string, timeoutMs = 20_000) {
+    const until = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < until) {
+      const res = await api().get(`/cases/${caseId}`).set(auth(KEYS.agent));
+      last = res.body.status;
+      if (last === status) return res.body;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`case ${caseId} stayed ${last}, expected ${status}`);
+  }
+
+  describe('opening a case', () => {
+    it('creates once per Idempotency-Key, replays with 200, and refuses the key with another body', async () => {
+      const body = returnBody();
+      const first = await create(KEYS.agent, 'create-key-0001', body);
+      expect(first.status).toBe(201);
+      expect(first.headers.location).toBe(`/cases/${first.body.caseId}`);
+      expect(first.body).toMatchObject({ kind: 'return', details: { kind: 'return', reason: 'quality_defect' } });
+
+      const replay = await create(KEYS.agent, 'create-key-0001', body);
+      expect(replay.status).toBe(200);
+      expect(replay.body.caseId).toBe(first.body.caseId);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+
+      const reused = await create(KEYS.agent, 'create-key-0001', { ...body, description: 'something else' });
+      expect(reused.status).toBe(409);
+      expect(reused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(reused.body.code).toBe('idempotency_key_reused');
+    });
+
+    it('requires the Idempotency-Key header', async () => {
+      const res = await api().post('/cases').set(auth(KEYS.agent)).send(returnBody());
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'header.idempotency-key' })]);
+    });
+
+    it('answers 400 naming the failing and unknown fields', async () => {
+      const bad = { ...returnBody(), details: { kind: 'return', reason: 'bored' }, extra: 1 };
+      const res = await create(KEYS.agent, 'create-key-bad-1', bad);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const fields = res.body.errors.map((e: { field: string }) => e.field);
+      expect(fields).toEqual(expect.arrayContaining(['body.details.reason', 'body.extra']));
+      expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
+    });
+
+    it('answers 400 on malformed JSON and on an operator object in a string field', async () => {
+      const malformed = await api().post('/cases').set(auth(KEYS.agent)).set('Idempotency-Key', 'create-key-bad-2').set('Content-Type', 'application/json').send('{"channel":');
+      expect(malformed.status).toBe(400);
+      const injected = await create(KEYS.agent, 'create-key-bad-3', { ...returnBody(), description: { $gt: '' } });
+      expect(injected.status).toBe(400);
+      expect(injected.body.errors[0].field).toBe('body.description');
+    });
+
+    it('answers 422 for a kind without a playbook', async () => {
+      const unsupported = CASE_KINDS.find((k) => !SUPPORTED_KINDS.includes(k));
+      if (!unsupported) return;
+      const details =
+        unsupported === 'safety'
+          ? { kind: 'safety', hazard: 'battery swelling', affectedOrderIds: [], relatedCaseIds: [] }
+          : unsupported === 'feedback'
+            ? { kind: 'feedback', feedbackType: 'logistics' }
+            : unsupported === 'refund_only'
+              ? { kind: 'refund_only', ground: 'not_shipped' }
+              : { kind: unsupported, reason: 'quality_defect' };
+      const res = await create(KEYS.agent, 'create-key-kind-1', { ...returnBody(), details });
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe('unsupported_case_kind');
+    });
+
+    it('401 without or with an unknown key, 403 for a role that may not open cases', async () => {
+      expect((await api().post('/cases').set('Idempotency-Key', 'create-key-auth1').send(returnBody())).status).toBe(401);
+      expect((await create('not-a-real-key-123', 'create-key-auth2')).status).toBe(401);
+      const res = await create(KEYS.courier, 'create-key-auth3');
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('forbidden');
+    });
+  });
+
+  describe('a return from open to refund', () => {
+    let caseId: string;
+    beforeAll(async () => {
+      const res = await api().post('/cases').set('X-API-Key', KEYS.agent).set('Idempotency-Key', 'walkthrough-0001').send(returnBody());
+      expect(res.status).toBe(201);
+      caseId = res.body.caseId;
+      await waitForStatus(caseId, 'awaiting_merchant_review');
+    });
+
+    it('reads the case, masking contact data for merchants and partners', async () => {
+      const agent = await api().get(`/cases/${caseId}`).set(auth(KEYS.agent));
+      expect(agent.status).toBe(200);
+      expect(agent.body.customer.phone).toBe('+86 138 0013 8000');
+      const merchant = await api().get(`/cases/${caseId}`).set(auth(KEYS['merchant-a']));
+      expect(merchant.status).toBe(200);
+      expect(merchant.body.customer.phone).not.toContain('0013');
+      expect(merchant.body.customer.email).toBe('l***@example.com');
+      const courier = await api().get(`/cases/${caseId}`).set(auth(KEYS.courier));
+      expect(courier.body.customer.email).toBe('l***@example.com');
+    });
+
+    it("answers 404 for another merchant's case, on reads and on commands", async () => {
+      expect((await api().get(`/cases/${caseId}`).set(auth(KEYS['merchant-b']))).status).toBe(404);
+      expect((await api().get(`/cases/${caseId}/clocks`).set(auth(KEYS['merchant-b']))).status).toBe(404);
+      const cmd = await api().post(`/cases/${caseId}/commands/merchant-review`).set(auth(KEYS['merchant-b'])).send({ decision: 'approve' });
+      expect(cmd.status).toBe(404);
+      expect(cmd.body.code).toBe('case_not_found');
+    });
+
+    it('404 for an unknown case, 400 for a malformed id', async () => {
+      expect((await api().get('/cases/case-000000000000000000000000').set(auth(KEYS.agent))).status).toBe(404);
+      const bad = await api().get('/cases/%24where').set(auth(KEYS.agent));
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors[0].field).toBe('path.id');
+    });
+
+    it('lists the actions the role may take, reads clocks and audit', async () => {
+      const actions = await api().get(`/cases/${caseId}/actions`).set(auth(KEYS['merchant-a']));
+      expect(actions.status).toBe(200);
+      expect(actions.body.actions).toContain('merchant_review');
+      const clocks = await api().get(`/cases/${caseId}/clocks`).set(auth(KEYS.agent));
+      expect(clocks.status).toBe(200);
+      expect(clocks.body.clocks.map((c: { name: string }) => c.name)).toContain('merchant_review');
+      const audit = await api().get(`/cases/${caseId}/audit`).set(auth(KEYS.supervisor));
+      expect(audit.status).toBe(200);
+      expect(audit.body.audit.length).toBeGreaterThan(0);
+      expect((await api().get(`/cases/${caseId}/audit`).set(auth(KEYS.courier))).status).toBe(403);
+    });
+
+    it('refuses an invalid transition with 409, a role the step does not allow with 403, a bad body with 400', async () => {
+      const early = await api().post(`/cases/${caseId}/commands/ship-back`).set(auth(KEYS.agent)).send({ trackingNumber: 'SF1' });
+      expect(early.status).toBe(409);
+      expect(early.body.code).toBe('invalid_transition');
+      expect(early.body.detail).toMatch(/ship_back/);
+      const wrongRole = await api().post(`/cases/${caseId}/commands/merchant-review`).set(auth(KEYS.agent)).send({ decision: 'approve' });
+      expect(wrongRole.status).toBe(403);
+      expect(wrongRole.body.code).toBe('role_not_allowed');
+      const routeRole = await api().post(`/cases/${caseId}/commands/merchant-review`).set(auth(KEYS.payment)).send({ decision: 'approve' });
+      expect(routeRole.status).toBe(403);
+      const badBody = await api().post(`/cases/${caseId}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).send({ decision: 'maybe', actor: { id: 'x', role: 'admin' } });
+      expect(badBody.status).toBe(400);
+      expect(badBody.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['body.decision', 'body.actor']));
+    });
+
+    it('runs merchant review → ship back → courier delivery → inspection → refund', async () => {
+      const review = await api().post(`/cases/${caseId}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).send({ decision: 'approve' });
+      expect(review.status).toBe(200);
+      expect(review.body.status).toBe('awaiting_return_shipment');
+      expect(review.body.customer.phone).not.toContain('0013');
+
+      const shipped = await api().post(`/cases/${caseId}/commands/ship-back`).set(auth(KEYS.agent)).send({ trackingNumber: 'SF1234567890', carrier: 'SF' });
+      expect(shipped.status).toBe(200);
+      expect(shipped.body.status).toBe('return_in_transit');
+
+      const delivered = { caseId, dedupKey: 'sf-evt-1', trackingNumber: 'SF1234567890', event: 'delivered', at: new Date().toISOString() };
+      const cb = await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(delivered);
+      expect(cb.status).toBe(202);
+      expect((await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(delivered)).status).toBe(202);
+      expect((await api().post('/callbacks/courier').set(auth(KEYS.payment)).send(delivered)).status).toBe(403);
+      await waitForStatus(caseId, 'awaiting_inspection');
+
+      const inspected = await api().post(`/cases/${caseId}/commands/inspect`).set(auth(KEYS['merchant-a'])).send({ result: 'accepted', findings: 'leak confirmed' });
+      expect(inspected.status).toBe(200);
+      await waitForStatus(caseId, 'refund_due');
+      const refund = await api().post(`/cases/${caseId}/commands/start-refund`).set(auth(KEYS['merchant-a'])).send({});
+      expect(refund.status).toBe(200);
+      const done = await waitForStatus(caseId, 'closed');
+      expect(done.outcome).toBe('refunded');
+      expect(done.refunds[0]).toMatchObject({ status: 'succeeded', amountCents: 25900 });
+
+      const pay = await api().post('/callbacks/payment').set(auth(KEYS.payment)).send({ caseId, dedupKey: 'pay-1', refundId: done.refunds[0].refundId ?? 'rf-x', status: 'succeeded' });
+      expect(pay.status).toBe(202);
+    });
+
+    it('answers 404 to a callback for an unknown case and 400 to a bad one', async () => {
+      const unknown = await api().post('/callbacks/payment').set(auth(KEYS.payment)).send({ caseId: 'case-nope', dedupKey: 'p-2', refundId: 'rf-1', status: 'succeeded' });
+      expect(unknown.status).toBe(404);
+      const bad = await api().post('/callbacks/courier').set(auth(KEYS.courier)).send({ caseId, dedupKey: 'x', event: 'teleported', at: 'yesterday' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['body.event']));
+    });
+  });
+
+  describe('store reads: list, stuck cases, counts', () => {
+    const hour = 3_600_000;
+    const base = Date.UTC(2026, 0, 10, 8, 0, 0);
+    const now = Date.now();
+    function seed(n: number, extra: Partial<CaseDocument>): CaseDocument {
+      return {
+        caseId: `seed-${String(n).padStart(2, '0')}`,
+        version: 1,
+        kind: 'return',
+        status: 'awaiting_merchant_review',
+        merchantId: 'seed-m1',
+        customerId: 'seed-c1',
+        openedAt: new Date(base + n * hour),
+        lastTransitionAt: new Date(now - hour),
+        escalated: false,
+        breached: false,
+        view: { caseId: `seed-${n}`, order: { merchantId: extra.merchantId ?? 'seed-m1' } },
+        ...extra,
+      };
+    }
+    const seeds = [
+      seed(1, { nextDeadline: new Date(now - hour), owingParty: 'merchant', nextDeadlineClock: 'merchant_review', breached: true }),
+      seed(2, { nextDeadline: new Date(now + hour), owingParty: 'customer', status: 'awaiting_return_shipment' }),
+      seed(3, { nextDeadline: new Date(now + 48 * hour), lastTransitionAt: new Date(now - 72 * hour), owingParty: 'merchant' }),
+      seed(4, { kind: 'exchange', escalated: true, merchantId: 'seed-m2' }),
+      seed(5, { nextDeadline: new Date(now - hour), status: 'refunded', closedAt: new Date(now - hour) }),
+      seed(6, { agentId: 'seed-agent', nextDeadline: new Date(now + 96 * hour) }),
+    ];
+    beforeAll(async () => {
+      for (const doc of seeds) await saveCaseProjection(h.store, doc);
+    });
+
+    it('filters by merchant, kind, status, agent, flags, created range and next deadline', async () => {
+      const ids = async (query: Record<string, string>, key = KEYS.agent) => {
+        const res = await api().get('/cases').query(query).set(auth(key));
+        expect(res.status).toBe(200);
+        return res.body.items.map((i: { caseId: string }) => i.caseId).sort();
+      };
+      expect(await ids({ merchantId: 'seed-m1' })).toEqual(['seed-01', 'seed-02', 'seed-03', 'seed-05', 'seed-06']);
+      expect(await ids({ kind: 'exchange', customerId: 'seed-c1' })).toEqual(['seed-04']);
+      expect(await ids({ status: 'awaiting_return_shipment', merchantId: 'seed-m1' })).toEqual(['seed-02']);
+      expect(await ids({ agentId: 'seed-agent' })).toEqual(['seed-06']);
+      expect(await ids({ escalated: 'true', customerId: 'seed-c1' })).toEqual(['seed-04']);
+      expect(await ids({ breached: 'true', customerId: 'seed-c1' })).toEqual(['seed-01']);
+      expect(await ids({ createdFrom: new Date(base + 2 * hour).toISOString(), createdTo: new Date(base + 4 * hour).toISOString() })).toEqual(['seed-02', 'seed-03']);
+      expect(await ids({ nextDeadlineBefore: new Date(now + 2 * hour).toISOString(), merchantId: 'seed-m1' })).toEqual(['seed-01', 'seed-02', 'seed-05']);
+      // A merchant's list is confined to its own cases whatever it asks for.
+      expect(await ids({ customerId: 'seed-c1' }, KEYS['merchant-a'])).toEqual([]);
+    });
+
+    it('pages with a stable cursor, newest first', async () => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await api().get('/cases').query({ customerId: 'seed-c1', limit: '2', ...(cursor && { cursor }) }).set(auth(KEYS.supervisor));
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(2);
+        seen.push(...res.body.items.map((i: { caseId: string }) => i.caseId));
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(['seed-06', 'seed-05', 'seed-04', 'seed-03', 'seed-02', 'seed-01']);
+    });
+
+    it('rejects operator injection, repeated and unknown query parameters', async () => {
+      for (const q of ['merchantId[$ne]=x', 'merchantId=a&merchantId=b', 'limit=0', 'limit=abc', 'escalated=yes', 'cursor=!!', 'cursor=eyJhIjoxfQ', 'sort=openedAt', 'status=%7B%22%24gt%22%3A%22%22%7D']) {
+        const res = await api().get(`/cases?${q}`).set(auth(KEYS.agent));
+        expect([q, res.status]).toEqual([q, 400]);
+      }
+    });
+
+    it('lists stuck cases with who owes the next action and by when', async () => {
+      const res = await api().get('/supervisor/stuck-cases').query({ within: 'PT2H', idleFor: 'P1D', merchantId: 'seed-m1' }).set(auth(KEYS.supervisor));
+      expect(res.status).toBe(200);
+      const byId = Object.fromEntries(res.body.items.map((i: { caseId: string }) => [i.caseId, i]));
+      expect(Object.keys(byId).sort()).toEqual(['seed-01', 'seed-02', 'seed-03']);
+      expect(byId['seed-01']).toMatchObject({ owingParty: 'merchant', reasons: ['deadline_breached'], nextDeadlineClock: 'merchant_review' });
+      expect(byId['seed-02']).toMatchObject({ owingParty: 'customer', reasons: ['deadline_within_window'] });
+      expect(byId['seed-03'].reasons).toEqual(['idle']);
+      expect(res.body.items[0].caseId).toBe('seed-01');
+
+      const narrow = await api().get('/supervisor/stuck-cases').query({ merchantId: 'seed-m1' }).set(auth(KEYS.admin));
+      expect(narrow.body.items.map((i: { caseId: string }) => i.caseId)).toEqual(['seed-01']);
+      expect((await api().get('/supervisor/stuck-cases?within=2h').set(auth(KEYS.supervisor))).status).toBe(400);
+      expect((await api().get('/supervisor/stuck-cases').set(auth(KEYS['merchant-a']))).status).toBe(403);
+    });
+
+    it('counts cases by merchant, status, kind and owing party', async () => {
+      const byMerchant = await api().get('/supervisor/case-counts?by=merchantId').set(auth(KEYS.supervisor));
+      expect(byMerchant.status).toBe(200);
+      expect(byMerchant.body.counts).toEqual(expect.arrayContaining([{ value: 'seed-m1', count: 5 }, { value: 'seed-m2', count: 1 }]));
+      const open = await api().get('/supervisor/case-counts?by=kind&open=true').set(auth(KEYS.supervisor));
+      expect(open.status).toBe(200);
+      expect(open.body.counts.find((c: { value: string }) => c.value === 'exchange')?.count).toBeGreaterThanOrEqual(1);
+      for (const by of ['status', 'owingParty']) expect((await api().get(`/supervisor/case-counts?by=${by}`).set(auth(KEYS.admin))).status).toBe(200);
+      expect((await api().get('/supervisor/case-counts?by=customerId').set(auth(KEYS.supervisor))).status).toBe(400);
+      expect((await api().get('/supervisor/case-counts?by=kind').set(auth(KEYS.agent))).status).toBe(403);
+    });
+  });
+
+  it('serves an OpenAPI 3.1 document generated from the schemas', async () => {
+    const res = await api().get('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = JSON.parse(res.text);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/cases', '/cases/{id}', '/cases/{id}/commands/merchant-review', '/supervisor/stuck-cases', '/callbacks/courier']));
+    expect(doc.components.schemas.CreateCaseBody.example).toBeDefined();
+  });
+
+  it('answers 503 problem+json when Temporal is unreachable', async () => {
+    const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 1000 });
+    try {
+      const app = createApp({ temporal: new Client({ connection }), store: h.store, taskQueue: 'unused', policy: loadPolicy({}), apiKeys: DEV_API_KEYS, callTimeoutMs: 3000 });
+      const created = await request(app).post('/cases').set(auth(KEYS.agent)).set('Idempotency-Key', 'create-when-down').send(returnBody());
+      expect(created.status).toBe(503);
+      expect(created.headers['content-type']).toMatch(/^application\/problem\+json/);
+      const read = await request(app).get('/cases/case-000000000000000000000001').set(auth(KEYS.agent));
+      expect(read.status).toBe(503);
+      // A case the store knows is still readable from its projection.
+      const stored = await request(app).get('/cases/seed-01').set(auth(KEYS.agent));
+      expect(stored.status).toBe(200);
+      expect(stored.headers['x-case-source']).toBe('store');
+    } finally {
+      await connection.close().catch(() => undefined);
+    }
+  });
+
+  it('answers 503 problem+json when the case store is unreachable', async () => {
+    const store = await openStore(h.mongoUri);
+    await store.close();
+    const app = createApp({ temporal: h.temporal, store, taskQueue: 'unused', policy: loadPolicy({}), apiKeys: DEV_API_KEYS });
+    const res = await request(app).get('/cases').set(auth(KEYS.supervisor));
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('dependency_unavailable');
+    const counts = await request(app).get('/supervisor/case-counts?by=kind').set(auth(KEYS.supervisor));
+    expect(counts.status).toBe(503);
+  });
+});

@@ -1,0 +1,90 @@
+/** The API wired to real servers: a Temporal dev server, FerretDB, the partner sandbox and a real case worker. */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type express from 'express';
+import type mongoose from 'mongoose';
+import { createActivities } from '../../activities';
+import { caseModel } from '../../activities/store/case-model';
+import { openStore } from '../../activities/store/connection';
+import { createApp } from '../../api/app';
+import { DEV_API_KEYS } from '../../config/api-keys';
+import { loadPolicy } from '../../config/policy';
+import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
+import { createCaseWorker } from '../../worker/create-worker';
+import { DevMongo, DevTemporal, startDevMongo, startDevTemporal } from '../support/servers';
+
+export interface ApiHarness {
+  app: express.Express;
+  temporal: Client;
+  store: mongoose.Connection;
+  temporalAddress: string;
+  mongoUri: string;
+  stop(): Promise<void>;
+}
+
+export async function startApiHarness(): Promise<ApiHarness> {
+  const stops: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+  try {
+    const [devTemporal, mongo]: [DevTemporal, DevMongo] = await Promise.all([startDevTemporal(), startDevMongo()]);
+    stops.push(() => devTemporal.stop(), () => mongo.stop());
+    const sandbox: RunningSandbox = await startSandbox();
+    stops.push(() => sandbox.close());
+    const store = await openStore(mongo.uri);
+    stops.push(() => store.close());
+    await caseModel(store).syncIndexes();
+
+    const taskQueue = `api-test-${process.pid}-${Date.now()}`;
+    const native = await NativeConnection.connect({ address: devTemporal.address });
+    stops.push(() => native.close());
+    const worker: Worker = await createCaseWorker({
+      connection: native,
+      config: { temporalNamespace: 'default', taskQueue },
+      activities: createActivities({ store, env: { PARTNER_SANDBOX_URL: sandbox.url } }),
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+
+    const connection = await Connection.connect({ address: devTemporal.address });
+    stops.push(() => connection.close());
+    const temporal = new Client({ connection });
+    const app = createApp({ temporal, store, taskQueue, policy: loadPolicy({}), apiKeys: DEV_API_KEYS });
+    return { app, temporal, store, temporalAddress: devTemporal.address, mongoUri: mongo.uri, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export const KEYS = Object.fromEntries(DEV_API_KEYS.map((k) => [k.key.replace(/^dev-|-key$/g, ''), k.key])) as Record<
+  'agent' | 'senior-agent' | 'supervisor' | 'admin' | 'merchant-a' | 'merchant-b' | 'courier' | 'warehouse' | 'payment' | 'customer',
+  string
+>;
+
+export function returnBody(overrides: { merchantId?: string; description?: string; customerId?: string } = {}) {
+  const now = Date.now();
+  return {
+    channel: 'online',
+    customer: { name: 'Li Wei', phone: '+86 138 0013 8000', email: 'li.wei@example.com' },
+    order: {
+      orderId: `order-${now}`,
+      merchantId: overrides.merchantId ?? 'merchant-a',
+      customerId: overrides.customerId ?? 'customer-1',
+      paidAmountCents: 25900,
+      currency: 'CNY',
+      purchasedAt: now - 5 * 86_400_000,
+      shippedAt: now - 4 * 86_400_000,
+      deliveredAt: now - 2 * 86_400_000,
+      category: 'kitchen',
+      items: [{ sku: 'kettle-1', name: 'Kettle', quantity: 1, unitPriceCents: 25900 }],
+    },
+    description: overrides.description ?? 'The kettle leaks from the base.',
+    evidence: [{ kind: 'photo', uri: 'https://files.example/p/123.jpg' }],
+    details: { kind: 'return', reason: 'quality_defect' },
+  };
+}

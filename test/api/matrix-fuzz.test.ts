@@ -1,0 +1,169 @@
+import request from 'supertest';
+import { caseModel } from '../../activities/store/case-model';
+import { commandPath, ROUTE_ROLES } from '../../api/cases';
+import { SUPERVISOR_ROLES } from '../../api/supervisor';
+import { API_ROLES, DEV_API_KEYS } from '../../config/api-keys';
+import { COMMAND_NAMES } from '../../workflows/messages';
+import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
+
+const UNKNOWN = 'case-ffffffffffffffffffffffff';
+
+interface RouteProbe {
+  name: string;
+  method: 'get' | 'post';
+  path: string;
+  roles: readonly string[];
+  /** Status an allowed role gets for this deliberately unusable request. */
+  allowedStatus: number;
+  headers?: Record<string, string>;
+  body?: object;
+}
+
+const probes: RouteProbe[] = [
+  { name: 'open case', method: 'post', path: '/cases', roles: ROUTE_ROLES.create, allowedStatus: 400, headers: { 'Idempotency-Key': 'matrix-key-0001' }, body: { nope: 1 } },
+  { name: 'list cases', method: 'get', path: '/cases?limit=0', roles: ROUTE_ROLES.list, allowedStatus: 400 },
+  { name: 'read case', method: 'get', path: `/cases/${UNKNOWN}`, roles: ROUTE_ROLES.read, allowedStatus: 404 },
+  { name: 'audit', method: 'get', path: `/cases/${UNKNOWN}/audit`, roles: ROUTE_ROLES.audit, allowedStatus: 404 },
+  { name: 'clocks', method: 'get', path: `/cases/${UNKNOWN}/clocks`, roles: ROUTE_ROLES.clocks, allowedStatus: 404 },
+  { name: 'actions', method: 'get', path: `/cases/${UNKNOWN}/actions`, roles: ROUTE_ROLES.actions, allowedStatus: 404 },
+  ...COMMAND_NAMES.map((name): RouteProbe => ({ name: `command ${name}`, method: 'post', path: commandPath(name).replace(':id', UNKNOWN), roles: ROUTE_ROLES.command, allowedStatus: 400, body: { unknownField: true } })),
+  { name: 'stuck cases', method: 'get', path: '/supervisor/stuck-cases?within=soon', roles: SUPERVISOR_ROLES, allowedStatus: 400 },
+  { name: 'case counts', method: 'get', path: '/supervisor/case-counts?by=nothing', roles: SUPERVISOR_ROLES, allowedStatus: 400 },
+  { name: 'courier callback', method: 'post', path: '/callbacks/courier', roles: ['courier', 'admin'], allowedStatus: 400, body: {} },
+  { name: 'payment callback', method: 'post', path: '/callbacks/payment', roles: ['payment', 'admin'], allowedStatus: 400, body: {} },
+];
+
+describe('authorisation matrix and fuzzing', () => {
+  let h: ApiHarness;
+  let caseId: string;
+  beforeAll(async () => {
+    h = await startApiHarness();
+    const res = await request(h.app).post('/cases').set('X-API-Key', KEYS.agent).set('Idempotency-Key', 'fuzz-target-0001').send(returnBody());
+    expect(res.status).toBe(201);
+    caseId = res.body.caseId;
+    // Let the case settle in merchant review so nothing but the fuzz could change it.
+    for (let i = 0; i < 100; i++) {
+      const view = await request(h.app).get(`/cases/${caseId}`).set('X-API-Key', KEYS.agent);
+      if (view.body.status === 'awaiting_merchant_review') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  function send(probe: Pick<RouteProbe, 'method' | 'path' | 'headers' | 'body'>, key?: string) {
+    let req = request(h.app)[probe.method](probe.path);
+    if (key) req = req.set('Authorization', `Bearer ${key}`);
+    for (const [k, v] of Object.entries(probe.headers ?? {})) req = req.set(k, v);
+    return probe.body === undefined ? req : req.send(probe.body);
+  }
+
+  it('every role × every route: 403 for a role the route is not for, past authorisation otherwise; 401 without a key', async () => {
+    const keyFor = Object.fromEntries(API_ROLES.map((role) => [role, DEV_API_KEYS.find((k) => k.role === role)!.key]));
+    const mismatches: string[] = [];
+    for (const probe of probes) {
+      const anonymous = await send(probe);
+      if (anonymous.status !== 401) mismatches.push(`${probe.name} without key → ${anonymous.status}`);
+      for (const role of API_ROLES) {
+        const res = await send(probe, keyFor[role]);
+        const expected = probe.roles.includes(role) ? probe.allowedStatus : 403;
+        if (res.status !== expected) mismatches.push(`${probe.name} as ${role} → ${res.status}, expected ${expected}`);
+        if (!res.headers['content-type']?.startsWith('application/problem+json')) mismatches.push(`${probe.name} as ${role}: not problem+json`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('1,200 malformed or random requests: no 5xx, no stack trace, no change to the case', async () => {
+    const before = (await request(h.app).get(`/cases/${caseId}`).set('X-API-Key', KEYS.agent)).body;
+    const storedBefore = await caseModel(h.store).countDocuments({});
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const junkValues: unknown[] = [
+      { $gt: '' },
+      { $where: 'sleep(1000)' },
+      '{"$ne": null}',
+      "' OR 1=1 --",
+      '<script>alert(1)</script>',
+      'x'.repeat(100_000),
+      -1,
+      1e308,
+      null,
+      true,
+      [],
+      [{ $gt: '' }],
+      '../../etc/passwd',
+      '\u0000',
+      { __proto__: { admin: true } },
+      { constructor: { prototype: { polluted: 1 } } },
+    ];
+    const randomValue = (): unknown => (rnd() < 0.6 ? pick(junkValues) : rnd() < 0.5 ? Math.floor(rnd() * 1e6) : Math.random().toString(36).slice(2));
+    const randomBody = (): object | string => {
+      const r = rnd();
+      if (r < 0.15) return pick(['{', '{"a":', '[1,2', 'null', '"str"', '{"caseId": }', 'not json at all']);
+      if (r < 0.3) return { ...returnBody(), [pick(['extra', '$set', 'actor', '__proto__'])]: randomValue() };
+      if (r < 0.5) return { ...returnBody(), [pick(['channel', 'customer', 'order', 'description', 'evidence', 'details'])]: randomValue() };
+      const body: Record<string, unknown> = {};
+      const fields = ['caseId', 'dedupKey', 'event', 'at', 'refundId', 'status', 'decision', 'trackingNumber', 'agentId', 'rating', 'actor', 'reason', 'x'];
+      for (let i = Math.floor(rnd() * 4); i > 0; i--) body[pick(fields)] = fields.includes('caseId') && rnd() < 0.3 ? caseId : randomValue();
+      return body;
+    };
+    const randomQuery = () => {
+      const keys = ['kind', 'status', 'merchantId', 'agentId', 'customerId', 'createdFrom', 'createdTo', 'nextDeadlineBefore', 'escalated', 'breached', 'limit', 'cursor', 'by', 'within', 'idleFor', 'merchantId[$ne]', 'status[$gt]', '__proto__[x]'];
+      const parts: string[] = [];
+      for (let i = 1 + Math.floor(rnd() * 3); i > 0; i--) {
+        const v = randomValue();
+        parts.push(`${encodeURIComponent(pick(keys))}=${encodeURIComponent(typeof v === 'string' ? v.slice(0, 2000) : JSON.stringify(v) ?? '')}`);
+      }
+      return parts.join('&');
+    };
+    const ids = [caseId, UNKNOWN, '%24where', 'case-%7B%22%24gt%22%3A1%7D', 'x'.repeat(300), '..%2F..%2Fadmin'];
+    const keys = [...Object.values(KEYS), 'bogus-key-000000', ''];
+
+    const failures: string[] = [];
+    const total = 1200;
+    for (let batch = 0; batch < total / 25; batch++) {
+      await Promise.all(
+        Array.from({ length: 25 }, async () => {
+          const r = rnd();
+          const key = pick(keys);
+          let req: request.Test;
+          let label: string;
+          if (r < 0.3) {
+            const path = commandPath(pick(COMMAND_NAMES)).replace(':id', pick(ids));
+            label = `POST ${path}`;
+            req = request(h.app).post(path);
+          } else if (r < 0.45) {
+            label = 'POST /cases';
+            req = request(h.app).post('/cases').set('Idempotency-Key', `fuzz-${Math.floor(rnd() * 1e9)}`);
+          } else if (r < 0.6) {
+            const path = pick(['/callbacks/courier', '/callbacks/payment']);
+            label = `POST ${path}`;
+            req = request(h.app).post(path);
+          } else {
+            const path = `${pick(['/cases', '/supervisor/stuck-cases', '/supervisor/case-counts', `/cases/${pick(ids)}`, `/cases/${pick(ids)}/audit`])}?${randomQuery()}`;
+            label = `GET ${path.slice(0, 120)}`;
+            req = request(h.app).get(path);
+          }
+          if (key) req = req.set('X-API-Key', key);
+          if (label.startsWith('POST')) {
+            const body = randomBody();
+            req = req.set('Content-Type', 'application/json').send(typeof body === 'string' ? body : JSON.stringify(body));
+          }
+          const res = await req;
+          if (res.status >= 500) failures.push(`${label} → ${res.status} ${res.text.slice(0, 200)}`);
+          if (/\bat .+\.(ts|js):\d+/.test(res.text)) failures.push(`${label} leaked a stack trace`);
+        }),
+      );
+    }
+    expect(failures).toEqual([]);
+
+    const after = (await request(h.app).get(`/cases/${caseId}`).set('X-API-Key', KEYS.agent)).body;
+    expect(after.version).toBe(before.version);
+    expect(after.status).toBe(before.status);
+    expect(after.audit.length).toBe(before.audit.length);
+    expect(await caseModel(h.store).countDocuments({})).toBe(storedBefore);
+  });
+});
