@@ -1,0 +1,27 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+/** `docker compose` when the plugin is installed, else a standalone docker-compose v2 in .tools/bin. */
+function composeCommand(): string[] | undefined {
+  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) return ['docker', 'compose'];
+  const standalone = path.join(root, '.tools', 'bin', 'docker-compose');
+  return fs.existsSync(standalone) ? [standalone] : undefined;
+}
+
+const compose = composeCommand();
+const describeWithCompose = compose ? describe : describe.skip;
+
+describeWithCompose('docker-compose.yml (production shape)', () => {
+  it('is valid and wires Temporal, its UI, MongoDB, the worker and the API', () => {
+    const [command, ...args] = compose!;
+    const config = JSON.parse(execFileSync(command, [...args, 'config', '--format', 'json'], { cwd: root, encoding: 'utf8' }));
+    expect(Object.keys(config.services).sort()).toEqual(['api', 'mongo', 'postgresql', 'temporal', 'temporal-search-attributes', 'temporal-ui', 'worker']);
+    for (const service of ['api', 'worker']) {
+      expect(config.services[service].environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', MONGODB_URI: expect.stringContaining('mongodb://mongo:27017') });
+    }
+    for (const service of ['postgresql', 'temporal', 'mongo', 'api']) expect(config.services[service].healthcheck).toBeDefined();
+  });
+});
