@@ -32,8 +32,3 @@ export interface Playbook {
 
 export const CASE_STAFF: readonly Role[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
 export const PLATFORM: readonly Role[] = ['supervisor', 'admin'];
-
-/** Waits until the status is no longer `status`, firing the case's clock handlers meanwhile. */
-export function untilStatusChanges(ctx: CaseContext, status: string): () => boolean {
-  return () => ctx.status !== status;
-}
