@@ -28,8 +28,11 @@ install_npm_packages() {
     return
   fi
   need npm "for the Node.js packages" "apt-get install nodejs npm (Node.js 20 or later)"
-  say "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  say "installing npm packages"
+  # Not `npm ci`: the registry reachable here only serves some platforms' optional binaries
+  # (@swc/core-*, @unrs/resolver-binding-*), so the lock file cannot list them all and `npm ci`
+  # refuses it as out of sync. `npm install` still installs the locked versions.
+  npm install --no-audit --no-fund --loglevel=error
 }
 
 install_temporal_cli() {
