@@ -10,6 +10,7 @@ import { startFerretDb } from './servers/ferretdb';
 import { isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/process';
 import { startTemporalDevServer } from './servers/temporal-dev';
 import { projectRoot } from './servers/tools';
+import { WORKER_READY_LINE } from '../worker/ready-line';
 
 const dataDir = path.join(projectRoot, '.data');
 const logDir = path.join(dataDir, 'logs');
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
     let workerReady = false;
     const worker = supervise(
       startNodeService('worker', 'worker/main.ts', childEnv, (line) => {
-        if (line.includes('worker ready')) workerReady = true;
+        if (line.includes(WORKER_READY_LINE)) workerReady = true;
       }),
     );
     await waitUntil('worker', async () => workerReady, { failFast: worker });

@@ -3,8 +3,7 @@ import { loadRuntimeConfig } from '../config/env';
 import { openStore } from '../activities/store/connection';
 import { createActivities } from '../activities';
 import { createCaseWorker } from './create-worker';
-
-export const WORKER_READY_LINE = 'worker ready';
+import { WORKER_READY_LINE } from './ready-line';
 
 async function main(): Promise<void> {
   const config = loadRuntimeConfig();
