@@ -30,7 +30,7 @@ export async function startWorkerProcess(env: WorkerEnv): Promise<ManagedProcess
     await waitUntil('worker process', async () => ready, { timeoutMs: 60_000, failFast: worker });
   } catch (err) {
     await worker.stop(1000);
-    throw new Error(`${(err as Error).message}\n${output.slice(-20).join('\n')}`);
+    throw new Error(`${(err as Error).message}\n${output.slice(-20).join('\n')}`, { cause: err });
   }
   return worker;
 }
