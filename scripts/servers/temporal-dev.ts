@@ -12,6 +12,8 @@ export interface TemporalDevServerOptions {
   dbFile?: string;
   namespace?: string;
   logFile?: string;
+  /** Server dynamic config overrides, e.g. { 'limit.historyCount.suggestContinueAsNew': 40 }. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
 
 const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {
@@ -30,6 +32,9 @@ export function temporalDevServerArgs(options: TemporalDevServerOptions): string
   args.push(...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']));
   if (options.dbFile) {
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  }
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
   for (const key of CASE_SEARCH_ATTRIBUTES) {
     args.push('--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`);

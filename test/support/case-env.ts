@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -12,7 +15,7 @@ import { commandUpdates, getCaseQuery, type CommandName, type CommandPayloads } 
  * terminates the cases the test started: the time-skipping server does not skip past a workflow task that no
  * worker will pick up, so a case left running would stall the next test's clock.
  */
-export async function caseWorker(env: TestWorkflowEnvironment, activities: CaseActivities) {
+export async function caseWorker(env: Pick<TestWorkflowEnvironment, 'nativeConnection' | 'client'>, activities: CaseActivities) {
   const taskQueue = `cases-${randomUUID()}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -31,10 +34,17 @@ export async function caseWorker(env: TestWorkflowEnvironment, activities: CaseA
       try {
         return await test();
       } finally {
+        if (process.env.RECORD_HISTORIES) await Promise.all(started.map((handle) => recordHistory(handle, process.env.RECORD_HISTORIES!)));
         await Promise.all(started.map((handle) => handle.terminate('test finished').catch(() => undefined)));
       }
     });
   return { worker: { runUntil }, taskQueue, start };
+}
+
+/** Saves the case's history so far for the replay test (see test/replay/README.md). */
+async function recordHistory(handle: CaseHandle, dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${handle.workflowId}.json`), historyToJSON(await handle.fetchHistory()));
 }
 
 export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;

@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { startFerretDb } from '../../scripts/servers/ferretdb';
 import { freePort, ManagedProcess } from '../../scripts/servers/process';
-import { startTemporalDevServer } from '../../scripts/servers/temporal-dev';
+import { startTemporalDevServer, type TemporalDevServerOptions } from '../../scripts/servers/temporal-dev';
 import { toolPath } from '../../scripts/servers/tools';
 
 /** A time-skipping environment on Temporal's Java test server, one per test file, knowing the case search attributes. */
@@ -37,11 +37,11 @@ export interface DevTemporal {
   stop(): Promise<void>;
 }
 
-/** A real Temporal dev server (in-memory) on a free port, or the one TEMPORAL_ADDRESS names. */
-export async function startDevTemporal(): Promise<DevTemporal> {
-  if (process.env.TEMPORAL_ADDRESS) return { address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined };
+/** A real Temporal dev server (in-memory) on a free port, or the one TEMPORAL_ADDRESS names unless the test needs its own settings. */
+export async function startDevTemporal(dynamicConfig?: TemporalDevServerOptions['dynamicConfig']): Promise<DevTemporal> {
+  if (process.env.TEMPORAL_ADDRESS && !dynamicConfig) return { address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined };
   const port = await freePort();
-  const server = await startTemporalDevServer({ port });
+  const server = await startTemporalDevServer({ port, dynamicConfig });
   return { address: `127.0.0.1:${port}`, stop: () => server.stop() };
 }
 
