@@ -20,12 +20,19 @@ export interface CommandPayloads {
   escalate: CommandBase & { to: Party; reason: string };
   merchant_review: CommandBase & { decision: 'approve' | 'reject'; returnAddress?: string };
   platform_review: CommandBase & { decision: 'approve' | 'reject' };
-  ship_back: CommandBase & { trackingNumber: string; carrier?: string };
+  /** `postageCents`: the return postage the customer advanced; refunded when the goods are accepted and the customer does not bear shipping. */
+  ship_back: CommandBase & { trackingNumber: string; carrier?: string; postageCents?: number };
   inspect: CommandBase & { result: 'accepted' | 'rejected'; findings: string };
   start_refund: CommandBase & { amountCents?: number };
   reship: CommandBase;
   convert_to_refund: CommandBase & { reason: string };
-  propose_remedy: CommandBase & { remedy: 'partial_refund' | 'price_difference_refund' | 'reship_part' | 'gift' | 'refund' | 'exchange'; amountCents?: number; description: string; items?: Array<{ sku: string; quantity: number }> };
+  /** `price_difference_charge`: the customer keeps a dearer wrong item and owes `amountCents` (a charge against the customer). */
+  propose_remedy: CommandBase & {
+    remedy: 'partial_refund' | 'price_difference_refund' | 'price_difference_charge' | 'reship_part' | 'gift' | 'refund' | 'exchange';
+    amountCents?: number;
+    description: string;
+    items?: Array<{ sku: string; quantity: number }>;
+  };
   customer_decision: CommandBase & { accept: boolean };
   register: CommandBase & { priority: 'low' | 'normal' | 'high' | 'urgent'; ticketNumber?: string };
   respond: CommandBase & { message: string };

@@ -130,6 +130,21 @@ export class CaseContext {
     }
   }
 
+  /** Stops a running clock while the party it waits on cannot act (e.g. a proposal awaits the customer); true when it paused. */
+  pauseClock(name: string, reason: string): boolean {
+    if (this.clocks.get(name)?.status !== 'running') return false;
+    this.clocks.pause(name);
+    this.record(SYSTEM_ACTOR, 'sla_paused', { reason, data: { clock: name } });
+    return true;
+  }
+
+  /** Restarts a paused clock with the time it had left. */
+  resumeClock(name: string, reason: string): void {
+    if (this.clocks.get(name)?.status !== 'paused') return;
+    this.clocks.resume(name);
+    this.record(SYSTEM_ACTOR, 'sla_resumed', { reason, data: { clock: name, deadline: this.clocks.get(name)?.deadline } });
+  }
+
   /** Waits until `predicate` holds, meanwhile running the warn and breach actions of clocks as they come due. */
   waitUntil(predicate: () => boolean): Promise<boolean> {
     return this.clocks.waitFor(predicate, {
@@ -229,11 +244,15 @@ export class CaseContext {
     return record;
   }
 
-  async notifyCustomer(template: string, variables: Record<string, string | number | boolean> = {}): Promise<void> {
-    await this.once(`notify-customer:${template}`, async () => {
+  /**
+   * Sends the customer a message once per case and `key` (by default the template): a template sent more than once
+   * in a case (e.g. each new remedy proposal) needs a key of its own per sending.
+   */
+  async notifyCustomer(template: string, variables: Record<string, string | number | boolean> = {}, key = template): Promise<void> {
+    await this.once(`notify-customer:${key}`, async () => {
       const channel = this.view.customer.phone ? 'sms' : 'email';
       try {
-        await notifications.notifyCustomer({ idempotencyKey: `${this.caseId}:customer:${template}`, caseId: this.caseId, channel, template, variables });
+        await notifications.notifyCustomer({ idempotencyKey: `${this.caseId}:customer:${key}`, caseId: this.caseId, channel, template, variables });
       } catch (err) {
         this.record(SYSTEM_ACTOR, 'notification_failed', { reason: errorMessage(err), data: { to: 'customer', template } });
       }

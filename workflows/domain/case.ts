@@ -12,6 +12,7 @@ export const RETURN_REASONS = [
   'missing_item',
   'not_as_described',
   'damaged_in_transit',
+  'lost_in_transit',
   'no_reason',
   'changed_mind',
   'late_shipment',

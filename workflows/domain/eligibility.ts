@@ -28,6 +28,9 @@ export function assessReturn(
       return details.outerPackageDamaged
         ? { eligible: true, responsibleParty: 'courier', shippingCostBearer: 'courier' }
         : { eligible: true, responsibleParty: 'merchant', shippingCostBearer: 'merchant' };
+    case 'lost_in_transit':
+      // The courier lost the parcel: the courier bears the cost (seed 003, 快递原因 破损、丢失).
+      return { eligible: true, responsibleParty: 'courier', shippingCostBearer: 'courier' };
     case 'quality_defect':
     case 'wrong_item':
     case 'missing_item':

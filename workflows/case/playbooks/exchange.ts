@@ -3,17 +3,31 @@
  * the ERP and the case closes as exchanged when the customer confirms or the confirmation window passes.
  * Before the reship, convert_to_refund (replacement out of stock, or the customer changes their mind) turns the case
  * into a refund once the goods are accepted; an ERP refusal of the reship order converts it the same way.
- * Wrong item (seed 003): the customer may instead keep the item and receive the price difference (propose_remedy
- * price_difference_refund + customer_decision) while the return has not been shipped back yet.
+ * Wrong item (seed 003): the customer may instead keep the item and settle the difference while the return has not
+ * been shipped back yet: propose_remedy price_difference_refund (the customer receives it) or price_difference_charge
+ * (the customer owes it: a charge against the customer), then customer_decision. While such a proposal awaits the
+ * customer, the merchant-review and ship-back clocks are paused (no default approval, no abandonment); a rejected or
+ * lapsed proposal resumes them with the time they had left.
+ * The return postage the customer advanced is refunded once the goods are accepted (merchant's or courier's fault).
  */
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { SYSTEM_ACTOR, type Role } from '../../domain/parties';
 import type { CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
 import { refundAmountCents, refundClockActions } from '../refund-clock';
-import { goodsReturnClockActions, goodsReturnCommands, goodsReturnHandlers, goodsReturnSteps, onReturnShipmentEvent, returnDetails, S } from './goods-return';
+import {
+  goodsReturnChecks,
+  goodsReturnClockActions,
+  goodsReturnCommands,
+  goodsReturnHandlers,
+  goodsReturnSteps,
+  onReturnShipmentEvent,
+  refundReturnPostage,
+  returnDetails,
+  S,
+} from './goods-return';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from './refund-due';
-import { agreedProposal, checkDecision, checkProposal, decideRemedy, proposeRemedy, remedyClockActions } from './remedy';
+import { agreedProposal, checkDecision, checkProposal, decideRemedy, pendingProposal, proposeRemedy, remedyClockActions } from './remedy';
 
 export const EX = {
   awaitingConfirmation: 'awaiting_customer_confirmation',
@@ -25,6 +39,16 @@ const CONFIRMATION_CLOCK = 'customer_confirmation';
 const CONVERTIBLE = [S.merchantReview, S.platformReview, S.shipBack, S.inTransit, S.inspection] as const;
 const SETTLEABLE = [S.merchantReview, S.platformReview, S.shipBack] as const;
 const CONVERTERS: readonly Role[] = ['customer', 'merchant', ...CASE_STAFF];
+/** The clocks of the return path that stand still while the customer decides whether to keep a wrong item. */
+const HELD_WHILE_DECIDING = ['merchant_review', 'customer_ship_back'] as const;
+
+function holdReturnClocks(ctx: CaseContext): void {
+  for (const name of HELD_WHILE_DECIDING) ctx.pauseClock(name, 'a keep-and-settle proposal awaits the customer’s decision');
+}
+
+function releaseReturnClocks(ctx: CaseContext, reason: string): void {
+  for (const name of HELD_WHILE_DECIDING) ctx.resumeClock(name, reason);
+}
 
 /** The replacement: the requested sku (same quantity as ordered), else the ordered items again. */
 export function replacementItems(ctx: CaseContext): Array<{ sku: string; quantity: number }> {
@@ -34,12 +58,14 @@ export function replacementItems(ctx: CaseContext): Array<{ sku: string; quantit
   return items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
 }
 
-function isPartnerRefusal(err: unknown): boolean {
+/** The partner's business refusal behind an activity failure, if that is what it is. */
+function partnerRefusal(err: unknown): ApplicationFailure | undefined {
   const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure && (cause.type === 'PartnerRejected' || cause.type === 'PartnerRefused');
+  return cause instanceof ApplicationFailure && (cause.type === 'PartnerRejected' || cause.type === 'PartnerRefused') ? cause : undefined;
 }
 
 async function shipReplacement(ctx: CaseContext): Promise<void> {
+  await refundReturnPostage(ctx);
   if (ctx.view.facts.convertedToRefund === true) {
     enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', refundAmountCents(ctx), 'exchange_converted_to_refund');
     return;
@@ -48,10 +74,11 @@ async function shipReplacement(ctx: CaseContext): Promise<void> {
   try {
     erpOrderId = (await ctx.reship(replacementItems(ctx), 'exchange_replacement')).erpOrderId;
   } catch (err) {
-    if (!isPartnerRefusal(err)) throw err;
+    const refusal = partnerRefusal(err);
+    if (!refusal) throw err;
     // The ERP refuses the reship order (e.g. the replacement is out of stock): the exchange becomes a refund.
     ctx.setFact('convertedToRefund', true);
-    ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `replacement could not be reshipped: ${err instanceof Error ? err.message : String(err)}` });
+    ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `replacement could not be reshipped: ${refusal.message}` });
     enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', refundAmountCents(ctx), 'exchange_converted_to_refund');
     return;
   }
@@ -82,9 +109,17 @@ export const exchangePlaybook: Playbook = {
       await ctx.waitUntil(() => ctx.status !== EX.unresolved);
     },
     [EX.settling]: async (ctx) => {
-      const amountCents = agreedProposal(ctx)?.amountCents ?? 0;
+      const agreed = agreedProposal(ctx)!;
+      const amountCents = agreed.amountCents ?? 0;
+      if (agreed.remedy === 'price_difference_charge') {
+        // The wrong item is dearer: the customer owes the difference, a liability recorded against the customer.
+        ctx.charge('customer', amountCents, 'wrong_item_price_difference_owed');
+        ctx.close(SYSTEM_ACTOR, 'price_difference_charged', 'kept_with_price_difference', { data: { amountCents, owedBy: 'customer' } });
+        await ctx.notifyCustomer('price_difference_due', { amountCents });
+        return;
+      }
       const refund = await ctx.refund(amountCents, 'wrong_item_price_difference');
-      ctx.close(SYSTEM_ACTOR, 'price_difference_refunded', 'kept_with_price_difference', { data: { amountCents: refund.amountCents } });
+      ctx.close(SYSTEM_ACTOR, 'price_difference_refunded', 'kept_with_price_difference', { data: { amountCents: refund.amountCents, owedBy: 'merchant' } });
       await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
     },
   },
@@ -95,12 +130,14 @@ export const exchangePlaybook: Playbook = {
     [EX.unresolved]: { confirm_resolution: ['customer', ...CASE_STAFF] },
   },
   checks: {
+    ...goodsReturnChecks,
     convert_to_refund: (ctx) => {
       if (ctx.view.facts.convertedToRefund === true) throw commandRejected('already_converted', 'the exchange is already converted to a refund');
     },
     propose_remedy: (ctx, p) => {
       if (returnDetails(ctx).reason !== 'wrong_item') throw commandRejected('remedy_not_allowed', 'keeping the goods against a price difference is offered for a wrong item only');
-      checkProposal(ctx, p, ['price_difference_refund']);
+      checkProposal(ctx, p, ['price_difference_refund', 'price_difference_charge']);
+      if (p.items?.length) throw commandRejected('invalid_items', 'a keep-and-settle proposal takes an amount, not items');
     },
     customer_decision: (ctx) => checkDecision(ctx),
   },
@@ -111,10 +148,23 @@ export const exchangePlaybook: Playbook = {
       ctx.setFact('convertedToRefund', true);
       ctx.record(p.actor, 'converted_to_refund', { reason: p.reason, evidence: p.evidence });
     },
-    propose_remedy: (ctx, p) => proposeRemedy(ctx, p),
+    // A review while a keep-and-settle proposal is pending starts the ship-back clock: it waits for the decision too.
+    merchant_review: async (ctx, p) => {
+      await goodsReturnHandlers.merchant_review!(ctx, p);
+      if (pendingProposal(ctx)) holdReturnClocks(ctx);
+    },
+    platform_review: async (ctx, p) => {
+      await goodsReturnHandlers.platform_review!(ctx, p);
+      if (pendingProposal(ctx)) holdReturnClocks(ctx);
+    },
+    propose_remedy: async (ctx, p) => {
+      holdReturnClocks(ctx);
+      await proposeRemedy(ctx, p);
+    },
     customer_decision: (ctx, p) => {
       const agreed = decideRemedy(ctx, p);
-      if (agreed) ctx.transition(p.actor, 'keeps_goods', EX.settling, { data: { amountCents: agreed.amountCents } });
+      if (agreed) ctx.transition(p.actor, 'keeps_goods', EX.settling, { data: { remedy: agreed.remedy, amountCents: agreed.amountCents } });
+      else releaseReturnClocks(ctx, 'the customer declined to keep the item');
     },
     confirm_resolution: (ctx, p) => {
       ctx.satisfyClock(CONFIRMATION_CLOCK);
@@ -131,7 +181,7 @@ export const exchangePlaybook: Playbook = {
   clockActions: {
     ...goodsReturnClockActions,
     ...refundClockActions,
-    ...remedyClockActions(() => undefined),
+    ...remedyClockActions((ctx) => releaseReturnClocks(ctx, 'the customer did not answer the keep-and-settle proposal')),
     [CONFIRMATION_CLOCK]: {
       breach: (ctx) => {
         if (ctx.status === EX.awaitingConfirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'exchanged', { reason: 'the customer did not confirm within the limit' });

@@ -7,7 +7,7 @@ import type { ReturnReason } from '../../domain/case';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
 import type { CaseContext, ClockActions } from '../context';
-import { CASE_STAFF, PLATFORM, type CommandHandlers, type Playbook } from '../playbook';
+import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type Playbook } from '../playbook';
 
 export const S = {
   submitted: 'submitted',
@@ -118,7 +118,8 @@ export const goodsReturnHandlers: CommandHandlers = {
   ship_back: (ctx, p) => {
     ctx.satisfyClock('customer_ship_back');
     ctx.view.returnTrackingNumber = p.trackingNumber;
-    ctx.transition(p.actor, 'shipped_back', S.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier } });
+    if (p.postageCents) ctx.setFact('returnPostageCents', p.postageCents);
+    ctx.transition(p.actor, 'shipped_back', S.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier, ...(p.postageCents !== undefined && { postageCents: p.postageCents }) } });
   },
   inspect: (ctx, p) => {
     ctx.satisfyClock('merchant_inspection');
@@ -131,6 +132,26 @@ export const goodsReturnHandlers: CommandHandlers = {
     }
   },
 };
+
+export const goodsReturnChecks: CommandChecks = {
+  ship_back: (_ctx, p) => {
+    if (p.postageCents !== undefined && (!Number.isInteger(p.postageCents) || p.postageCents < 0)) throw commandRejected('invalid_amount', 'postageCents must be a whole number of cents, 0 or more');
+  },
+};
+
+/**
+ * Once the goods are accepted, the return postage the customer advanced is refunded unless the customer bears shipping
+ * (seed 003: wrong item, damaged goods — "postage advanced by the customer and refunded"). A courier or warehouse that
+ * bears shipping is charged for it; the merchant's share is the refund itself.
+ */
+export async function refundReturnPostage(ctx: CaseContext): Promise<void> {
+  const postage = ctx.view.facts.returnPostageCents;
+  const bearer = ctx.view.shippingCostBearer;
+  if (typeof postage !== 'number' || postage <= 0 || bearer === undefined || bearer === 'customer') return;
+  const refund = await ctx.refund(postage, 'return_postage_refund');
+  if (bearer === 'courier' || bearer === 'warehouse') ctx.charge(bearer, postage, 'return_postage');
+  await ctx.notifyCustomer('postage_refunded', { amountCents: refund.amountCents });
+}
 
 export function onReturnShipmentEvent(ctx: CaseContext, event: { event: string; trackingNumber?: string; at: number }): void {
   if (ctx.status !== S.inTransit || event.event !== 'delivered') return;

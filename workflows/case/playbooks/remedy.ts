@@ -18,8 +18,10 @@ export interface Proposal {
 }
 
 const DECISION_CLOCK = 'customer_decision';
-/** Remedies that pay money and so need an amount. */
+/** Remedies that pay the customer money and so need an amount, at most what was paid. */
 const REFUNDS: readonly Remedy[] = ['partial_refund', 'price_difference_refund'];
+/** Remedies where the customer owes money (keeping a dearer wrong item): an amount is needed, not bounded by what was paid. */
+const CUSTOMER_OWES: readonly Remedy[] = ['price_difference_charge'];
 
 export function pendingProposal(ctx: CaseContext): Proposal | undefined {
   return readProposal(ctx, 'pending');
@@ -39,8 +41,9 @@ export function checkProposal(ctx: CaseContext, p: CommandPayloads['propose_reme
   if (!allowed.includes(p.remedy)) throw commandRejected('remedy_not_allowed', `remedy ${p.remedy} is not offered here; choose one of ${allowed.join(', ')}`);
   if (pendingProposal(ctx)) throw commandRejected('proposal_pending', 'a remedy is already awaiting the customer’s decision');
   const paid = ctx.requireOrder().paidAmountCents;
-  if (REFUNDS.includes(p.remedy) && p.amountCents === undefined) throw commandRejected('amount_required', `${p.remedy} needs amountCents`);
-  if (p.amountCents !== undefined && (!Number.isInteger(p.amountCents) || p.amountCents <= 0 || p.amountCents > paid)) {
+  if ((REFUNDS.includes(p.remedy) || CUSTOMER_OWES.includes(p.remedy)) && p.amountCents === undefined) throw commandRejected('amount_required', `${p.remedy} needs amountCents`);
+  if (p.amountCents !== undefined && (!Number.isInteger(p.amountCents) || p.amountCents <= 0)) throw commandRejected('invalid_amount', 'amountCents must be a positive whole number');
+  if (p.amountCents !== undefined && !CUSTOMER_OWES.includes(p.remedy) && p.amountCents > paid) {
     throw commandRejected('invalid_amount', `amountCents must be a whole number from 1 to the ${paid} paid`);
   }
   const skus = new Set(ctx.requireOrder().items.map((i) => i.sku));
@@ -53,13 +56,14 @@ export function checkDecision(ctx: CaseContext): void {
   if (!pendingProposal(ctx)) throw commandRejected('no_pending_proposal', 'there is no remedy awaiting the customer’s decision');
 }
 
-/** Records the proposal and starts the customer's decision clock. */
+/** Records the proposal, starts the customer's decision clock and tells the customer (each proposal anew). */
 export async function proposeRemedy(ctx: CaseContext, p: CommandPayloads['propose_remedy']): Promise<void> {
   const proposal: Proposal = { remedy: p.remedy, description: p.description, ...(p.amountCents !== undefined && { amountCents: p.amountCents }), ...(p.items && { items: p.items }) };
   ctx.setFact('pendingRemedy', JSON.stringify(proposal));
   ctx.startClock({ name: DECISION_CLOCK, limit: ctx.policy.customerConfirmationTimeout, breachAction: ctx.policy.customerConfirmationTimeoutAction, owner: 'customer' });
   ctx.record(p.actor, 'remedy_proposed', { reason: p.reason ?? p.description, evidence: p.evidence, data: { ...proposal } });
-  await ctx.notifyCustomer('remedy_proposed', { remedy: p.remedy, description: p.description, amountCents: p.amountCents ?? 0 });
+  const nth = ctx.view.audit.filter((a) => a.action === 'remedy_proposed').length;
+  await ctx.notifyCustomer('remedy_proposed', { remedy: p.remedy, description: p.description, amountCents: p.amountCents ?? 0 }, `remedy_proposed:${nth}`);
 }
 
 /** Applies the customer's answer; returns the agreed proposal, or undefined when it was rejected. */

@@ -2,7 +2,7 @@
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { CASE_STAFF, type Playbook } from '../playbook';
 import { refundAmountCents, refundClockActions, startRefundClock } from '../refund-clock';
-import { goodsReturnClockActions, goodsReturnCommands, goodsReturnHandlers, goodsReturnSteps, onReturnShipmentEvent, S } from './goods-return';
+import { goodsReturnChecks, goodsReturnClockActions, goodsReturnCommands, goodsReturnHandlers, goodsReturnSteps, onReturnShipmentEvent, refundReturnPostage, S } from './goods-return';
 
 const REFUND_DUE = 'refund_due';
 
@@ -11,6 +11,7 @@ export const returnPlaybook: Playbook = {
     ...goodsReturnSteps,
     [S.accepted]: async (ctx) => {
       startRefundClock(ctx);
+      await refundReturnPostage(ctx);
       ctx.transition(SYSTEM_ACTOR, 'refund_conditions_met', REFUND_DUE);
     },
     [REFUND_DUE]: async (ctx) => {
@@ -27,6 +28,7 @@ export const returnPlaybook: Playbook = {
     ...goodsReturnCommands,
     [REFUND_DUE]: { start_refund: ['merchant', ...CASE_STAFF] },
   },
+  checks: goodsReturnChecks,
   handlers: {
     ...goodsReturnHandlers,
     start_refund: (ctx, p) => {

@@ -6,6 +6,8 @@
  *   price-difference/partial refund, or 'refund' = the goods go back through the return path). Outer packaging
  *   damaged → the courier bears the whole cost (charge on the monthly settlement + courier claim); otherwise the
  *   merchant's packaging is responsible (assessReturn);
+ * - lost_in_transit (courier's fault): nothing to ship back; the goods are reshipped (or refunded, as the customer
+ *   prefers) and the courier is charged on the monthly settlement (+ courier claim);
  * - missing_item: the outbound weight is checked with the courier; mismatch → reship or refund as the customer
  *   prefers, charged to the warehouse; no mismatch → escalated to a senior agent, who proposes the remedy.
  * Quality and wrong-item cases are the plain return (refund) or the exchange playbook.
@@ -25,8 +27,9 @@ export const SOP = {
   remedyAgreed: 'remedy_agreed',
 } as const;
 
-const REMEDIES: Record<'damaged_in_transit' | 'missing_item', readonly Remedy[]> = {
+const REMEDIES: Record<'damaged_in_transit' | 'lost_in_transit' | 'missing_item', readonly Remedy[]> = {
   damaged_in_transit: ['reship_part', 'price_difference_refund', 'partial_refund', 'refund'],
+  lost_in_transit: ['reship_part', 'refund'],
   missing_item: ['reship_part', 'refund'],
 };
 
@@ -54,6 +57,11 @@ async function intake(ctx: CaseContext): Promise<void> {
       ctx.transition(SYSTEM_ACTOR, 'transit_damage_reported', SOP.awaitingRemedy, { data: { responsibleParty: ctx.view.responsibleParty, outerPackageDamaged: d.outerPackageDamaged === true } });
       return;
     }
+    case 'lost_in_transit':
+      ctx.view.responsibleParty = 'courier';
+      ctx.view.shippingCostBearer = 'courier';
+      ctx.transition(SYSTEM_ACTOR, 'parcel_loss_reported', SOP.awaitingRemedy, { data: { responsibleParty: 'courier' } });
+      return;
     case 'missing_item': {
       if (await checkOutboundWeight(ctx)) {
         ctx.view.responsibleParty = 'warehouse';
