@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { allowedActionsQuery } from '../../workflows/messages';
 import { caseInput, recordingActivities } from '../support/case-fixtures';
 import { caseWorker, send, view, type CaseHandle } from '../support/case-env';
 import { startDevTemporal, type DevTemporal } from '../support/servers';
@@ -39,6 +40,15 @@ describe('continue-as-new of a long case (dev server suggesting it early)', () =
     throw new Error(`case ${handle.workflowId} never reached ${status}`);
   }
 
+  async function surveySent(handle: CaseHandle) {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const actions = await handle.query(allowedActionsQuery, 'customer').catch(() => []);
+      if (actions.includes('answer_survey')) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`the survey of ${handle.workflowId} was never sent`);
+  }
+
   it('carries audit, dedup keys, clocks and done effects across runs: one refund, no repeated notice', async () => {
     const fake = recordingActivities();
     const { worker, start } = await caseWorker({ nativeConnection, client }, fake.activities);
@@ -57,6 +67,7 @@ describe('continue-as-new of a long case (dev server suggesting it early)', () =
       await reach(handle, 'refund_due');
       await send(handle, 'start_refund', { actor: merchant });
       const closed = await reach(handle, 'closed');
+      await surveySent(handle);
       await send(handle, 'answer_survey', { actor: customer, rating: 4 });
       const result = await handle.result();
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -44,7 +44,7 @@ export async function caseWorker(env: Pick<TestWorkflowEnvironment, 'nativeConne
 /** Saves the case's history so far for the replay test (see test/replay/README.md). */
 async function recordHistory(handle: CaseHandle, dir: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, `${handle.workflowId}.json`), historyToJSON(await handle.fetchHistory()));
+  fs.writeFileSync(path.join(dir, `${handle.workflowId}.binpb`), temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
 }
 
 export type CaseHandle = WorkflowHandle<typeof caseWorkflow>;
