@@ -42,7 +42,7 @@ describe('continue-as-new of a long case (dev server suggesting it early)', () =
 
   async function surveySent(handle: CaseHandle) {
     for (let attempt = 0; attempt < 200; attempt++) {
-      const actions = await handle.query(allowedActionsQuery, 'customer').catch(() => []);
+      const actions: string[] = await handle.query(allowedActionsQuery, 'customer').catch(() => []);
       if (actions.includes('answer_survey')) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

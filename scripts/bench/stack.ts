@@ -1,0 +1,145 @@
+/**
+ * The embedded system the bench measures, every piece on a free port and thrown away afterwards: an in-memory Temporal
+ * dev server, FerretDB over a temporary directory, the partner sandbox, the case worker, the bench's no-op worker and
+ * the API (the express app listening over real HTTP), all but the two servers in this process.
+ */
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { caseModel } from '../../activities/store/case-model';
+import { openStore } from '../../activities/store/connection';
+import { createApp } from '../../api/app';
+import { DEV_API_KEYS } from '../../config/api-keys';
+import { loadPolicy } from '../../config/policy';
+import { createCaseWorker } from '../../worker/create-worker';
+import { startSandbox } from '../sandbox/app';
+import { startFerretDb } from '../servers/ferretdb';
+import { freePort } from '../servers/process';
+import { startTemporalDevServer } from '../servers/temporal-dev';
+import { projectRoot } from '../servers/tools';
+import type { Teardown } from './teardown';
+
+export interface BenchStack {
+  /** Base URL of the API, e.g. http://127.0.0.1:41234 */
+  apiUrl: string;
+  /** A client of its own for the direct side (the API has another connection). */
+  client: Client;
+  /** Task queue of the bench's no-op workflow. */
+  noopTaskQueue: string;
+  /** Resolves once neither worker has had anything in flight for a second (background work of earlier calls done). */
+  settle(signal?: AbortSignal): Promise<void>;
+}
+
+const logDir = path.join(projectRoot, '.data', 'logs');
+
+/** Starts the stack; each piece registers its stop with `teardown` as soon as it is up (the caller runs it). */
+export async function startBenchStack(teardown: Teardown, say: (line: string) => void): Promise<BenchStack> {
+  const onStop = (what: string, stop: () => Promise<unknown>) => teardown.add(what, stop);
+  // allSettled: a server that comes up while the other fails has registered its stop before the error goes on.
+  const [temporalAddress, mongoUri] = await allSucceeded([
+    (async () => {
+      const port = await freePort();
+      const server = await startTemporalDevServer({ port, logFile: path.join(logDir, 'bench-temporal.log') });
+      onStop('Temporal dev server', () => server.stop());
+      return `127.0.0.1:${port}`;
+    })(),
+    (async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-bench-'));
+      onStop('FerretDB data', async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+      const port = await freePort();
+      const server = await startFerretDb({ port, debugPort: await freePort(), dataDir, logFile: path.join(logDir, 'bench-ferretdb.log') });
+      onStop('FerretDB', () => server.stop());
+      return `mongodb://127.0.0.1:${port}/bench`;
+    })(),
+  ]);
+  say(`Temporal dev server ${temporalAddress} (in memory), FerretDB ${mongoUri}`);
+
+  const sandbox = await startSandbox();
+  onStop('partner sandbox', () => sandbox.close());
+  const store = await openStore(mongoUri);
+  onStop('case store connection', () => store.close());
+  await caseModel(store).syncIndexes();
+
+  const native = await NativeConnection.connect({ address: temporalAddress });
+  onStop('worker connection', () => native.close());
+  const caseTaskQueue = `bench-cases-${process.pid}`;
+  const noopTaskQueue = `bench-noop-${process.pid}`;
+  const [caseWorker, noopWorker] = await Promise.all([
+    createCaseWorker({
+      connection: native,
+      config: { temporalNamespace: 'default', taskQueue: caseTaskQueue },
+      activities: createActivities({ store, env: { PARTNER_SANDBOX_URL: sandbox.url } }),
+    }),
+    Worker.create({ connection: native, namespace: 'default', taskQueue: noopTaskQueue, workflowsPath: require.resolve('./noop-workflow') }),
+  ]);
+  for (const [what, worker] of [['case worker', caseWorker], ['no-op worker', noopWorker]] as const) {
+    const running = worker.run();
+    onStop(what, async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+  }
+  say(`workers: cases on ${caseTaskQueue}, no-op on ${noopTaskQueue}; partner sandbox ${sandbox.url}`);
+
+  const apiConnection = await Connection.connect({ address: temporalAddress });
+  onStop('API Temporal connection', () => apiConnection.close());
+  const app = createApp({
+    temporal: new Client({ connection: apiConnection }),
+    store,
+    taskQueue: caseTaskQueue,
+    policy: loadPolicy({}),
+    apiKeys: DEV_API_KEYS,
+  });
+  const server = await listen(app.listen(0, '127.0.0.1'));
+  onStop('API server', () => closeServer(server));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const directConnection = await Connection.connect({ address: temporalAddress });
+  onStop('direct Temporal connection', () => directConnection.close());
+  say(`API ${apiUrl}`);
+  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle([caseWorker, noopWorker], signal) };
+}
+
+async function settle(workers: Worker[], signal?: AbortSignal, quietMs = 1000, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs) {
+    signal?.throwIfAborted();
+    if (Date.now() > deadline) throw new Error(`workers still busy after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+    const busy = workers.some((w) => {
+      const status = w.getStatus();
+      return status.numInFlightWorkflowActivations > 0 || status.numInFlightActivities > 0;
+    });
+    if (busy) quietSince = Date.now();
+  }
+}
+
+async function allSucceeded<T extends readonly unknown[]>(starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function listen(server: Server): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.once('listening', () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeAllConnections();
+  });
+}
