@@ -19,7 +19,9 @@ export async function startFerretDb(options: FerretDbOptions): Promise<ManagedPr
     command: toolPath('ferretdb'),
     args: [
       '--handler=sqlite',
-      `--sqlite-url=file:${options.dataDir.replace(/\/?$/, '/')}`,
+      // Immediate transactions take the write lock at BEGIN, where SQLite's busy timeout applies; deferred ones that
+      // upgrade from read to write fail at once with SQLITE_BUSY when another writer is active (concurrent upserts).
+      `--sqlite-url=file:${options.dataDir.replace(/\/?$/, '/')}?_txlock=immediate`,
       `--state-dir=${options.dataDir}`,
       `--listen-addr=127.0.0.1:${options.port}`,
       `--debug-addr=127.0.0.1:${options.debugPort}`,
