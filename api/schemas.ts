@@ -125,6 +125,12 @@ export const commandBodies = {
     remedy: z.enum(['partial_refund', 'price_difference_refund', 'price_difference_charge', 'reship_part', 'gift', 'refund', 'exchange']),
     amountCents: amount,
     description: text(2000),
+    items: z
+      .array(z.strictObject({ sku: z.string().min(1).max(100), quantity: z.int().positive().max(1000) }))
+      .min(1)
+      .max(50)
+      .optional()
+      .openapi({ description: 'The order lines the remedy is about (e.g. the part to reship or refund); skus of the order' }),
   }),
   customer_decision: z.strictObject({ ...base, accept: z.boolean() }),
   register: z.strictObject({ ...base, priority: z.enum(['low', 'normal', 'high', 'urgent']), ticketNumber: id.optional() }),
@@ -147,6 +153,7 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   ship_back: { trackingNumber: 'SF1234567890', carrier: 'SF Express' },
   inspect: { result: 'accepted', findings: 'leak confirmed at the base seal' },
   start_refund: {},
+  propose_remedy: { remedy: 'reship_part', description: 'reship the cracked lid', items: [{ sku: 'kettle-lid-1', quantity: 1 }] },
 };
 
 const timestamp = z.iso.datetime({ offset: true });

@@ -210,6 +210,35 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     });
   });
 
+  describe('a remedy proposal naming items (damaged in transit)', () => {
+    let caseId: string;
+    beforeAll(async () => {
+      const body = { ...returnBody(), details: { kind: 'return', reason: 'damaged_in_transit', outerPackageDamaged: true } };
+      const res = await create(KEYS.agent, 'remedy-items-0001', body);
+      expect(res.status).toBe(201);
+      caseId = res.body.caseId;
+      await waitForStatus(caseId, 'awaiting_remedy_agreement');
+    });
+
+    it('answers 400 naming the failing item fields, and passes a valid proposal with its items to the workflow', async () => {
+      const propose = (body: object) => api().post(`/cases/${caseId}/commands/propose-remedy`).set(auth(KEYS.agent)).send(body);
+      const remedy = { remedy: 'reship_part', description: 'reship the cracked kettle' };
+      const bad = await propose({ ...remedy, items: [{ sku: '', quantity: 0 }, { sku: 'kettle-1', quantity: 1.5, colour: 'red' }, { sku: 'x'.repeat(101), quantity: 1001 }] });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(
+        expect.arrayContaining(['body.items.0.sku', 'body.items.0.quantity', 'body.items.1.quantity', 'body.items.1.colour', 'body.items.2.sku', 'body.items.2.quantity']),
+      );
+      const tooMany = await propose({ ...remedy, items: Array.from({ length: 51 }, () => ({ sku: 'kettle-1', quantity: 1 })) });
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.items']);
+
+      const ok = await propose({ ...remedy, items: [{ sku: 'kettle-1', quantity: 1 }] });
+      expect(ok.status).toBe(200);
+      expect(JSON.parse(ok.body.facts.pendingRemedy)).toMatchObject({ remedy: 'reship_part', items: [{ sku: 'kettle-1', quantity: 1 }] });
+      expect(ok.body.audit.find((a: { action: string }) => a.action === 'remedy_proposed')?.data).toMatchObject({ items: [{ sku: 'kettle-1', quantity: 1 }] });
+    });
+  });
+
   describe('store reads: list, stuck cases, counts', () => {
     const hour = 3_600_000;
     const base = Date.UTC(2026, 0, 10, 8, 0, 0);
@@ -316,6 +345,9 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/cases', '/cases/{id}', '/cases/{id}/commands/merchant-review', '/supervisor/stuck-cases', '/callbacks/courier']));
     expect(doc.components.schemas.CreateCaseBody.example).toBeDefined();
+    const remedy = doc.paths['/cases/{id}/commands/propose-remedy'].post.requestBody.content['application/json'].schema;
+    expect(remedy.properties.items).toMatchObject({ type: 'array', maxItems: 50 });
+    expect(remedy.properties.items.items.properties).toMatchObject({ sku: { type: 'string', minLength: 1, maxLength: 100 }, quantity: { type: 'integer', maximum: 1000 } });
   });
 
   it('answers 503 problem+json when Temporal is unreachable', async () => {

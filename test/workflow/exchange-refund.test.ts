@@ -133,6 +133,8 @@ describe('exchange and refund-only playbooks (time-skipping)', () => {
         const due = await reach(handle, 'refund_due');
         expect(due.facts.convertedToRefund).toBe(true);
         expect(due.audit.find((a) => a.action === 'converted_to_refund')?.reason).toContain('out of stock');
+        expect(due.audit.find((a) => a.action === 'reship_refused')?.reason).toContain('out of stock');
+        expect(due.reships).toEqual([expect.objectContaining({ reason: 'exchange_replacement', status: 'failed', failure: 'sku-1-b is out of stock' })]);
         // The merchant does nothing: at the refund limit (3 working days) the platform refunds on its behalf.
         const { deadline } = due.clocks.find((c) => c.name === 'refund_start')!;
         await env.sleep(deadline - (await env.currentTimeMs()) - HOUR);

@@ -1,4 +1,5 @@
 /** Seed 003's special cases, each walked end to end; the final view's refunds, reships and charges are checked. */
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CheckOutboundWeightResult } from '../../activities/partners';
 import { caseInput, HOUR, order, recordingActivities } from '../support/case-fixtures';
@@ -34,6 +35,21 @@ async function returnGoods(handle: CaseHandle, tracking: string, postageCents?: 
   await handle.signal('courier_event', { dedupKey: `${tracking}-delivered`, trackingNumber: tracking, event: 'delivered', at: 0 });
   await reach(handle, 'awaiting_inspection');
   await send(handle, 'inspect', { actor: merchant, result: 'accepted', findings: 'as described by the customer' });
+}
+
+/** The templates sent to the customer, once `template` is among them: a case closes first, then notifies (an activity). */
+async function notifiedOnce(fake: ReturnType<typeof recordingActivities>, template: string) {
+  const templates = () => fake.named('notifyCustomer').map((n) => n.template);
+  for (let i = 0; i < 100 && !templates().includes(template); i++) await new Promise((r) => setTimeout(r, 100));
+  return templates();
+}
+
+/** The ERP's business refusal of a reship order (the partner adapter's non-retryable failure). */
+const outOfStock = () => ApplicationFailure.nonRetryable('out of stock', 'PartnerRefused');
+
+/** Not failed: after closing, a case waits for its satisfaction survey. */
+async function notFailed(handle: CaseHandle) {
+  expect((await handle.describe()).status.name).toBe('RUNNING');
 }
 
 const weight = (mismatch: boolean): (() => Promise<CheckOutboundWeightResult>) => async () => ({ recordedWeightGrams: 1500, measuredWeightGrams: mismatch ? 1200 : 1500, mismatch });
@@ -83,7 +99,7 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
         expect.objectContaining({ amountCents: 1_200, reason: 'return_postage_refund', status: 'succeeded' }),
         expect.objectContaining({ amountCents: 19_900, reason: 'return_refund', status: 'succeeded' }),
       ]);
-      expect(fake.named('notifyCustomer').map((n) => n.template).slice(0, 4)).toEqual(['apology', 'return_approved', 'postage_refunded', 'refund_issued']);
+      expect((await notifiedOnce(fake, 'refund_issued')).slice(0, 4)).toEqual(['apology', 'return_approved', 'postage_refunded', 'refund_issued']);
     });
   });
 
@@ -251,7 +267,7 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
       expect(closed).toMatchObject({ outcome: 'kept_with_price_difference', refunds: [], reships: [] });
       expect(closed.charges).toEqual([expect.objectContaining({ party: 'customer', amountCents: 3_000, reason: 'wrong_item_price_difference_owed' })]);
       expect(fake.named('issueRefund')).toHaveLength(0);
-      expect(fake.named('notifyCustomer').map((n) => n.template)).toEqual(expect.arrayContaining(['remedy_proposed', 'price_difference_due']));
+      expect(await notifiedOnce(fake, 'price_difference_due')).toEqual(expect.arrayContaining(['remedy_proposed', 'price_difference_due']));
     });
   });
 
@@ -355,6 +371,84 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
       const closed = await reach(handle, 'closed');
       expect(closed).toMatchObject({ outcome: 'partially_refunded', charges: [], reships: [] });
       expect(closed.refunds).toEqual([expect.objectContaining({ amountCents: 5_000, status: 'succeeded' })]);
+    });
+  });
+
+  it("damaged in transit, the ERP refuses the agreed part reship (out of stock): the case does not fail; the refusal is audited and the part is refunded instead, charged to the courier", async () => {
+    const fake = recordingActivities({
+      createReshipOrder: async (i) => {
+        fake.calls.push({ name: 'createReshipOrder', input: i });
+        throw outOfStock();
+      },
+    });
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('sop-transit-reship-refused', { kind: 'return', reason: 'damaged_in_transit', outerPackageDamaged: true }, { order: twoItems }));
+      await reach(handle, 'awaiting_remedy_agreement');
+      await send(handle, 'propose_remedy', { actor: agent, remedy: 'reship_part', items: [{ sku: 'sku-2', quantity: 1 }], description: 'reship the cracked lid' });
+      await send(handle, 'customer_decision', { actor: customer, accept: true });
+      const closed = await reach(handle, 'closed');
+      await notFailed(handle);
+      expect(closed).toMatchObject({ outcome: 'partially_refunded', facts: { convertedToRefund: true } });
+      // The refused order is kept, marked failed, and not taken for a reship that happened.
+      expect(closed.reships).toEqual([
+        { idempotencyKey: 'sop-transit-reship-refused:reship:1', items: [{ sku: 'sku-2', quantity: 1 }], reason: 'sop_damaged_in_transit_reship', status: 'failed', failure: 'out of stock' },
+      ]);
+      expect(fake.named('createReshipOrder')).toEqual([expect.objectContaining({ idempotencyKey: 'sop-transit-reship-refused:reship:1' })]);
+      // The lid's value is refunded; the courier bears it (charge + claim), as it would have borne the reship.
+      expect(closed.refunds).toEqual([expect.objectContaining({ amountCents: 5_000, reason: 'sop_damaged_in_transit_reship_refused_refund', status: 'succeeded', onBehalfOfMerchant: false })]);
+      expect(fake.named('issueRefund')).toEqual([expect.objectContaining({ amountCents: 5_000 })]);
+      expect(closed.charges).toEqual([expect.objectContaining({ party: 'courier', amountCents: 5_000, reason: 'damaged_in_transit' })]);
+      expect(fake.named('fileCourierClaim')).toEqual([expect.objectContaining({ reason: 'damaged_in_transit', amountCents: 5_000 })]);
+      const actions = closed.audit.map((a) => a.action);
+      expect(actions).not.toContain('reship_ordered');
+      const from = actions.indexOf('remedy_accepted');
+      expect(actions.slice(from, from + 6)).toEqual(['remedy_accepted', 'remedy_agreed', 'reship_refused', 'converted_to_refund', 'refund_issued', 'charge_recorded']);
+      expect(actions).toContain('remedy_refunded');
+      const refused = closed.audit.find((a) => a.action === 'reship_refused')!;
+      expect(refused.reason).toContain('out of stock');
+      expect(refused.data).toMatchObject({ reship: 'sop_damaged_in_transit_reship', idempotencyKey: 'sop-transit-reship-refused:reship:1', failureType: 'PartnerRefused' });
+      const templates = await notifiedOnce(fake, 'refund_issued');
+      expect(templates).toContain('refund_issued');
+      expect(templates).not.toContain('reship_ordered');
+    });
+  });
+
+  it('missing gift, the ERP refuses its reship: nothing to refund, so a senior agent takes over; a new reship attempt is a new ERP order with a new key', async () => {
+    let attempts = 0;
+    const fake = recordingActivities({
+      checkOutboundWeight: weight(true),
+      createReshipOrder: async (i) => {
+        fake.calls.push({ name: 'createReshipOrder', input: i });
+        if (++attempts === 1) throw outOfStock();
+        return { erpOrderId: `erp-${i.idempotencyKey}` };
+      },
+    });
+    const withGift = order({ items: [...twoItems.items, { sku: 'gift-1', name: 'Tea towel (gift)', quantity: 1, unitPriceCents: 0 }] });
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('sop-missing-gift-refused', { kind: 'return', reason: 'missing_item' }, { order: withGift }));
+      await reach(handle, 'awaiting_remedy_agreement');
+      await send(handle, 'propose_remedy', { actor: agent, remedy: 'reship_part', items: [{ sku: 'gift-1', quantity: 1 }], description: 'reship the missing gift' });
+      await send(handle, 'customer_decision', { actor: customer, accept: true });
+      const review = await reach(handle, 'awaiting_senior_review');
+      await notFailed(handle);
+      expect(review).toMatchObject({ escalated: true, refunds: [], charges: [] });
+      expect(review.escalations).toEqual([expect.objectContaining({ to: 'senior_agent', reason: expect.stringContaining('out of stock') })]);
+      expect(review.reships).toEqual([expect.objectContaining({ idempotencyKey: 'sop-missing-gift-refused:reship:1', status: 'failed' })]);
+      expect(review.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['reship_refused', 'reship_refused_to_senior_review']));
+      // Back in stock: the senior agent proposes the reship again; the failed order is not reused.
+      await send(handle, 'propose_remedy', { actor: senior, remedy: 'reship_part', items: [{ sku: 'gift-1', quantity: 1 }], description: 'the gift is back in stock' });
+      await send(handle, 'customer_decision', { actor: customer, accept: true });
+      const closed = await reach(handle, 'closed');
+      await notFailed(handle);
+      expect(closed).toMatchObject({ outcome: 'reshipped', refunds: [] });
+      expect(fake.named('createReshipOrder').map((c) => c.idempotencyKey)).toEqual(['sop-missing-gift-refused:reship:1', 'sop-missing-gift-refused:reship:2']);
+      expect(closed.reships).toEqual([
+        expect.objectContaining({ idempotencyKey: 'sop-missing-gift-refused:reship:1', status: 'failed', failure: 'out of stock' }),
+        expect.objectContaining({ idempotencyKey: 'sop-missing-gift-refused:reship:2', status: 'succeeded', erpOrderId: 'erp-sop-missing-gift-refused:reship:2' }),
+      ]);
+      expect(closed.audit.find((a) => a.action === 'remedy_reshipped')?.data).toMatchObject({ erpOrderId: 'erp-sop-missing-gift-refused:reship:2' });
     });
   });
 

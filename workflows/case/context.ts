@@ -3,7 +3,7 @@
  * charges, refunds and reships with their idempotency keys, search attributes and the store projection.
  * Playbooks describe *what* happens; this is *how* it is recorded.
  */
-import { condition, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
 import type { AuditEntry, CaseInput, CaseView, ChargeRecord, RefundRecord, ReshipRecord } from '../domain/case';
 import type { Actor, EvidenceRef, Party } from '../domain/parties';
@@ -14,6 +14,13 @@ import type { ClockSpec, ClockState } from '../sla/clock';
 import { notifications, partnerActions, store } from './activities';
 
 export const CLOSED = 'closed';
+
+/**
+ * patched() id of the handling of an ERP refusal of a reship order: the refusal is recorded in the audit trail
+ * ('reship_refused') and an SOP part reship turns into a refund instead of failing the workflow. Histories from before
+ * (no marker) replay the old path: no audit entry, and the SOP branch fails as it did.
+ */
+export const RESHIP_REFUSAL_PATCH = 'reship-refusal-handled';
 
 /** What a case carries into its next run on continue-as-new. */
 export interface CarriedState {
@@ -224,23 +231,46 @@ export class CaseContext {
     return record;
   }
 
-  /** Creates a reship order in the ERP, at most once per reason. */
+  /**
+   * Creates a reship order in the ERP, at most once per reason. As with refunds, the record (and its idempotency key)
+   * is written before the call, so every retry of the same order reuses its key. When the ERP refuses the order (a
+   * partner's business refusal, see partnerRefusal) the record is marked failed and the refusal goes into the audit
+   * trail, then the failure is rethrown for the playbook to decide what the case does instead. A failed record is
+   * never reused: a later attempt for the same reason is a new order with a new key.
+   */
   async reship(items: ReshipRecord['items'], reason: string): Promise<ReshipRecord> {
-    let record = this.view.reships.find((r) => r.reason === reason);
+    let record = this.view.reships.find((r) => r.reason === reason && r.status !== 'failed');
     if (!record) {
-      record = { idempotencyKey: `${this.caseId}:reship:${this.view.reships.length + 1}`, items, reason };
+      record = { idempotencyKey: `${this.caseId}:reship:${this.view.reships.length + 1}`, items, reason, status: 'pending' };
       this.view.reships.push(record);
       this.publish();
     }
     if (record.erpOrderId) return record;
-    const result = await partnerActions.createReshipOrder({
-      idempotencyKey: record.idempotencyKey,
-      caseId: this.caseId,
-      orderId: this.requireOrder().orderId,
-      items: record.items,
-    });
-    record.erpOrderId = result.erpOrderId;
-    this.record(SYSTEM_ACTOR, 'reship_ordered', { reason, data: { erpOrderId: result.erpOrderId, items: record.items } });
+    let erpOrderId: string;
+    try {
+      ({ erpOrderId } = await partnerActions.createReshipOrder({
+        idempotencyKey: record.idempotencyKey,
+        caseId: this.caseId,
+        orderId: this.requireOrder().orderId,
+        items: record.items,
+      }));
+    } catch (err) {
+      const refusal = partnerRefusal(err);
+      if (refusal) {
+        record.status = 'failed';
+        record.failure = refusal.message;
+        if (patched(RESHIP_REFUSAL_PATCH)) {
+          this.record(SYSTEM_ACTOR, 'reship_refused', {
+            reason: `the ERP refused the reship order: ${refusal.message}`,
+            data: { reship: reason, idempotencyKey: record.idempotencyKey, items: record.items, failureType: refusal.type },
+          });
+        }
+      }
+      throw err;
+    }
+    record.erpOrderId = erpOrderId;
+    record.status = 'succeeded';
+    this.record(SYSTEM_ACTOR, 'reship_ordered', { reason, data: { erpOrderId, items: record.items } });
     return record;
   }
 
@@ -354,6 +384,12 @@ export class CaseContext {
 
 function structuredCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** The partner's business refusal (the call was understood and declined) behind an activity failure, if that is what it is. */
+export function partnerRefusal(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && (cause.type === 'PartnerRejected' || cause.type === 'PartnerRefused') ? cause : undefined;
 }
 
 export function errorMessage(err: unknown): string {

@@ -94,6 +94,12 @@ export interface ReshipRecord {
   items: Array<{ sku: string; quantity: number }>;
   reason: string;
   erpOrderId?: string;
+  /**
+   * 'failed': the ERP refused this order (`failure` says why); it is never reused, and a new attempt for the same
+   * reason is a new record with a new key. Absent on records written before reships had a status: `erpOrderId` tells.
+   */
+  status?: 'pending' | 'succeeded' | 'failed';
+  failure?: string;
 }
 
 /** A liability recorded against a party, settled monthly (couriers through 快递月结). */

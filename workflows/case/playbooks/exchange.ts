@@ -10,9 +10,8 @@
  * lapsed proposal resumes them with the time they had left.
  * The return postage the customer advanced is refunded once the goods are accepted (merchant's or courier's fault).
  */
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { SYSTEM_ACTOR, type Role } from '../../domain/parties';
-import type { CaseContext } from '../context';
+import { partnerRefusal, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
 import { refundAmountCents, refundClockActions } from '../refund-clock';
 import {
@@ -56,12 +55,6 @@ export function replacementItems(ctx: CaseContext): Array<{ sku: string; quantit
   const items = ctx.requireOrder().items;
   if (d.kind === 'exchange' && d.replacementSku) return [{ sku: d.replacementSku, quantity: items[0]?.quantity ?? 1 }];
   return items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
-}
-
-/** The partner's business refusal behind an activity failure, if that is what it is. */
-function partnerRefusal(err: unknown): ApplicationFailure | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure && (cause.type === 'PartnerRejected' || cause.type === 'PartnerRefused') ? cause : undefined;
 }
 
 async function shipReplacement(ctx: CaseContext): Promise<void> {

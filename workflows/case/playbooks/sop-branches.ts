@@ -10,16 +10,19 @@
  *   prefers) and the courier is charged on the monthly settlement (+ courier claim);
  * - missing_item: the outbound weight is checked with the courier; mismatch → reship or refund as the customer
  *   prefers, charged to the warehouse; no mismatch → escalated to a senior agent, who proposes the remedy.
+ * When the ERP refuses an agreed reship, the goods not reshipped are refunded instead (settleRefusedReship).
  * Quality and wrong-item cases are the plain return (refund) or the exchange playbook.
  */
+import { patched } from '@temporalio/workflow';
+import type { ReshipRecord } from '../../domain/case';
 import { assessReturn } from '../../domain/eligibility';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
-import type { CaseContext } from '../context';
+import { partnerRefusal, RESHIP_REFUSAL_PATCH, type CaseContext } from '../context';
 import { CASE_STAFF, type Playbook } from '../playbook';
 import { goodsReturnSteps, returnDetails, S } from './goods-return';
 import { chargeResponsibleParty, checkOutboundWeight, itemsValueCents } from './liability';
-import { agreedProposal, checkDecision, checkProposal, decideRemedy, proposeRemedy, remedyClockActions, type Remedy } from './remedy';
+import { agreedProposal, checkDecision, checkProposal, decideRemedy, proposeRemedy, remedyClockActions, type Remedy, type RemedyItems } from './remedy';
 
 export const SOP = {
   awaitingRemedy: 'awaiting_remedy_agreement',
@@ -89,7 +92,14 @@ async function carryOutRemedy(ctx: CaseContext): Promise<void> {
   }
   if (proposal.remedy === 'reship_part') {
     const items = proposal.items ?? order.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
-    const reship = await ctx.reship(items, `sop_${reason}_reship`);
+    let reship: ReshipRecord;
+    try {
+      reship = await ctx.reship(items, `sop_${reason}_reship`);
+    } catch (err) {
+      const refusal = partnerRefusal(err);
+      if (!refusal || !patched(RESHIP_REFUSAL_PATCH)) throw err;
+      return settleRefusedReship(ctx, items, refusal.message);
+    }
     await chargeResponsibleParty(ctx, proposal.amountCents ?? itemsValueCents(ctx, items), reason);
     ctx.close(SYSTEM_ACTOR, 'remedy_reshipped', 'reshipped', { data: { erpOrderId: reship.erpOrderId, items } });
     await ctx.notifyCustomer('reship_ordered', { erpOrderId: reship.erpOrderId ?? '' });
@@ -99,6 +109,31 @@ async function carryOutRemedy(ctx: CaseContext): Promise<void> {
   const refund = await ctx.refund(amountCents, `sop_${reason}_refund`);
   await chargeResponsibleParty(ctx, amountCents, reason);
   ctx.close(SYSTEM_ACTOR, 'remedy_refunded', amountCents < order.paidAmountCents ? 'partially_refunded' : 'refunded', { data: { amountCents: refund.amountCents } });
+  await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
+}
+
+/**
+ * The ERP refused the agreed reship (e.g. the part is out of stock). As an exchange does on the same refusal, the case
+ * turns into a refund: the SOP's other choice for a lost parcel, a missing item or a broken part is refunding the goods
+ * the customer did not get, at the order's unit prices (at most what was paid). The party responsible bears it as it
+ * would have borne the reship. Items without a value (a free gift, say) leave nothing to refund: a senior agent
+ * settles the case, and may propose the reship again (a new ERP order with a new key).
+ */
+async function settleRefusedReship(ctx: CaseContext, items: RemedyItems, refusal: string): Promise<void> {
+  const reason = returnDetails(ctx).reason;
+  const paid = ctx.requireOrder().paidAmountCents;
+  const amountCents = Math.min(itemsValueCents(ctx, items), paid);
+  if (amountCents <= 0) {
+    delete ctx.view.facts.agreedRemedy;
+    ctx.escalate('senior_agent', `the ERP refused the reship and the items have no value to refund: ${refusal}`);
+    ctx.transition(SYSTEM_ACTOR, 'reship_refused_to_senior_review', SOP.seniorReview);
+    return;
+  }
+  ctx.setFact('convertedToRefund', true);
+  ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `the part could not be reshipped: ${refusal}`, data: { amountCents, items } });
+  const refund = await ctx.refund(amountCents, `sop_${reason}_reship_refused_refund`);
+  await chargeResponsibleParty(ctx, amountCents, reason);
+  ctx.close(SYSTEM_ACTOR, 'remedy_refunded', amountCents < paid ? 'partially_refunded' : 'refunded', { data: { amountCents: refund.amountCents, insteadOf: 'reship_part' } });
   await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
 }
 
