@@ -23,7 +23,15 @@ export const ROUTE_ROLES = {
   actions: [...STAFF, 'merchant', 'customer', 'warehouse'],
   command: [...STAFF, 'merchant', 'customer', 'warehouse'],
   list: [...STAFF, 'merchant', 'customer'],
+  /** Commands only the platform sends (PLATFORM_COMMANDS). */
+  platformCommand: ['supervisor', 'admin'],
 } satisfies Record<string, ApiRole[]>;
+
+/** Commands for the platform alone, whatever the case's state: a decision on a refund the payment partner refused. */
+export const PLATFORM_COMMANDS: readonly CommandName[] = ['resolve_blocked_refund'];
+
+/** The roles that may call a command's route (the workflow's validator then checks the role against the case's state). */
+export const commandRoles = (name: CommandName): ApiRole[] => (PLATFORM_COMMANDS.includes(name) ? ROUTE_ROLES.platformCommand : ROUTE_ROLES.command);
 
 export const commandPath = (name: CommandName) => `/cases/:id/commands/${name.replace(/_/g, '-')}`;
 
@@ -133,6 +141,7 @@ function toSummary(doc: CaseDocument) {
     owingParty: doc.owingParty ?? undefined,
     escalated: !!doc.escalated,
     breached: !!doc.breached,
+    refundBlocked: !!doc.refundBlocked,
   };
 }
 export { toSummary };
@@ -288,7 +297,7 @@ export function caseRoutes(ctx: CaseApiContext): Router {
   });
 
   for (const name of COMMAND_NAMES) {
-    router.post(commandPath(name), allow(...ROUTE_ROLES.command), async (req: Request, res) => {
+    router.post(commandPath(name), allow(...commandRoles(name)), async (req: Request, res) => {
       const caller = callerOf(req);
       const { id } = validate(caseIdParam, req.params, 'path');
       const body = validate(commandBodies[name] as z.ZodType<object>, req.body, 'body');

@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { COMMAND_NAMES } from '../workflows/messages';
-import { commandPath, ROUTE_ROLES } from './cases';
+import { commandPath, commandRoles, ROUTE_ROLES } from './cases';
 import {
   AcceptedDoc,
   ActionsDoc,
@@ -103,7 +103,7 @@ function build(): object {
       method: 'post',
       path: commandPath(name).replace(':id', '{id}'),
       summary: `Command: ${name}`,
-      description: `Sent as the workflow update "${name}"; the actor is the caller. ${roles(ROUTE_ROLES.command)}`,
+      description: `Sent as the workflow update "${name}"; the actor is the caller. ${roles(commandRoles(name))}`,
       request: { params: caseIdParam, body: { content: { 'application/json': { schema: commandBodies[name], ...(example && { example }) } } } },
       responses: {
         200: json('The case after the transition', CaseViewDoc),
@@ -116,7 +116,7 @@ function build(): object {
   path({
     method: 'get',
     path: '/supervisor/stuck-cases',
-    summary: 'Open cases whose next deadline is past or within `within`, or idle for `idleFor`',
+    summary: 'Open cases whose next deadline is past or within `within`, idle for `idleFor`, or with a refund the payment partner refused',
     description: roles(SUPERVISOR_ROLES),
     request: { query: StuckCasesQuery },
     responses: { 200: json('Stuck cases with who owes the next action and by when', StuckCasesDoc), ...common },

@@ -144,6 +144,16 @@ export const commandBodies = {
   start_emergency: z.strictObject({ ...base, plan: text(4000) }),
   link_affected: z.strictObject({ ...base, orderIds: z.array(id).max(1000).optional(), caseIds: z.array(id).max(1000).optional() }),
   resolve_incident: z.strictObject({ ...base, summary: text(4000) }),
+  resolve_blocked_refund: z
+    .strictObject({
+      ...base,
+      resolution: z.enum(['retry', 'settled_offline']).openapi({ description: 'retry: issue the refund again (a new refund, new idempotency key); settled_offline: it was paid outside the payment partner' }),
+      amountCents: cents.min(1).optional().openapi({ description: 'retry: the corrected amount; settled_offline: the amount paid offline. Default: the refused amount' }),
+      reference: text(200).optional().openapi({ description: 'The offline transfer’s reference; required for settled_offline' }),
+    })
+    .superRefine((body, ctx) => {
+      if (body.resolution === 'settled_offline' && body.reference === undefined) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'a refund settled offline needs the reference of the offline transfer' });
+    }),
 } satisfies { [N in CommandName]: z.ZodType<Omit<CommandPayloads[N], 'actor'>> };
 
 export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
@@ -154,6 +164,7 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   inspect: { result: 'accepted', findings: 'leak confirmed at the base seal' },
   start_refund: {},
   propose_remedy: { remedy: 'reship_part', description: 'reship the cracked lid', items: [{ sku: 'kettle-lid-1', quantity: 1 }] },
+  resolve_blocked_refund: { resolution: 'retry', amountCents: 15900, reason: 'the order has 159.00 left to refund after an earlier partial refund' },
 };
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -268,12 +279,13 @@ export const CaseSummaryDoc = z
     owingParty: z.string().optional(),
     escalated: z.boolean(),
     breached: z.boolean(),
+    refundBlocked: z.boolean().openapi({ description: 'The payment partner refused a refund and the case waits for the platform (resolve_blocked_refund)' }),
   })
   .openapi('CaseSummary');
 
 export const CaseListDoc = z.object({ items: z.array(CaseSummaryDoc), nextCursor: z.string().optional() }).openapi('CaseList');
 export const StuckCasesDoc = z
-  .object({ asOf: timestamp, items: z.array(CaseSummaryDoc.extend({ reasons: z.array(z.enum(['deadline_breached', 'deadline_within_window', 'idle'])) })) })
+  .object({ asOf: timestamp, items: z.array(CaseSummaryDoc.extend({ reasons: z.array(z.enum(['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked'])) })) })
   .openapi('StuckCases');
 export const CaseCountsDoc = z
   .object({ by: z.enum(COUNT_FIELDS), counts: z.array(z.object({ value: z.string().nullable(), count: z.int() })) })

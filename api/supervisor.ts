@@ -20,7 +20,8 @@ export function supervisorRoutes(ctx: CaseApiContext): Router {
     const now = Date.now();
     const horizon = new Date(now + durationMs(q.within));
     const idleSince = q.idleFor ? new Date(now - durationMs(q.idleFor)) : undefined;
-    const stuck: Array<Record<string, unknown>> = [{ nextDeadline: { $lte: horizon } }];
+    // A refund the payment partner refused waits on the platform, with or without a deadline running.
+    const stuck: Array<Record<string, unknown>> = [{ nextDeadline: { $lte: horizon } }, { refundBlocked: { $eq: true } }];
     if (idleSince) stuck.push({ lastTransitionAt: { $lte: idleSince } });
     const and: Array<Record<string, unknown>> = [OPEN, { $or: stuck }];
     if (q.kind) and.push({ kind: { $eq: q.kind } });
@@ -38,6 +39,7 @@ export function supervisorRoutes(ctx: CaseApiContext): Router {
         if (deadline !== undefined && deadline <= now) reasons.push('deadline_breached');
         else if (deadline !== undefined && deadline <= horizon.getTime()) reasons.push('deadline_within_window');
         if (idleSince && new Date(doc.lastTransitionAt).getTime() <= idleSince.getTime()) reasons.push('idle');
+        if (doc.refundBlocked) reasons.push('refund_blocked');
         return { ...toSummary(doc), reasons, deadlineMs: deadline ?? Number.MAX_SAFE_INTEGER };
       })
       .sort((a, b) => a.deadlineMs - b.deadlineMs || a.caseId.localeCompare(b.caseId))

@@ -45,6 +45,12 @@ export interface CommandPayloads {
   start_emergency: CommandBase & { plan: string };
   link_affected: CommandBase & { orderIds?: string[]; caseIds?: string[] };
   resolve_incident: CommandBase & { summary: string };
+  /**
+   * The platform's decision on a refund the payment partner refused: `retry` issues it again as a new refund (new
+   * idempotency key) for `amountCents` (default: the refused amount); `settled_offline` records it as paid outside the
+   * payment partner, `reference` naming the transfer (and `amountCents` what it paid, default the refused amount).
+   */
+  resolve_blocked_refund: CommandBase & { resolution: 'retry' | 'settled_offline'; amountCents?: number; reference?: string };
 }
 
 export type CommandName = keyof CommandPayloads;
@@ -73,6 +79,7 @@ export const COMMAND_NAMES = [
   'start_emergency',
   'link_affected',
   'resolve_incident',
+  'resolve_blocked_refund',
 ] as const satisfies readonly CommandName[];
 
 /** One update per command, named after it; each answers with the case view after the transition. */

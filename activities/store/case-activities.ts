@@ -22,6 +22,7 @@ export function toCaseDocument(view: CaseView): CaseDocument {
     owingParty: view.owingParty,
     escalated: view.escalated,
     breached: view.breached,
+    refundBlocked: view.facts?.refundBlocked === true,
     view: view as unknown as Record<string, unknown>,
   };
 }

@@ -21,6 +21,8 @@ export interface CaseDocument {
   owingParty?: string;
   escalated: boolean;
   breached: boolean;
+  /** The payment partner refused a refund and the case waits for the platform's decision (view.facts.refundBlocked). */
+  refundBlocked?: boolean;
   /** The full case view as the workflow last reported it (state, clocks, money, audit trail). */
   view: Record<string, unknown>;
 }
@@ -43,6 +45,7 @@ const caseSchema = new Schema<CaseDocument>(
     owingParty: String,
     escalated: { type: Boolean, default: false },
     breached: { type: Boolean, default: false },
+    refundBlocked: { type: Boolean, default: false },
     view: { type: Schema.Types.Mixed, required: true },
   },
   { collection: 'cases', versionKey: false, minimize: false },
@@ -56,6 +59,7 @@ caseSchema.index({ agentId: 1, openedAt: -1 });
 caseSchema.index({ status: 1, nextDeadline: 1 });
 caseSchema.index({ status: 1, lastTransitionAt: 1 });
 caseSchema.index({ escalated: 1, breached: 1, openedAt: -1 });
+caseSchema.index({ refundBlocked: 1, lastTransitionAt: 1 });
 
 export function caseModel(connection: mongoose.Connection): mongoose.Model<CaseDocument> {
   return (connection.models.Case as mongoose.Model<CaseDocument>) ?? connection.model<CaseDocument>('Case', caseSchema);

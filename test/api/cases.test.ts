@@ -210,6 +210,76 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     });
   });
 
+  describe('a refund the payment partner refuses (the sandbox caps the order)', () => {
+    async function waitForView(caseId: string, holds: (view: { facts?: Record<string, unknown> }) => boolean, what: string, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const res = await api().get(`/cases/${caseId}`).set(auth(KEYS.supervisor));
+        if (res.status === 200 && holds(res.body)) return res.body;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`case ${caseId}: ${what} never held`);
+    }
+
+    it('flags the case for the platform and lists it as stuck; a supervisor retries it with the refundable amount', async () => {
+      const created = await create(KEYS.agent, 'refund-refused-0001', returnBody({ description: 'The kettle leaks; part of the order was refunded before.' }));
+      expect(created.status).toBe(201);
+      const { caseId } = created.body;
+      const cap = await fetch(`${h.sandboxUrl}/_control/refund-caps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: created.body.order.orderId, capCents: 15_900 }) });
+      expect(cap.status).toBe(201);
+      const command = (name: string, key: string, body: object) => api().post(`/cases/${caseId}/commands/${name}`).set(auth(key)).send(body);
+
+      await waitForStatus(caseId, 'awaiting_merchant_review');
+      const nothingBlocked = await command('resolve-blocked-refund', KEYS.supervisor, { resolution: 'retry' });
+      expect([nothingBlocked.status, nothingBlocked.body.code]).toEqual([409, 'invalid_transition']);
+      expect((await command('merchant-review', KEYS['merchant-a'], { decision: 'approve' })).status).toBe(200);
+      expect((await command('ship-back', KEYS.agent, { trackingNumber: 'SF5550001' })).status).toBe(200);
+      const delivered = { caseId, dedupKey: 'sf-cap-1', trackingNumber: 'SF5550001', event: 'delivered', at: new Date().toISOString() };
+      expect((await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(delivered)).status).toBe(202);
+      await waitForStatus(caseId, 'awaiting_inspection');
+      expect((await command('inspect', KEYS['merchant-a'], { result: 'accepted', findings: 'leak confirmed' })).status).toBe(200);
+      await waitForStatus(caseId, 'refund_due');
+      expect((await command('start-refund', KEYS['merchant-a'], {})).status).toBe(200);
+
+      const blocked = await waitForView(caseId, (v) => v.facts?.refundBlocked === true, 'refund blocked');
+      expect(blocked).toMatchObject({ status: 'refund_due', escalated: true });
+      expect(blocked.refunds).toEqual([expect.objectContaining({ status: 'failed', amountCents: 25_900, idempotencyKey: `${caseId}:refund:1` })]);
+      expect(blocked.audit.find((a: { action: string }) => a.action === 'refund_refused')?.data).toMatchObject({ failureType: 'RefundRefused', amountCents: 25_900 });
+
+      // The supervisors' stuck-case view shows it, whatever its deadlines.
+      let stuck: { caseId: string; reasons: string[]; refundBlocked: boolean } | undefined;
+      for (let i = 0; i < 100 && !stuck; i++) {
+        const res = await api().get('/supervisor/stuck-cases').query({ merchantId: 'merchant-a' }).set(auth(KEYS.supervisor));
+        expect(res.status).toBe(200);
+        stuck = res.body.items.find((item: { caseId: string }) => item.caseId === caseId);
+        if (!stuck) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(stuck).toMatchObject({ reasons: ['refund_blocked'], refundBlocked: true, escalated: true });
+
+      // Only supervisors and admins reach the route; the body is checked field by field; the workflow checks the amount.
+      for (const key of [KEYS.agent, KEYS['senior-agent'], KEYS['merchant-a'], KEYS.customer]) expect((await command('resolve-blocked-refund', key, { resolution: 'retry' })).status).toBe(403);
+      const noReference = await command('resolve-blocked-refund', KEYS.supervisor, { resolution: 'settled_offline' });
+      expect(noReference.status).toBe(400);
+      expect(noReference.body.errors.map((e: { field: string }) => e.field)).toEqual(['body.reference']);
+      const badAmount = await command('resolve-blocked-refund', KEYS.supervisor, { resolution: 'retry', amountCents: 0, extra: 1 });
+      expect(badAmount.status).toBe(400);
+      expect(badAmount.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['body.amountCents', 'body.extra']));
+      const tooMuch = await command('resolve-blocked-refund', KEYS.admin, { resolution: 'retry', amountCents: 30_000 });
+      expect([tooMuch.status, tooMuch.body.code]).toEqual([422, 'invalid_amount']);
+
+      const retried = await command('resolve-blocked-refund', KEYS.supervisor, { resolution: 'retry', amountCents: 15_900, reason: 'only 159.00 is refundable on the order' });
+      expect(retried.status).toBe(200);
+      expect(retried.body.refunds[1]).toMatchObject({ idempotencyKey: `${caseId}:refund:2`, amountCents: 15_900 });
+      const closed = await waitForStatus(caseId, 'closed');
+      expect(closed.outcome).toBe('refunded');
+      expect(closed.refunds.filter((r: { status: string }) => r.status === 'succeeded')).toEqual([expect.objectContaining({ amountCents: 15_900 })]);
+      const ledger = (await (await fetch(`${h.sandboxUrl}/_control/refunds?caseId=${caseId}`)).json()) as { refunds: Array<{ amountCents: number }> };
+      expect(ledger.refunds.map((r) => r.amountCents)).toEqual([15_900]);
+      const late = await command('resolve-blocked-refund', KEYS.supervisor, { resolution: 'retry' });
+      expect([late.status, late.body.code]).toEqual([409, 'invalid_transition']);
+    });
+  });
+
   describe('a remedy proposal naming items (damaged in transit)', () => {
     let caseId: string;
     beforeAll(async () => {

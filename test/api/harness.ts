@@ -19,6 +19,8 @@ export interface ApiHarness {
   store: mongoose.Connection;
   temporalAddress: string;
   mongoUri: string;
+  /** The partner sandbox (its /_control routes set refund caps, faults, …). */
+  sandboxUrl: string;
   stop(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     stops.push(() => connection.close());
     const temporal = new Client({ connection });
     const app = createApp({ temporal, store, taskQueue, policy: loadPolicy({}), apiKeys: DEV_API_KEYS });
-    return { app, temporal, store, temporalAddress: devTemporal.address, mongoUri: mongo.uri, stop };
+    return { app, temporal, store, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
   } catch (err) {
     await stop();
     throw err;

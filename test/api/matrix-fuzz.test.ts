@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { caseModel } from '../../activities/store/case-model';
-import { commandPath, ROUTE_ROLES } from '../../api/cases';
+import { commandPath, commandRoles, ROUTE_ROLES } from '../../api/cases';
 import { SUPERVISOR_ROLES } from '../../api/supervisor';
 import { API_ROLES, DEV_API_KEYS } from '../../config/api-keys';
 import { COMMAND_NAMES } from '../../workflows/messages';
@@ -26,14 +26,26 @@ const probes: RouteProbe[] = [
   { name: 'audit', method: 'get', path: `/cases/${UNKNOWN}/audit`, roles: ROUTE_ROLES.audit, allowedStatus: 404 },
   { name: 'clocks', method: 'get', path: `/cases/${UNKNOWN}/clocks`, roles: ROUTE_ROLES.clocks, allowedStatus: 404 },
   { name: 'actions', method: 'get', path: `/cases/${UNKNOWN}/actions`, roles: ROUTE_ROLES.actions, allowedStatus: 404 },
-  ...COMMAND_NAMES.map((name): RouteProbe => ({ name: `command ${name}`, method: 'post', path: commandPath(name).replace(':id', UNKNOWN), roles: ROUTE_ROLES.command, allowedStatus: 400, body: { unknownField: true } })),
+  ...COMMAND_NAMES.map((name): RouteProbe => ({ name: `command ${name}`, method: 'post', path: commandPath(name).replace(':id', UNKNOWN), roles: commandRoles(name), allowedStatus: 400, body: { unknownField: true } })),
   { name: 'stuck cases', method: 'get', path: '/supervisor/stuck-cases?within=soon', roles: SUPERVISOR_ROLES, allowedStatus: 400 },
   { name: 'case counts', method: 'get', path: '/supervisor/case-counts?by=nothing', roles: SUPERVISOR_ROLES, allowedStatus: 400 },
   { name: 'courier callback', method: 'post', path: '/callbacks/courier', roles: ['courier', 'admin'], allowedStatus: 400, body: {} },
   { name: 'payment callback', method: 'post', path: '/callbacks/payment', roles: ['payment', 'admin'], allowedStatus: 400, body: {} },
 ];
 
+// The route roles the matrix probes come from the app; pin the ones that differ from the rest, so the matrix cannot
+// drift with them: a decision on a refund the payment partner refused is the platform's alone.
+const PLATFORM_ONLY_COMMANDS = ['resolve_blocked_refund'];
+
 describe('authorisation matrix and fuzzing', () => {
+  it('every command route is for case staff, merchants, customers and the warehouse, but platform decisions for supervisors and admins only', () => {
+    for (const name of COMMAND_NAMES) {
+      expect([name, [...commandRoles(name)].sort()]).toEqual([name, PLATFORM_ONLY_COMMANDS.includes(name) ? ['admin', 'supervisor'] : [...ROUTE_ROLES.command].sort()]);
+    }
+    expect([...ROUTE_ROLES.command].sort()).toEqual(['admin', 'agent', 'customer', 'merchant', 'senior_agent', 'supervisor', 'warehouse']);
+  });
+
+
   let h: ApiHarness;
   let caseId: string;
   beforeAll(async () => {

@@ -22,6 +22,19 @@ export const CLOSED = 'closed';
  */
 export const RESHIP_REFUSAL_PATCH = 'reship-refusal-handled';
 
+/**
+ * patched() id of the handling of a payment partner's refusal of a refund: instead of failing the workflow, the refund
+ * record is marked failed, the refusal goes into the audit trail ('refund_refused'), the case is escalated to the
+ * platform, flagged (`facts.refundBlocked`) and on-call is paged, and the refund waits for a platform decision
+ * (resolve_blocked_refund: retry as a new refund, or settled offline). Histories from before (no marker) replay the
+ * old path: the refusal fails the workflow.
+ */
+export const REFUND_REFUSAL_PATCH = 'refund-refusal-escalated';
+
+/** Facts set while a refused refund waits for the platform: the flag, and the key of the refused record. */
+export const REFUND_BLOCKED_FACT = 'refundBlocked';
+export const BLOCKED_REFUND_KEY_FACT = 'blockedRefundKey';
+
 /** What a case carries into its next run on continue-as-new. */
 export interface CarriedState {
   view: Omit<CaseView, 'clocks'>;
@@ -207,28 +220,122 @@ export class CaseContext {
   /**
    * Issues a refund to the original payment method. The record (and its idempotency key) is written before the
    * call, so every retry, worker restart or continue-as-new reuses the same key: the refund happens at most once.
+   *
+   * When the payment partner refuses it (a business refusal, e.g. more than is refundable on the order) the case does
+   * not fail: the record is marked failed, the refusal is audited ('refund_refused'), the case is escalated to the
+   * platform, flagged and on-call paged, and the refund waits (SLA clocks still firing) for the platform's decision
+   * (resolve_blocked_refund). A retry is a new record with a new key (the refused key would only replay the refusal);
+   * a refund settled offline closes the refused record with the transfer's reference and calls no partner. Either way
+   * this returns as after a refund issued at once, so every caller carries on unchanged.
    */
   async refund(amountCents: number, reason: string, onBehalfOfMerchant = false): Promise<RefundRecord> {
-    let record = this.view.refunds.find((r) => r.reason === reason);
+    let record = this.currentRefund(reason);
     if (!record) {
       record = { idempotencyKey: `${this.caseId}:refund:${this.view.refunds.length + 1}`, amountCents, reason, status: 'pending', onBehalfOfMerchant };
       this.view.refunds.push(record);
       this.publish();
     }
-    if (record.status === 'succeeded') return record;
-    const order = this.requireOrder();
-    const result = await partnerActions.issueRefund({
-      idempotencyKey: record.idempotencyKey,
-      caseId: this.caseId,
-      orderId: order.orderId,
-      amountCents: record.amountCents,
-      currency: order.currency,
+    for (;;) {
+      if (record.status === 'succeeded') return record;
+      if (record.status === 'settled_offline') {
+        if (onBehalfOfMerchant) this.charge('merchant', record.amountCents, 'refund_paid_on_behalf_of_merchant');
+        return record;
+      }
+      const order = this.requireOrder();
+      let result: Awaited<ReturnType<typeof partnerActions.issueRefund>>;
+      try {
+        result = await partnerActions.issueRefund({
+          idempotencyKey: record.idempotencyKey,
+          caseId: this.caseId,
+          orderId: order.orderId,
+          amountCents: record.amountCents,
+          currency: order.currency,
+        });
+      } catch (err) {
+        const refusal = refundRefusal(err);
+        if (!refusal || !patched(REFUND_REFUSAL_PATCH)) throw err;
+        record = await this.awaitRefundDecision(record, refusal);
+        continue;
+      }
+      record.refundId = result.refundId;
+      record.status = 'succeeded';
+      this.record(SYSTEM_ACTOR, 'refund_issued', { reason, data: { amountCents: record.amountCents, refundId: result.refundId, onBehalfOfMerchant } });
+      if (onBehalfOfMerchant) this.charge('merchant', record.amountCents, 'refund_paid_on_behalf_of_merchant');
+      return record;
+    }
+  }
+
+  /** The refund record for `reason` still in play: the latest one, past any the payment partner refused. */
+  private currentRefund(reason: string): RefundRecord | undefined {
+    return this.view.refunds.filter((r) => r.reason === reason && !(r.status === 'failed' && r.failure !== undefined)).pop();
+  }
+
+  /** The refused refund waiting for a platform decision, if any. */
+  get blockedRefund(): RefundRecord | undefined {
+    if (this.view.facts[REFUND_BLOCKED_FACT] !== true) return undefined;
+    return this.view.refunds.find((r) => r.idempotencyKey === this.view.facts[BLOCKED_REFUND_KEY_FACT]);
+  }
+
+  /**
+   * The payment partner refused `record`: marks it failed, records and escalates the refusal, flags the case and pages
+   * on-call, then waits for the platform's decision (resolveBlockedRefund) and returns the record to go on with.
+   */
+  private async awaitRefundDecision(record: RefundRecord, refusal: ApplicationFailure): Promise<RefundRecord> {
+    const attempt = this.view.refunds.indexOf(record) + 1;
+    record.status = 'failed';
+    record.failure = refusal.message;
+    this.setFact(REFUND_BLOCKED_FACT, true);
+    this.setFact(BLOCKED_REFUND_KEY_FACT, record.idempotencyKey);
+    this.record(SYSTEM_ACTOR, 'refund_refused', {
+      reason: `the payment partner refused the refund: ${refusal.message}`,
+      data: { refund: record.reason, idempotencyKey: record.idempotencyKey, amountCents: record.amountCents, onBehalfOfMerchant: record.onBehalfOfMerchant, failureType: refusal.type },
     });
-    record.refundId = result.refundId;
-    record.status = 'succeeded';
-    this.record(SYSTEM_ACTOR, 'refund_issued', { reason, data: { amountCents: record.amountCents, refundId: result.refundId, onBehalfOfMerchant } });
-    if (onBehalfOfMerchant) this.charge('merchant', record.amountCents, 'refund_paid_on_behalf_of_merchant');
-    return record;
+    this.escalate('platform', `the payment partner refused a refund of ${record.amountCents} cents; retry it or settle it offline: ${refusal.message}`);
+    await this.page(
+      'high',
+      `refund_refused_${attempt}`,
+      `Case ${this.caseId}: the payment partner refused refund ${record.idempotencyKey} of ${record.amountCents} cents (${refusal.message}). The case waits for resolve_blocked_refund (retry or settled_offline).`,
+    );
+    await this.waitUntil(() => this.view.facts[REFUND_BLOCKED_FACT] !== true);
+    const next = this.currentRefund(record.reason);
+    if (!next) throw ApplicationFailure.nonRetryable(`no refund to go on with for ${record.reason}`, 'PlaybookError');
+    return next;
+  }
+
+  /**
+   * The platform's decision on the blocked refund (the resolve_blocked_refund command, checked by its validator):
+   * a retry appends a new pending record with a new idempotency key; settled offline closes the refused record with
+   * the transfer's reference. The waiting refund() then carries on.
+   */
+  resolveBlockedRefund(p: { actor: Actor; resolution: 'retry' | 'settled_offline'; amountCents?: number; reference?: string; reason?: string }): void {
+    const blocked = this.blockedRefund;
+    if (!blocked) throw ApplicationFailure.nonRetryable('no refund is blocked', 'PlaybookError');
+    delete this.view.facts[REFUND_BLOCKED_FACT];
+    delete this.view.facts[BLOCKED_REFUND_KEY_FACT];
+    const amountCents = p.amountCents ?? blocked.amountCents;
+    if (p.resolution === 'retry') {
+      const retry: RefundRecord = {
+        idempotencyKey: `${this.caseId}:refund:${this.view.refunds.length + 1}`,
+        amountCents,
+        reason: blocked.reason,
+        status: 'pending',
+        onBehalfOfMerchant: blocked.onBehalfOfMerchant,
+      };
+      this.view.refunds.push(retry);
+      this.record(p.actor, 'refund_retry_ordered', {
+        reason: p.reason,
+        data: { refund: blocked.reason, refusedKey: blocked.idempotencyKey, idempotencyKey: retry.idempotencyKey, amountCents, refusedAmountCents: blocked.amountCents },
+      });
+      return;
+    }
+    const refusedAmountCents = blocked.amountCents;
+    blocked.status = 'settled_offline';
+    blocked.offlineReference = p.reference;
+    blocked.amountCents = amountCents;
+    this.record(p.actor, 'refund_settled_offline', {
+      reason: p.reason,
+      data: { refund: blocked.reason, idempotencyKey: blocked.idempotencyKey, amountCents, refusedAmountCents, reference: p.reference },
+    });
   }
 
   /**
@@ -384,6 +491,16 @@ export class CaseContext {
 
 function structuredCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * The payment partner's refusal of a refund behind an activity failure: 'RefundRefused' (e.g. more than is refundable on
+ * the order), or any other business refusal of the call (partnerRefusal), which a person has to look at just the same.
+ */
+export function refundRefusal(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure && cause.type === 'RefundRefused') return cause;
+  return partnerRefusal(err);
 }
 
 /** The partner's business refusal (the call was understood and declined) behind an activity failure, if that is what it is. */

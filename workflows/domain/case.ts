@@ -84,9 +84,18 @@ export interface RefundRecord {
   amountCents: number;
   reason: string;
   refundId?: string;
-  status: 'pending' | 'succeeded' | 'failed';
+  /**
+   * 'failed': the payment partner refused this refund (`failure` says why; see CaseContext.refund) or reported it
+   * failed afterwards. A refused record is never reused: the platform either retries it as a new record with a new key,
+   * or settles it outside the payment partner ('settled_offline', `offlineReference` names the transfer).
+   */
+  status: 'pending' | 'succeeded' | 'failed' | 'settled_offline';
   /** The platform paid because the merchant missed the refund deadline. */
   onBehalfOfMerchant: boolean;
+  /** The payment partner's refusal. */
+  failure?: string;
+  /** The reference of the offline transfer that settled a refused refund. */
+  offlineReference?: string;
 }
 
 export interface ReshipRecord {
