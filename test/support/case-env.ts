@@ -6,6 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../../workflows/case/activities';
+import { customer, merchant } from './case-fixtures';
 import type { CaseInput } from '../../workflows/domain/case';
 import { caseWorkflow } from '../../workflows';
 import { commandUpdates, getCaseQuery, type CommandName, type CommandPayloads } from '../../workflows/messages';
@@ -54,3 +55,22 @@ export function send<N extends CommandName>(handle: CaseHandle, name: N, payload
 }
 
 export const view = (handle: CaseHandle) => handle.query(getCaseQuery);
+
+/** Polls the case (real time, no skipping) until it reaches `status`. */
+export async function reach(handle: CaseHandle, status: string) {
+  for (let i = 0; i < 100; i++) {
+    const v = await view(handle);
+    if (v.status === status) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`case ${handle.workflowId} never reached ${status}; it is ${(await view(handle)).status}`);
+}
+
+/** Approve → ship back (with the postage the customer advanced, if any) → delivered → inspected and accepted. */
+export async function returnGoods(handle: CaseHandle, tracking: string, { postageCents, findings = 'as described by the customer' }: { postageCents?: number; findings?: string } = {}) {
+  await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
+  await send(handle, 'ship_back', { actor: customer, trackingNumber: tracking, ...(postageCents !== undefined && { postageCents }) });
+  await handle.signal('courier_event', { dedupKey: `${tracking}-delivered`, trackingNumber: tracking, event: 'delivered', at: 0 });
+  await reach(handle, 'awaiting_inspection');
+  await send(handle, 'inspect', { actor: merchant, result: 'accepted', findings });
+}

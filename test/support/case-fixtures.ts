@@ -5,6 +5,13 @@ import { DEFAULT_POLICY, type CasePolicy } from '../../workflows/policy';
 export const HOUR = 60 * 60 * 1000;
 export const MINUTE = 60 * 1000;
 
+/** The parties the workflow tests act as; the merchant owns the fixture order. */
+export const merchant = { id: 'merchant-user-1', role: 'merchant' as const, merchantId: 'merchant-a' };
+export const customer = { id: 'customer-1', role: 'customer' as const };
+export const agent = { id: 'agent-7', role: 'agent' as const };
+export const senior = { id: 'senior-1', role: 'senior_agent' as const };
+export const supervisor = { id: 'sup-1', role: 'supervisor' as const };
+
 export function order(overrides: Partial<OrderSnapshot> = {}): OrderSnapshot {
   return {
     orderId: 'order-1',

@@ -2,34 +2,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { assessPriceDifference } from '../../workflows/case/playbooks/refund-only';
 import { DEFAULT_POLICY } from '../../workflows/policy';
-import { caseInput, HOUR, order, recordingActivities } from '../support/case-fixtures';
-import { caseWorker, send, view, type CaseHandle } from '../support/case-env';
+import { agent, caseInput, customer, HOUR, merchant, order, recordingActivities } from '../support/case-fixtures';
+import { caseWorker, reach, returnGoods, send, view } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
-const merchant = { id: 'merchant-user-1', role: 'merchant' as const, merchantId: 'merchant-a' };
-const customer = { id: 'customer-1', role: 'customer' as const };
-const agent = { id: 'agent-7', role: 'agent' as const };
 const DAY = 24 * HOUR;
 const exchange = { kind: 'exchange' as const, reason: 'quality_defect' as const, replacementSku: 'sku-1-b' };
-
-/** Polls the case (real time, no skipping) until it reaches `status`. */
-async function reach(handle: CaseHandle, status: string) {
-  for (let i = 0; i < 100; i++) {
-    const v = await view(handle);
-    if (v.status === status) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`case ${handle.workflowId} never reached ${status}; it is ${(await view(handle)).status}`);
-}
-
-/** Approve → ship back → delivered → inspected: the goods are back with the merchant. */
-async function returnGoods(handle: CaseHandle, tracking: string) {
-  await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
-  await send(handle, 'ship_back', { actor: customer, trackingNumber: tracking });
-  await handle.signal('courier_event', { dedupKey: `${tracking}-delivered`, trackingNumber: tracking, event: 'delivered', at: 0 });
-  await reach(handle, 'awaiting_inspection');
-  await send(handle, 'inspect', { actor: merchant, result: 'accepted', findings: 'defect confirmed' });
-}
 
 describe('exchange and refund-only playbooks (time-skipping)', () => {
   // One server per test: time skipping is server-wide, so cases of one test must not hold the clock of another.
@@ -47,7 +25,7 @@ describe('exchange and refund-only playbooks (time-skipping)', () => {
       const { worker, start } = await caseWorker(env, fake.activities);
       await worker.runUntil(async () => {
         const handle = await start(caseInput('exchange-confirmed', exchange));
-        await returnGoods(handle, 'SF1');
+        await returnGoods(handle, 'SF1', { findings: 'defect confirmed' });
         const shipped = await reach(handle, 'awaiting_customer_confirmation');
         expect(shipped.reships).toEqual([expect.objectContaining({ items: [{ sku: 'sku-1-b', quantity: 1 }], reason: 'exchange_replacement', erpOrderId: expect.any(String) })]);
         expect(shipped.clocks.find((c) => c.name === 'customer_confirmation')).toMatchObject({ status: 'running', owner: 'customer' });
@@ -67,7 +45,7 @@ describe('exchange and refund-only playbooks (time-skipping)', () => {
       const { worker, start } = await caseWorker(env, fake.activities);
       await worker.runUntil(async () => {
         const handle = await start(caseInput('exchange-silent', exchange));
-        await returnGoods(handle, 'SF2');
+        await returnGoods(handle, 'SF2', { findings: 'defect confirmed' });
         await reach(handle, 'awaiting_customer_confirmation');
         await env.sleep(7 * DAY - HOUR);
         expect((await view(handle)).status).toBe('awaiting_customer_confirmation');
@@ -84,7 +62,7 @@ describe('exchange and refund-only playbooks (time-skipping)', () => {
       const { worker, start } = await caseWorker(env, fake.activities);
       await worker.runUntil(async () => {
         const handle = await start(caseInput('exchange-unresolved', exchange));
-        await returnGoods(handle, 'SF3');
+        await returnGoods(handle, 'SF3', { findings: 'defect confirmed' });
         await reach(handle, 'awaiting_customer_confirmation');
         await send(handle, 'confirm_resolution', { actor: customer, resolved: false, reason: 'replacement has the same defect' });
         const unresolved = await view(handle);
@@ -129,7 +107,7 @@ describe('exchange and refund-only playbooks (time-skipping)', () => {
       const { worker, start } = await caseWorker(env, fake.activities);
       await worker.runUntil(async () => {
         const handle = await start(caseInput('exchange-out-of-stock', exchange));
-        await returnGoods(handle, 'SF5');
+        await returnGoods(handle, 'SF5', { findings: 'defect confirmed' });
         const due = await reach(handle, 'refund_due');
         expect(due.facts.convertedToRefund).toBe(true);
         expect(due.audit.find((a) => a.action === 'converted_to_refund')?.reason).toContain('out of stock');

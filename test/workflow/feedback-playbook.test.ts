@@ -4,13 +4,10 @@ import type { CaseView } from '../../workflows/domain/case';
 import { getAuditQuery } from '../../workflows/messages';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { addWorkingDays } from '../../workflows/sla/calendar';
-import { caseInput, HOUR, MINUTE, recordingActivities } from '../support/case-fixtures';
+import { agent, caseInput, customer, HOUR, MINUTE, recordingActivities, senior } from '../support/case-fixtures';
 import { caseWorker, send, view, type CaseHandle } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
-const agent = { id: 'agent-7', role: 'agent' as const };
-const senior = { id: 'senior-1', role: 'senior_agent' as const };
-const customer = { id: 'customer-1', role: 'customer' as const };
 const feedbackDetails = { kind: 'feedback' as const, feedbackType: 'logistics' as const, desiredResolution: 'deliver the parcel', impact: 'gift missed the birthday' };
 
 const clock = (v: CaseView, name: string) => v.clocks.find((c) => c.name === name)!;

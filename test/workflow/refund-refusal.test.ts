@@ -2,14 +2,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CaseActivities } from '../../workflows/case/activities';
 import { allowedActionsQuery } from '../../workflows/messages';
-import { caseInput, HOUR, order, recordingActivities } from '../support/case-fixtures';
+import { agent, caseInput, customer, HOUR, merchant, order, recordingActivities, supervisor } from '../support/case-fixtures';
 import { caseWorker, send, view, type CaseHandle } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
-const merchant = { id: 'merchant-user-1', role: 'merchant' as const, merchantId: 'merchant-a' };
-const customer = { id: 'customer-1', role: 'customer' as const };
-const agent = { id: 'agent-7', role: 'agent' as const };
-const supervisor = { id: 'sup-1', role: 'supervisor' as const };
 const returnDetails = { kind: 'return' as const, reason: 'quality_defect' as const };
 const PAID = order().paidAmountCents;
 

@@ -3,12 +3,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getAuditQuery } from '../../workflows/messages';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { addWorkingDays } from '../../workflows/sla/calendar';
-import { caseInput, HOUR, order, recordingActivities } from '../support/case-fixtures';
+import { caseInput, customer, HOUR, merchant, order, recordingActivities } from '../support/case-fixtures';
 import { caseWorker, send, view } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
-const merchant = { id: 'merchant-user-1', role: 'merchant' as const, merchantId: 'merchant-a' };
-const customer = { id: 'customer-1', role: 'customer' as const };
 const returnDetails = { kind: 'return' as const, reason: 'quality_defect' as const };
 
 describe('return playbook (time-skipping)', () => {

@@ -2,13 +2,10 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CaseView } from '../../workflows/domain/case';
 import { getAuditQuery } from '../../workflows/messages';
-import { caseInput, HOUR, MINUTE, recordingActivities } from '../support/case-fixtures';
+import { agent, caseInput, customer, HOUR, MINUTE, recordingActivities, supervisor } from '../support/case-fixtures';
 import { caseWorker, send, view, type CaseHandle } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
-const agent = { id: 'agent-7', role: 'agent' as const };
-const supervisor = { id: 'sup-1', role: 'supervisor' as const };
-const customer = { id: 'customer-1', role: 'customer' as const };
 const safetyDetails = { kind: 'safety' as const, hazard: 'kettle base overheats and melts', affectedOrderIds: ['order-1'], relatedCaseIds: ['case-a'] };
 
 const emergencyClock = (v: CaseView) => v.clocks.find((c) => c.name === 'emergency_start')!;

@@ -2,14 +2,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CheckOutboundWeightResult } from '../../activities/partners';
-import { caseInput, HOUR, order, recordingActivities } from '../support/case-fixtures';
-import { caseWorker, send, view, type CaseHandle } from '../support/case-env';
+import { agent, caseInput, customer, HOUR, merchant, order, recordingActivities, senior } from '../support/case-fixtures';
+import { caseWorker, reach, returnGoods, send, view, type CaseHandle } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
-const merchant = { id: 'merchant-user-1', role: 'merchant' as const, merchantId: 'merchant-a' };
-const customer = { id: 'customer-1', role: 'customer' as const };
-const agent = { id: 'agent-7', role: 'agent' as const };
-const senior = { id: 'senior-1', role: 'senior_agent' as const };
 /** A kettle and its lid: the lid can go missing or break on its own. */
 const twoItems = order({
   items: [
@@ -17,25 +13,6 @@ const twoItems = order({
     { sku: 'sku-2', name: 'Lid', quantity: 1, unitPriceCents: 5_000 },
   ],
 });
-
-/** Polls the case (real time, no skipping) until it reaches `status`. */
-async function reach(handle: CaseHandle, status: string) {
-  for (let i = 0; i < 100; i++) {
-    const v = await view(handle);
-    if (v.status === status) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`case ${handle.workflowId} never reached ${status}; it is ${(await view(handle)).status}`);
-}
-
-/** Approve → ship back (with the postage the customer advanced, if any) → delivered → inspected. */
-async function returnGoods(handle: CaseHandle, tracking: string, postageCents?: number) {
-  await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
-  await send(handle, 'ship_back', { actor: customer, trackingNumber: tracking, ...(postageCents !== undefined && { postageCents }) });
-  await handle.signal('courier_event', { dedupKey: `${tracking}-delivered`, trackingNumber: tracking, event: 'delivered', at: 0 });
-  await reach(handle, 'awaiting_inspection');
-  await send(handle, 'inspect', { actor: merchant, result: 'accepted', findings: 'as described by the customer' });
-}
 
 /** The templates sent to the customer, once `template` is among them: a case closes first, then notifies (an activity). */
 async function notifiedOnce(fake: ReturnType<typeof recordingActivities>, template: string) {
@@ -71,7 +48,7 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
       const now = await env.currentTimeMs();
       const handle = await start(caseInput('sop-changed-mind', { kind: 'return', reason: 'changed_mind', goodsIntact: true }, { order: order({ deliveredAt: now - 2 * 24 * HOUR }) }));
       expect(await reach(handle, 'awaiting_merchant_review')).toMatchObject({ responsibleParty: 'customer', shippingCostBearer: 'customer' });
-      await returnGoods(handle, 'CM1', 1_200);
+      await returnGoods(handle, 'CM1', { postageCents: 1_200 });
       await reach(handle, 'refund_due');
       await send(handle, 'start_refund', { actor: merchant });
       const closed = await reach(handle, 'closed');
@@ -90,7 +67,7 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
       const review = await reach(handle, 'awaiting_merchant_review');
       expect(review).toMatchObject({ shippingCostBearer: 'merchant', responsibleParty: 'merchant', facts: { apologyGift: 'gift added to the next shipment', postageBorneBy: 'merchant' } });
       expect(review.audit.map((a) => a.action)).toEqual(['apology_gift_offered', 'submitted_for_merchant_review']);
-      await returnGoods(handle, 'LS1', 1_200);
+      await returnGoods(handle, 'LS1', { postageCents: 1_200 });
       await reach(handle, 'refund_due');
       await send(handle, 'start_refund', { actor: merchant });
       const closed = await reach(handle, 'closed');
@@ -168,7 +145,7 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
       await send(handle, 'propose_remedy', { actor: agent, remedy: 'refund', description: 'return it for a full refund' });
       await send(handle, 'customer_decision', { actor: customer, accept: true });
       await reach(handle, 'awaiting_merchant_review');
-      await returnGoods(handle, 'DT1', 1_000);
+      await returnGoods(handle, 'DT1', { postageCents: 1_000 });
       await reach(handle, 'refund_due');
       await send(handle, 'start_refund', { actor: merchant });
       const closed = await reach(handle, 'closed');
@@ -223,7 +200,7 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
     const { worker, start } = await caseWorker(env, fake.activities);
     await worker.runUntil(async () => {
       const handle = await start(caseInput('sop-wrong-exchange', { kind: 'exchange', reason: 'wrong_item', replacementSku: 'sku-1-blue' }));
-      await returnGoods(handle, 'W1', 1_500);
+      await returnGoods(handle, 'W1', { postageCents: 1_500 });
       await reach(handle, 'awaiting_customer_confirmation');
       await send(handle, 'confirm_resolution', { actor: customer, resolved: true });
       const closed = await reach(handle, 'closed');
