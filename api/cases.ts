@@ -182,7 +182,6 @@ export function caseRoutes(ctx: CaseApiContext): Router {
     }
     const caseId = caseIdFor(caller.id, key);
     const requestHash = sha256(canonical(body));
-    const nonce = crypto.randomUUID();
     const input: CaseInput = {
       caseId,
       kind,
@@ -196,28 +195,27 @@ export function caseRoutes(ctx: CaseApiContext): Router {
       evidence: body.evidence,
       details: body.details,
     };
-    const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(caseId);
+    let created = true;
     try {
       await withDeadline(ctx, () =>
         ctx.temporal.workflow.start(caseWorkflow, {
           workflowId: caseId,
           taskQueue: ctx.taskQueue,
           args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdConflictPolicy: 'FAIL',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          memo: { requestHash, nonce },
+          memo: { requestHash },
         }),
       );
     } catch (err) {
-      // A closed case with this id: the key was used; fall through to compare bodies.
+      // The key was used before (the case is open or closed): the same body replays it, another body is refused.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      created = false;
+      const description = await withDeadline(ctx, () => ctx.temporal.workflow.getHandle(caseId).describe());
+      if (description.memo?.requestHash !== requestHash) {
+        throw new ProblemError({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency key reused', detail: 'this Idempotency-Key was used with a different request body' });
+      }
     }
-    const description = await withDeadline(ctx, () => handle.describe());
-    const memo = description.memo ?? {};
-    if (memo.requestHash !== requestHash) {
-      throw new ProblemError({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency key reused', detail: 'this Idempotency-Key was used with a different request body' });
-    }
-    const created = memo.nonce === nonce;
     const { view } = await readCase(ctx, caseId);
     res
       .status(created ? 201 : 200)

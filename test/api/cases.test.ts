@@ -58,6 +58,16 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       expect(reused.body.code).toBe('idempotency_key_reused');
     });
 
+    it('opens one case when the same request arrives several times at once', async () => {
+      const body = returnBody({ description: 'Sent five times by a retrying client.' });
+      const answers = await Promise.all(Array.from({ length: 5 }, () => create(KEYS.agent, 'create-key-race-0001', body)));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 201]);
+      expect(answers.filter((a) => a.status === 200).every((a) => a.headers['idempotent-replayed'] === 'true')).toBe(true);
+      expect(new Set(answers.map((a) => a.body.caseId)).size).toBe(1);
+      const audit = await api().get(`/cases/${answers[0].body.caseId}/audit`).set(auth(KEYS.agent));
+      expect(audit.body.audit.filter((a: { action: string }) => a.action === 'submitted_for_merchant_review')).toHaveLength(1);
+    });
+
     it('requires the Idempotency-Key header', async () => {
       const res = await api().post('/cases').set(auth(KEYS.agent)).send(returnBody());
       expect(res.status).toBe(400);
