@@ -45,7 +45,7 @@ export function formatReport(results: BenchResults, params: BenchParams, totalMs
     ...table.slice(1).map(line),
     '',
     `BENCH_CASES=${params.cases} BENCH_CONCURRENCY=${params.concurrency}; whole run ${(totalMs / 1000).toFixed(1)} s (start-up and teardown included).`,
-    'create: API = POST /cases (return case: start + describe + first query, over HTTP); direct = client.workflow.start of a',
+    'create: API = POST /cases (return case: start + first query, over HTTP); direct = client.workflow.start of a',
     '        no-op workflow that waits for a signal (accepted by the server, not waited on).',
     'query:  API = GET /cases/:id (agent key); direct = handle.query(getCaseQuery); one sample per case, same cases.',
     'update: API = POST /cases/:id/commands/merchant-review approve (merchant key: scope check query + update);',
