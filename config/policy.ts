@@ -46,6 +46,7 @@ const policySchema = z
     refundStartWarnAfter: limitSchema,
     refundStartTimeoutAction: z.enum(['refund_on_behalf_of_merchant', 'escalate_to_platform']),
     customerShipBack: limitSchema,
+    returnPostageCapCents: z.int().min(0).max(100_000_00).optional(),
     customerShipBackTimeoutAction: z.literal('close_abandoned'),
     merchantInspection: limitSchema,
     merchantInspectionTimeoutAction: z.literal('deem_accepted'),
@@ -121,6 +122,7 @@ const ENV_OVERRIDES: Override[] = [
   limit('CASE_POLICY_REFUND_START_WORKING_DAYS', 'refundStart', 'workingDays'),
   text('CASE_POLICY_REFUND_START_TIMEOUT_ACTION', ['refundStartTimeoutAction']),
   limit('CASE_POLICY_SHIP_BACK_HOURS', 'customerShipBack', 'hours'),
+  number('CASE_POLICY_RETURN_POSTAGE_CAP_CENTS', ['returnPostageCapCents']),
   limit('CASE_POLICY_INSPECTION_HOURS', 'merchantInspection', 'hours'),
   limit('CASE_POLICY_APPEAL_HOURS', 'appealWindow', 'hours'),
 ];

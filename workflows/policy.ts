@@ -46,6 +46,11 @@ export type CasePolicy = {
 
   /** Customer ships the goods back after approval. */
   customerShipBack: Limit;
+  /**
+   * The most return postage (cents) the customer may claim back when shipping is not theirs to bear; a larger claim is
+   * refused at ship-back and goes to an agent. Optional: cases opened before it existed carry no cap.
+   */
+  returnPostageCapCents?: number;
   customerShipBackTimeoutAction: 'close_abandoned';
 
   /** Merchant inspects returned goods, counted from delivery to the merchant. */
@@ -73,7 +78,7 @@ export type CasePolicy = {
 const DAY_HOURS = 24;
 
 export const DEFAULT_POLICY: CasePolicy = {
-  version: '2026.1',
+  version: '2026.2',
   calendar: DEFAULT_CALENDAR,
 
   registration: { minutes: 30 },
@@ -91,6 +96,7 @@ export const DEFAULT_POLICY: CasePolicy = {
   refundStartTimeoutAction: 'refund_on_behalf_of_merchant',
 
   customerShipBack: { hours: 7 * DAY_HOURS },
+  returnPostageCapCents: 3_000,
   customerShipBackTimeoutAction: 'close_abandoned',
 
   merchantInspection: { hours: 48 },

@@ -37,6 +37,7 @@ describe('loadPolicy', () => {
       refundStartWarnAfter: { workingDays: 1 },
       customerShipBack: { hours: 168 },
       customerShipBackTimeoutAction: 'close_abandoned',
+      returnPostageCapCents: 3_000,
       merchantInspection: { hours: 48 },
       merchantInspectionTimeoutAction: 'deem_accepted',
       appealWindow: { hours: 168 },
@@ -73,7 +74,9 @@ describe('loadPolicy', () => {
       CASE_POLICY_VERSION: 'from-env',
       CASE_POLICY_MERCHANT_REVIEW_HOURS: '72',
       CASE_POLICY_REFUND_START_WORKING_DAYS: '2',
+      CASE_POLICY_RETURN_POSTAGE_CAP_CENTS: '1500',
     });
+    expect(policy.returnPostageCapCents).toBe(1500);
     expect(policy.version).toBe('from-env');
     expect(policy.merchantReviewTimeout).toEqual({ hours: 72 });
     expect(policy.refundStart).toEqual({ workingDays: 2 });

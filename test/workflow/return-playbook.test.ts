@@ -102,6 +102,20 @@ describe('return playbook (time-skipping)', () => {
     });
   });
 
+  it('refuses a return postage claim above the policy cap, and takes one within it', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('return-postage-cap', { kind: 'return', reason: 'wrong_item' }));
+      await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
+      const cap = DEFAULT_POLICY.returnPostageCapCents!;
+      await expect(send(handle, 'ship_back', { actor: customer, trackingNumber: 'SF9', postageCents: cap + 1 })).rejects.toMatchObject({ cause: { type: 'postage_above_cap' } });
+      expect((await view(handle)).status).toBe('awaiting_return_shipment');
+      await send(handle, 'ship_back', { actor: customer, trackingNumber: 'SF9', postageCents: cap });
+      expect(await view(handle)).toMatchObject({ status: 'return_in_transit', facts: { returnPostageCents: cap } });
+    });
+  });
+
   it('closes as abandoned when the goods are not shipped back within 7 days', async () => {
     const fake = recordingActivities();
     const { worker, start } = await caseWorker(env, fake.activities);

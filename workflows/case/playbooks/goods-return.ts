@@ -134,8 +134,13 @@ export const goodsReturnHandlers: CommandHandlers = {
 };
 
 export const goodsReturnChecks: CommandChecks = {
-  ship_back: (_ctx, p) => {
-    if (p.postageCents !== undefined && (!Number.isInteger(p.postageCents) || p.postageCents < 0)) throw commandRejected('invalid_amount', 'postageCents must be a whole number of cents, 0 or more');
+  ship_back: (ctx, p) => {
+    if (p.postageCents === undefined) return;
+    if (!Number.isInteger(p.postageCents) || p.postageCents < 0) throw commandRejected('invalid_amount', 'postageCents must be a whole number of cents, 0 or more');
+    const cap = ctx.policy.returnPostageCapCents;
+    if (cap !== undefined && p.postageCents > cap) {
+      throw commandRejected('postage_above_cap', `postageCents ${p.postageCents} is above the ${cap} cents of return postage the policy refunds; an agent can settle the rest`);
+    }
   },
 };
 
