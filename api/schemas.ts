@@ -257,8 +257,37 @@ export const CaseViewDoc = z
     details: KindDetails,
     owingParty: z.enum(PARTIES).optional(),
     nextDeadline: epochMs.optional(),
+    outcome: z.string().optional(),
+    responsibleParty: z.enum(PARTIES).optional(),
+    shippingCostBearer: z.enum(PARTIES).optional(),
+    refunds: z.array(
+      z.looseObject({
+        idempotencyKey: z.string(),
+        amountCents: z.int(),
+        reason: z.string(),
+        refundId: z.string().optional(),
+        status: z.enum(['pending', 'succeeded', 'failed', 'settled_offline']),
+        onBehalfOfMerchant: z.boolean(),
+        failure: z.string().optional(),
+        offlineReference: z.string().optional(),
+      }),
+    ),
+    reships: z.array(
+      z.looseObject({
+        idempotencyKey: z.string(),
+        items: z.array(z.object({ sku: z.string(), quantity: z.int() })),
+        reason: z.string(),
+        erpOrderId: z.string().optional(),
+        status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+        failure: z.string().optional(),
+      }),
+    ),
+    charges: z.array(z.object({ party: z.enum(PARTIES), amountCents: z.int(), reason: z.string(), key: z.string() })),
     escalated: z.boolean(),
+    escalations: z.array(z.looseObject({ at: epochMs, to: z.enum(PARTIES), reason: z.string(), clock: z.string().optional() })),
     breached: z.boolean(),
+    clocks: z.array(z.looseObject({ name: z.string(), status: z.string(), deadline: epochMs, owner: z.string().optional() })),
+    facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     audit: z.array(z.looseObject({ seq: z.int(), at: epochMs, action: z.string(), fromStatus: z.string(), toStatus: z.string() })),
   })
   .openapi('CaseView', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', kind: 'return', status: 'awaiting_merchant_review', version: 3 } });

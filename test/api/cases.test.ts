@@ -3,6 +3,7 @@ import request from 'supertest';
 import { saveCaseProjection, type CaseDocument } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
+import { CaseViewDoc } from '../../api/schemas';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
 import { freePort } from '../../scripts/servers/process';
@@ -206,6 +207,8 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       const done = await waitForStatus(caseId, 'closed');
       expect(done.outcome).toBe('refunded');
       expect(done.refunds[0]).toMatchObject({ status: 'succeeded', amountCents: 25900 });
+      // The OpenAPI document's CaseView describes what the API really answers.
+      expect(CaseViewDoc.safeParse(done).error?.issues ?? []).toEqual([]);
 
       const pay = await api().post('/callbacks/payment').set(auth(KEYS.payment)).send({ caseId, dedupKey: 'pay-1', refundId: done.refunds[0].refundId ?? 'rf-x', status: 'succeeded' });
       expect(pay.status).toBe(202);
