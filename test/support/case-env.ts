@@ -74,3 +74,23 @@ export async function returnGoods(handle: CaseHandle, tracking: string, { postag
   await reach(handle, 'awaiting_inspection');
   await send(handle, 'inspect', { actor: merchant, result: 'accepted', findings });
 }
+
+/**
+ * The workflow's history events other than workflow tasks, once the history has stopped growing. A rejected update
+ * writes nothing durable; Temporal's Java test server (unlike the real server) still records the workflow task that
+ * ran the validator, so those task events are left out of the comparison.
+ */
+export async function durableEvents(handle: CaseHandle): Promise<string[]> {
+  const read = async () =>
+    ((await handle.fetchHistory()).events ?? [])
+      .filter((e) => !e.workflowTaskScheduledEventAttributes && !e.workflowTaskStartedEventAttributes && !e.workflowTaskCompletedEventAttributes)
+      .map((e) => `${e.eventId}:${e.eventType}`);
+  let last = await read();
+  for (let attempt = 0; attempt < 50; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = await read();
+    if (now.length === last.length) return now;
+    last = now;
+  }
+  return last;
+}

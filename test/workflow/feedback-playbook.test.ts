@@ -5,33 +5,13 @@ import { getAuditQuery } from '../../workflows/messages';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { addWorkingDays } from '../../workflows/sla/calendar';
 import { agent, caseInput, customer, HOUR, MINUTE, recordingActivities, senior } from '../support/case-fixtures';
-import { caseWorker, send, view, type CaseHandle } from '../support/case-env';
+import { caseWorker, durableEvents, send, view, type CaseHandle } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
 const feedbackDetails = { kind: 'feedback' as const, feedbackType: 'logistics' as const, desiredResolution: 'deliver the parcel', impact: 'gift missed the birthday' };
 
 const clock = (v: CaseView, name: string) => v.clocks.find((c) => c.name === name)!;
 const escalationsFor = (v: CaseView, name: string) => v.escalations.filter((e) => e.clock === name);
-
-/**
- * The workflow's history events other than workflow tasks, once the history has stopped growing. A rejected update
- * writes nothing durable; Temporal's Java test server (unlike the real server) still records the workflow task that
- * ran the validator, so those task events are left out of the comparison.
- */
-async function durableEvents(handle: CaseHandle): Promise<string[]> {
-  const read = async () =>
-    ((await handle.fetchHistory()).events ?? [])
-      .filter((e) => !e.workflowTaskScheduledEventAttributes && !e.workflowTaskStartedEventAttributes && !e.workflowTaskCompletedEventAttributes)
-      .map((e) => `${e.eventId}:${e.eventType}`);
-  let last = await read();
-  for (let attempt = 0; attempt < 50; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const now = await read();
-    if (now.length === last.length) return now;
-    last = now;
-  }
-  return last;
-}
 
 describe('feedback playbook (time-skipping)', () => {
   // A test server per test: a case that a finished test left with an activity in flight keeps the shared server from

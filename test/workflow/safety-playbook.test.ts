@@ -3,32 +3,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CaseView } from '../../workflows/domain/case';
 import { getAuditQuery } from '../../workflows/messages';
 import { agent, caseInput, customer, HOUR, MINUTE, recordingActivities, supervisor } from '../support/case-fixtures';
-import { caseWorker, send, view, type CaseHandle } from '../support/case-env';
+import { caseWorker, durableEvents, send, view } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
 const safetyDetails = { kind: 'safety' as const, hazard: 'kettle base overheats and melts', affectedOrderIds: ['order-1'], relatedCaseIds: ['case-a'] };
 
 const emergencyClock = (v: CaseView) => v.clocks.find((c) => c.name === 'emergency_start')!;
-
-/**
- * The workflow's history events other than workflow tasks, once the history has stopped growing. A rejected update
- * writes nothing durable; Temporal's Java test server (unlike the real server) still records the workflow task that
- * ran the validator, so those task events are left out of the comparison.
- */
-async function durableEvents(handle: CaseHandle): Promise<string[]> {
-  const read = async () =>
-    ((await handle.fetchHistory()).events ?? [])
-      .filter((e) => !e.workflowTaskScheduledEventAttributes && !e.workflowTaskStartedEventAttributes && !e.workflowTaskCompletedEventAttributes)
-      .map((e) => `${e.eventId}:${e.eventType}`);
-  let last = await read();
-  for (let attempt = 0; attempt < 50; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const now = await read();
-    if (now.length === last.length) return now;
-    last = now;
-  }
-  return last;
-}
 
 /** Polls until `predicate` holds (e.g. an activity the workflow scheduled has run). */
 async function eventually(predicate: () => boolean): Promise<void> {
