@@ -232,8 +232,8 @@ describe('feedback playbook (time-skipping)', () => {
       await send(handle, 'respond', { actor: agent, message: 'We are looking into it.' });
       await send(handle, 'record_investigation', { actor: agent, findings: 'courier lost the parcel' });
       await send(handle, 'propose_solution', { actor: agent, solution: 'reship' });
-      const auditBefore = await handle.query(getAuditQuery);
       const before = await durableEvents(handle);
+      const auditBefore = await handle.query(getAuditQuery);
 
       const early = send(handle, 'reply_solution', { actor: agent, message: 'too early' });
       await expect(early).rejects.toBeInstanceOf(WorkflowUpdateFailedError);

@@ -123,8 +123,13 @@ describe('safety incident playbook (time-skipping)', () => {
     await worker.runUntil(async () => {
       const receivedAt = await env.currentTimeMs();
       const handle = await start(caseInput('safety-invalid', safetyDetails, { receivedAt }));
-      await eventually(() => fake.named('pageOnCall').length === 1);
-      const auditBefore = await handle.query(getAuditQuery);
+      // The page is settled once the workflow has recorded it, not when the activity ran.
+      let auditBefore = await handle.query(getAuditQuery);
+      for (let i = 0; i < 100 && !auditBefore.some((a) => a.action === 'paged'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        auditBefore = await handle.query(getAuditQuery);
+      }
+      expect(auditBefore.map((a) => a.action)).toContain('paged');
       const before = await durableEvents(handle);
 
       const early = send(handle, 'resolve_incident', { actor: supervisor, summary: 'too early' });
