@@ -3,17 +3,21 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { CaseView } from '../../workflows/domain/case';
 import { getAuditQuery } from '../../workflows/messages';
 import { agent, caseInput, customer, HOUR, MINUTE, recordingActivities, supervisor } from '../support/case-fixtures';
-import { caseWorker, durableEvents, send, view } from '../support/case-env';
+import { caseWorker, durableEvents, send, view, type CaseHandle } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
 const safetyDetails = { kind: 'safety' as const, hazard: 'kettle base overheats and melts', affectedOrderIds: ['order-1'], relatedCaseIds: ['case-a'] };
 
 const emergencyClock = (v: CaseView) => v.clocks.find((c) => c.name === 'emergency_start')!;
 
-/** Polls until `predicate` holds (e.g. an activity the workflow scheduled has run). */
-async function eventually(predicate: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 100 && !predicate(); attempt++) await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(predicate()).toBe(true);
+/** Waits until the workflow has recorded the opening page (the activity running is not enough: its result may still be on its way). */
+async function paged(handle: CaseHandle): Promise<CaseView> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const current = await view(handle);
+    if (current.audit.some((a) => a.action === 'paged')) return current;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`case ${handle.workflowId} never recorded its page`);
 }
 
 describe('safety incident playbook (time-skipping)', () => {
@@ -33,8 +37,7 @@ describe('safety incident playbook (time-skipping)', () => {
     await worker.runUntil(async () => {
       const receivedAt = await env.currentTimeMs();
       const handle = await start(caseInput('safety-no-start', safetyDetails, { receivedAt }));
-      await eventually(() => fake.named('pageOnCall').length === 1);
-      const opened = await view(handle);
+      const opened = await paged(handle);
       expect(opened.status).toBe('awaiting_emergency_start');
       expect(emergencyClock(opened)).toMatchObject({ status: 'running', deadline: receivedAt + 2 * HOUR, owner: 'safety_owner' });
       expect(fake.named('pageOnCall')).toEqual([expect.objectContaining({ severity: 'critical', caseId: 'safety-no-start' })]);
@@ -63,7 +66,7 @@ describe('safety incident playbook (time-skipping)', () => {
     await worker.runUntil(async () => {
       const receivedAt = (await env.currentTimeMs()) - 90 * MINUTE;
       const handle = await start(caseInput('safety-received-earlier', safetyDetails, { receivedAt }));
-      await eventually(() => fake.named('pageOnCall').length === 1);
+      await paged(handle);
       expect(emergencyClock(await view(handle)).deadline).toBe(receivedAt + 2 * HOUR);
       await env.sleep(29 * MINUTE);
       expect(emergencyClock(await view(handle)).status).toBe('running');
@@ -78,8 +81,7 @@ describe('safety incident playbook (time-skipping)', () => {
     await worker.runUntil(async () => {
       const receivedAt = await env.currentTimeMs();
       const handle = await start(caseInput('safety-happy', safetyDetails, { receivedAt }));
-      await eventually(() => fake.named('pageOnCall').length === 1);
-      const opened = await view(handle);
+      const opened = await paged(handle);
       expect(opened.audit.map((a) => a.action)).toEqual(['incident_opened', 'paged']);
       expect(opened.audit[0]).toMatchObject({ action: 'incident_opened', toStatus: 'awaiting_emergency_start', data: { affectedOrderIds: ['order-1'], relatedCaseIds: ['case-a'] } });
 
@@ -123,14 +125,9 @@ describe('safety incident playbook (time-skipping)', () => {
     await worker.runUntil(async () => {
       const receivedAt = await env.currentTimeMs();
       const handle = await start(caseInput('safety-invalid', safetyDetails, { receivedAt }));
-      // The page is settled once the workflow has recorded it, not when the activity ran.
-      let auditBefore = await handle.query(getAuditQuery);
-      for (let i = 0; i < 100 && !auditBefore.some((a) => a.action === 'paged'); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        auditBefore = await handle.query(getAuditQuery);
-      }
-      expect(auditBefore.map((a) => a.action)).toContain('paged');
+      await paged(handle);
       const before = await durableEvents(handle);
+      const auditBefore = await handle.query(getAuditQuery);
 
       const early = send(handle, 'resolve_incident', { actor: supervisor, summary: 'too early' });
       await expect(early).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
