@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { Router, type Request } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
-import { caseModel, type CaseDocument } from '../activities/store/case-model';
+import { caseModel, findCaseView, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
 import { caseWorkflow } from '../workflows';
 import type { CaseInput, CaseView } from '../workflows/domain/case';
@@ -74,8 +74,8 @@ export function presentView(caller: Caller, view: CaseView): CaseView {
   return { ...view, customer };
 }
 
-async function storeDoc(ctx: CaseApiContext, caseId: string): Promise<CaseDocument | null> {
-  return caseModel(ctx.store).findOne({ caseId: { $eq: caseId } }).lean<CaseDocument>().exec();
+async function storedView(ctx: CaseApiContext, caseId: string): Promise<CaseView | null> {
+  return (await findCaseView(ctx.store, caseId)) as unknown as CaseView | null;
 }
 
 /** Live view from the workflow; the store's copy once the workflow cannot answer (closed and gone, or Temporal down). */
@@ -83,13 +83,13 @@ async function readCase(ctx: CaseApiContext, caseId: string): Promise<{ view: Ca
   try {
     return { view: await queryWithRetry(ctx, caseId), source: 'workflow' };
   } catch (err) {
-    let doc: CaseDocument | null = null;
+    let stored: CaseView | null = null;
     try {
-      doc = await storeDoc(ctx, caseId);
+      stored = await storedView(ctx, caseId);
     } catch {
       // The store is down as well: report the workflow's error.
     }
-    if (doc?.view) return { view: doc.view as unknown as CaseView, source: 'store' };
+    if (stored) return { view: stored, source: 'store' };
     throw err;
   }
 }
@@ -307,8 +307,8 @@ export function caseRoutes(ctx: CaseApiContext): Router {
         view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }] }));
       } catch (err) {
         if (isWorkflowNotFound(err)) {
-          const doc = await storeDoc(ctx, id).catch(() => null);
-          if (doc && doc.view && inScope(caller, doc.view as unknown as CaseView)) {
+          const stored = await storedView(ctx, id).catch(() => null);
+          if (stored && inScope(caller, stored)) {
             throw new ProblemError({ status: 409, code: 'case_closed', title: 'Case closed', detail: 'the case is closed and accepts no more commands' });
           }
           throw notFound();
@@ -327,8 +327,8 @@ async function liveOrStored<T>(ctx: CaseApiContext, caseId: string, live: () => 
     return await withDeadline(ctx, live);
   } catch (err) {
     if (!isWorkflowNotFound(err) && !isUnavailable(err)) throw err;
-    const doc = await storeDoc(ctx, caseId).catch(() => null);
-    if (doc?.view) return fromView(doc.view as unknown as CaseView);
+    const stored = await storedView(ctx, caseId).catch(() => null);
+    if (stored) return fromView(stored);
     if (isWorkflowNotFound(err)) throw notFound();
     throw err;
   }

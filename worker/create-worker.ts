@@ -1,5 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { RuntimeConfig } from '../config/env';
+import { sideTaskQueues } from '../workflows/task-queues';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -7,13 +8,37 @@ export interface WorkerDeps {
   activities: object;
 }
 
-/** The case worker: bundles the workflows in workflows/ and serves the given activities. */
-export function createCaseWorker({ connection, config, activities }: WorkerDeps): Promise<Worker> {
-  return Worker.create({
-    connection,
-    namespace: config.temporalNamespace,
-    taskQueue: config.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
-    activities,
-  });
+export interface CaseWorkers {
+  workers: Worker[];
+  /** Runs every worker until shut down (the runtime's SIGINT/SIGTERM handling drains them). */
+  run(): Promise<void>;
+  /** Runs every worker until `fn` settles, then shuts them down. */
+  runUntil<R>(fn: () => Promise<R>): Promise<R>;
+}
+
+/**
+ * The case workers: workflows and the money path (refunds, reships, partner decisions) on the case task queue, store
+ * writes and notifications each on a queue of its own with its own slots (workflows/task-queues.ts). Every worker
+ * registers every activity, so an activity scheduled on the case queue by an older history still runs.
+ */
+export async function createCaseWorkers({ connection, config, activities }: WorkerDeps): Promise<CaseWorkers> {
+  const side = sideTaskQueues(config.taskQueue);
+  const base = { connection, namespace: config.temporalNamespace, activities };
+  const workers = await Promise.all([
+    Worker.create({ ...base, taskQueue: config.taskQueue, workflowsPath: require.resolve('../workflows') }),
+    // Projection activities wait on a coalescing writer, not on CPU: many may wait at once.
+    Worker.create({ ...base, taskQueue: side.projection, maxConcurrentActivityTaskExecutions: 1000 }),
+    Worker.create({ ...base, taskQueue: side.notifications, maxConcurrentActivityTaskExecutions: 200 }),
+  ]);
+  return {
+    workers,
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+    },
+    runUntil: async <R>(fn: () => Promise<R>) => {
+      const done = fn();
+      await Promise.all(workers.map((w) => w.runUntil(done.then(() => undefined, () => undefined))));
+      return done;
+    },
+  };
 }

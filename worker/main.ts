@@ -2,7 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadRuntimeConfig } from '../config/env';
 import { openStore } from '../activities/store/connection';
 import { createActivities } from '../activities';
-import { createCaseWorker } from './create-worker';
+import { createCaseWorkers } from './create-worker';
 import { WORKER_READY_LINE } from './ready-line';
 
 async function main(): Promise<void> {
@@ -10,10 +10,10 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const store = await openStore(config.mongodbUri);
   try {
-    const worker = await createCaseWorker({ connection, config, activities: createActivities({ store, env: process.env }) });
+    const workers = await createCaseWorkers({ connection, config, activities: createActivities({ store, env: process.env }) });
     console.log(`${WORKER_READY_LINE}: task queue ${config.taskQueue} on ${config.temporalAddress}`);
     // Runtime's default shutdown signals (SIGINT, SIGTERM) drain the worker and resolve run().
-    await worker.run();
+    await workers.run();
   } finally {
     await Promise.all([connection.close(), store.close()]);
   }

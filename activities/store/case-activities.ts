@@ -1,34 +1,46 @@
 import type mongoose from 'mongoose';
 import type { CaseView } from '../../workflows/domain/case';
+import { summarizeCase } from '../../workflows/domain/case-summary';
 import type { StoreActivities } from '../../workflows/case/activities';
-import { CaseDocument, saveCaseProjection } from './case-model';
+import { ProjectionWriter, type CaseProjection, type ProjectionWriterOptions } from './projection-writer';
 
-export function toCaseDocument(view: CaseView): CaseDocument {
+export function toCaseProjection(view: CaseView): CaseProjection {
   const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
-  return {
+  const summary = summarizeCase({ ...view, clocks: view.clocks ?? [], escalations: view.escalations ?? [], audit: view.audit ?? [] });
+  const doc = {
+    _id: view.caseId,
     caseId: view.caseId,
     version: view.version,
     kind: view.kind,
     status: view.status,
+    open: view.closedAt === undefined,
     merchantId: view.order?.merchantId,
     customerId: view.order?.customerId,
     agentId: view.assignedAgentId,
     orderId: view.order?.orderId,
+    priority: view.priority,
     openedAt: new Date(view.openedAt),
     lastTransitionAt: new Date(view.lastTransitionAt),
     closedAt: date(view.closedAt),
-    nextDeadline: date(view.nextDeadline),
-    nextDeadlineClock: view.nextDeadlineClock,
-    owingParty: view.owingParty,
+    nextDeadline: date(summary.nextDeadline),
+    nextDeadlineClock: summary.nextDeadlineClock,
+    owingParty: summary.owingParty,
+    waitingOn: summary.waitingOn,
+    openBreaches: summary.openBreaches.map((b) => ({ ...b, deadline: new Date(b.deadline), breachedAt: new Date(b.breachedAt) })),
+    openClocks: summary.openClocks,
     escalated: view.escalated,
+    escalatedTo: summary.escalatedTo,
     breached: view.breached,
     refundBlocked: view.facts?.refundBlocked === true,
-    view: view as unknown as Record<string, unknown>,
   };
+  // A replacement document holds no undefined fields: a value the case no longer has is simply absent.
+  const summaryDoc = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as CaseProjection['summary'];
+  return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> } };
 }
 
-export function createStoreActivities(store: mongoose.Connection): StoreActivities {
+export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions): StoreActivities {
+  const writer = new ProjectionWriter(store, options);
   return {
-    projectCase: (view) => saveCaseProjection(store, toCaseDocument(view)),
+    projectCase: (view) => writer.save(toCaseProjection(view)),
   };
 }

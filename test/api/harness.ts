@@ -1,16 +1,16 @@
 /** The API wired to real servers: a Temporal dev server, FerretDB, the partner sandbox and a real case worker. */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type express from 'express';
 import type mongoose from 'mongoose';
 import { createActivities } from '../../activities';
-import { caseModel } from '../../activities/store/case-model';
+import { syncCaseIndexes } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
 import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
-import { createCaseWorker } from '../../worker/create-worker';
+import { createCaseWorkers } from '../../worker/create-worker';
 import { DevMongo, DevTemporal, startDevMongo, startDevTemporal } from '../support/servers';
 
 export interface ApiHarness {
@@ -36,19 +36,19 @@ export async function startApiHarness(): Promise<ApiHarness> {
     stops.push(() => sandbox.close());
     const store = await openStore(mongo.uri);
     stops.push(() => store.close());
-    await caseModel(store).syncIndexes();
+    await syncCaseIndexes(store);
 
     const taskQueue = `api-test-${process.pid}-${Date.now()}`;
     const native = await NativeConnection.connect({ address: devTemporal.address });
     stops.push(() => native.close());
-    const worker: Worker = await createCaseWorker({
+    const workers = await createCaseWorkers({
       connection: native,
       config: { temporalNamespace: 'default', taskQueue },
       activities: createActivities({ store, env: { PARTNER_SANDBOX_URL: sandbox.url } }),
     });
-    const running = worker.run();
+    const running = workers.run();
     stops.push(async () => {
-      worker.shutdown();
+      for (const worker of workers.workers) worker.shutdown();
       await running;
     });
 

@@ -1,50 +1,126 @@
 import mongoose from 'mongoose';
 import { openStore } from '../../activities/store/connection';
-import { CaseDocument, caseModel, saveCaseProjection } from '../../activities/store/case-model';
+import { caseModel, caseViewModel, syncCaseIndexes } from '../../activities/store/case-model';
+import { toCaseProjection } from '../../activities/store/case-activities';
+import { ProjectionWriter } from '../../activities/store/projection-writer';
+import type { CaseView } from '../../workflows/domain/case';
+import type { ClockState } from '../../workflows/sla/clock';
 import { DevMongo, startDevMongo } from '../support/servers';
 
-function projection(version: number, status: string): CaseDocument {
-  const at = new Date(Date.UTC(2026, 10, 2, 8, 0, version));
+const T0 = Date.UTC(2026, 10, 2, 8, 0, 0);
+const HOUR = 3_600_000;
+
+function clock(name: string, owner: string, overrides: Partial<ClockState>): ClockState {
+  return { name, owner, limit: { hours: 48 }, breachAction: 'escalate', status: 'running', startedAt: T0, deadline: T0 + 48 * HOUR, warned: false, ...overrides };
+}
+
+function caseView(caseId: string, version: number, overrides: Partial<CaseView> = {}): CaseView {
   return {
-    caseId: 'case-store-1',
-    version,
+    caseId,
     kind: 'return',
-    status,
-    merchantId: 'm-1',
-    openedAt: new Date(Date.UTC(2026, 10, 2, 8, 0, 0)),
-    lastTransitionAt: at,
+    status: 'awaiting_merchant_review',
+    version,
+    policyVersion: 'test',
+    openedAt: T0,
+    lastTransitionAt: T0 + version * 1000,
+    channel: 'online',
+    customer: { name: 'Li Lei' },
+    order: { orderId: 'o-1', merchantId: 'm-1', customerId: 'c-1', paidAmountCents: 100, currency: 'CNY', purchasedAt: T0, category: 'kitchen', items: [] },
+    description: 'leaks',
+    details: { kind: 'return', reason: 'quality_defect' },
+    refunds: [],
+    reships: [],
+    charges: [],
     escalated: false,
+    escalations: [],
     breached: false,
-    view: { status, version },
+    clocks: [],
+    audit: [],
+    facts: {},
+    ...overrides,
   };
 }
 
-describe('case store on FerretDB (MongoDB wire protocol)', () => {
+describe('case store projection on the MongoDB wire protocol', () => {
   let mongo: DevMongo;
   let store: mongoose.Connection;
+  let writer: ProjectionWriter;
   beforeAll(async () => {
     mongo = await startDevMongo();
     store = await openStore(mongo.uri);
-    await caseModel(store).syncIndexes();
+    await syncCaseIndexes(store);
+    writer = new ProjectionWriter(store);
   });
   afterAll(async () => {
     await store?.close();
     await mongo?.stop();
   });
 
-  it('writes a case projection and reads it back over the wire', async () => {
-    expect(await saveCaseProjection(store, projection(1, 'submitted'))).toBe('written');
-    const read = await caseModel(store).findOne({ caseId: 'case-store-1' }).lean();
-    expect(read).toMatchObject({ caseId: 'case-store-1', version: 1, status: 'submitted', merchantId: 'm-1' });
-    expect(read?.openedAt.toISOString()).toBe('2026-11-02T08:00:00.000Z');
+  const summary = (caseId: string) => caseModel(store).findById(caseId).lean().exec();
+
+  it('writes the summary and the full view keyed by case id, and reads them back', async () => {
+    const view = caseView('case-store-1', 1, { clocks: [clock('merchant_review', 'merchant', {})] });
+    expect(await writer.save(toCaseProjection(view))).toBe('written');
+    expect(await summary('case-store-1')).toMatchObject({
+      caseId: 'case-store-1',
+      version: 1,
+      open: true,
+      merchantId: 'm-1',
+      owingParty: 'merchant',
+      waitingOn: 'merchant',
+      nextDeadlineClock: 'merchant_review',
+      nextDeadline: new Date(T0 + 48 * HOUR),
+      openClocks: ['merchant_review'],
+    });
+    const full = await caseViewModel(store).findById('case-store-1').lean().exec();
+    expect(full?.view).toMatchObject({ caseId: 'case-store-1', description: 'leaks' });
   });
 
   it('never lets a stale or repeated write overwrite a newer version', async () => {
-    expect(await saveCaseProjection(store, projection(3, 'approved'))).toBe('written');
-    expect(await saveCaseProjection(store, projection(2, 'under_review'))).toBe('stale');
-    expect(await saveCaseProjection(store, projection(3, 'approved'))).toBe('stale');
-    const read = await caseModel(store).findOne({ caseId: 'case-store-1' }).lean();
-    expect(read).toMatchObject({ version: 3, status: 'approved' });
+    expect(await writer.save(toCaseProjection(caseView('case-store-1', 3, { status: 'awaiting_return_shipment' })))).toBe('written');
+    expect(await writer.save(toCaseProjection(caseView('case-store-1', 2, { status: 'submitted' })))).toBe('stale');
+    expect(await writer.save(toCaseProjection(caseView('case-store-1', 3, { status: 'awaiting_return_shipment' })))).toBe('stale');
+    expect(await summary('case-store-1')).toMatchObject({ version: 3, status: 'awaiting_return_shipment' });
     expect(await caseModel(store).countDocuments({ caseId: 'case-store-1' })).toBe(1);
+  });
+
+  it('removes a value the case no longer has (the deadline of a satisfied clock)', async () => {
+    await writer.save(toCaseProjection(caseView('case-store-2', 1, { clocks: [clock('merchant_review', 'merchant', {})] })));
+    await writer.save(toCaseProjection(caseView('case-store-2', 2, { clocks: [clock('merchant_review', 'merchant', { status: 'satisfied', satisfiedAt: T0 + HOUR })] })));
+    const doc = await summary('case-store-2');
+    expect(doc).not.toHaveProperty('nextDeadline');
+    expect(doc).not.toHaveProperty('owingParty');
+    expect(doc?.openClocks).toEqual([]);
+  });
+
+  it('keeps a breached deadline listed until its clock is satisfied, with the party that owes it', async () => {
+    const breached = clock('merchant_review', 'merchant', { status: 'breached', breachedAt: T0 + 48 * HOUR });
+    const escalations = [{ at: T0 + 48 * HOUR, to: 'platform' as const, reason: 'no review', clock: 'merchant_review' }];
+    const audit = [{ seq: 1, at: T0 + 48 * HOUR, actor: { id: 'case-workflow', role: 'system' as const }, action: 'handed_to_platform', fromStatus: 'awaiting_merchant_review', toStatus: 'awaiting_platform_review' }];
+    await writer.save(toCaseProjection(caseView('case-store-3', 1, { status: 'awaiting_platform_review', clocks: [breached], escalations, audit, escalated: true, breached: true })));
+    expect(await summary('case-store-3')).toMatchObject({
+      nextDeadline: new Date(T0 + 48 * HOUR),
+      owingParty: 'merchant',
+      openBreaches: [{ clock: 'merchant_review', owingParty: 'merchant', breachedAt: new Date(T0 + 48 * HOUR) }],
+      escalatedTo: ['platform'],
+    });
+    const answered = [...audit, { ...audit[0], seq: 2, at: T0 + 50 * HOUR, action: 'platform_approved', fromStatus: 'awaiting_platform_review', toStatus: 'awaiting_return_shipment' }];
+    await writer.save(toCaseProjection(caseView('case-store-3', 2, { status: 'awaiting_return_shipment', clocks: [{ ...breached, satisfiedAt: T0 + 50 * HOUR }], escalations, audit: answered, escalated: true, breached: true })));
+    const doc = await summary('case-store-3');
+    expect(doc?.openBreaches).toEqual([]);
+    expect(doc?.escalatedTo).toEqual([]);
+    expect(doc).not.toHaveProperty('nextDeadline');
+  });
+
+  it('coalesces a burst: concurrent saves of one case end in its latest version, every caller answered', async () => {
+    const saves = Array.from({ length: 20 }, (_, i) => writer.save(toCaseProjection(caseView('case-store-4', i + 1, { status: `step-${i + 1}` }))));
+    const outcomes = await Promise.all(saves);
+    expect(outcomes).toHaveLength(20);
+    expect(await summary('case-store-4')).toMatchObject({ version: 20, status: 'step-20' });
+  });
+
+  it('marks a closed case not open', async () => {
+    await writer.save(toCaseProjection(caseView('case-store-5', 1, { status: 'closed', closedAt: T0 + HOUR, clocks: [clock('merchant_review', 'merchant', {})] })));
+    expect(await summary('case-store-5')).toMatchObject({ open: false, closedAt: new Date(T0 + HOUR), openBreaches: [] });
   });
 });

@@ -4,11 +4,11 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { CaseActivities } from '../../workflows/case/activities';
 import { customer, merchant } from './case-fixtures';
 import type { CaseInput } from '../../workflows/domain/case';
 import { caseWorkflow } from '../../workflows';
+import { createCaseWorkers } from '../../worker/create-worker';
 import { commandUpdates, getCaseQuery, type CommandName, type CommandPayloads } from '../../workflows/messages';
 
 /**
@@ -18,12 +18,7 @@ import { commandUpdates, getCaseQuery, type CommandName, type CommandPayloads } 
  */
 export async function caseWorker(env: Pick<TestWorkflowEnvironment, 'nativeConnection' | 'client'>, activities: CaseActivities) {
   const taskQueue = `cases-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
-    activities,
-  });
+  const worker = await createCaseWorkers({ connection: env.nativeConnection, config: { temporalNamespace: 'default', taskQueue }, activities });
   const started: CaseHandle[] = [];
   const start = async (input: CaseInput) => {
     const handle = await env.client.workflow.start(caseWorkflow, { args: [input], taskQueue, workflowId: input.caseId });

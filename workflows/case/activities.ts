@@ -1,12 +1,14 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PartnerActivities } from '../../activities/partners';
 import type { CaseView } from '../domain/case';
+import { sideTaskQueues } from '../task-queues';
 
 export interface StoreActivities {
   projectCase(view: CaseView): Promise<'written' | 'stale'>;
 }
 
 export type CaseActivities = PartnerActivities & StoreActivities;
+export type NotificationActivities = Pick<PartnerActivities, 'notifyCustomer' | 'notifyMerchant' | 'pageOnCall'>;
 
 /** Money and goods: retried until they succeed or the partner refuses; the idempotency key makes retries safe. */
 export const partnerActions = proxyActivities<PartnerActivities>({
@@ -19,13 +21,20 @@ export const partnerActions = proxyActivities<PartnerActivities>({
   },
 });
 
-/** Messages to people: a few attempts, then the case goes on and the failure is in the audit trail. */
-export const notifications = proxyActivities<Pick<PartnerActivities, 'notifyCustomer' | 'notifyMerchant' | 'pageOnCall'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+/** Messages to people, on their own task queue: a few attempts, then the case goes on and the failure is in the audit trail. */
+export function notifications(): NotificationActivities {
+  return proxyActivities<NotificationActivities>({
+    taskQueue: sideTaskQueues(workflowInfo().taskQueue).notifications,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  });
+}
 
-export const store = proxyActivities<StoreActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+/** Store writes, on their own task queue; the writer bounds each attempt, so a hung store fails the attempt and it is retried. */
+export function store(): StoreActivities {
+  return proxyActivities<StoreActivities>({
+    taskQueue: sideTaskQueues(workflowInfo().taskQueue).projection,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+}

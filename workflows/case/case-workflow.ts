@@ -38,12 +38,14 @@ async function runPlaybook(ctx: CaseContext, playbook: Playbook, projector: Prom
     await Promise.race([step(ctx), projector]);
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
+      await ctx.sideEffectsSettled();
       await ctx.projected();
       await continueAsNew<typeof caseWorkflow>(ctx.input, ctx.carry());
     }
   }
   await Promise.race([runSatisfactionSurvey(ctx), projector]);
   await condition(allHandlersFinished);
+  await ctx.sideEffectsSettled();
   await ctx.projected();
   return ctx.snapshot();
 }

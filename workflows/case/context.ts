@@ -9,6 +9,7 @@ import type { AuditEntry, CaseInput, CaseView, ChargeRecord, RefundRecord, Reshi
 import type { Actor, EvidenceRef, Party } from '../domain/parties';
 import { SYSTEM_ACTOR } from '../domain/parties';
 import { CaseKindAttr, CaseStatusAttr, EscalatedAttr, MerchantIdAttr, NextDeadlineAttr } from '../search-attributes';
+import { summarizeCase } from '../domain/case-summary';
 import { ClockSet, type ClockSetState } from '../sla/clock-set';
 import type { ClockSpec, ClockState } from '../sla/clock';
 import { notifications, partnerActions, store } from './activities';
@@ -30,6 +31,14 @@ export const RESHIP_REFUSAL_PATCH = 'reship-refusal-handled';
  * old path: the refusal fails the workflow.
  */
 export const REFUND_REFUSAL_PATCH = 'refund-refusal-escalated';
+
+/**
+ * patched() id of notifications and pages that run beside the case's progress instead of in front of it: the step
+ * that sends one goes on at once (so a clock's timer is armed in the same workflow task, and a warning never delays
+ * a breach), and the run waits for them only before it continues as new or completes. Histories from before (no
+ * marker) replay the old path: each message awaited where it was sent.
+ */
+export const SIDE_EFFECTS_BESIDE_PATCH = 'side-effects-beside-progress';
 
 /** Facts set while a refused refund waits for the platform: the flag, and the key of the refused record. */
 export const REFUND_BLOCKED_FACT = 'refundBlocked';
@@ -57,6 +66,10 @@ export class CaseContext {
   readonly clocks: ClockSet;
   private readonly seenSignalKeys: Set<string>;
   private readonly doneEffects: Set<string>;
+  /** Side effects running beside the case's progress, by effect name. */
+  private readonly sideEffects = new Map<string, Promise<void>>();
+  /** The last side effect started per recipient. */
+  private readonly lanes = new Map<string, Promise<void>>();
   private projectedVersion = 0;
   clockActions: ClockActions = {};
 
@@ -215,6 +228,32 @@ export class CaseContext {
     if (this.doneEffects.has(effect)) return;
     await run();
     this.doneEffects.add(effect);
+  }
+
+  /**
+   * Starts a side effect that must not hold up the case (a message), once per case, and returns at once; `run` records
+   * its own failure. Effects in one lane (one recipient) run one after another, so a customer never gets the survey
+   * before the message that came first. Without the patch marker (older histories) it is awaited in place, as it was:
+   * not an async function, so that path keeps the old promise chain step for step.
+   */
+  private beside(effect: string, lane: string, run: () => Promise<void>): Promise<void> {
+    if (!patched(SIDE_EFFECTS_BESIDE_PATCH)) return this.once(effect, run);
+    if (this.doneEffects.has(effect) || this.sideEffects.has(effect)) return Promise.resolve();
+    const running = (this.lanes.get(lane) ?? Promise.resolve())
+      .then(run)
+      .catch((err) => log.warn('side effect failed', { caseId: this.caseId, effect, error: errorMessage(err) }))
+      .finally(() => {
+        this.doneEffects.add(effect);
+        this.sideEffects.delete(effect);
+      });
+    this.sideEffects.set(effect, running);
+    this.lanes.set(lane, running);
+    return Promise.resolve();
+  }
+
+  /** Resolves once every side effect started so far has finished (before continue-as-new and completion). */
+  async sideEffectsSettled(): Promise<void> {
+    await condition(() => this.sideEffects.size === 0);
   }
 
   /**
@@ -386,10 +425,10 @@ export class CaseContext {
    * in a case (e.g. each new remedy proposal) needs a key of its own per sending.
    */
   async notifyCustomer(template: string, variables: Record<string, string | number | boolean> = {}, key = template): Promise<void> {
-    await this.once(`notify-customer:${key}`, async () => {
+    await this.beside(`notify-customer:${key}`, 'customer', async () => {
       const channel = this.view.customer.phone ? 'sms' : 'email';
       try {
-        await notifications.notifyCustomer({ idempotencyKey: `${this.caseId}:customer:${key}`, caseId: this.caseId, channel, template, variables });
+        await notifications().notifyCustomer({ idempotencyKey: `${this.caseId}:customer:${key}`, caseId: this.caseId, channel, template, variables });
       } catch (err) {
         this.record(SYSTEM_ACTOR, 'notification_failed', { reason: errorMessage(err), data: { to: 'customer', template } });
       }
@@ -399,9 +438,9 @@ export class CaseContext {
   async notifyMerchant(event: string, message: string): Promise<void> {
     const merchantId = this.input.order?.merchantId;
     if (!merchantId) return;
-    await this.once(`notify-merchant:${event}`, async () => {
+    await this.beside(`notify-merchant:${event}`, 'merchant', async () => {
       try {
-        await notifications.notifyMerchant({ idempotencyKey: `${this.caseId}:merchant:${event}`, caseId: this.caseId, merchantId, event, message });
+        await notifications().notifyMerchant({ idempotencyKey: `${this.caseId}:merchant:${event}`, caseId: this.caseId, merchantId, event, message });
       } catch (err) {
         this.record(SYSTEM_ACTOR, 'notification_failed', { reason: errorMessage(err), data: { to: 'merchant', event } });
       }
@@ -409,9 +448,9 @@ export class CaseContext {
   }
 
   async page(severity: 'high' | 'critical', event: string, message: string): Promise<void> {
-    await this.once(`page:${event}`, async () => {
+    await this.beside(`page:${event}`, 'on_call', async () => {
       try {
-        await notifications.pageOnCall({ idempotencyKey: `${this.caseId}:page:${event}`, caseId: this.caseId, severity, message });
+        await notifications().pageOnCall({ idempotencyKey: `${this.caseId}:page:${event}`, caseId: this.caseId, severity, message });
         this.record(SYSTEM_ACTOR, 'paged', { reason: message, data: { severity, event } });
       } catch (err) {
         this.record(SYSTEM_ACTOR, 'notification_failed', { reason: errorMessage(err), data: { to: 'on_call', event } });
@@ -430,7 +469,7 @@ export class CaseContext {
       await condition(() => this.view.version > this.projectedVersion);
       const view = this.snapshot();
       try {
-        await store.projectCase(view);
+        await store().projectCase(view);
       } catch (err) {
         log.warn('case projection failed', { caseId: this.caseId, error: errorMessage(err) });
       }
@@ -446,15 +485,17 @@ export class CaseContext {
   /** Bumps the version, recomputes who owes what, and updates the search attributes. */
   private publish(): void {
     this.view.version += 1;
-    const running = this.clocks.snapshot().filter((c) => c.status === 'running');
-    const next = running.sort((a, b) => a.deadline - b.deadline)[0];
-    this.view.nextDeadline = next?.deadline;
-    this.view.nextDeadlineClock = next?.name;
-    this.view.owingParty = next?.owner as Party | undefined;
+    const summary = summarizeCase({ ...this.view, clocks: this.clocks.snapshot() });
+    this.view.nextDeadline = summary.nextDeadline;
+    this.view.nextDeadlineClock = summary.nextDeadlineClock;
+    this.view.owingParty = summary.owingParty;
+    this.view.waitingOn = summary.waitingOn;
+    this.view.openBreaches = summary.openBreaches;
+    this.view.escalatedTo = summary.escalatedTo;
     upsertSearchAttributes([
       { key: CaseStatusAttr, value: this.view.status },
       { key: EscalatedAttr, value: this.view.escalated },
-      { key: NextDeadlineAttr, value: next ? new Date(next.deadline) : null },
+      { key: NextDeadlineAttr, value: summary.nextDeadline !== undefined ? new Date(summary.nextDeadline) : null },
     ]);
   }
 

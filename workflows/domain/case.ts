@@ -1,5 +1,6 @@
 import type { CasePolicy } from '../policy';
 import type { ClockState } from '../sla/clock';
+import type { OpenBreach } from './case-summary';
 import type { Actor, EvidenceRef, Party } from './parties';
 
 export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety'] as const;
@@ -145,10 +146,14 @@ export interface CaseView {
   assignedAgentId?: string;
   ticketNumber?: string;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
-  /** Who owes the next action, and by when (from the running clocks). */
+  /** Who owes the next action, and by when: the earliest running or breached-and-unsatisfied clock (case-summary.ts). */
   owingParty?: Party;
   nextDeadline?: number;
   nextDeadlineClock?: string;
+  waitingOn?: Party;
+  openBreaches?: OpenBreach[];
+  /** Roles whose escalations are still open. */
+  escalatedTo?: Party[];
   responsibleParty?: Party;
   shippingCostBearer?: Party;
   returnAddress?: string;

@@ -36,15 +36,9 @@ async function assess(ctx: CaseContext): Promise<void> {
   }
   ctx.view.responsibleParty = result.responsibleParty;
   ctx.view.shippingCostBearer = result.shippingCostBearer;
-  ctx.startClock({ name: 'merchant_review', limit: ctx.policy.merchantReviewTimeout, warnBefore: hoursBetween(ctx.policy.merchantReviewReminder, ctx.policy.merchantReviewTimeout), breachAction: ctx.policy.merchantReviewTimeoutAction, owner: 'merchant' });
+  // The reminder counts from the start, in whatever unit the policy gives (hours, minutes or working days).
+  ctx.startClock({ name: 'merchant_review', limit: ctx.policy.merchantReviewTimeout, warnAfter: ctx.policy.merchantReviewReminder, breachAction: ctx.policy.merchantReviewTimeoutAction, owner: 'merchant' });
   ctx.transition(SYSTEM_ACTOR, 'submitted_for_merchant_review', S.merchantReview, { data: { responsibleParty: result.responsibleParty, shippingCostBearer: result.shippingCostBearer } });
-}
-
-/** The reminder is configured as "after N hours"; clocks warn "N hours before the limit". */
-function hoursBetween(reminder: { hours?: number } | object, limit: { hours?: number } | object) {
-  const r = (reminder as { hours?: number }).hours;
-  const l = (limit as { hours?: number }).hours;
-  return r !== undefined && l !== undefined && l > r ? { hours: l - r } : undefined;
 }
 
 function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'], returnAddress: string | undefined, action: string): void {
