@@ -1,12 +1,14 @@
 /**
  * The README's start command: brings up the whole embedded system on one machine (Temporal dev server,
- * FerretDB, partner sandbox, worker, API), waits until each is healthy, and stops every child on Ctrl-C/SIGTERM.
+ * PostgreSQL and FerretDB on it, partner sandbox, worker, API), waits until each is healthy, and stops every child on
+ * Ctrl-C/SIGTERM.
  * A server whose address is given by environment (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL) is used
  * as it is and not started.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { intFromEnv, loadRuntimeConfig } from '../config/env';
-import { startFerretDb } from './servers/ferretdb';
+import { startCaseStore } from './servers/case-store';
 import { isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/process';
 import { startTemporalDevServer } from './servers/temporal-dev';
 import { projectRoot } from './servers/tools';
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     temporalUi: intFromEnv(env, 'TEMPORAL_UI_PORT', 8233),
     ferretdb: intFromEnv(env, 'FERRETDB_PORT', 27017),
     ferretdbDebug: intFromEnv(env, 'FERRETDB_DEBUG_PORT', 27018),
+    postgres: intFromEnv(env, 'POSTGRES_PORT', 5433),
     sandbox: intFromEnv(env, 'SANDBOX_PORT', 4100),
     api: intFromEnv(env, 'API_PORT', 3000),
   };
@@ -44,6 +47,7 @@ async function main(): Promise<void> {
   if (startMongo) {
     claims.push({ port: ports.ferretdb, variable: 'FERRETDB_PORT', what: 'FerretDB' });
     claims.push({ port: ports.ferretdbDebug, variable: 'FERRETDB_DEBUG_PORT', what: "FerretDB's debug handler" });
+    claims.push({ port: ports.postgres, variable: 'POSTGRES_PORT', what: "the case store's PostgreSQL" });
   }
   if (startSandbox) claims.push({ port: ports.sandbox, variable: 'SANDBOX_PORT', what: 'the partner sandbox' });
   for (const claim of claims) {
@@ -71,13 +75,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
-  const supervise = (child: ManagedProcess) => {
-    children.push(child);
+  // Stopped by stopAll from now on; an exit of its own stops everything once it is watched.
+  const watch = (child: ManagedProcess) => {
     child.exited.then((code) => {
       if (stopping) return;
       console.error(`${child.name} exited unexpectedly (code ${code}); see ${path.join(logDir, child.name + '.log')}`);
       void stopAll(1);
     });
+  };
+  const supervise = (child: ManagedProcess) => {
+    children.push(child);
+    watch(child);
     return child;
   };
 
@@ -94,15 +102,24 @@ async function main(): Promise<void> {
       console.log(`✓ Temporal dev server  ${config.temporalAddress}`);
     }
     if (startMongo) {
-      supervise(
-        await startFerretDb({
-          port: ports.ferretdb,
-          debugPort: ports.ferretdbDebug,
-          dataDir: path.join(dataDir, 'ferretdb'),
-          logFile: path.join(logDir, 'ferretdb.log'),
-        }),
-      );
-      console.log(`✓ FerretDB             ${config.mongodbUri}`);
+      // PostgreSQL in .data/postgres/, FerretDB's state in .data/ferretdb/. Each is stopped by stopAll as soon as it is
+      // up, but watched only once both are: when FerretDB fails to start, startCaseStore stops PostgreSQL itself.
+      const store = await startCaseStore({
+        dataDir,
+        ferretDbPort: ports.ferretdb,
+        ferretDbDebugPort: ports.ferretdbDebug,
+        postgresPort: ports.postgres,
+        logDir,
+        onStarted: (server) => {
+          children.push(server);
+          if (server.name === 'postgres') console.log(`✓ PostgreSQL           127.0.0.1:${ports.postgres}, data in ${path.join(dataDir, 'postgres')}`);
+          else console.log(`✓ FerretDB             ${config.mongodbUri}`);
+        },
+      });
+      store.servers.forEach(watch);
+      if (fs.readdirSync(path.join(dataDir, 'ferretdb')).some((file) => file.endsWith('.sqlite'))) {
+        console.log(`  note: ${path.join(dataDir, 'ferretdb')} still holds the former SQLite case store (*.sqlite); it is no longer read`);
+      }
     }
     if (startSandbox) {
       const sandbox = supervise(startNodeService('sandbox', 'scripts/sandbox/main.ts', childEnv));

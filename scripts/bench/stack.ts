@@ -1,7 +1,8 @@
 /**
  * The embedded system the bench measures, every piece on a free port and thrown away afterwards: an in-memory Temporal
- * dev server, FerretDB over a temporary directory, the partner sandbox, the case worker, the bench's no-op worker and
- * the API (the express app listening over real HTTP), all but the two servers in this process.
+ * dev server, FerretDB on a PostgreSQL cluster over a temporary directory, the partner sandbox, the case worker, the
+ * bench's no-op worker and the API (the express app listening over real HTTP), all but the three servers in this
+ * process.
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -11,14 +12,14 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { caseModel } from '../../activities/store/case-model';
+import { syncCaseIndexes } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
-import { createCaseWorker } from '../../worker/create-worker';
+import { createCaseWorkers } from '../../worker/create-worker';
 import { startSandbox } from '../sandbox/app';
-import { startFerretDb } from '../servers/ferretdb';
+import { startCaseStore } from '../servers/case-store';
 import { freePort } from '../servers/process';
 import { startTemporalDevServer } from '../servers/temporal-dev';
 import { projectRoot } from '../servers/tools';
@@ -49,35 +50,41 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
       return `127.0.0.1:${port}`;
     })(),
     (async () => {
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-bench-'));
-      onStop('FerretDB data', async () => fs.rmSync(dataDir, { recursive: true, force: true }));
-      const port = await freePort();
-      const server = await startFerretDb({ port, debugPort: await freePort(), dataDir, logFile: path.join(logDir, 'bench-ferretdb.log') });
-      onStop('FerretDB', () => server.stop());
-      return `mongodb://127.0.0.1:${port}/bench`;
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'case-store-bench-'));
+      onStop('case store data', async () => fs.rmSync(dataDir, { recursive: true, force: true }));
+      // PostgreSQL, then FerretDB on it, both on free ports; logs in .data/logs/bench-postgres.log, bench-ferretdb.log.
+      const store = await startCaseStore({
+        dataDir,
+        logDir,
+        logPrefix: 'bench-',
+        onStarted: (server) => onStop(server.name === 'postgres' ? 'PostgreSQL' : 'FerretDB', () => server.stop()),
+      });
+      return `${store.uri}bench`;
     })(),
   ]);
-  say(`Temporal dev server ${temporalAddress} (in memory), FerretDB ${mongoUri}`);
+  say(`Temporal dev server ${temporalAddress} (in memory), FerretDB on PostgreSQL ${mongoUri}`);
 
   const sandbox = await startSandbox();
   onStop('partner sandbox', () => sandbox.close());
   const store = await openStore(mongoUri);
   onStop('case store connection', () => store.close());
-  await caseModel(store).syncIndexes();
+  await syncCaseIndexes(store);
 
   const native = await NativeConnection.connect({ address: temporalAddress });
   onStop('worker connection', () => native.close());
   const caseTaskQueue = `bench-cases-${process.pid}`;
   const noopTaskQueue = `bench-noop-${process.pid}`;
-  const [caseWorker, noopWorker] = await Promise.all([
-    createCaseWorker({
+  const [caseWorkers, noopWorker] = await Promise.all([
+    createCaseWorkers({
       connection: native,
       config: { temporalNamespace: 'default', taskQueue: caseTaskQueue },
       activities: createActivities({ store, env: { PARTNER_SANDBOX_URL: sandbox.url } }),
     }),
     Worker.create({ connection: native, namespace: 'default', taskQueue: noopTaskQueue, workflowsPath: require.resolve('./noop-workflow') }),
   ]);
-  for (const [what, worker] of [['case worker', caseWorker], ['no-op worker', noopWorker]] as const) {
+  const workers = [...caseWorkers.workers, noopWorker];
+  for (const [i, worker] of workers.entries()) {
+    const what = i < caseWorkers.workers.length ? `case worker ${i + 1}` : 'no-op worker';
     const running = worker.run();
     onStop(what, async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -102,7 +109,7 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
   const directConnection = await Connection.connect({ address: temporalAddress });
   onStop('direct Temporal connection', () => directConnection.close());
   say(`API ${apiUrl}`);
-  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle([caseWorker, noopWorker], signal) };
+  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle(workers, signal) };
 }
 
 async function settle(workers: Worker[], signal?: AbortSignal, quietMs = 1000, timeoutMs = 120_000): Promise<void> {

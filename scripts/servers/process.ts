@@ -6,7 +6,7 @@ import path from 'node:path';
 export interface ManagedProcess {
   name: string;
   child: ChildProcess;
-  /** Resolves once the process has exited; SIGTERM first, SIGKILL after the grace period. */
+  /** Resolves once the process has exited; its stop signal (SIGTERM unless set) first, SIGKILL after the grace period. */
   stop(graceMs?: number): Promise<void>;
   exited: Promise<number | null>;
 }
@@ -21,6 +21,11 @@ export interface SpawnOptions {
   logFile?: string;
   /** Called with each line the process prints, e.g. to detect readiness. */
   onLine?: (line: string) => void;
+  /** Signal that asks the process to stop (SIGTERM unless given); SIGKILL follows after the grace period. */
+  stopSignal?: NodeJS.Signals;
+  /** Run as this user and group (the caller must be root to switch); supplementary groups are dropped. */
+  uid?: number;
+  gid?: number;
 }
 
 export function spawnService(options: SpawnOptions): ManagedProcess {
@@ -28,6 +33,8 @@ export function spawnService(options: SpawnOptions): ManagedProcess {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    uid: options.uid,
+    gid: options.gid,
   });
   const log = options.logFile ? openLog(options.logFile) : undefined;
   for (const stream of [child.stdout, child.stderr]) {
@@ -52,7 +59,7 @@ export function spawnService(options: SpawnOptions): ManagedProcess {
     exited,
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(options.stopSignal ?? 'SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);

@@ -5,8 +5,8 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { startFerretDb } from '../../scripts/servers/ferretdb';
-import { freePort, ManagedProcess } from '../../scripts/servers/process';
+import { startCaseStore, type CaseStore } from '../../scripts/servers/case-store';
+import { freePort } from '../../scripts/servers/process';
 import { startTemporalDevServer, type TemporalDevServerOptions } from '../../scripts/servers/temporal-dev';
 import { toolPath } from '../../scripts/servers/tools';
 
@@ -51,26 +51,28 @@ export interface DevMongo {
   stop(): Promise<void>;
 }
 
-/** A FerretDB on a free port over a temporary SQLite directory, or the MongoDB that MONGODB_URI names. */
+/**
+ * FerretDB on a PostgreSQL cluster of its own (without fsync), both on free ports over a temporary directory, or the
+ * MongoDB that MONGODB_URI names.
+ */
 export async function startDevMongo(database = `test_${process.pid}_${Date.now()}`): Promise<DevMongo> {
   if (process.env.MONGODB_URI) {
     const url = new URL(process.env.MONGODB_URI);
     url.pathname = `/${database}`;
     return { uri: url.toString(), stop: async () => undefined };
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferretdb-test-'));
-  const port = await freePort();
-  let server: ManagedProcess;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'case-store-test-'));
+  let store: CaseStore;
   try {
-    server = await startFerretDb({ port, debugPort: await freePort(), dataDir });
+    store = await startCaseStore({ dataDir, ephemeral: true });
   } catch (err) {
     fs.rmSync(dataDir, { recursive: true, force: true });
     throw err;
   }
   return {
-    uri: `mongodb://127.0.0.1:${port}/${database}`,
+    uri: `${store.uri}${database}`,
     stop: async () => {
-      await server.stop();
+      await store.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,88 @@
+/**
+ * The embedded case store: FerretDB (MongoDB wire protocol) on a PostgreSQL cluster of its own, both under one data
+ * directory (`<dataDir>/postgres`, `<dataDir>/ferretdb`). `backend: 'sqlite'` runs FerretDB on SQLite files in
+ * `<dataDir>/ferretdb` instead; it is kept for measurements only (scripts/bench/store-compare.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { startFerretDb, type FerretDbBackend } from './ferretdb';
+import { startPostgres } from './postgres';
+import { freePort, ManagedProcess } from './process';
+
+export type StoreBackend = 'postgresql' | 'sqlite';
+
+/** The PostgreSQL database FerretDB keeps its MongoDB databases in (one schema per MongoDB database). */
+export const FERRETDB_PG_DATABASE = 'ferretdb';
+
+export interface CaseStoreOptions {
+  dataDir: string;
+  /** PostgreSQL unless told otherwise. */
+  backend?: StoreBackend;
+  /** Free ports are taken for those not given. */
+  ferretDbPort?: number;
+  ferretDbDebugPort?: number;
+  postgresPort?: number;
+  /** Where `<logPrefix>postgres.log` and `<logPrefix>ferretdb.log` go; output is discarded when absent. */
+  logDir?: string;
+  logPrefix?: string;
+  /** A throwaway store (tests): PostgreSQL without fsync. */
+  ephemeral?: boolean;
+  /** Called with each server as soon as it is up (PostgreSQL first), e.g. to supervise it or register its stop. */
+  onStarted?: (server: ManagedProcess) => void;
+}
+
+export interface CaseStore {
+  /** mongodb://127.0.0.1:<port>/ — append a database name. */
+  uri: string;
+  /** The running servers, PostgreSQL first. */
+  servers: ManagedProcess[];
+  /** Stops FerretDB, then PostgreSQL. */
+  stop(): Promise<void>;
+}
+
+export async function startCaseStore(options: CaseStoreOptions): Promise<CaseStore> {
+  const backend = options.backend ?? 'postgresql';
+  const log = (name: string) => (options.logDir ? path.join(options.logDir, `${options.logPrefix ?? ''}${name}.log`) : undefined);
+  const servers: ManagedProcess[] = [];
+  const started = (server: ManagedProcess) => {
+    servers.push(server);
+    options.onStarted?.(server);
+  };
+  const stop = async () => {
+    for (const server of [...servers].reverse()) await server.stop();
+  };
+  const ferretDir = path.join(options.dataDir, 'ferretdb');
+  try {
+    let ferretBackend: FerretDbBackend;
+    if (backend === 'postgresql') {
+      // As root the cluster runs as the `postgres` user, who must be able to pass through dataDir (mkdtemp makes 0700).
+      fs.mkdirSync(options.dataDir, { recursive: true });
+      if (process.getuid?.() === 0) fs.chmodSync(options.dataDir, fs.statSync(options.dataDir).mode | 0o011);
+      const postgres = await startPostgres({
+        dataDir: path.join(options.dataDir, 'postgres'),
+        port: options.postgresPort ?? (await freePort()),
+        database: FERRETDB_PG_DATABASE,
+        logFile: log('postgres'),
+        ephemeral: options.ephemeral,
+      });
+      started(postgres);
+      ferretBackend = { handler: 'postgresql', url: postgres.url };
+    } else {
+      ferretBackend = { handler: 'sqlite', dir: ferretDir };
+    }
+    const port = options.ferretDbPort ?? (await freePort());
+    started(
+      await startFerretDb({
+        port,
+        debugPort: options.ferretDbDebugPort ?? (await freePort()),
+        backend: ferretBackend,
+        stateDir: ferretDir,
+        logFile: log('ferretdb'),
+      }),
+    );
+    return { uri: `mongodb://127.0.0.1:${port}/`, servers, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
