@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseView } from './domain/case';
 import type { Actor, EvidenceRef, Party, Role } from './domain/parties';
+import type { Limit } from './sla/calendar';
 import type { ClockState } from './sla/clock';
 
 interface CommandBase {
@@ -51,7 +52,22 @@ export interface CommandPayloads {
    * payment partner, `reference` naming the transfer (and `amountCents` what it paid, default the refused amount).
    */
   resolve_blocked_refund: CommandBase & { resolution: 'retry' | 'settled_offline'; amountCents?: number; reference?: string };
+  /**
+   * The platform overrides a review decision: `reject` an approved request whose goods are not yet on their way back
+   * (closes it), or `approve` a request the merchant (or platform) rejected, which reopens the closed case for ship-back.
+   */
+  override_review: CommandBase & { decision: 'approve' | 'reject'; reason: string; returnAddress?: string };
+  /** Moves a running clock's deadline later (a paused clock keeps the extra time for when it resumes). */
+  extend_deadline: CommandBase & { clock: string; by: Limit; reason: string };
+  pause_deadline: CommandBase & { clock: string; reason: string };
+  resume_deadline: CommandBase & { clock: string; reason: string };
+  change_priority: CommandBase & { priority: Priority; reason: string };
+  /** An internal note: in the audit trail for staff, never a message to a party. */
+  add_note: CommandBase & { note: string; reason: string };
 }
+
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 export type CommandName = keyof CommandPayloads;
 export type CaseCommand = { [N in CommandName]: { name: N; payload: CommandPayloads[N] } }[CommandName];
@@ -80,6 +96,12 @@ export const COMMAND_NAMES = [
   'link_affected',
   'resolve_incident',
   'resolve_blocked_refund',
+  'override_review',
+  'extend_deadline',
+  'pause_deadline',
+  'resume_deadline',
+  'change_priority',
+  'add_note',
 ] as const satisfies readonly CommandName[];
 
 /** One update per command, named after it; each answers with the case view after the transition. */

@@ -32,18 +32,21 @@ export async function caseWorkflow(input: CaseInput, carried?: CarriedState): Pr
 }
 
 async function runPlaybook(ctx: CaseContext, playbook: Playbook, projector: Promise<never>): Promise<CaseView> {
-  while (!ctx.closed) {
-    const step = playbook.steps[ctx.status];
-    if (!step) throw ApplicationFailure.nonRetryable(`the ${ctx.input.kind} playbook has no step for status "${ctx.status}"`, 'PlaybookError');
-    await Promise.race([step(ctx), projector]);
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await ctx.sideEffectsSettled();
-      await ctx.projected();
-      await continueAsNew<typeof caseWorkflow>(ctx.input, ctx.carry());
+  // The outer loop takes a case the platform reopens (while it waits for its survey) back into its playbook.
+  do {
+    while (!ctx.closed) {
+      const step = playbook.steps[ctx.status];
+      if (!step) throw ApplicationFailure.nonRetryable(`the ${ctx.input.kind} playbook has no step for status "${ctx.status}"`, 'PlaybookError');
+      await Promise.race([step(ctx), projector]);
+      if (workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        await ctx.sideEffectsSettled();
+        await ctx.projected();
+        await continueAsNew<typeof caseWorkflow>(ctx.input, ctx.carry());
+      }
     }
-  }
-  await Promise.race([runSatisfactionSurvey(ctx), projector]);
+    await Promise.race([runSatisfactionSurvey(ctx), projector]);
+  } while (!ctx.closed);
   await condition(allHandlersFinished);
   await ctx.sideEffectsSettled();
   await ctx.projected();

@@ -1,25 +1,73 @@
 /** Commands every kind of case accepts, and the satisfaction survey that follows every closed case. */
 import { workflowNow } from '../clock-source';
-import type { CommandName } from '../messages';
+import { PRIORITIES, type CommandName } from '../messages';
 import type { Role } from '../domain/parties';
 import { addDuration } from '../sla/calendar';
 import type { CaseContext } from './context';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers } from './playbook';
 
+const LEADS: readonly Role[] = ['supervisor', 'senior_agent', 'admin'];
+
 export function commonCommands(ctx: CaseContext): Partial<Record<CommandName, readonly Role[]>> {
   if (ctx.closed) {
-    return ctx.view.survey && ctx.view.survey.rating === undefined && !ctx.view.facts.surveyExpired ? { answer_survey: ['customer', 'agent'] } : {};
+    return {
+      add_note: CASE_STAFF,
+      ...(ctx.view.survey && ctx.view.survey.rating === undefined && !ctx.view.facts.surveyExpired && { answer_survey: ['customer', 'agent'] }),
+    };
   }
   return {
-    assign: ['supervisor', 'senior_agent', 'admin'],
+    assign: LEADS,
     escalate: CASE_STAFF,
     // In whatever status the refund was refused: the playbook's step is waiting inside ctx.refund().
     ...(ctx.blockedRefund && { resolve_blocked_refund: PLATFORM }),
+    extend_deadline: PLATFORM,
+    pause_deadline: PLATFORM,
+    resume_deadline: PLATFORM,
+    change_priority: LEADS,
+    add_note: CASE_STAFF,
   };
 }
 
+/** Supervisor commands say why; the API requires it too, this holds for a direct Temporal client. */
+function requireReason(p: { reason?: string }): void {
+  if (typeof p.reason !== 'string' || p.reason.trim() === '') throw commandRejected('reason_required', 'this command needs a reason, recorded in the audit trail');
+}
+
+/** The named clock, in one of `statuses`, or a refusal naming what it is. */
+function requireClock(ctx: CaseContext, name: string, statuses: readonly string[]): void {
+  const clock = ctx.clocks.get(name);
+  if (!clock) throw commandRejected('unknown_clock', `the case has no clock "${name}"; it has ${ctx.clocks.snapshot().map((c) => c.name).join(', ') || 'none'}`);
+  if (!statuses.includes(clock.status)) throw commandRejected('invalid_clock_state', `clock "${name}" is ${clock.status}; this needs it ${statuses.join(' or ')}`);
+}
+
+export { requireReason };
+
 export const commonHandlers: { handlers: CommandHandlers; checks: CommandChecks } = {
   checks: {
+    extend_deadline: (ctx, p) => {
+      requireReason(p);
+      requireClock(ctx, p.clock, ['running', 'paused']);
+      const amount = Object.values(p.by ?? {})[0];
+      if (typeof amount !== 'number' || !(amount > 0)) throw commandRejected('invalid_duration', 'by must be a positive {hours}, {minutes} or {workingDays}');
+      if (ctx.clocks.get(p.clock)?.status === 'paused' && 'workingDays' in p.by) throw commandRejected('invalid_duration', 'a paused clock is extended in hours or minutes');
+    },
+    pause_deadline: (ctx, p) => {
+      requireReason(p);
+      requireClock(ctx, p.clock, ['running']);
+    },
+    resume_deadline: (ctx, p) => {
+      requireReason(p);
+      requireClock(ctx, p.clock, ['paused']);
+    },
+    add_note: (_ctx, p) => {
+      requireReason(p);
+      if (typeof p.note !== 'string' || p.note.trim() === '') throw commandRejected('invalid_payload', 'note must be a non-empty string');
+    },
+    change_priority: (ctx, p) => {
+      requireReason(p);
+      if (!(PRIORITIES as readonly string[]).includes(p.priority)) throw commandRejected('invalid_payload', `priority must be one of ${PRIORITIES.join(', ')}`);
+      if (ctx.view.priority === p.priority) throw commandRejected('unchanged', `the priority is already ${p.priority}`);
+    },
     answer_survey: (_ctx, p) => {
       if (!Number.isInteger(p.rating) || p.rating < 1 || p.rating > 5) throw commandRejected('invalid_rating', 'rating must be an integer from 1 to 5');
     },
@@ -42,6 +90,17 @@ export const commonHandlers: { handlers: CommandHandlers; checks: CommandChecks 
       ctx.record(p.actor, 'assigned', { reason: p.reason, data: { agentId: p.agentId } });
     },
     escalate: (ctx, p) => ctx.escalate(p.to, p.reason, p.actor),
+    extend_deadline: (ctx, p) => ctx.extendClock(p.clock, p.by, p.actor, p.reason),
+    pause_deadline: (ctx, p) => {
+      ctx.pauseClock(p.clock, p.reason, p.actor);
+    },
+    resume_deadline: (ctx, p) => ctx.resumeClock(p.clock, p.reason, p.actor),
+    change_priority: (ctx, p) => {
+      const from = ctx.view.priority;
+      ctx.view.priority = p.priority;
+      ctx.record(p.actor, 'priority_changed', { reason: p.reason, data: { from, to: p.priority } });
+    },
+    add_note: (ctx, p) => ctx.record(p.actor, 'note_added', { reason: p.reason, data: { note: p.note, internal: true } }),
     resolve_blocked_refund: (ctx, p) => ctx.resolveBlockedRefund(p),
     answer_survey: (ctx, p) => {
       ctx.view.survey = { ...ctx.view.survey!, rating: p.rating, ...(p.comment && { comment: p.comment }) };
@@ -58,8 +117,9 @@ export async function runSatisfactionSurvey(ctx: CaseContext): Promise<void> {
     ctx.record({ id: 'case-workflow', role: 'system' }, 'survey_sent');
   }
   const until = addDuration(ctx.view.survey.sentAt, ctx.policy.surveyWindow, ctx.policy.calendar);
-  const answered = await ctx.waitUntilOrAt(() => ctx.view.survey?.rating !== undefined, until);
-  if (!answered) {
+  // A case the platform reopens leaves its survey wait at once and goes back to its playbook.
+  const answered = await ctx.waitUntilOrAt(() => ctx.view.survey?.rating !== undefined || !ctx.closed, until);
+  if (!answered && ctx.closed) {
     ctx.setFact('surveyExpired', true);
     ctx.record({ id: 'case-workflow', role: 'system' }, 'survey_expired');
   }

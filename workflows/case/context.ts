@@ -11,6 +11,7 @@ import { SYSTEM_ACTOR } from '../domain/parties';
 import { CaseKindAttr, CaseStatusAttr, EscalatedAttr, MerchantIdAttr, NextDeadlineAttr } from '../search-attributes';
 import { summarizeCase } from '../domain/case-summary';
 import { ClockSet, type ClockSetState } from '../sla/clock-set';
+import type { Limit } from '../sla/calendar';
 import type { ClockSpec, ClockState } from '../sla/clock';
 import { notifications, partnerActions, store } from './activities';
 
@@ -164,18 +165,31 @@ export class CaseContext {
   }
 
   /** Stops a running clock while the party it waits on cannot act (e.g. a proposal awaits the customer); true when it paused. */
-  pauseClock(name: string, reason: string): boolean {
+  pauseClock(name: string, reason: string, actor: Actor = SYSTEM_ACTOR): boolean {
     if (this.clocks.get(name)?.status !== 'running') return false;
     this.clocks.pause(name);
-    this.record(SYSTEM_ACTOR, 'sla_paused', { reason, data: { clock: name } });
+    this.record(actor, 'sla_paused', { reason, data: { clock: name } });
     return true;
   }
 
+  /** Gives a running or paused clock more time (a supervisor's extension); the audit entry names the new deadline. */
+  extendClock(name: string, by: Limit, actor: Actor, reason: string): void {
+    const before = this.clocks.get(name);
+    const after = this.clocks.extend(name, by);
+    this.record(actor, 'sla_extended', { reason, data: { clock: name, by, from: before?.deadline ?? before?.remainingMs, to: after?.deadline ?? after?.remainingMs, status: after?.status } });
+  }
+
   /** Restarts a paused clock with the time it had left. */
-  resumeClock(name: string, reason: string): void {
+  resumeClock(name: string, reason: string, actor: Actor = SYSTEM_ACTOR): void {
     if (this.clocks.get(name)?.status !== 'paused') return;
     this.clocks.resume(name);
-    this.record(SYSTEM_ACTOR, 'sla_resumed', { reason, data: { clock: name, deadline: this.clocks.get(name)?.deadline } });
+    this.record(actor, 'sla_resumed', { reason, data: { clock: name, deadline: this.clocks.get(name)?.deadline } });
+  }
+
+  /** Clears a closed case's outcome so its next transition takes it back into the playbook (the platform reopened it). */
+  reopen(): void {
+    delete this.view.closedAt;
+    delete this.view.outcome;
   }
 
   /** Waits until `predicate` holds, meanwhile running the warn and breach actions of clocks as they come due. */

@@ -5,9 +5,10 @@
  */
 import { condition } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
-import type { BusinessCalendar } from './calendar';
+import type { BusinessCalendar, Limit } from './calendar';
 import {
   cancelClock,
+  extendClock,
   markBreached,
   markWarned,
   nextDue,
@@ -54,6 +55,10 @@ export class ClockSet {
 
   satisfy(name: string): ClockState | undefined {
     return this.apply(name, (s) => satisfyClock(s, workflowNow()));
+  }
+
+  extend(name: string, by: Limit): ClockState | undefined {
+    return this.apply(name, (s) => extendClock(s, by, this.calendar));
   }
 
   cancel(name: string): ClockState | undefined {

@@ -104,6 +104,17 @@ export function cancelClock(s: ClockState, now: number): ClockState {
   return { ...withoutPause(s), status: 'cancelled', cancelledAt: now };
 }
 
+/**
+ * Gives a clock more time: a running clock's deadline moves later by `by` (working days by the calendar); a paused one
+ * keeps the extra time for when it resumes (hours and minutes only: working days count from a date). Other states
+ * are returned unchanged.
+ */
+export function extendClock(s: ClockState, by: Limit, cal: BusinessCalendar): ClockState {
+  if (s.status === 'running') return { ...s, deadline: addDuration(s.deadline, by, cal) };
+  if (s.status === 'paused' && s.remainingMs !== undefined && !('workingDays' in by)) return { ...s, remainingMs: s.remainingMs + addDuration(0, by, cal) };
+  return s;
+}
+
 export function markWarned(s: ClockState): ClockState {
   if (s.status !== 'running' || s.warned) return s;
   return { ...s, warned: true };

@@ -11,7 +11,7 @@
  * The return postage the customer advanced is refunded once the goods are accepted (merchant's or courier's fault).
  */
 import { SYSTEM_ACTOR, type Role } from '../../domain/parties';
-import { partnerRefusal, type CaseContext } from '../context';
+import { CLOSED, partnerRefusal, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
 import { refundAmountCents, refundClockActions } from '../refund-clock';
 import {
@@ -117,7 +117,7 @@ export const exchangePlaybook: Playbook = {
     },
   },
   commands: {
-    ...Object.fromEntries(Object.values(S).map((status) => [status, commandsFor(status)])),
+    ...Object.fromEntries([...Object.values(S), CLOSED].map((status) => [status, commandsFor(status)])),
     ...refundDueCommands,
     [EX.awaitingConfirmation]: { confirm_resolution: ['customer', ...CASE_STAFF] },
     [EX.unresolved]: { confirm_resolution: ['customer', ...CASE_STAFF] },

@@ -23,6 +23,7 @@ import { addDuration, type Limit } from '../../sla/calendar';
 import type { ClockState } from '../../sla/clock';
 import type { CaseContext, ClockActions } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
+import { PRIORITIES } from '../../messages';
 
 export const FB = {
   submitted: 'submitted',
@@ -43,7 +44,7 @@ export const FEEDBACK_CLOCKS = {
 } as const;
 
 const APPROVERS = ['senior_agent', 'supervisor'] as const;
-const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+
 
 /**
  * The limit that is left of `limit` counted from `receivedAt`, for a clock that starts now. When the ticket is

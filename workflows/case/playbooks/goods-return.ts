@@ -6,7 +6,8 @@ import { assessReturn } from '../../domain/eligibility';
 import type { ReturnReason } from '../../domain/case';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
-import type { CaseContext, ClockActions } from '../context';
+import { requireReason } from '../common-commands';
+import { CLOSED, type CaseContext, type ClockActions } from '../context';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type Playbook } from '../playbook';
 
 export const S = {
@@ -100,8 +101,9 @@ export const goodsReturnSteps: Playbook['steps'] = {
 export const goodsReturnCommands: Playbook['commands'] = {
   [S.merchantReview]: { merchant_review: ['merchant'] },
   [S.platformReview]: { platform_review: PLATFORM },
-  [S.shipBack]: { ship_back: ['customer', ...CASE_STAFF] },
+  [S.shipBack]: { ship_back: ['customer', ...CASE_STAFF], override_review: PLATFORM },
   [S.inspection]: { inspect: ['merchant'] },
+  [CLOSED]: { override_review: PLATFORM },
 };
 
 export const goodsReturnHandlers: CommandHandlers = {
@@ -114,6 +116,14 @@ export const goodsReturnHandlers: CommandHandlers = {
     ctx.view.returnTrackingNumber = p.trackingNumber;
     if (p.postageCents) ctx.setFact('returnPostageCents', p.postageCents);
     ctx.transition(p.actor, 'shipped_back', S.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier, ...(p.postageCents !== undefined && { postageCents: p.postageCents }) } });
+  },
+  override_review: (ctx, p) => {
+    if (p.decision === 'reject') {
+      ctx.close(p.actor, 'review_overridden', 'rejected', { reason: p.reason, evidence: p.evidence, data: { decision: p.decision } });
+      return;
+    }
+    ctx.reopen();
+    approve(ctx, p.actor, p.returnAddress, 'review_overridden');
   },
   inspect: (ctx, p) => {
     ctx.satisfyClock('merchant_inspection');
@@ -128,6 +138,14 @@ export const goodsReturnHandlers: CommandHandlers = {
 };
 
 export const goodsReturnChecks: CommandChecks = {
+  /** The platform reverses a review: an approval before the goods left (reject), or a rejection (approve, reopening the case). */
+  override_review: (ctx, p) => {
+    requireReason(p);
+    if (ctx.status === S.shipBack && p.decision !== 'reject') throw commandRejected('unchanged', 'the request is already approved; override_review can reject it');
+    if (ctx.closed && (p.decision !== 'approve' || ctx.view.outcome !== 'rejected')) {
+      throw commandRejected('invalid_transition', `only a rejected request can be approved on override; this case closed as ${ctx.view.outcome}`);
+    }
+  },
   ship_back: (ctx, p) => {
     if (p.postageCents === undefined) return;
     if (!Number.isInteger(p.postageCents) || p.postageCents < 0) throw commandRejected('invalid_amount', 'postageCents must be a whole number of cents, 0 or more');
