@@ -42,6 +42,7 @@ const policySchema = z
     merchantReviewReminder: limitSchema,
     merchantReviewTimeout: limitSchema,
     merchantReviewTimeoutAction: z.enum(['approve', 'escalate_to_platform']),
+    platformReview: limitSchema.optional(),
     refundStart: z.strictObject({ workingDays: z.int().min(1).max(3) }),
     refundStartWarnAfter: limitSchema,
     refundStartTimeoutAction: z.enum(['refund_on_behalf_of_merchant', 'escalate_to_platform']),

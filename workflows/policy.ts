@@ -36,6 +36,11 @@ export type CasePolicy = {
   merchantReviewTimeout: Limit;
   /** Chinese platforms approve by default; others let the platform intervene. */
   merchantReviewTimeoutAction: MerchantReviewTimeoutAction;
+  /**
+   * The platform decides a request handed to it; late → on-call is paged. Optional: cases opened before it existed
+   * wait without a clock.
+   */
+  platformReview?: Limit;
 
   /** Refund started once its conditions are met: 1 to 3 working days. */
   refundStart: WorkingDaysLimit;
@@ -78,7 +83,7 @@ export type CasePolicy = {
 const DAY_HOURS = 24;
 
 export const DEFAULT_POLICY: CasePolicy = {
-  version: '2026.2',
+  version: '2026.3',
   calendar: DEFAULT_CALENDAR,
 
   registration: { minutes: 30 },
@@ -90,6 +95,7 @@ export const DEFAULT_POLICY: CasePolicy = {
   merchantReviewReminder: { hours: 24 },
   merchantReviewTimeout: { hours: 48 },
   merchantReviewTimeoutAction: 'approve',
+  platformReview: { workingDays: 1 },
 
   refundStart: { workingDays: 3 },
   refundStartWarnAfter: { workingDays: 1 },

@@ -50,8 +50,16 @@ describe('return playbook (time-skipping)', () => {
       expect(after.status).toBe('awaiting_platform_review');
       expect(after.escalated).toBe(true);
       expect(after.escalations[0]).toMatchObject({ to: 'platform', clock: 'merchant_review' });
+      // The platform's decision runs on a clock of its own; the merchant's breach stays open until the request is decided.
+      const platformClock = after.clocks.find((c) => c.name === 'platform_review');
+      expect(platformClock).toMatchObject({ status: 'running', owner: 'platform' });
+      expect(after).toMatchObject({ waitingOn: 'platform', owingParty: 'merchant', nextDeadlineClock: 'merchant_review', escalatedTo: ['platform'] });
+      expect(after.openBreaches).toEqual([expect.objectContaining({ clock: 'merchant_review', owingParty: 'merchant' })]);
       await send(handle, 'platform_review', { actor: { id: 'sup-1', role: 'supervisor' }, decision: 'approve' });
-      expect((await view(handle)).status).toBe('awaiting_return_shipment');
+      const decided = await view(handle);
+      expect(decided.status).toBe('awaiting_return_shipment');
+      expect(decided.clocks.find((c) => c.name === 'platform_review')?.status).toBe('satisfied');
+      expect(decided).toMatchObject({ openBreaches: [], escalatedTo: [], waitingOn: 'customer', nextDeadlineClock: 'customer_ship_back' });
     });
   });
 

@@ -14,32 +14,10 @@ import { ClockSet, type ClockSetState } from '../sla/clock-set';
 import type { Limit } from '../sla/calendar';
 import type { ClockSpec, ClockState } from '../sla/clock';
 import { notifications, partnerActions, store } from './activities';
+import { REFUND_REFUSAL_PATCH, RESHIP_REFUSAL_PATCH, SIDE_EFFECTS_BESIDE_PATCH } from './patches';
 
 export const CLOSED = 'closed';
 
-/**
- * patched() id of the handling of an ERP refusal of a reship order: the refusal is recorded in the audit trail
- * ('reship_refused') and an SOP part reship turns into a refund instead of failing the workflow. Histories from before
- * (no marker) replay the old path: no audit entry, and the SOP branch fails as it did.
- */
-export const RESHIP_REFUSAL_PATCH = 'reship-refusal-handled';
-
-/**
- * patched() id of the handling of a payment partner's refusal of a refund: instead of failing the workflow, the refund
- * record is marked failed, the refusal goes into the audit trail ('refund_refused'), the case is escalated to the
- * platform, flagged (`facts.refundBlocked`) and on-call is paged, and the refund waits for a platform decision
- * (resolve_blocked_refund: retry as a new refund, or settled offline). Histories from before (no marker) replay the
- * old path: the refusal fails the workflow.
- */
-export const REFUND_REFUSAL_PATCH = 'refund-refusal-escalated';
-
-/**
- * patched() id of notifications and pages that run beside the case's progress instead of in front of it: the step
- * that sends one goes on at once (so a clock's timer is armed in the same workflow task, and a warning never delays
- * a breach), and the run waits for them only before it continues as new or completes. Histories from before (no
- * marker) replay the old path: each message awaited where it was sent.
- */
-export const SIDE_EFFECTS_BESIDE_PATCH = 'side-effects-beside-progress';
 
 /** Facts set while a refused refund waits for the platform: the flag, and the key of the refused record. */
 export const REFUND_BLOCKED_FACT = 'refundBlocked';
@@ -157,8 +135,15 @@ export class CaseContext {
     this.publish();
   }
 
+  /**
+   * Marks the step a clock waits for as done. A breached clock records when it was done at last (its open breach
+   * closes) without publishing: the transition that follows publishes it, and an extra search-attribute upsert here
+   * would not replay older histories.
+   */
   satisfyClock(name: string): void {
-    if (this.clocks.get(name)?.status === 'running' || this.clocks.get(name)?.status === 'paused') {
+    const clock = this.clocks.get(name);
+    if (clock?.status === 'breached' && clock.satisfiedAt === undefined) this.clocks.satisfy(name);
+    if (clock?.status === 'running' || clock?.status === 'paused') {
       this.clocks.satisfy(name);
       this.publish();
     }

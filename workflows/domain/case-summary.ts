@@ -19,7 +19,7 @@ export interface CaseSummary {
   nextDeadline?: number;
   nextDeadlineClock?: string;
   owingParty?: Party;
-  /** The party the case waits on: the owner of the next deadline, else the role it was escalated to. */
+  /** The party the case waits on: the owner of the earliest running clock, else of the earliest open breach, else the role it was escalated to. */
   waitingOn?: Party;
   openBreaches: OpenBreach[];
   /** Roles whose escalations are still open: raised since the case last changed status. */
@@ -49,9 +49,10 @@ export function summarizeCase(input: SummaryInput): CaseSummary {
     .map((c) => ({ clock: c.name, owingParty: c.owner as Party, deadline: c.deadline, breachedAt: c.breachedAt ?? c.deadline }))
     .sort((a, b) => a.deadline - b.deadline);
   const escalatedTo = openEscalationRoles(input.escalations, input.audit);
+  const waitingOn = (owing.find((c) => c.status === 'running') ?? next)?.owner ?? escalatedTo[escalatedTo.length - 1];
   return {
     ...(next && { nextDeadline: next.deadline, nextDeadlineClock: next.name, owingParty: next.owner as Party }),
-    ...((next || escalatedTo.length > 0) && { waitingOn: (next?.owner as Party | undefined) ?? escalatedTo[escalatedTo.length - 1] }),
+    ...(waitingOn && { waitingOn: waitingOn as Party }),
     openBreaches,
     escalatedTo,
     openClocks: input.clocks.filter((c) => c.status === 'running' || c.status === 'paused' || isOpenBreach(c)).map((c) => c.name),

@@ -6,7 +6,9 @@ import { assessReturn } from '../../domain/eligibility';
 import type { ReturnReason } from '../../domain/case';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
+import { patched } from '@temporalio/workflow';
 import { requireReason } from '../common-commands';
+import { PLATFORM_REVIEW_CLOCK_PATCH } from '../patches';
 import { CLOSED, type CaseContext, type ClockActions } from '../context';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type Playbook } from '../playbook';
 
@@ -44,6 +46,7 @@ async function assess(ctx: CaseContext): Promise<void> {
 
 function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'], returnAddress: string | undefined, action: string): void {
   ctx.satisfyClock('merchant_review');
+  ctx.satisfyClock('platform_review');
   ctx.view.returnAddress = returnAddress ?? ctx.view.returnAddress ?? `merchant ${ctx.requireOrder().merchantId} returns desk`;
   ctx.startClock({ name: 'customer_ship_back', limit: ctx.policy.customerShipBack, breachAction: ctx.policy.customerShipBackTimeoutAction, owner: 'customer' });
   ctx.transition(actor, action, S.shipBack, { data: { returnAddress: ctx.view.returnAddress, shippingCostBearer: ctx.view.shippingCostBearer } });
@@ -51,6 +54,7 @@ function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'], retu
 
 async function reject(ctx: CaseContext, actor: CaseContext['input']['openedBy'], reason: string | undefined, action: string): Promise<void> {
   ctx.satisfyClock('merchant_review');
+  ctx.satisfyClock('platform_review');
   ctx.close(actor, action, 'rejected', { reason: reason ?? 'no reason given' });
 }
 
@@ -62,9 +66,16 @@ export const goodsReturnClockActions: ClockActions = {
         approve(ctx, SYSTEM_ACTOR, undefined, 'approved_by_default');
       } else {
         ctx.escalate('platform', 'merchant did not review within the limit', SYSTEM_ACTOR, 'merchant_review');
+        // The platform's own decision has a deadline too, so the case never waits on nobody's clock.
+        if (ctx.policy.platformReview && patched(PLATFORM_REVIEW_CLOCK_PATCH)) {
+          ctx.startClock({ name: 'platform_review', limit: ctx.policy.platformReview, breachAction: 'page_on_call', owner: 'platform' });
+        }
         ctx.transition(SYSTEM_ACTOR, 'handed_to_platform', S.platformReview);
       }
     },
+  },
+  platform_review: {
+    breach: (ctx) => ctx.page('high', 'platform_review_overdue', `Case ${ctx.caseId}: the platform has not decided the return request handed to it within the limit.`),
   },
   customer_ship_back: {
     breach: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'goods were not shipped back within the limit' }),

@@ -1,0 +1,36 @@
+/**
+ * Every patched() id of the case workflow, with what it changed. Histories recorded before a patch (no marker) replay
+ * the old path; test/replay/histories holds recordings of both sides. Retire one with deprecatePatch() once no case
+ * opened before it is still running.
+ */
+
+/**
+ * patched() id of the handling of an ERP refusal of a reship order: the refusal is recorded in the audit trail
+ * ('reship_refused') and an SOP part reship turns into a refund instead of failing the workflow. Histories from before
+ * (no marker) replay the old path: no audit entry, and the SOP branch fails as it did.
+ */
+export const RESHIP_REFUSAL_PATCH = 'reship-refusal-handled';
+
+/**
+ * patched() id of the handling of a payment partner's refusal of a refund: instead of failing the workflow, the refund
+ * record is marked failed, the refusal goes into the audit trail ('refund_refused'), the case is escalated to the
+ * platform, flagged (`facts.refundBlocked`) and on-call is paged, and the refund waits for a platform decision
+ * (resolve_blocked_refund: retry as a new refund, or settled offline). Histories from before (no marker) replay the
+ * old path: the refusal fails the workflow.
+ */
+export const REFUND_REFUSAL_PATCH = 'refund-refusal-escalated';
+
+/**
+ * patched() id of notifications and pages that run beside the case's progress instead of in front of it: the step
+ * that sends one goes on at once (so a clock's timer is armed in the same workflow task, and a warning never delays
+ * a breach), and the run waits for them only before it continues as new or completes. Histories from before (no
+ * marker) replay the old path: each message awaited where it was sent.
+ */
+export const SIDE_EFFECTS_BESIDE_PATCH = 'side-effects-beside-progress';
+
+/**
+ * patched() id of the platform review clock: a request handed to the platform (merchant silent, policy
+ * escalate_to_platform) starts a `platform_review` clock (policy.platformReview) owned by the platform; at its deadline
+ * on-call is paged. Histories from before wait for the platform's decision with no clock.
+ */
+export const PLATFORM_REVIEW_CLOCK_PATCH = 'platform-review-clock';
