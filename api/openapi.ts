@@ -17,10 +17,13 @@ import {
   ListCasesQuery,
   PaymentCallback,
   ProblemDoc,
+  QueueDoc,
+  QueueQuery,
+  queueRoleParam,
   StuckCasesDoc,
   StuckCasesQuery,
 } from './schemas';
-import { SUPERVISOR_ROLES } from './supervisor';
+import { QUEUE_ROLES, SENIOR_AGENT_QUEUES, SUPERVISOR_ROLES } from './supervisor';
 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemDoc } } });
 const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
@@ -113,13 +116,23 @@ function build(): object {
       },
     });
   }
+  const paging =
+    'Most overdue first: next deadline ascending, then case id; cases without a deadline last. Pass nextCursor as cursor (with the same filters) for the next page; every page is measured against the first page’s asOf. A cursor from another list, other filters or another route is refused with 400 (query.cursor).';
   path({
     method: 'get',
     path: '/supervisor/stuck-cases',
-    summary: 'Open cases whose next deadline is past or within `within`, idle for `idleFor`, or with a refund the payment partner refused',
-    description: roles(SUPERVISOR_ROLES),
+    summary: 'Open cases that are stuck: next deadline past or within `within`, idle for `idleFor`, or a refund the payment partner refused',
+    description: `${paging} Each case says why it is listed (reasons) and who it waits on. ${roles(SUPERVISOR_ROLES)}`,
     request: { query: StuckCasesQuery },
-    responses: { 200: json('Stuck cases with who owes the next action and by when', StuckCasesDoc), ...common },
+    responses: { 200: json('A page of stuck cases with who owes the next action and by when', StuckCasesDoc), ...common },
+  });
+  path({
+    method: 'get',
+    path: '/queues/{role}',
+    summary: 'A role’s queue: open cases with an open escalation to the role',
+    description: `${paging} ${roles(QUEUE_ROLES)} A senior agent reads the ${SENIOR_AGENT_QUEUES.join(' and ')} queues only (403 for the others).`,
+    request: { params: queueRoleParam, query: QueueQuery },
+    responses: { 200: json('A page of the queue', QueueDoc), ...common },
   });
   path({
     method: 'get',

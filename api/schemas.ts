@@ -215,15 +215,49 @@ export function durationMs(value: string): number {
   return (((d * 24 + h) * 60 + min) * 60 + s) * 1000;
 }
 
+export const STUCK_STATES = ['breached', 'within', 'idle'] as const;
+export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const STUCK_REASONS = ['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked'] as const;
+
+const statusName = z.string().regex(/^[a-z][a-z_]{0,63}$/, 'a status name');
+const clockName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name');
+/** An opaque page cursor; what it holds is checked when it is decoded (api/supervisor.ts). */
+const pageCursor = z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'a cursor from a previous page of the same query');
+const pageLimit = z.coerce.number().int().min(1).max(500).default(100);
+
 export const StuckCasesQuery = z
   .strictObject({
-    within: isoDuration.default('PT0S'),
-    idleFor: isoDuration.optional(),
+    within: isoDuration.default('PT0S').openapi({ description: 'Window after now: a deadline before its end counts (default PT0S: breached only)' }),
+    idleFor: isoDuration.optional().openapi({ description: 'A case without a transition for this long counts as idle' }),
+    state: z
+      .enum(STUCK_STATES)
+      .optional()
+      .openapi({ description: 'Only one kind of stuck: breached (deadline past), within (deadline not past but within `within`), idle (no transition for `idleFor`). Default: any, and refund blocked' }),
     kind: z.enum(CASE_KINDS).optional(),
+    status: statusName.optional(),
+    owingParty: z.enum(PARTIES).optional().openapi({ description: 'The party owing the next deadline' }),
     merchantId: id.optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
+    clock: clockName.optional().openapi({ description: 'A clock the case has open: running, paused, or breached and not yet satisfied (so also the next deadline’s clock and every open breach)' }),
+    escalatedTo: z.enum(PARTIES).optional().openapi({ description: 'A role the case has an open escalation to' }),
+    agentId: id.optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    limit: pageLimit,
+    cursor: pageCursor.optional().openapi({ description: 'nextCursor of the previous page, with the same filters' }),
+  })
+  .superRefine((q, ctx) => {
+    if (q.state === 'within' && durationMs(q.within) === 0) ctx.addIssue({ code: 'custom', path: ['within'], message: 'state=within needs a window longer than zero, e.g. within=PT4H' });
+    if (q.state === 'idle' && q.idleFor === undefined) ctx.addIssue({ code: 'custom', path: ['idleFor'], message: 'state=idle needs idleFor, e.g. idleFor=P1D' });
   })
   .openapi('StuckCasesQuery');
+export type StuckCasesQuery = z.infer<typeof StuckCasesQuery>;
+
+export const queueRoleParam = z.strictObject({
+  role: z.enum(PARTIES).openapi({ param: { name: 'role', in: 'path' }, description: 'The role the cases are escalated to', example: 'senior_agent' }),
+});
+
+export const QueueQuery = z
+  .strictObject({ limit: pageLimit, cursor: pageCursor.optional().openapi({ description: 'nextCursor of the previous page of the same queue' }) })
+  .openapi('QueueQuery');
 
 export const COUNT_FIELDS = ['kind', 'status', 'owingParty', 'merchantId'] as const;
 export const CaseCountsQuery = z
@@ -313,9 +347,22 @@ export const CaseSummaryDoc = z
   .openapi('CaseSummary');
 
 export const CaseListDoc = z.object({ items: z.array(CaseSummaryDoc), nextCursor: z.string().optional() }).openapi('CaseList');
-export const StuckCasesDoc = z
-  .object({ asOf: timestamp, items: z.array(CaseSummaryDoc.extend({ reasons: z.array(z.enum(['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked'])) })) })
-  .openapi('StuckCases');
+export const StuckCaseDoc = CaseSummaryDoc.extend({
+  priority: z.enum(PRIORITIES).optional(),
+  waitingOn: z.enum(PARTIES).optional().openapi({ description: 'The party the case waits on: the owner of the next deadline, else the role it was escalated to' }),
+  openBreaches: z
+    .array(z.object({ clock: z.string(), owingParty: z.string(), deadline: timestamp, breachedAt: timestamp }))
+    .openapi({ description: 'Deadlines that passed and whose step is still owed' }),
+  escalatedTo: z.array(z.enum(PARTIES)).openapi({ description: 'Roles with an open escalation (answered once the case changes status)' }),
+  reasons: z.array(z.enum(STUCK_REASONS)).openapi({ description: 'Why the case is listed, as of asOf' }),
+}).openapi('StuckCase');
+const page = {
+  asOf: timestamp.openapi({ description: 'The instant deadlines and idleness are measured against; the first page’s, kept by its cursors' }),
+  items: z.array(StuckCaseDoc),
+  nextCursor: z.string().optional().openapi({ description: 'Present when there are more; pass it as cursor with the same filters' }),
+};
+export const StuckCasesDoc = z.object(page).openapi('StuckCases');
+export const QueueDoc = z.object({ role: z.enum(PARTIES), ...page }).openapi('Queue');
 export const CaseCountsDoc = z
   .object({ by: z.enum(COUNT_FIELDS), counts: z.array(z.object({ value: z.string().nullable(), count: z.int() })) })
   .openapi('CaseCounts', { example: { by: 'status', counts: [{ value: 'awaiting_merchant_review', count: 4 }] } });

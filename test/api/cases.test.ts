@@ -1,6 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
-import { saveCaseProjection, type CaseDocument } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
 import { CaseViewDoc } from '../../api/schemas';
@@ -10,6 +9,7 @@ import { freePort } from '../../scripts/servers/process';
 import { CASE_KINDS } from '../../workflows/domain/case';
 import { SUPPORTED_KINDS } from '../../workflows/case/playbooks';
 import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
+import { seedCases, type SeedCase } from './seed';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
@@ -326,32 +326,28 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     const hour = 3_600_000;
     const base = Date.UTC(2026, 0, 10, 8, 0, 0);
     const now = Date.now();
-    function seed(n: number, extra: Partial<CaseDocument>): CaseDocument {
+    function seed(n: number, extra: Partial<SeedCase>): SeedCase {
       return {
-        caseId: `seed-${String(n).padStart(2, '0')}`,
-        version: 1,
-        kind: 'return',
-        status: 'awaiting_merchant_review',
+        id: `seed-${String(n).padStart(2, '0')}`,
         merchantId: 'seed-m1',
         customerId: 'seed-c1',
-        openedAt: new Date(base + n * hour),
-        lastTransitionAt: new Date(now - hour),
-        escalated: false,
-        breached: false,
-        view: { caseId: `seed-${n}`, order: { merchantId: extra.merchantId ?? 'seed-m1' } },
+        openedAt: base + n * hour,
+        lastTransitionAt: now - hour,
         ...extra,
       };
     }
+    // Deadlines, owing parties and flags come from the clocks, as the worker's projection derives them.
     const seeds = [
-      seed(1, { nextDeadline: new Date(now - hour), owingParty: 'merchant', nextDeadlineClock: 'merchant_review', breached: true }),
-      seed(2, { nextDeadline: new Date(now + hour), owingParty: 'customer', status: 'awaiting_return_shipment' }),
-      seed(3, { nextDeadline: new Date(now + 48 * hour), lastTransitionAt: new Date(now - 72 * hour), owingParty: 'merchant' }),
-      seed(4, { kind: 'exchange', escalated: true, merchantId: 'seed-m2' }),
-      seed(5, { nextDeadline: new Date(now - hour), status: 'refunded', closedAt: new Date(now - hour) }),
-      seed(6, { agentId: 'seed-agent', nextDeadline: new Date(now + 96 * hour) }),
+      seed(1, { clocks: [{ name: 'merchant_review', owner: 'merchant', deadline: now - hour, status: 'breached' }] }),
+      seed(2, { status: 'awaiting_return_shipment', clocks: [{ name: 'ship_back', owner: 'customer', deadline: now + hour }] }),
+      seed(3, { lastTransitionAt: now - 72 * hour, clocks: [{ name: 'merchant_review', owner: 'merchant', deadline: now + 48 * hour }] }),
+      seed(4, { kind: 'exchange', merchantId: 'seed-m2', escalations: [{ to: 'platform', at: now - 2 * hour }] }),
+      // Closed: a closed case owes nothing, so its summary has no next deadline any more.
+      seed(5, { status: 'refunded', closedAt: now - hour, clocks: [{ name: 'refund_start', owner: 'merchant', deadline: now - hour, status: 'satisfied', satisfiedAt: now - 2 * hour }] }),
+      seed(6, { agentId: 'seed-agent', clocks: [{ name: 'merchant_review', owner: 'merchant', deadline: now + 96 * hour }] }),
     ];
     beforeAll(async () => {
-      for (const doc of seeds) await saveCaseProjection(h.store, doc);
+      await seedCases(h.store, seeds);
     });
 
     it('filters by merchant, kind, status, agent, flags, created range and next deadline', async () => {
@@ -367,7 +363,8 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       expect(await ids({ escalated: 'true', customerId: 'seed-c1' })).toEqual(['seed-04']);
       expect(await ids({ breached: 'true', customerId: 'seed-c1' })).toEqual(['seed-01']);
       expect(await ids({ createdFrom: new Date(base + 2 * hour).toISOString(), createdTo: new Date(base + 4 * hour).toISOString() })).toEqual(['seed-02', 'seed-03']);
-      expect(await ids({ nextDeadlineBefore: new Date(now + 2 * hour).toISOString(), merchantId: 'seed-m1' })).toEqual(['seed-01', 'seed-02', 'seed-05']);
+      // seed-05 is closed: it owes nothing, so it has no next deadline to be before anything.
+      expect(await ids({ nextDeadlineBefore: new Date(now + 2 * hour).toISOString(), merchantId: 'seed-m1' })).toEqual(['seed-01', 'seed-02']);
       // A merchant's list is confined to its own cases whatever it asks for.
       expect(await ids({ customerId: 'seed-c1' }, KEYS['merchant-a'])).toEqual([]);
     });

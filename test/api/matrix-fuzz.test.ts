@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { caseModel } from '../../activities/store/case-model';
 import { commandPath, commandRoles, ROUTE_ROLES } from '../../api/cases';
-import { SUPERVISOR_ROLES } from '../../api/supervisor';
+import { QUEUE_ROLES, SUPERVISOR_ROLES } from '../../api/supervisor';
 import { API_ROLES, DEV_API_KEYS } from '../../config/api-keys';
 import { COMMAND_NAMES } from '../../workflows/messages';
 import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
@@ -29,6 +29,7 @@ const probes: RouteProbe[] = [
   ...COMMAND_NAMES.map((name): RouteProbe => ({ name: `command ${name}`, method: 'post', path: commandPath(name).replace(':id', UNKNOWN), roles: commandRoles(name), allowedStatus: 400, body: { unknownField: true } })),
   { name: 'stuck cases', method: 'get', path: '/supervisor/stuck-cases?within=soon', roles: SUPERVISOR_ROLES, allowedStatus: 400 },
   { name: 'case counts', method: 'get', path: '/supervisor/case-counts?by=nothing', roles: SUPERVISOR_ROLES, allowedStatus: 400 },
+  { name: 'role queue', method: 'get', path: '/queues/nobody', roles: QUEUE_ROLES, allowedStatus: 400 },
   { name: 'courier callback', method: 'post', path: '/callbacks/courier', roles: ['courier', 'admin'], allowedStatus: 400, body: {} },
   { name: 'payment callback', method: 'post', path: '/callbacks/payment', roles: ['payment', 'admin'], allowedStatus: 400, body: {} },
 ];
