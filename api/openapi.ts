@@ -5,6 +5,8 @@ import { commandPath, commandRoles, ROUTE_ROLES } from './cases';
 import {
   AcceptedDoc,
   ActionsDoc,
+  BulkAssignBody,
+  BulkAssignResultDoc,
   CaseCountsDoc,
   CaseCountsQuery,
   caseIdParam,
@@ -133,6 +135,14 @@ function build(): object {
     description: `${paging} ${roles(QUEUE_ROLES)} A senior agent reads the ${SENIOR_AGENT_QUEUES.join(' and ')} queues only (403 for the others).`,
     request: { params: queueRoleParam, query: QueueQuery },
     responses: { 200: json('A page of the queue', QueueDoc), ...common },
+  });
+  path({
+    method: 'post',
+    path: '/supervisor/bulk-assign',
+    summary: 'Assigns up to 200 open cases to one agent, with a reason; each case answers for itself',
+    description: `Each case gets the assign command (audited with the reason); a case that refuses it, is closed or unknown is listed with its error and the others go on. ${roles(SUPERVISOR_ROLES)}`,
+    request: { body: { content: { 'application/json': { schema: BulkAssignBody, example: { caseIds: ['case-3f2a9c0e1b7d4a65c8e91f20'], agentId: 'agent-7', reason: 'rebalancing the morning queue' } } } } },
+    responses: { 200: json('One result per case: assigned (with its status) or failed (with status, code and detail)', BulkAssignResultDoc), ...common },
   });
   path({
     method: 'get',

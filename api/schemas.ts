@@ -108,6 +108,10 @@ export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 const reason = text(2000);
 const base = { reason: reason.optional(), evidence: evidence.optional() };
 const amount = cents.optional();
+/** More time for a clock: hours, minutes or working days. */
+const extension = z
+  .union([z.strictObject({ hours: z.number().positive().max(8760) }), z.strictObject({ minutes: z.number().positive().max(525_600) }), z.strictObject({ workingDays: z.int().positive().max(260) })])
+  .openapi({ example: { hours: 24 } });
 
 /** One body schema per command: CommandPayloads minus `actor`, which the API sets from the caller. */
 export const commandBodies = {
@@ -154,6 +158,16 @@ export const commandBodies = {
     .superRefine((body, ctx) => {
       if (body.resolution === 'settled_offline' && body.reference === undefined) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'a refund settled offline needs the reference of the offline transfer' });
     }),
+  override_review: z
+    .strictObject({ ...base, decision: z.enum(['approve', 'reject']), reason, returnAddress: text(500).optional() })
+    .openapi({ description: 'Supervisor: reject an approved return before the goods leave, or approve a rejected one (reopens the closed case for ship-back)' }),
+  extend_deadline: z
+    .strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), by: extension, reason })
+    .openapi({ description: "Supervisor: moves a running clock's deadline later (a paused clock keeps the extra time for when it resumes)" }),
+  pause_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
+  resume_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
+  change_priority: z.strictObject({ ...base, priority: z.enum(['low', 'normal', 'high', 'urgent']), reason }),
+  add_note: z.strictObject({ ...base, note: text(4000), reason }).openapi({ description: 'An internal note for staff, in the audit trail; never sent to a party' }),
 } satisfies { [N in CommandName]: z.ZodType<Omit<CommandPayloads[N], 'actor'>> };
 
 export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
@@ -214,6 +228,15 @@ export function durationMs(value: string): number {
   const [d, h, min, s] = m.slice(1).map((x) => Number(x ?? 0));
   return (((d * 24 + h) * 60 + min) * 60 + s) * 1000;
 }
+
+/** A supervisor assigns many cases to one agent; each case answers for itself. */
+export const BulkAssignBody = z
+  .strictObject({
+    caseIds: z.array(id).min(1).max(200).refine((ids) => new Set(ids).size === ids.length, 'case ids must be distinct'),
+    agentId: id,
+    reason: text(2000),
+  })
+  .openapi('BulkAssignBody');
 
 export const STUCK_STATES = ['breached', 'within', 'idle'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
@@ -366,5 +389,20 @@ export const QueueDoc = z.object({ role: z.enum(PARTIES), ...page }).openapi('Qu
 export const CaseCountsDoc = z
   .object({ by: z.enum(COUNT_FIELDS), counts: z.array(z.object({ value: z.string().nullable(), count: z.int() })) })
   .openapi('CaseCounts', { example: { by: 'status', counts: [{ value: 'awaiting_merchant_review', count: 4 }] } });
+export const BulkAssignResultDoc = z
+  .object({
+    agentId: z.string(),
+    assigned: z.int(),
+    failed: z.int(),
+    results: z.array(
+      z.object({
+        caseId: z.string(),
+        outcome: z.enum(['assigned', 'failed']),
+        status: z.string().optional(),
+        error: z.object({ status: z.int(), code: z.string(), detail: z.string().optional() }).optional(),
+      }),
+    ),
+  })
+  .openapi('BulkAssignResult');
 export const AcceptedDoc = z.object({ status: z.literal('accepted'), caseId: z.string() }).openapi('Accepted');
 export const ActionsDoc = z.object({ caseId: z.string(), role: z.string(), actions: z.array(z.string()) }).openapi('AllowedActions');

@@ -3,14 +3,31 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { caseModel, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
-import { allow, callerOf } from './auth';
+import { commandUpdates } from '../workflows/messages';
+import { actorOf, allow, callerOf } from './auth';
 import { toSummary } from './cases';
-import type { CaseApiContext } from './context';
-import { validate } from './errors';
+import { withDeadline, type CaseApiContext } from './context';
+import { isWorkflowNotFound, refusalProblem, validate } from './errors';
 import { ProblemError } from './problem';
-import { CaseCountsQuery, durationMs, QueueQuery, queueRoleParam, StuckCasesQuery, type STUCK_REASONS } from './schemas';
+import { BulkAssignBody, CaseCountsQuery, durationMs, QueueQuery, queueRoleParam, StuckCasesQuery, type STUCK_REASONS } from './schemas';
 
 export const SUPERVISOR_ROLES = ['supervisor', 'admin'] as const;
+/** Assign updates in flight at once for one bulk assignment. */
+const BULK_CONCURRENCY = 8;
+
+/** Runs `fn` over `items` with at most `limit` at a time; results in the order of `items`. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
 /** Roles that reach GET /queues/:role at all; a senior agent reads its own queue and the CS lead's only. */
 export const QUEUE_ROLES: readonly ApiRole[] = ['supervisor', 'admin', 'senior_agent'];
 export const SENIOR_AGENT_QUEUES: readonly string[] = ['senior_agent', 'cs_lead'];
@@ -253,6 +270,25 @@ export function supervisorRoutes(ctx: CaseApiContext): Router {
       [{ dated: false, filter: { ...base, nextDeadline: { $eq: null } } }],
     ];
     res.json({ role, ...(await listPage(ctx, groups, cursor, digest, q.limit, { asOf, horizon: asOf })) });
+  });
+
+  router.post('/supervisor/bulk-assign', allow(...SUPERVISOR_ROLES), async (req, res) => {
+    const caller = callerOf(req);
+    const body = validate(BulkAssignBody, req.body, 'body');
+    const assign = commandUpdates.assign;
+    const results = await mapBounded(body.caseIds, BULK_CONCURRENCY, async (caseId) => {
+      try {
+        const handle = ctx.temporal.workflow.getHandle(caseId);
+        const view = await withDeadline(ctx, () => handle.executeUpdate(assign, { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] }));
+        return { caseId, outcome: 'assigned' as const, status: view.status };
+      } catch (err) {
+        if (isWorkflowNotFound(err)) return { caseId, outcome: 'failed' as const, error: { status: 404, code: 'case_not_found', detail: 'no open case with this id' } };
+        const refusal = refusalProblem(err);
+        if (refusal) return { caseId, outcome: 'failed' as const, error: { status: refusal.status, code: refusal.code, detail: refusal.detail } };
+        return { caseId, outcome: 'failed' as const, error: { status: 503, code: 'dependency_unavailable', detail: err instanceof Error ? err.message : String(err) } };
+      }
+    });
+    res.json({ agentId: body.agentId, assigned: results.filter((r) => r.outcome === 'assigned').length, failed: results.filter((r) => r.outcome === 'failed').length, results });
   });
 
   router.get('/supervisor/case-counts', allow(...SUPERVISOR_ROLES), async (req, res) => {

@@ -322,6 +322,50 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     });
   });
 
+  describe('supervisor commands and bulk assignment', () => {
+    let caseId: string;
+    beforeAll(async () => {
+      caseId = (await create(KEYS.agent, 'supervisor-cmd-0001')).body.caseId;
+      await waitForStatus(caseId, 'awaiting_merchant_review');
+    });
+    const command = (name: string, key: string, body: object) => api().post(`/cases/${caseId}/commands/${name}`).set(auth(key)).send(body);
+
+    it('extends a deadline with a reason, audited; 400 without a reason, 403 for an agent, 422 for an unknown clock', async () => {
+      const before = (await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body;
+      const review = before.clocks.find((c: { name: string }) => c.name === 'merchant_review');
+      const noReason = await command('extend-deadline', KEYS.supervisor, { clock: 'merchant_review', by: { hours: 24 } });
+      expect(noReason.status).toBe(400);
+      expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'body.reason' })]);
+      expect((await command('extend-deadline', KEYS.agent, { clock: 'merchant_review', by: { hours: 24 }, reason: 'x' })).status).toBe(403);
+      const unknown = await command('extend-deadline', KEYS.supervisor, { clock: 'nope', by: { hours: 24 }, reason: 'x' });
+      expect(unknown.status).toBe(422);
+      expect(unknown.body.code).toBe('unknown_clock');
+      const extended = await command('extend-deadline', KEYS.supervisor, { clock: 'merchant_review', by: { hours: 24 }, reason: 'merchant on holiday' });
+      expect(extended.status).toBe(200);
+      expect(extended.body.clocks.find((c: { name: string }) => c.name === 'merchant_review').deadline).toBe(review.deadline + 24 * 3_600_000);
+      const audit = (await api().get(`/cases/${caseId}/audit`).set(auth(KEYS.supervisor))).body.audit;
+      expect(audit.at(-1)).toMatchObject({ action: 'sla_extended', reason: 'merchant on holiday', actor: { role: 'supervisor' } });
+      const noted = await command('add-note', KEYS.agent, { note: 'called the merchant', reason: 'follow-up' });
+      expect(noted.status).toBe(200);
+      expect(noted.body.audit.at(-1)).toMatchObject({ action: 'note_added', data: { note: 'called the merchant' } });
+    });
+
+    it('assigns many cases at once with one result per case', async () => {
+      const res = await api().post('/supervisor/bulk-assign').set(auth(KEYS.supervisor)).send({ caseIds: [caseId, 'case-000000000000000000000000'], agentId: 'agent-9', reason: 'rebalancing' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ assigned: 1, failed: 1 });
+      expect(res.body.results).toEqual([
+        { caseId, outcome: 'assigned', status: 'awaiting_merchant_review' },
+        { caseId: 'case-000000000000000000000000', outcome: 'failed', error: expect.objectContaining({ status: 404, code: 'case_not_found' }) },
+      ]);
+      expect((await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body.assignedAgentId).toBe('agent-9');
+      const bad = await api().post('/supervisor/bulk-assign').set(auth(KEYS.supervisor)).send({ caseIds: [], agentId: 'agent-9' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.caseIds', 'body.reason']);
+      expect((await api().post('/supervisor/bulk-assign').set(auth(KEYS.agent)).send({ caseIds: [caseId], agentId: 'a', reason: 'r' })).status).toBe(403);
+    });
+  });
+
   describe('store reads: list, stuck cases, counts', () => {
     const hour = 3_600_000;
     const base = Date.UTC(2026, 0, 10, 8, 0, 0);

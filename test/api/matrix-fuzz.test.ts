@@ -35,8 +35,9 @@ const probes: RouteProbe[] = [
 ];
 
 // The route roles the matrix probes come from the app; pin the ones that differ from the rest, so the matrix cannot
-// drift with them: a decision on a refund the payment partner refused is the platform's alone.
-const PLATFORM_ONLY_COMMANDS = ['resolve_blocked_refund'];
+// drift with them: a decision on a refund the payment partner refused, a review override and a deadline's extension,
+// pause or resumption are the platform's alone.
+const PLATFORM_ONLY_COMMANDS = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline'];
 
 describe('authorisation matrix and fuzzing', () => {
   it('every command route is for case staff, merchants, customers and the warehouse, but platform decisions for supervisors and admins only', () => {
