@@ -23,12 +23,12 @@ export const ROUTE_ROLES = {
   actions: [...STAFF, 'merchant', 'customer', 'warehouse'],
   command: [...STAFF, 'merchant', 'customer', 'warehouse'],
   list: [...STAFF, 'merchant', 'customer'],
-  /** Commands only the platform sends (PLATFORM_COMMANDS). */
+  /** Commands only the platform sends (PLATFORM_COMMANDS): decisions on blocked refunds, review overrides, deadlines. */
   platformCommand: ['supervisor', 'admin'],
 } satisfies Record<string, ApiRole[]>;
 
-/** Commands for the platform alone, whatever the case's state: a decision on a refund the payment partner refused. */
-export const PLATFORM_COMMANDS: readonly CommandName[] = ['resolve_blocked_refund'];
+/** Commands for the platform alone, whatever the case's state: decisions on refused refunds and reviews, and deadlines. */
+export const PLATFORM_COMMANDS: readonly CommandName[] = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline'];
 
 /** The roles that may call a command's route (the workflow's validator then checks the role against the case's state). */
 export const commandRoles = (name: CommandName): ApiRole[] => (PLATFORM_COMMANDS.includes(name) ? ROUTE_ROLES.platformCommand : ROUTE_ROLES.command);
