@@ -1,13 +1,50 @@
-/** Runtime settings, each overridable by an environment variable so the same code runs against real clusters. */
+/**
+ * Every address, port and location of a deployment, resolved once from the environment. The start script, the worker,
+ * the API, the sandbox, the bench and the tests all take them from here, so a moved port moves for every process.
+ */
+import path from 'node:path';
+import { partnerUrlsFor, type PartnerUrls } from '../activities/partners/urls';
+
+export interface Ports {
+  temporal: number;
+  temporalUi: number;
+  ferretdb: number;
+  ferretdbDebug: number;
+  postgres: number;
+  sandbox: number;
+  api: number;
+}
+
 export interface RuntimeConfig {
+  ports: Ports;
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
   mongodbUri: string;
   apiHost: string;
   apiPort: number;
+  sandboxHost: string;
   partnerSandboxUrl: string;
+  /** Each partner's base URL: its own variable (MERCHANT_API_URL …) or the sandbox URL with the partner's prefix. */
+  partnerUrls: PartnerUrls;
+  /** Where the embedded servers keep their data and logs (DATA_DIR, default `.data/` in the project). */
+  dataDir: string;
+  /** Servers given from outside (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL): used as they are, never started. */
+  external: { temporal: boolean; store: boolean; sandbox: boolean };
 }
+
+/** The variable that moves each port, for messages. */
+export const PORT_VARIABLES: Record<keyof Ports, string> = {
+  temporal: 'TEMPORAL_PORT',
+  temporalUi: 'TEMPORAL_UI_PORT',
+  ferretdb: 'FERRETDB_PORT',
+  ferretdbDebug: 'FERRETDB_DEBUG_PORT',
+  postgres: 'POSTGRES_PORT',
+  sandbox: 'SANDBOX_PORT',
+  api: 'API_PORT',
+};
+
+const DEFAULT_PORTS: Ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, ferretdbDebug: 27018, postgres: 5433, sandbox: 4100, api: 3000 };
 
 export function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -17,14 +54,32 @@ export function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: numbe
   return value;
 }
 
+function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const port = intFromEnv(env, name, fallback);
+  if (port > 65_535) throw new Error(`${name} must be a port number (0-65535), got "${env[name]}"`);
+  return port;
+}
+
+const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : undefined);
+
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const ports = Object.fromEntries(
+    (Object.keys(DEFAULT_PORTS) as Array<keyof Ports>).map((key) => [key, portFromEnv(env, PORT_VARIABLES[key], DEFAULT_PORTS[key])]),
+  ) as unknown as Ports;
+  const sandboxHost = nonEmpty(env.SANDBOX_HOST) ?? '127.0.0.1';
+  const partnerSandboxUrl = nonEmpty(env.PARTNER_SANDBOX_URL) ?? `http://${sandboxHost}:${ports.sandbox}`;
   return {
-    temporalAddress: env.TEMPORAL_ADDRESS || `127.0.0.1:${intFromEnv(env, 'TEMPORAL_PORT', 7233)}`,
-    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
-    taskQueue: env.TEMPORAL_TASK_QUEUE || 'after-sales-cases',
-    mongodbUri: env.MONGODB_URI || `mongodb://127.0.0.1:${intFromEnv(env, 'FERRETDB_PORT', 27017)}/after_sales`,
-    apiHost: env.API_HOST || '127.0.0.1',
-    apiPort: intFromEnv(env, 'API_PORT', 3000),
-    partnerSandboxUrl: env.PARTNER_SANDBOX_URL || `http://127.0.0.1:${intFromEnv(env, 'SANDBOX_PORT', 4100)}`,
+    ports,
+    temporalAddress: nonEmpty(env.TEMPORAL_ADDRESS) ?? `127.0.0.1:${ports.temporal}`,
+    temporalNamespace: nonEmpty(env.TEMPORAL_NAMESPACE) ?? 'default',
+    taskQueue: nonEmpty(env.TEMPORAL_TASK_QUEUE) ?? 'after-sales-cases',
+    mongodbUri: nonEmpty(env.MONGODB_URI) ?? `mongodb://127.0.0.1:${ports.ferretdb}/after_sales`,
+    apiHost: nonEmpty(env.API_HOST) ?? '127.0.0.1',
+    apiPort: ports.api,
+    sandboxHost,
+    partnerSandboxUrl,
+    partnerUrls: partnerUrlsFor(partnerSandboxUrl, env),
+    dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? path.join(__dirname, '..', '.data')),
+    external: { temporal: !!nonEmpty(env.TEMPORAL_ADDRESS), store: !!nonEmpty(env.MONGODB_URI), sandbox: !!nonEmpty(env.PARTNER_SANDBOX_URL) },
   };
 }

@@ -7,15 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { intFromEnv, loadRuntimeConfig } from '../config/env';
+import { loadRuntimeConfig, PORT_VARIABLES } from '../config/env';
 import { startCaseStore } from './servers/case-store';
 import { isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/process';
 import { startTemporalDevServer } from './servers/temporal-dev';
 import { projectRoot } from './servers/tools';
 import { WORKER_READY_LINE } from '../worker/ready-line';
 
-const dataDir = path.join(projectRoot, '.data');
-const logDir = path.join(dataDir, 'logs');
 
 interface PortClaim {
   port: number;
@@ -25,45 +23,32 @@ interface PortClaim {
 
 async function main(): Promise<void> {
   const began = Date.now();
-  const env = process.env;
-  const ports = {
-    temporal: intFromEnv(env, 'TEMPORAL_PORT', 7233),
-    temporalUi: intFromEnv(env, 'TEMPORAL_UI_PORT', 8233),
-    ferretdb: intFromEnv(env, 'FERRETDB_PORT', 27017),
-    ferretdbDebug: intFromEnv(env, 'FERRETDB_DEBUG_PORT', 27018),
-    postgres: intFromEnv(env, 'POSTGRES_PORT', 5433),
-    sandbox: intFromEnv(env, 'SANDBOX_PORT', 4100),
-    api: intFromEnv(env, 'API_PORT', 3000),
-  };
-  const startTemporal = !env.TEMPORAL_ADDRESS;
-  const startMongo = !env.MONGODB_URI;
-  const startSandbox = !env.PARTNER_SANDBOX_URL;
+  // Children resolve the same configuration from the same environment (config/env.ts).
+  const childEnv = process.env;
+  const config = loadRuntimeConfig(childEnv);
+  const { ports, dataDir } = config;
+  const logDir = path.join(dataDir, 'logs');
+  const startTemporal = !config.external.temporal;
+  const startMongo = !config.external.store;
+  const startSandbox = !config.external.sandbox;
 
-  const claims: PortClaim[] = [{ port: ports.api, variable: 'API_PORT', what: 'the API' }];
+  const claims: PortClaim[] = [{ port: ports.api, variable: PORT_VARIABLES.api, what: 'the API' }];
   if (startTemporal) {
-    claims.push({ port: ports.temporal, variable: 'TEMPORAL_PORT', what: 'the Temporal dev server' });
-    claims.push({ port: ports.temporalUi, variable: 'TEMPORAL_UI_PORT', what: 'the Temporal Web UI' });
+    claims.push({ port: ports.temporal, variable: PORT_VARIABLES.temporal, what: 'the Temporal dev server' });
+    claims.push({ port: ports.temporalUi, variable: PORT_VARIABLES.temporalUi, what: 'the Temporal Web UI' });
   }
   if (startMongo) {
-    claims.push({ port: ports.ferretdb, variable: 'FERRETDB_PORT', what: 'FerretDB' });
-    claims.push({ port: ports.ferretdbDebug, variable: 'FERRETDB_DEBUG_PORT', what: "FerretDB's debug handler" });
-    claims.push({ port: ports.postgres, variable: 'POSTGRES_PORT', what: "the case store's PostgreSQL" });
+    claims.push({ port: ports.ferretdb, variable: PORT_VARIABLES.ferretdb, what: 'FerretDB' });
+    claims.push({ port: ports.ferretdbDebug, variable: PORT_VARIABLES.ferretdbDebug, what: "FerretDB's debug handler" });
+    claims.push({ port: ports.postgres, variable: PORT_VARIABLES.postgres, what: "the case store's PostgreSQL" });
   }
-  if (startSandbox) claims.push({ port: ports.sandbox, variable: 'SANDBOX_PORT', what: 'the partner sandbox' });
+  if (startSandbox) claims.push({ port: ports.sandbox, variable: PORT_VARIABLES.sandbox, what: 'the partner sandbox' });
   for (const claim of claims) {
     if (!(await isPortFree(claim.port))) {
       throw new Error(`port ${claim.port} (${claim.what}) is already in use: stop what holds it or set ${claim.variable} to another port`);
     }
   }
 
-  const childEnv: NodeJS.ProcessEnv = {
-    ...env,
-    TEMPORAL_PORT: String(ports.temporal),
-    FERRETDB_PORT: String(ports.ferretdb),
-    SANDBOX_PORT: String(ports.sandbox),
-    API_PORT: String(ports.api),
-  };
-  const config = loadRuntimeConfig(childEnv);
   const children: ManagedProcess[] = [];
   let stopping = false;
   const stopAll = async (code: number) => {
@@ -122,20 +107,20 @@ async function main(): Promise<void> {
       }
     }
     if (startSandbox) {
-      const sandbox = supervise(startNodeService('sandbox', 'scripts/sandbox/main.ts', childEnv));
+      const sandbox = supervise(startNodeService('sandbox', 'scripts/sandbox/main.ts', childEnv, logDir));
       await waitUntil('partner sandbox', () => httpOk(`${config.partnerSandboxUrl}/healthz`), { failFast: sandbox });
       console.log(`✓ partner sandbox      ${config.partnerSandboxUrl}`);
     }
     let workerReady = false;
     const worker = supervise(
-      startNodeService('worker', 'worker/main.ts', childEnv, (line) => {
+      startNodeService('worker', 'worker/main.ts', childEnv, logDir, (line) => {
         if (line.includes(WORKER_READY_LINE)) workerReady = true;
       }),
     );
     await waitUntil('worker', async () => workerReady, { failFast: worker });
     console.log(`✓ worker               task queue ${config.taskQueue}`);
     const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
-    const api = supervise(startNodeService('api', 'api/main.ts', childEnv));
+    const api = supervise(startNodeService('api', 'api/main.ts', childEnv, logDir));
     await waitUntil('API', () => httpOk(`${apiUrl}/readyz`), { failFast: api });
     console.log(`✓ API                  ${apiUrl}`);
     console.log('');
@@ -150,7 +135,7 @@ async function main(): Promise<void> {
   }
 }
 
-function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ManagedProcess {
+function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, onLine?: (line: string) => void): ManagedProcess {
   return spawnService({
     name,
     command: process.execPath,

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const store = await openStore(config.mongodbUri);
   try {
-    const workers = await createCaseWorkers({ connection, config, activities: createActivities({ store, env: process.env }) });
+    const workers = await createCaseWorkers({ connection, config, activities: createActivities({ store, partnerUrls: config.partnerUrls }) });
     console.log(`${WORKER_READY_LINE}: task queue ${config.taskQueue} on ${config.temporalAddress}`);
     // Runtime's default shutdown signals (SIGINT, SIGTERM) drain the worker and resolve run().
     await workers.run();

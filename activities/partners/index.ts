@@ -1,6 +1,6 @@
 /**
  * Partner activities. Register the returned object on the worker:
- *   activities: { ...createPartnerActivities({ urls: partnerUrlsFromEnv(process.env) }) }
+ *   activities: { ...createPartnerActivities({ urls: loadRuntimeConfig().partnerUrls }) }
  * Each activity makes exactly one HTTP attempt and takes an explicit idempotencyKey (derive it from
  * case id + step in the workflow so every retry of the step reuses it). Business refusals are
  * non-retryable ApplicationFailures (see PartnerFailureType); transport failures are retryable and

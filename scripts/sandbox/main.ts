@@ -1,12 +1,10 @@
-/** Runs the partner sandbox: `tsx scripts/sandbox/main.ts` (SANDBOX_PORT, default 4100; SANDBOX_HOST, default 127.0.0.1). */
+/** Runs the partner sandbox: `tsx scripts/sandbox/main.ts` on the port and host config/env.ts resolves (SANDBOX_PORT, SANDBOX_HOST). */
+import { loadRuntimeConfig } from '../../config/env';
 import { startSandbox } from './app';
 
 async function main(): Promise<void> {
-  const port = Number(process.env.SANDBOX_PORT ?? 4100);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new Error(`SANDBOX_PORT must be a port number, got ${process.env.SANDBOX_PORT}`);
-  }
-  const sandbox = await startSandbox({ port, host: process.env.SANDBOX_HOST ?? '127.0.0.1' });
+  const config = loadRuntimeConfig();
+  const sandbox = await startSandbox({ port: config.ports.sandbox, host: config.sandboxHost });
   console.log(`partner sandbox listening on ${sandbox.url}`);
 
   const shutdown = (signal: NodeJS.Signals) => {

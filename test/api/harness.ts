@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type express from 'express';
 import type mongoose from 'mongoose';
 import { createActivities } from '../../activities';
+import { partnerUrlsFor } from '../../activities/partners/urls';
 import { syncCaseIndexes } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
@@ -44,7 +45,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     const workers = await createCaseWorkers({
       connection: native,
       config: { temporalNamespace: 'default', taskQueue },
-      activities: createActivities({ store, env: { PARTNER_SANDBOX_URL: sandbox.url } }),
+      activities: createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url) }),
     });
     const running = workers.run();
     stops.push(async () => {

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type mongoose from 'mongoose';
 import { createActivities } from '../../activities';
+import { partnerUrlsFor } from '../../activities/partners/urls';
 import { toCaseProjection } from '../../activities/store/case-activities';
 import { caseModel, syncCaseIndexes } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
@@ -56,7 +57,7 @@ describe('refunds while the case store hangs (dev server, FerretDB behind a froz
     workers = await createCaseWorkers({
       connection: native,
       config: { temporalNamespace: 'default', taskQueue: `hung-store-${process.pid}` },
-      activities: createActivities({ store, env: { PARTNER_SANDBOX_URL: sandbox.url } }),
+      activities: createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url) }),
     });
     running = workers.run();
   }, 180_000);

@@ -8,14 +8,14 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import {
   createPartnerActivities,
-  partnerUrlsForSandbox,
-  partnerUrlsFromEnv,
+  partnerUrlsFor,
   PartnerFailureType,
   postJson,
   type IssueRefundInput,
   type IssueRefundResult,
   type PartnerActivities,
 } from '../../activities/partners';
+import { loadRuntimeConfig } from '../../config/env';
 import { startSandbox, type RefundRecord, type RequestLogEntry, type RunningSandbox } from '../../scripts/sandbox/app';
 
 let sandbox: RunningSandbox;
@@ -23,7 +23,7 @@ let partners: PartnerActivities;
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
-  partners = createPartnerActivities({ urls: partnerUrlsForSandbox(sandbox.url), timeoutMs: 5_000 });
+  partners = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url), timeoutMs: 5_000 });
 });
 
 afterEach(async () => {
@@ -102,9 +102,9 @@ async function closedPort(): Promise<number> {
 
 // ---------- tests ----------
 
-describe('partner URLs', () => {
+describe('partner URLs (config/env.ts)', () => {
   it('defaults every partner to the sandbox plus its prefix', () => {
-    expect(partnerUrlsFromEnv({})).toEqual({
+    expect(loadRuntimeConfig({}).partnerUrls).toEqual({
       merchant: 'http://127.0.0.1:4100/merchant',
       courier: 'http://127.0.0.1:4100/courier',
       payment: 'http://127.0.0.1:4100/payment',
@@ -114,8 +114,12 @@ describe('partner URLs', () => {
     });
   });
 
+  it('follows a moved sandbox port', () => {
+    expect(loadRuntimeConfig({ SANDBOX_PORT: '4300' }).partnerUrls.payment).toBe('http://127.0.0.1:4300/payment');
+  });
+
   it('takes PARTNER_SANDBOX_URL and per-partner overrides', () => {
-    const urls = partnerUrlsFromEnv({
+    const { partnerUrls: urls } = loadRuntimeConfig({
       PARTNER_SANDBOX_URL: 'http://sandbox:9000/',
       PAYMENT_API_URL: 'https://pay.example.com/v2/',
       ERP_API_URL: '',
@@ -339,7 +343,7 @@ describe('failure classification', () => {
 
 describe('the double-refund trap', () => {
   it("fault 'timeout': the refund happens, the client times out (retryable); the retry with the same key gets the original refund", async () => {
-    const impatient = createPartnerActivities({ urls: partnerUrlsForSandbox(sandbox.url), timeoutMs: 300 });
+    const impatient = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url), timeoutMs: 300 });
     await addFault({ route: '/payment/refunds', mode: 'timeout' });
 
     const f = await failureOf(impatient.issueRefund(refundInput()));
@@ -362,7 +366,7 @@ describe('the double-refund trap', () => {
   });
 
   it('fail, fail, time out, then succeed under retries: exactly one refund', async () => {
-    const impatient = createPartnerActivities({ urls: partnerUrlsForSandbox(sandbox.url), timeoutMs: 300 });
+    const impatient = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url), timeoutMs: 300 });
     await addFault({ route: '/payment/refunds', mode: 'fail', times: 2 });
     await addFault({ route: '/payment/refunds', mode: 'timeout', times: 1 });
 
@@ -374,7 +378,7 @@ describe('the double-refund trap', () => {
   });
 
   it("fault 'delay' longer than the client timeout: the late original and the retry still refund once", async () => {
-    const impatient = createPartnerActivities({ urls: partnerUrlsForSandbox(sandbox.url), timeoutMs: 200 });
+    const impatient = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url), timeoutMs: 200 });
     await addFault({ route: '/payment/refunds', mode: 'delay', delayMs: 600 });
 
     const f = await failureOf(impatient.issueRefund(refundInput()));
@@ -402,7 +406,7 @@ describe('the double-refund trap', () => {
   });
 
   it('inside an activity context the per-attempt timeout still applies (retryable PartnerTimeout)', async () => {
-    const impatient = createPartnerActivities({ urls: partnerUrlsForSandbox(sandbox.url), timeoutMs: 300 });
+    const impatient = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url), timeoutMs: 300 });
     await addFault({ route: '/payment/refunds', mode: 'timeout' });
     const env = new MockActivityEnvironment();
     const f = await failureOf(env.run(impatient.issueRefund, refundInput()));
