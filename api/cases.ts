@@ -54,6 +54,11 @@ function canonical(value: unknown): string {
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
+/** The update id of a command sent with an Idempotency-Key; scoped by caller and command like case ids. */
+export function commandUpdateId(callerId: string, name: CommandName, key: string): string {
+  return `cmd-${sha256(`${callerId}\n${name}\n${key}`).slice(0, 32)}`;
+}
+
 /** The case id for an idempotency key; scoped by caller so two callers' keys never collide. */
 export function caseIdFor(callerId: string, key: string): string {
   return `case-${sha256(`${callerId}\n${key}`).slice(0, 24)}`;
@@ -299,12 +304,15 @@ export function caseRoutes(ctx: CaseApiContext): Router {
       const caller = callerOf(req);
       const { id } = validate(caseIdParam, req.params, 'path');
       const body = validate(commandBodies[name] as z.ZodType<object>, req.body, 'body');
+      const { 'idempotency-key': key } = validate(z.object({ 'idempotency-key': idempotencyKey.optional() }), { 'idempotency-key': req.get('idempotency-key') }, 'header');
       if (needsScope(caller)) await scopedView(ctx, caller, id);
       const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
       const update = commandUpdates[name] as unknown as UpdateDefinition<CaseView, [object]>;
+      // Temporal deduplicates updates by id within a case: a retry with the same key gets the first answer back.
+      const updateId = key === undefined ? undefined : commandUpdateId(caller.id, name, key);
       let view: CaseView;
       try {
-        view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }] }));
+        view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }], ...(updateId && { updateId }) }));
       } catch (err) {
         if (isWorkflowNotFound(err)) {
           const stored = await storedView(ctx, id).catch(() => null);

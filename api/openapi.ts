@@ -108,8 +108,11 @@ function build(): object {
       method: 'post',
       path: commandPath(name).replace(':id', '{id}'),
       summary: `Command: ${name}`,
-      description: `Sent as the workflow update "${name}"; the actor is the caller. ${roles(commandRoles(name))}`,
-      request: { params: caseIdParam, body: { content: { 'application/json': { schema: commandBodies[name], ...(example && { example }) } } } },
+      description: `Sent as the workflow update "${name}"; the actor is the caller. With an Idempotency-Key, a retry gets the first answer back (the key is scoped to the caller and the command). ${roles(commandRoles(name))}`,
+      request: {
+        params: caseIdParam,
+        headers: z.object({ 'Idempotency-Key': z.string().min(8).max(200).optional().openapi({ example: 'crm-review-88412' }) }),
+        body: { content: { 'application/json': { schema: commandBodies[name], ...(example && { example }) } } } },
       responses: {
         200: json('The case after the transition', CaseViewDoc),
         ...caseResponses,

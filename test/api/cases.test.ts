@@ -350,6 +350,22 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       expect(noted.body.audit.at(-1)).toMatchObject({ action: 'note_added', data: { note: 'called the merchant' } });
     });
 
+    it('answers a command retried with the same Idempotency-Key with its first answer, not a refusal', async () => {
+      const other = (await create(KEYS.agent, 'supervisor-cmd-0002')).body.caseId;
+      await waitForStatus(other, 'awaiting_merchant_review');
+      const approve = () => api().post(`/cases/${other}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).set('Idempotency-Key', 'review-retry-0001').send({ decision: 'approve' });
+      const first = await approve();
+      expect(first.status).toBe(200);
+      const retry = await approve();
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual(first.body);
+      // Without the key the same command is a second command, which the case refuses.
+      const again = await api().post(`/cases/${other}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).send({ decision: 'approve' });
+      expect(again.status).toBe(409);
+      const audit = (await api().get(`/cases/${other}/audit`).set(auth(KEYS.agent))).body.audit;
+      expect(audit.filter((a: { action: string }) => a.action === 'merchant_approved')).toHaveLength(1);
+    });
+
     it('assigns many cases at once with one result per case', async () => {
       const res = await api().post('/supervisor/bulk-assign').set(auth(KEYS.supervisor)).send({ caseIds: [caseId, 'case-000000000000000000000000'], agentId: 'agent-9', reason: 'rebalancing' });
       expect(res.status).toBe(200);
