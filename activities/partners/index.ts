@@ -24,7 +24,7 @@ import type {
   RequestCourierPickupResult,
 } from './courier';
 import type { IssueRefundInput, IssueRefundResult } from './payment';
-import type { NotifyCustomerInput, NotifyCustomerResult } from './notification';
+import type { NotifyCustomerInput, NotifyCustomerResult, NotifyStaffInput, NotifyStaffResult } from './notification';
 import type { CreateReshipOrderInput, CreateReshipOrderResult } from './erp';
 import type { PageOnCallInput, PageOnCallResult } from './oncall';
 
@@ -50,6 +50,7 @@ export interface PartnerActivities {
   fileCourierClaim(input: FileCourierClaimInput): Promise<FileCourierClaimResult>;
   issueRefund(input: IssueRefundInput): Promise<IssueRefundResult>;
   notifyCustomer(input: NotifyCustomerInput): Promise<NotifyCustomerResult>;
+  notifyStaff(input: NotifyStaffInput): Promise<NotifyStaffResult>;
   createReshipOrder(input: CreateReshipOrderInput): Promise<CreateReshipOrderResult>;
   pageOnCall(input: PageOnCallInput): Promise<PageOnCallResult>;
 }

@@ -12,6 +12,7 @@
  *   /payment/refunds         {caseId, orderId, amountCents, currency, method:'original'} → 201 {refundId, status:'succeeded'}
  *                            refusals → 422 {code:'refund_refused', reason}
  *   /notifications/customer  {caseId, channel:'sms'|'email', template, to?, variables?} → 201 {messageId}
+ *   /notifications/staff     {caseId, role, message}                            → 201 {messageId}
  *   /erp/reship-orders       {caseId, orderId, items:[{sku, quantity, name?}]}  → 201 {erpOrderId}
  *   /oncall/pages            {caseId, severity:'critical'|'high'|'medium'|'low', message} → 201 {pageId}
  * Other refusals → 422 {code:'partner_refused', reason}; invalid body → 400 {code:'invalid_request', issues}.

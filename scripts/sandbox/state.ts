@@ -87,6 +87,13 @@ export interface CustomerNotificationRecord extends Recorded {
   variables?: Record<string, unknown>;
 }
 
+export interface StaffNotificationRecord extends Recorded {
+  messageId: string;
+  caseId: string;
+  role: string;
+  message: string;
+}
+
 export interface ReshipOrderRecord extends Recorded {
   erpOrderId: string;
   caseId: string;
@@ -108,6 +115,7 @@ export interface SandboxRecords {
   courierClaims: CourierClaimRecord[];
   refunds: RefundRecord[];
   customerNotifications: CustomerNotificationRecord[];
+  staffNotifications: StaffNotificationRecord[];
   reshipOrders: ReshipOrderRecord[];
   pages: PageRecord[];
 }
@@ -136,6 +144,7 @@ const emptyRecords = (): SandboxRecords => ({
   courierClaims: [],
   refunds: [],
   customerNotifications: [],
+  staffNotifications: [],
   reshipOrders: [],
   pages: [],
 });

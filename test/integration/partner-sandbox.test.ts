@@ -219,6 +219,14 @@ describe('each adapter against the sandbox', () => {
     expect(r.messageId).toEqual(expect.any(String));
   });
 
+  it('notifyStaff: a message to a role queue, kept by the sandbox; a replay with the key answers the same', async () => {
+    const input = { idempotencyKey: 'case-1:escalation:1', caseId: 'case-1', role: 'senior_agent', message: 'the customer rejected the remedy' };
+    const r = await partners.notifyStaff(input);
+    expect(await partners.notifyStaff(input)).toEqual(r);
+    const records = (await (await fetch(`${sandbox.url}/_control/records`)).json()) as { staffNotifications: Array<{ messageId: string; role: string }> };
+    expect(records.staffNotifications).toEqual([expect.objectContaining({ messageId: r.messageId, role: 'senior_agent', caseId: 'case-1' })]);
+  });
+
   it('createReshipOrder', async () => {
     const r = await partners.createReshipOrder({
       idempotencyKey: 'case-5:reship',

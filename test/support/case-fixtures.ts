@@ -66,6 +66,7 @@ export function recordingActivities(overrides: Partial<CaseActivities> = {}) {
     fileCourierClaim: async (i) => record('fileCourierClaim', i, { claimId: `c-${++n}` }),
     issueRefund: async (i) => record('issueRefund', i, { refundId: `r-${i.idempotencyKey}`, status: 'succeeded' as const }),
     notifyCustomer: async (i) => record('notifyCustomer', i, { messageId: `m-${++n}` }),
+    notifyStaff: async (i) => record('notifyStaff', i, { messageId: `s-${++n}` }),
     createReshipOrder: async (i) => record('createReshipOrder', i, { erpOrderId: `erp-${++n}` }),
     pageOnCall: async (i) => record('pageOnCall', i, { pageId: `pg-${++n}` }),
     projectCase: async (view) => {

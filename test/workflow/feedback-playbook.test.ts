@@ -54,6 +54,10 @@ describe('feedback playbook (time-skipping)', () => {
       expect(after.breached).toBe(true);
       expect(escalationsFor(after, 'registration').map((e) => e.to)).toEqual(['cs_lead', 'senior_agent']);
       expect(after.status).toBe('submitted');
+      // The escalations reach someone: the CS lead is paged, the senior agents' queue gets a message.
+      for (let i = 0; i < 50 && (fake.named('pageOnCall').length < 1 || fake.named('notifyStaff').length < 1); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(fake.named('pageOnCall')).toEqual([expect.objectContaining({ severity: 'high', caseId: 'feedback-late-registration' })]);
+      expect(fake.named('notifyStaff')).toEqual([expect.objectContaining({ role: 'senior_agent' })]);
       // Registering late still works; the clock stays breached.
       const registered = await send(handle, 'register', { actor: agent, priority: 'high' });
       expect(registered).toMatchObject({ status: 'registered', ticketNumber: 'FB-feedback-late-registration', priority: 'high' });
@@ -194,7 +198,10 @@ describe('feedback playbook (time-skipping)', () => {
       const closed = await send(handle, 'confirm_resolution', { actor: customer, resolved: true });
       expect(closed).toMatchObject({ status: 'closed', outcome: 'resolved', breached: false });
       expect(closed.clocks.every((c) => c.status === 'satisfied')).toBe(true);
-      expect(closed.audit.map((a) => a.action)).toEqual([
+      // The senior agent's queue was told of the escalation, beside the case (so its audit entry has no fixed place).
+      expect(closed.audit.filter((a) => a.action === 'escalation_notified')).toEqual([expect.objectContaining({ data: expect.objectContaining({ to: 'senior_agent' }) })]);
+      expect(fake.named('notifyStaff')).toEqual([expect.objectContaining({ role: 'senior_agent', caseId: 'feedback-happy' })]);
+      expect(closed.audit.map((a) => a.action).filter((a) => a !== 'escalation_notified')).toEqual([
         'feedback_received',
         'registered',
         'responded',

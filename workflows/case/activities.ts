@@ -8,7 +8,7 @@ export interface StoreActivities {
 }
 
 export type CaseActivities = PartnerActivities & StoreActivities;
-export type NotificationActivities = Pick<PartnerActivities, 'notifyCustomer' | 'notifyMerchant' | 'pageOnCall'>;
+export type NotificationActivities = Pick<PartnerActivities, 'notifyCustomer' | 'notifyMerchant' | 'notifyStaff' | 'pageOnCall'>;
 
 /** Money and goods: retried until they succeed or the partner refuses; the idempotency key makes retries safe. */
 export const partnerActions = proxyActivities<PartnerActivities>({

@@ -14,7 +14,7 @@ import { ClockSet, type ClockSetState } from '../sla/clock-set';
 import type { Limit } from '../sla/calendar';
 import type { ClockSpec, ClockState } from '../sla/clock';
 import { notifications, partnerActions, store } from './activities';
-import { REFUND_REFUSAL_PATCH, RESHIP_REFUSAL_PATCH, SIDE_EFFECTS_BESIDE_PATCH } from './patches';
+import { ESCALATION_ALERT_PATCH, REFUND_REFUSAL_PATCH, RESHIP_REFUSAL_PATCH, SIDE_EFFECTS_BESIDE_PATCH } from './patches';
 
 export const CLOSED = 'closed';
 
@@ -202,6 +202,23 @@ export class CaseContext {
     this.view.escalated = true;
     this.view.escalations.push({ at: workflowNow(), to, reason, ...(clock && { clock }) });
     this.record(actor, 'escalated', { reason, data: { to, ...(clock && { clock }) } });
+    if (patched(ESCALATION_ALERT_PATCH)) void this.alertEscalation(this.view.escalations.length, to, reason);
+  }
+
+  /** Tells the escalation's target role, beside the case: pages for the safety owner and the CS lead. */
+  private alertEscalation(n: number, to: Party, reason: string): Promise<void> {
+    const message = `Case ${this.caseId} (${this.input.kind}, ${this.view.status}) is escalated to ${to}: ${reason}`;
+    if (to === 'safety_owner' || to === 'cs_lead') return this.page(to === 'safety_owner' ? 'critical' : 'high', `escalation_${n}`, message);
+    if (to === 'merchant') return this.notifyMerchant(`escalation_${n}`, message);
+    if (to === 'customer') return this.notifyCustomer('case_escalated', { reason }, `escalation_${n}`);
+    return this.beside(`escalation:${n}`, `staff:${to}`, async () => {
+      try {
+        const { messageId } = await notifications().notifyStaff({ idempotencyKey: `${this.caseId}:escalation:${n}`, caseId: this.caseId, role: to, message });
+        this.record(SYSTEM_ACTOR, 'escalation_notified', { data: { to, escalation: n, messageId } });
+      } catch (err) {
+        this.record(SYSTEM_ACTOR, 'notification_failed', { reason: errorMessage(err), data: { to, escalation: n } });
+      }
+    });
   }
 
   charge(party: ChargeRecord['party'], amountCents: number, reason: string): void {

@@ -34,3 +34,11 @@ export const SIDE_EFFECTS_BESIDE_PATCH = 'side-effects-beside-progress';
  * on-call is paged. Histories from before wait for the platform's decision with no clock.
  */
 export const PLATFORM_REVIEW_CLOCK_PATCH = 'platform-review-clock';
+
+/**
+ * patched() id of escalations that reach someone: every escalation notifies its target role through the partner
+ * adapters beside the case (safety owner and CS lead paged, the merchant and the customer by their channels, staff roles
+ * by a message to their queue), deduplicated per escalation and audited ('escalation_notified'). Histories from
+ * before only recorded the escalation.
+ */
+export const ESCALATION_ALERT_PATCH = 'escalation-alerts';
