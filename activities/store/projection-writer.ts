@@ -67,42 +67,88 @@ export class ProjectionWriter {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    const replace = <T extends { _id: string; version: number }>(doc: T) => ({
-      replaceOne: { filter: { _id: doc._id, version: { $lt: doc.version } }, replacement: doc, upsert: true },
-    });
-    let stale: Set<number>;
+    let stale: Set<string>;
     try {
       const [summaries, views] = await withTimeout(
         Promise.all([
-          bulkReplace(caseModel(this.connection), batch.map((p) => replace(p.projection.summary))),
-          bulkReplace(caseViewModel(this.connection), batch.map((p) => replace(p.projection.view))),
+          replaceNewer(caseModel(this.connection), batch.map((p) => p.projection.summary)),
+          replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view)),
         ]),
         this.writeTimeoutMs,
       );
-      stale = new Set([...summaries].filter((i) => views.has(i)));
+      stale = new Set([...summaries].filter((id) => views.has(id)));
     } catch (err) {
       for (const p of batch) for (const w of p.waiters) w.reject(err);
       return;
     }
-    batch.forEach((p, i) => {
-      for (const w of p.waiters) w.resolve(stale.has(i) ? 'stale' : 'written');
-    });
+    for (const p of batch) {
+      for (const w of p.waiters) w.resolve(stale.has(p.projection.summary._id) ? 'stale' : 'written');
+    }
   }
 }
 
 /**
- * Unordered bulk replace; answers the indexes whose filter missed because the same or a newer version is stored
- * (the upsert's insert then collides on `_id`). Any other error fails the whole batch.
+ * Stores each document unless the same or a newer version is there; answers the ids left alone. Written so that no
+ * statement can fail on a conflict: FerretDB v1 runs an unordered bulk write as an ordered one and stops at the first
+ * failing statement (reporting it at index 0), so a collision there would silently drop the statements after it.
+ * Documents already stored are replaced only by a newer version (a filter, never an upsert); new ones are inserted, and
+ * one that another writer inserted in the meantime is retried alone as a guarded replace.
  */
-async function bulkReplace<T>(model: mongoose.Model<T>, ops: object[]): Promise<Set<number>> {
-  try {
-    await model.bulkWrite(ops as Parameters<typeof model.bulkWrite>[0], { ordered: false });
-    return new Set();
-  } catch (err) {
-    const writeErrors = (err as { writeErrors?: Array<{ index: number; code: number }> }).writeErrors;
-    if (!writeErrors || writeErrors.some((e) => e.code !== 11000)) throw err;
-    return new Set(writeErrors.map((e) => e.index));
+async function replaceNewer<T extends { _id: string; version: number }>(model: mongoose.Model<T>, docs: T[]): Promise<Set<string>> {
+  const stored = await storedVersions(model, docs.map((d) => d._id));
+  const stale = new Set<string>();
+  const replace = docs.filter((d) => stored.has(d._id));
+  const insert = docs.filter((d) => !stored.has(d._id));
+  for (const d of replace) if ((stored.get(d._id) ?? 0) >= d.version) stale.add(d._id);
+  const newer = replace.filter((d) => !stale.has(d._id));
+  if (newer.length) {
+    const ops = newer.map((d) => ({ replaceOne: { filter: { _id: d._id, version: { $lt: d.version } }, replacement: d } }));
+    await model.bulkWrite(ops as Parameters<typeof model.bulkWrite>[0], { ordered: true });
   }
+  if (insert.length) {
+    try {
+      await model.insertMany(insert, { ordered: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Another writer got there first for some of them: settle each one on its own.
+      for (const d of insert) if ((await guardedUpsert(model, d)) === 'stale') stale.add(d._id);
+    }
+  }
+  return stale;
+}
+
+/**
+ * The stored version of each id. One lookup by `_id` each, a few at a time: FerretDB serves `_id` equality from its
+ * index, but not `$in`, which would scan the whole collection for every batch.
+ */
+async function storedVersions<T>(model: mongoose.Model<T>, ids: string[]): Promise<Map<string, number>> {
+  const versions = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += LOOKUPS_AT_ONCE) {
+    await Promise.all(
+      ids.slice(i, i + LOOKUPS_AT_ONCE).map(async (id) => {
+        const doc = await model.findById(id, { version: 1 }).lean<{ version: number }>().exec();
+        if (doc) versions.set(id, doc.version);
+      }),
+    );
+  }
+  return versions;
+}
+
+const LOOKUPS_AT_ONCE = 32;
+
+async function guardedUpsert<T extends { _id: string; version: number }>(model: mongoose.Model<T>, doc: T): Promise<SaveOutcome> {
+  try {
+    const result = await model.replaceOne({ _id: doc._id, version: { $lt: doc.version } } as mongoose.QueryFilter<T>, doc, { upsert: true }).exec();
+    return result.matchedCount + result.upsertedCount > 0 ? 'written' : 'stale';
+  } catch (err) {
+    if (isDuplicateKey(err)) return 'stale';
+    throw err;
+  }
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: number; writeErrors?: Array<{ code?: number }> };
+  return e.code === 11000 || (e.writeErrors?.length ?? 0) > 0 && e.writeErrors!.every((w) => w.code === 11000);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

@@ -119,6 +119,18 @@ describe('case store projection on the MongoDB wire protocol', () => {
     expect(await summary('case-store-4')).toMatchObject({ version: 20, status: 'step-20' });
   });
 
+  it('writes every case of a batch that also holds a stale one (FerretDB stops an unordered bulk write at its first error)', async () => {
+    await writer.save(toCaseProjection(caseView('case-store-stale', 2)));
+    // The first save starts a bulk write on its own; the four below wait and go together in the next one.
+    const first = writer.save(toCaseProjection(caseView('case-store-first', 1)));
+    const batch = ['case-store-a', 'case-store-stale', 'case-store-b', 'case-store-c'].map((id) => writer.save(toCaseProjection(caseView(id, 2))));
+    await first;
+    expect(await Promise.all(batch)).toEqual(['written', 'stale', 'written', 'written']);
+    const stored = await caseModel(store).find({ _id: { $in: ['case-store-a', 'case-store-b', 'case-store-c'] } }, { version: 1 }).lean().exec();
+    expect(stored.map((d) => [d._id, d.version]).sort()).toEqual([['case-store-a', 2], ['case-store-b', 2], ['case-store-c', 2]]);
+    expect(await caseViewModel(store).countDocuments({ _id: { $in: ['case-store-a', 'case-store-b', 'case-store-c'] } })).toBe(3);
+  });
+
   it('marks a closed case not open', async () => {
     await writer.save(toCaseProjection(caseView('case-store-5', 1, { status: 'closed', closedAt: T0 + HOUR, clocks: [clock('merchant_review', 'merchant', {})] })));
     expect(await summary('case-store-5')).toMatchObject({ open: false, closedAt: new Date(T0 + HOUR), openBreaches: [] });
