@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { Router, type Request } from 'express';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { caseModel, findCaseView, type CaseDocument } from '../activities/store/case-model';
@@ -7,10 +8,10 @@ import type { ApiRole } from '../config/api-keys';
 import { caseWorkflow } from '../workflows';
 import type { CaseInput, CaseView } from '../workflows/domain/case';
 import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
-import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, type CommandName } from '../workflows/messages';
+import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
 import { actorOf, allow, callerOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
 import { withDeadline, type CaseApiContext } from './context';
-import { isUnavailable, isWorkflowNotFound, validate } from './errors';
+import { isUnavailable, isWorkflowNotFound, refusalProblem, validate } from './errors';
 import { ProblemError } from './problem';
 import { caseIdParam, commandBodies, CreateCaseBody, ListCasesQuery } from './schemas';
 
@@ -117,6 +118,34 @@ function isRetryableQueryError(err: unknown): boolean {
   return code === 9 || /not.*(started|completed)|workflow task/i.test(String((err as Error).message));
 }
 
+const keyReused = () =>
+  new ProblemError({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency key reused', detail: 'this Idempotency-Key was used with a different request body' });
+
+/**
+ * Starts the case and reads its first view in one round trip (update-with-start): a new key creates the case, a key
+ * used before answers the open case's view (another body is refused by the workflow). A case already closed and gone
+ * cannot take the update: its memo tells whether the body is the same, and the store or the workflow its view.
+ */
+async function openCase(ctx: CaseApiContext, input: CaseInput, requestHash: string): Promise<{ view: CaseView; created: boolean }> {
+  const startWorkflowOperation = new WithStartWorkflowOperation(caseWorkflow, {
+    workflowId: input.caseId,
+    taskQueue: ctx.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    memo: { requestHash },
+  });
+  try {
+    return await withDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(openCaseUpdate, { args: [{ requestHash }], startWorkflowOperation }));
+  } catch (err) {
+    if (refusalProblem(err)?.code === 'idempotency_key_reused') throw keyReused();
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const description = await withDeadline(ctx, () => ctx.temporal.workflow.getHandle(input.caseId).describe());
+    if (description.memo?.requestHash !== requestHash) throw keyReused();
+    return { view: (await readCase(ctx, input.caseId)).view, created: false };
+  }
+}
+
 /** Reads the case for a scoped caller and answers 404 for another merchant's or customer's case. */
 async function scopedView(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<CaseView> {
   const { view } = await readCase(ctx, caseId).catch((err) => {
@@ -199,29 +228,9 @@ export function caseRoutes(ctx: CaseApiContext): Router {
       description: body.description,
       evidence: body.evidence,
       details: body.details,
+      requestHash,
     };
-    let created = true;
-    try {
-      await withDeadline(ctx, () =>
-        ctx.temporal.workflow.start(caseWorkflow, {
-          workflowId: caseId,
-          taskQueue: ctx.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          memo: { requestHash },
-        }),
-      );
-    } catch (err) {
-      // The key was used before (the case is open or closed): the same body replays it, another body is refused.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      created = false;
-      const description = await withDeadline(ctx, () => ctx.temporal.workflow.getHandle(caseId).describe());
-      if (description.memo?.requestHash !== requestHash) {
-        throw new ProblemError({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency key reused', detail: 'this Idempotency-Key was used with a different request body' });
-      }
-    }
-    const { view } = await readCase(ctx, caseId);
+    const { view, created } = await openCase(ctx, input, requestHash);
     res
       .status(created ? 201 : 200)
       .location(`/cases/${caseId}`)

@@ -126,6 +126,13 @@ export interface PaymentEvent {
 export const courierEventSignal = defineSignal<[CourierEvent]>('courier_event');
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('payment_event');
 
+/**
+ * Sent with the start of a case (update-with-start): answers its first view once the opening step has run, and whether
+ * this is the request that created it. A repeat with another request hash (the same Idempotency-Key with another body)
+ * is refused as 'idempotency_key_reused'.
+ */
+export const openCaseUpdate = defineUpdate<{ view: CaseView; created: boolean }, [{ requestHash: string }]>('open_case');
+
 export const getCaseQuery = defineQuery<CaseView>('get_case');
 export const getClocksQuery = defineQuery<ClockState[]>('get_clocks');
 export const getAuditQuery = defineQuery<CaseView['audit']>('get_audit');

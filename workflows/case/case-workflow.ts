@@ -9,6 +9,7 @@ import {
   getAuditQuery,
   getCaseQuery,
   getClocksQuery,
+  openCaseUpdate,
   paymentEventSignal,
   type CommandName,
   type CommandPayloads,
@@ -70,6 +71,21 @@ function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
       ctx.record({ id: 'payment', role: 'payment' }, `refund_${event.status}`, { data: { refundId: event.refundId } });
     }
   });
+  setHandler(
+    openCaseUpdate,
+    () => {
+      const created = !ctx.openAnswered;
+      ctx.openAnswered = true;
+      return { view: ctx.snapshot(), created };
+    },
+    {
+      validator: ({ requestHash }) => {
+        if (ctx.input.requestHash !== undefined && requestHash !== ctx.input.requestHash) {
+          throw commandRejected('idempotency_key_reused', 'this Idempotency-Key was used with a different request body');
+        }
+      },
+    },
+  );
   setHandler(getCaseQuery, () => ctx.snapshot());
   setHandler(getClocksQuery, () => ctx.clocks.snapshot());
   setHandler(getAuditQuery, () => ctx.snapshot().audit);

@@ -29,6 +29,8 @@ export interface CarriedState {
   clocks: ClockSetState;
   seenSignalKeys: string[];
   doneEffects: string[];
+  /** The create request has had its answer (a repeat is a replay); absent in runs carried before it existed. */
+  openAnswered?: boolean;
 }
 
 /** What happens when a named clock warns or breaches. */
@@ -51,6 +53,8 @@ export class CaseContext {
   private readonly lanes = new Map<string, Promise<void>>();
   private projectedVersion = 0;
   clockActions: ClockActions = {};
+  /** The open_case update has answered once: later ones replay the create. Cases opened without it answered already. */
+  openAnswered: boolean;
 
   constructor(
     readonly input: CaseInput,
@@ -61,6 +65,7 @@ export class CaseContext {
     this.doneEffects = new Set(carried?.doneEffects);
     this.view = carried?.view ?? this.initialView();
     this.projectedVersion = carried ? this.view.version : 0;
+    this.openAnswered = carried?.openAnswered ?? (carried !== undefined || input.requestHash === undefined);
   }
 
   get caseId(): string {
@@ -90,6 +95,7 @@ export class CaseContext {
       clocks: this.clocks.state(),
       seenSignalKeys: [...this.seenSignalKeys],
       doneEffects: [...this.doneEffects],
+      openAnswered: this.openAnswered,
     };
   }
 

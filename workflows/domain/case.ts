@@ -59,6 +59,8 @@ export interface CaseInput {
   description: string;
   evidence: EvidenceRef[];
   details: KindDetails;
+  /** Hash of the create request the case was opened by (its Idempotency-Key's body); absent on older cases. */
+  requestHash?: string;
 }
 
 export type KindDetails =
