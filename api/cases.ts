@@ -21,8 +21,8 @@ export const ROUTE_ROLES = {
   read: [...STAFF, 'merchant', 'customer', 'courier', 'warehouse', 'payment'],
   audit: [...STAFF, 'merchant'],
   clocks: [...STAFF, 'merchant', 'customer'],
-  actions: [...STAFF, 'merchant', 'customer', 'warehouse'],
-  command: [...STAFF, 'merchant', 'customer', 'warehouse'],
+  actions: [...STAFF, 'merchant', 'customer'],
+  command: [...STAFF, 'merchant', 'customer'],
   list: [...STAFF, 'merchant', 'customer'],
   /** Commands only the platform sends (PLATFORM_COMMANDS): decisions on blocked refunds, review overrides, deadlines. */
   platformCommand: ['supervisor', 'admin'],

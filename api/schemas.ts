@@ -121,12 +121,11 @@ export const commandBodies = {
   platform_review: z.strictObject({ ...base, decision: z.enum(['approve', 'reject']) }),
   ship_back: z.strictObject({ ...base, trackingNumber: id, carrier: text(100).optional(), postageCents: amount }),
   inspect: z.strictObject({ ...base, result: z.enum(['accepted', 'rejected']), findings: text(4000) }),
-  start_refund: z.strictObject({ ...base, amountCents: amount }),
-  reship: z.strictObject({ ...base }),
+  start_refund: z.strictObject({ ...base }).openapi({ description: 'The merchant starts the refund of the amount the case has due (refundAmountCents)' }),
   convert_to_refund: z.strictObject({ ...base, reason }),
   propose_remedy: z.strictObject({
     ...base,
-    remedy: z.enum(['partial_refund', 'price_difference_refund', 'price_difference_charge', 'reship_part', 'gift', 'refund', 'exchange']),
+    remedy: z.enum(['partial_refund', 'price_difference_refund', 'price_difference_charge', 'reship_part', 'gift', 'refund']),
     amountCents: amount,
     description: text(2000),
     items: z

@@ -24,12 +24,11 @@ export interface CommandPayloads {
   /** `postageCents`: the return postage the customer advanced; refunded when the goods are accepted and the customer does not bear shipping. */
   ship_back: CommandBase & { trackingNumber: string; carrier?: string; postageCents?: number };
   inspect: CommandBase & { result: 'accepted' | 'rejected'; findings: string };
-  start_refund: CommandBase & { amountCents?: number };
-  reship: CommandBase;
+  start_refund: CommandBase;
   convert_to_refund: CommandBase & { reason: string };
   /** `price_difference_charge`: the customer keeps a dearer wrong item and owes `amountCents` (a charge against the customer). */
   propose_remedy: CommandBase & {
-    remedy: 'partial_refund' | 'price_difference_refund' | 'price_difference_charge' | 'reship_part' | 'gift' | 'refund' | 'exchange';
+    remedy: 'partial_refund' | 'price_difference_refund' | 'price_difference_charge' | 'reship_part' | 'gift' | 'refund';
     amountCents?: number;
     description: string;
     items?: Array<{ sku: string; quantity: number }>;
@@ -80,7 +79,6 @@ export const COMMAND_NAMES = [
   'ship_back',
   'inspect',
   'start_refund',
-  'reship',
   'convert_to_refund',
   'propose_remedy',
   'customer_decision',

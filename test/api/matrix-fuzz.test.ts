@@ -40,11 +40,11 @@ const probes: RouteProbe[] = [
 const PLATFORM_ONLY_COMMANDS = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline'];
 
 describe('authorisation matrix and fuzzing', () => {
-  it('every command route is for case staff, merchants, customers and the warehouse, but platform decisions for supervisors and admins only', () => {
+  it('every command route is for case staff, merchants and customers (no command is the warehouse’s), but platform decisions for supervisors and admins only', () => {
     for (const name of COMMAND_NAMES) {
       expect([name, [...commandRoles(name)].sort()]).toEqual([name, PLATFORM_ONLY_COMMANDS.includes(name) ? ['admin', 'supervisor'] : [...ROUTE_ROLES.command].sort()]);
     }
-    expect([...ROUTE_ROLES.command].sort()).toEqual(['admin', 'agent', 'customer', 'merchant', 'senior_agent', 'supervisor', 'warehouse']);
+    expect([...ROUTE_ROLES.command].sort()).toEqual(['admin', 'agent', 'customer', 'merchant', 'senior_agent', 'supervisor']);
   });
 
 
