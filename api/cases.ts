@@ -7,6 +7,7 @@ import { caseModel, findCaseView, type CaseDocument } from '../activities/store/
 import type { ApiRole } from '../config/api-keys';
 import { caseWorkflow } from '../workflows';
 import type { CaseInput, CaseView } from '../workflows/domain/case';
+import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
 import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
 import { actorOf, allow, callerOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
@@ -65,14 +66,14 @@ export function caseIdFor(callerId: string, key: string): string {
   return `case-${sha256(`${callerId}\n${key}`).slice(0, 24)}`;
 }
 
-/** Whether the caller may see this case at all (merchants and customers see their own only). */
-function inScope(caller: Caller, view: Pick<CaseView, 'order' | 'audit'>): boolean {
-  if (caller.role === 'merchant') return !!caller.merchantId && view.order?.merchantId === caller.merchantId;
-  if (caller.role === 'customer') return view.order?.customerId === caller.id || view.audit?.[0]?.actor?.id === caller.id;
-  return true;
+/** Whether the caller may see this case at all (workflows/domain/case-access.ts). */
+function inScope(caller: Caller, view: CaseView): boolean {
+  return isPartyTo(caller, view);
 }
 
-export function presentView(caller: Caller, view: CaseView): CaseView {
+/** The case as the caller may read it: a partner system gets its partner view, other roles without contact rights masked contacts. */
+export function presentView(caller: Caller, view: CaseView): CaseView | ReturnType<typeof partnerView> {
+  if (isPartnerRole(caller.role)) return partnerView(caller.role, view);
   if (seesContact(caller) || !view.customer) return view;
   const customer = { ...view.customer };
   if (customer.phone) customer.phone = maskPhone(customer.phone);
@@ -156,7 +157,7 @@ async function scopedView(ctx: CaseApiContext, caller: Caller, caseId: string): 
   return view;
 }
 
-const needsScope = (caller: Caller) => caller.role === 'merchant' || caller.role === 'customer';
+const needsScope = (caller: Caller) => caller.role === 'merchant' || caller.role === 'customer' || isPartnerRole(caller.role);
 
 function toSummary(doc: CaseDocument) {
   const iso = (d?: Date | null) => (d ? new Date(d).toISOString() : undefined);

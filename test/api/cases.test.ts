@@ -127,7 +127,7 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       await waitForStatus(caseId, 'awaiting_merchant_review');
     });
 
-    it('reads the case, masking contact data for merchants and partners', async () => {
+    it('reads the case, masking contact data for merchants; partner systems see only cases they take part in', async () => {
       const agent = await api().get(`/cases/${caseId}`).set(auth(KEYS.agent));
       expect(agent.status).toBe(200);
       expect(agent.body.customer.phone).toBe('+86 138 0013 8000');
@@ -135,8 +135,8 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       expect(merchant.status).toBe(200);
       expect(merchant.body.customer.phone).not.toContain('0013');
       expect(merchant.body.customer.email).toBe('l***@example.com');
-      const courier = await api().get(`/cases/${caseId}`).set(auth(KEYS.courier));
-      expect(courier.body.customer.email).toBe('l***@example.com');
+      // Nothing is on its way yet, no refund issued, no weight checked: the courier, payment and warehouse keys see nothing.
+      for (const key of [KEYS.courier, KEYS.payment, KEYS.warehouse]) expect((await api().get(`/cases/${caseId}`).set(auth(key))).status).toBe(404);
     });
 
     it("answers 404 for another merchant's case, on reads and on commands", async () => {
@@ -212,6 +212,18 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
 
       const pay = await api().post('/callbacks/payment').set(auth(KEYS.payment)).send({ caseId, dedupKey: 'pay-1', refundId: done.refunds[0].refundId ?? 'rf-x', status: 'succeeded' });
       expect(pay.status).toBe(202);
+
+      // Partner systems now take part: each reads the case and the order, never the audit, facts, charges or contacts.
+      const courier = await api().get(`/cases/${caseId}`).set(auth(KEYS.courier));
+      expect(courier.status).toBe(200);
+      expect(Object.keys(courier.body).sort()).toEqual(['caseId', 'closedAt', 'kind', 'lastTransitionAt', 'openedAt', 'order', 'returnTrackingNumber', 'status']);
+      const payment = await api().get(`/cases/${caseId}`).set(auth(KEYS.payment));
+      expect(payment.status).toBe(200);
+      expect(payment.body.refunds).toEqual([expect.objectContaining({ refundId: done.refunds[0].refundId })]);
+      expect(payment.body).not.toHaveProperty('audit');
+      expect(payment.body).not.toHaveProperty('customer');
+      expect((await api().get(`/cases/${caseId}`).set(auth(KEYS.warehouse))).status).toBe(404);
+      expect((await api().get(`/cases/${caseId}/audit`).set(auth(KEYS.courier))).status).toBe(403);
     });
 
     it('answers 404 to a callback for an unknown case and 400 to a bad one', async () => {

@@ -67,6 +67,9 @@ describe('supervisor commands (time-skipping)', () => {
       expect(reopened.clocks.find((c) => c.name === 'customer_ship_back')).toMatchObject({ status: 'running', owner: 'customer' });
       expect(reopened.audit.at(-1)).toMatchObject({ action: 'review_overridden', fromStatus: 'closed', toStatus: 'awaiting_return_shipment', actor: supervisor });
 
+      // Whose case it is holds in the workflow too, for a direct Temporal client: another customer cannot ship it back.
+      await expect(send(handle, 'ship_back', { actor: { id: 'customer-2', role: 'customer' }, trackingNumber: 'SF-X' })).rejects.toMatchObject(refusal('not_your_case'));
+
       const urgent = await send(handle, 'change_priority', { actor: supervisor, priority: 'urgent', reason: 'customer complained twice' });
       expect(urgent.priority).toBe('urgent');
       expect(urgent.audit.at(-1)).toMatchObject({ action: 'priority_changed', data: { to: 'urgent' } });

@@ -14,6 +14,7 @@ import {
   type CommandName,
   type CommandPayloads,
 } from '../messages';
+import { isPartyTo } from '../domain/case-access';
 import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
@@ -110,8 +111,8 @@ function validateCommand<N extends CommandName>(ctx: CaseContext, playbook: Play
   if (!roles.includes(actor.role)) {
     throw commandRejected('role_not_allowed', `${name} in status ${ctx.status} is for ${roles.join(', ')}, not ${actor.role}`);
   }
-  if (actor.role === 'merchant' && actor.merchantId !== ctx.input.order?.merchantId) {
-    throw commandRejected('not_your_case', 'a merchant may act only on cases about its own orders');
+  if (!isPartyTo(actor, { ...ctx.view, openedBy: ctx.input.openedBy })) {
+    throw commandRejected('not_your_case', `a ${actor.role} may act only on its own cases`);
   }
   const check = (playbook.checks?.[name] ?? commonHandlers.checks[name]) as ((c: CaseContext, p: CommandPayloads[N]) => void) | undefined;
   check?.(ctx, payload);

@@ -540,6 +540,7 @@ export class CaseContext {
       ...(input.order && { order: input.order }),
       description: input.description,
       details: input.details,
+      openedBy: input.openedBy,
       refunds: [],
       reships: [],
       charges: [],

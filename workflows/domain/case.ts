@@ -145,6 +145,8 @@ export interface CaseView {
   order?: OrderSnapshot;
   description: string;
   details: KindDetails;
+  /** Who opened the case (absent on cases opened before it was kept). */
+  openedBy?: Actor;
   assignedAgentId?: string;
   ticketNumber?: string;
   priority?: 'low' | 'normal' | 'high' | 'urgent';
