@@ -67,6 +67,10 @@ describe('supervisor commands (time-skipping)', () => {
       expect(reopened.clocks.find((c) => c.name === 'customer_ship_back')).toMatchObject({ status: 'running', owner: 'customer' });
       expect(reopened.audit.at(-1)).toMatchObject({ action: 'review_overridden', fromStatus: 'closed', toStatus: 'awaiting_return_shipment', actor: supervisor });
 
+      // The command contract holds in the workflow too: a malformed payload from a direct Temporal client is refused.
+      await expect(send(handle, 'assign', { actor: supervisor, agentId: 42 as unknown as string })).rejects.toMatchObject(refusal('invalid_payload'));
+      await expect(send(handle, 'add_note', { actor: supervisor, note: 'x', reason: 'y', sneaky: true } as never)).rejects.toMatchObject(refusal('invalid_payload'));
+
       // Whose case it is holds in the workflow too, for a direct Temporal client: another customer cannot ship it back.
       await expect(send(handle, 'ship_back', { actor: { id: 'customer-2', role: 'customer' }, trackingNumber: 'SF-X' })).rejects.toMatchObject(refusal('not_your_case'));
 

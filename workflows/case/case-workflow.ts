@@ -15,6 +15,7 @@ import {
   type CommandPayloads,
 } from '../messages';
 import { isPartyTo } from '../domain/case-access';
+import { commandBodies } from '../contract';
 import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
@@ -116,6 +117,12 @@ function validateCommand<N extends CommandName>(ctx: CaseContext, playbook: Play
   }
   const check = (playbook.checks?.[name] ?? commonHandlers.checks[name]) as ((c: CaseContext, p: CommandPayloads[N]) => void) | undefined;
   check?.(ctx, payload);
+  // Last, so the business rules above keep their own codes: whatever they let through must still match the contract.
+  const { actor: _actor, ...body } = payload as CommandPayloads[N] & object;
+  const shape = commandBodies[name].safeParse(body);
+  if (!shape.success) {
+    throw commandRejected('invalid_payload', shape.error.issues.map((i) => `${i.path.join('.') || name}: ${i.message}`).join('; '));
+  }
 }
 
 async function runCommand<N extends CommandName>(ctx: CaseContext, playbook: Playbook, name: N, payload: CommandPayloads[N]): Promise<CaseView> {

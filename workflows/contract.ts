@@ -1,0 +1,97 @@
+/**
+ * The command contract, declared once with zod: the API validates request bodies with it, the OpenAPI document is
+ * generated from it, the workflow's validators refuse a payload that does not match it (so a direct Temporal client
+ * cannot send a malformed command), and the payload types are inferred from it (workflows/messages.ts).
+ * Pure: bundled into the workflow.
+ */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+extendZodWithOpenApi(z);
+
+export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only, at most 128 characters');
+export const text = (max: number) => z.string().trim().min(1).max(max);
+export const cents = z.int().min(0).max(1_000_000_000_00);
+
+export const PARTIES = ['customer', 'agent', 'senior_agent', 'cs_lead', 'merchant', 'platform', 'courier', 'warehouse', 'safety_owner', 'payment'] as const;
+
+export const EvidenceRef = z
+  .strictObject({
+    kind: z.enum(['photo', 'video', 'document', 'chat_log', 'tracking', 'weight_record', 'other']),
+    uri: z.string().trim().min(1).max(2048),
+    note: text(1000).optional(),
+  })
+  .openapi('EvidenceRef', { example: { kind: 'photo', uri: 'https://files.example/p/123.jpg' } });
+
+export const evidence = z.array(EvidenceRef).max(50);
+
+const reason = text(2000);
+const base = { reason: reason.optional(), evidence: evidence.optional() };
+const amount = cents.optional();
+/** More time for a clock: hours, minutes or working days. */
+const extension = z
+  .union([z.strictObject({ hours: z.number().positive().max(8760) }), z.strictObject({ minutes: z.number().positive().max(525_600) }), z.strictObject({ workingDays: z.int().positive().max(260) })])
+  .openapi({ example: { hours: 24 } });
+
+/** One body schema per command; the workflow's payload is the body plus `actor`, which the API sets from the caller. */
+export const commandBodies = {
+  assign: z.strictObject({ ...base, agentId: id }),
+  escalate: z.strictObject({ ...base, to: z.enum(PARTIES), reason }),
+  merchant_review: z.strictObject({ ...base, decision: z.enum(['approve', 'reject']), returnAddress: text(500).optional() }),
+  platform_review: z.strictObject({ ...base, decision: z.enum(['approve', 'reject']) }),
+  ship_back: z.strictObject({
+    ...base,
+    trackingNumber: id,
+    carrier: text(100).optional(),
+    postageCents: amount.openapi({ description: 'The return postage the customer advanced; refunded once the goods are accepted when shipping is not the customer’s to bear' }),
+  }),
+  inspect: z.strictObject({ ...base, result: z.enum(['accepted', 'rejected']), findings: text(4000) }),
+  start_refund: z.strictObject({ ...base }).openapi({ description: 'The merchant starts the refund of the amount the case has due (refundAmountCents)' }),
+  convert_to_refund: z.strictObject({ ...base, reason }),
+  /** `price_difference_charge`: the customer keeps a dearer wrong item and owes `amountCents` (a charge against the customer). */
+  propose_remedy: z.strictObject({
+    ...base,
+    remedy: z.enum(['partial_refund', 'price_difference_refund', 'price_difference_charge', 'reship_part', 'gift', 'refund']),
+    amountCents: amount,
+    description: text(2000),
+    items: z
+      .array(z.strictObject({ sku: z.string().min(1).max(100), quantity: z.int().positive().max(1000) }))
+      .min(1)
+      .max(50)
+      .optional()
+      .openapi({ description: 'The order lines the remedy is about (e.g. the part to reship or refund); skus of the order' }),
+  }),
+  customer_decision: z.strictObject({ ...base, accept: z.boolean() }),
+  register: z.strictObject({ ...base, priority: z.enum(['low', 'normal', 'high', 'urgent']), ticketNumber: id.optional() }),
+  respond: z.strictObject({ ...base, message: text(4000) }),
+  record_investigation: z.strictObject({ ...base, findings: text(4000), responsibleParty: z.enum(PARTIES).optional() }),
+  propose_solution: z.strictObject({ ...base, solution: text(4000), amountCents: amount }),
+  approve_solution: z.strictObject({ ...base }),
+  reply_solution: z.strictObject({ ...base, message: text(4000) }),
+  confirm_resolution: z.strictObject({ ...base, resolved: z.boolean() }),
+  answer_survey: z.strictObject({ ...base, rating: z.int().min(1).max(5), comment: text(2000).optional() }),
+  start_emergency: z.strictObject({ ...base, plan: text(4000) }),
+  link_affected: z.strictObject({ ...base, orderIds: z.array(id).max(1000).optional(), caseIds: z.array(id).max(1000).optional() }),
+  resolve_incident: z.strictObject({ ...base, summary: text(4000) }),
+  resolve_blocked_refund: z
+    .strictObject({
+      ...base,
+      resolution: z.enum(['retry', 'settled_offline']).openapi({ description: 'retry: issue the refund again (a new refund, new idempotency key); settled_offline: it was paid outside the payment partner' }),
+      amountCents: cents.min(1).optional().openapi({ description: 'retry: the corrected amount; settled_offline: the amount paid offline. Default: the refused amount' }),
+      reference: text(200).optional().openapi({ description: 'The offline transfer’s reference; required for settled_offline' }),
+    })
+    .superRefine((body, ctx) => {
+      if (body.resolution === 'settled_offline' && body.reference === undefined) ctx.addIssue({ code: 'custom', path: ['reference'], message: 'a refund settled offline needs the reference of the offline transfer' });
+    }),
+  override_review: z
+    .strictObject({ ...base, decision: z.enum(['approve', 'reject']), reason, returnAddress: text(500).optional() })
+    .openapi({ description: 'Supervisor: reject an approved return before the goods leave, or approve a rejected one (reopens the closed case for ship-back)' }),
+  extend_deadline: z
+    .strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), by: extension, reason })
+    .openapi({ description: "Supervisor: moves a running clock's deadline later (a paused clock keeps the extra time for when it resumes)" }),
+  pause_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
+  resume_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
+  change_priority: z.strictObject({ ...base, priority: z.enum(['low', 'normal', 'high', 'urgent']), reason }),
+  add_note: z.strictObject({ ...base, note: text(4000), reason }).openapi({ description: 'An internal note for staff, in the audit trail; never sent to a party' }),
+};
+
