@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { partnerUrlsFor } from '../../activities/partners/urls';
 import { syncCaseIndexes } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
@@ -78,7 +79,7 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
     createCaseWorkers({
       connection: native,
       config: { temporalNamespace: 'default', taskQueue: caseTaskQueue },
-      activities: createActivities({ store, env: { PARTNER_SANDBOX_URL: sandbox.url } }),
+      activities: createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url) }),
     }),
     Worker.create({ connection: native, namespace: 'default', taskQueue: noopTaskQueue, workflowsPath: require.resolve('./noop-workflow') }),
   ]);
