@@ -92,6 +92,15 @@ function queryDigest(route: string, filters: Record<string, unknown>): string {
 
 const keyOf = (doc: CaseDocument): SortKey => ({ d: doc.nextDeadline ? new Date(doc.nextDeadline).getTime() : null, id: doc._id });
 
+/**
+ * The condition of a source of cases without a deadline, sorted by _id: the summary has no nextDeadline (the projection
+ * never stores null there), and case ids are strings (a cursor's `_id: { $gt }` replaces that, and says it too). Both
+ * let FerretDB on PostgreSQL read such a source in the order of the index { open, nextDeadline, _id } and stop at the
+ * limit (scripts/ferretdb/postgresql-sorted-find.patch): `$exists: false` is a range of that index where `$eq: null`
+ * is two, and PostgreSQL's jsonb orders strings as MongoDB does, but not values of different types.
+ */
+const UNDATED = { nextDeadline: { $exists: false }, _id: { $type: 'string' } } as const;
+
 /** Store order: deadline ascending with none last, then id by code unit (ids are ASCII, so this is MongoDB's order). */
 function compareKeys(a: SortKey, b: SortKey): number {
   if (a.d !== b.d) {
@@ -217,7 +226,7 @@ function stuckGroups(q: StuckCasesQuery, m: Measure): Source[][] {
   const horizon = new Date(m.horizon);
   const idle = m.idleSince !== undefined ? { lastTransitionAt: { $lte: new Date(m.idleSince) } } : undefined;
   const dated = (filter: Filter, until?: Date): Source => ({ dated: true, filter: { ...base, ...filter }, ...(until && { until }) });
-  const undated = (filter: Filter): Source => ({ dated: false, filter: { ...base, ...filter, nextDeadline: { $eq: null } } });
+  const undated = (filter: Filter): Source => ({ dated: false, filter: { ...base, ...filter, ...UNDATED } });
 
   switch (q.state) {
     case 'breached':
@@ -267,7 +276,7 @@ export function supervisorRoutes(ctx: CaseApiContext): Router {
     const base = { open: { $eq: true }, escalatedTo: { $eq: role } };
     const groups: Source[][] = [
       [{ dated: true, filter: { ...base, nextDeadline: { $type: 'date' } } }],
-      [{ dated: false, filter: { ...base, nextDeadline: { $eq: null } } }],
+      [{ dated: false, filter: { ...base, ...UNDATED } }],
     ];
     res.json({ role, ...(await listPage(ctx, groups, cursor, digest, q.limit, { asOf, horizon: asOf })) });
   });
