@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import type mongoose from 'mongoose';
 import { createActivities } from '../../activities';
 import { partnerUrlsFor } from '../../activities/partners/urls';
 import { syncCaseIndexes } from '../../activities/store/case-model';
@@ -24,6 +25,7 @@ import { startCaseStore } from '../servers/case-store';
 import { freePort } from '../servers/process';
 import { startTemporalDevServer } from '../servers/temporal-dev';
 import { projectRoot } from '../servers/tools';
+import type { CaseActivities } from '../../workflows/case/activities';
 import type { Teardown } from './teardown';
 
 export interface BenchStack {
@@ -35,19 +37,33 @@ export interface BenchStack {
   noopTaskQueue: string;
   /** Resolves once neither worker has had anything in flight for a second (background work of earlier calls done). */
   settle(signal?: AbortSignal): Promise<void>;
+  /** Task queue of the case workflows (for starting cases directly). */
+  caseTaskQueue: string;
+  /** The store connection the API and the case worker share. */
+  store: mongoose.Connection;
+  /** The servers started as child processes (Temporal, PostgreSQL, FerretDB), e.g. to read their memory or suspend them. */
+  servers: Array<{ name: string; pid: number }>;
+}
+
+export interface BenchStackOptions {
+  /** Wraps the case worker's activities, e.g. to observe when a projection reached the store. */
+  wrapActivities?: (activities: CaseActivities) => CaseActivities;
 }
 
 const logDir = path.join(projectRoot, '.data', 'logs');
 
 /** Starts the stack; each piece registers its stop with `teardown` as soon as it is up (the caller runs it). */
-export async function startBenchStack(teardown: Teardown, say: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(teardown: Teardown, say: (line: string) => void, options: BenchStackOptions = {}): Promise<BenchStack> {
   const onStop = (what: string, stop: () => Promise<unknown>) => teardown.add(what, stop);
+  const servers: BenchStack['servers'] = [];
+  const started = (name: string, pid: number | undefined) => pid !== undefined && servers.push({ name, pid });
   // allSettled: a server that comes up while the other fails has registered its stop before the error goes on.
   const [temporalAddress, mongoUri] = await allSucceeded([
     (async () => {
       const port = await freePort();
       const server = await startTemporalDevServer({ port, logFile: path.join(logDir, 'bench-temporal.log') });
       onStop('Temporal dev server', () => server.stop());
+      started('temporal', server.child.pid);
       return `127.0.0.1:${port}`;
     })(),
     (async () => {
@@ -58,7 +74,10 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
         dataDir,
         logDir,
         logPrefix: 'bench-',
-        onStarted: (server) => onStop(server.name === 'postgres' ? 'PostgreSQL' : 'FerretDB', () => server.stop()),
+        onStarted: (server) => {
+          onStop(server.name === 'postgres' ? 'PostgreSQL' : 'FerretDB', () => server.stop());
+          started(server.name, server.child.pid);
+        },
       });
       return `${store.uri}bench`;
     })(),
@@ -79,7 +98,7 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
     createCaseWorkers({
       connection: native,
       config: { temporalNamespace: 'default', taskQueue: caseTaskQueue },
-      activities: createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url) }),
+      activities: (options.wrapActivities ?? ((a) => a))(createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url) })),
     }),
     Worker.create({ connection: native, namespace: 'default', taskQueue: noopTaskQueue, workflowsPath: require.resolve('./noop-workflow') }),
   ]);
@@ -110,7 +129,7 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
   const directConnection = await Connection.connect({ address: temporalAddress });
   onStop('direct Temporal connection', () => directConnection.close());
   say(`API ${apiUrl}`);
-  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle(workers, signal) };
+  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle(workers, signal), caseTaskQueue, store, servers };
 }
 
 async function settle(workers: Worker[], signal?: AbortSignal, quietMs = 1000, timeoutMs = 120_000): Promise<void> {
