@@ -43,6 +43,8 @@ export interface BenchStack {
   store: mongoose.Connection;
   /** The servers started as child processes (Temporal, PostgreSQL, FerretDB), e.g. to read their memory or suspend them. */
   servers: Array<{ name: string; pid: number }>;
+  /** Status of each case worker (workflows, store writes, notifications), e.g. how many workflows it caches. */
+  caseWorkerStatus(): Array<ReturnType<Worker['getStatus']>>;
 }
 
 export interface BenchStackOptions {
@@ -129,7 +131,7 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
   const directConnection = await Connection.connect({ address: temporalAddress });
   onStop('direct Temporal connection', () => directConnection.close());
   say(`API ${apiUrl}`);
-  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle(workers, signal), caseTaskQueue, store, servers };
+  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle(workers, signal), caseTaskQueue, store, servers, caseWorkerStatus: () => caseWorkers.workers.map((w) => w.getStatus()) };
 }
 
 async function settle(workers: Worker[], signal?: AbortSignal, quietMs = 1000, timeoutMs = 120_000): Promise<void> {

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { caseModel } from '../../../activities/store/case-model';
 import type { BenchStack } from '../stack';
 import { newCaseIds, startAligned } from './cases';
-import { cpuBetween, cpuSeconds, MemorySampler, stackTargets, type MemoryFigures } from './memory';
+import { cpuBetween, cpuSeconds, stackSampler, type MemoryFigures } from './memory';
 import { REVIEW_CLOCK, type ProjectionObserver } from './observer';
 import type { DeadlineParams } from './params';
 import { sweepClock } from './sweep';
@@ -73,7 +73,7 @@ export async function runDeadlines(
 ): Promise<DeadlineRun> {
   const began = Date.now();
   const loadStart = os.loadavg()[0];
-  const memory = new MemorySampler(stackTargets(stack.servers)).start();
+  const memory = stackSampler(stack).start();
   const cpuAtStart = cpuSeconds(memory.targets);
   const ids = newCaseIds(shape, n);
   const windowMs = shape === 'spread' ? params.spreadWindowS * 1000 : 0;

@@ -21,6 +21,8 @@ export interface MemoryFigures {
   lastMiB: Record<string, number>;
   /** Processes counted in the last sample of a tree target. */
   processes: Record<string, number>;
+  /** Peak of each gauge (e.g. workflows in the worker's cache). */
+  peakGauges: Record<string, number>;
 }
 
 const kib = (text: string, field: string): number | undefined => {
@@ -100,10 +102,13 @@ function sampleKiB(target: MemoryTarget): { kib: number; processes: number } | u
 }
 
 export class MemorySampler {
-  private readonly figures: MemoryFigures = { peakMiB: {}, lastMiB: {}, processes: {} };
+  private readonly figures: MemoryFigures = { peakMiB: {}, lastMiB: {}, processes: {}, peakGauges: {} };
   private timer?: NodeJS.Timeout;
 
-  constructor(readonly targets: MemoryTarget[]) {}
+  constructor(
+    readonly targets: MemoryTarget[],
+    private readonly gauges: Record<string, () => number> = {},
+  ) {}
 
   start(intervalMs = 2000): this {
     this.sample();
@@ -128,7 +133,16 @@ export class MemorySampler {
       this.figures.peakMiB[t.name] = Math.max(this.figures.peakMiB[t.name] ?? 0, mib);
       this.figures.processes[t.name] = s.processes;
     }
+    for (const [name, read] of Object.entries(this.gauges)) {
+      const v = read();
+      if (Number.isFinite(v)) this.figures.peakGauges[name] = Math.max(this.figures.peakGauges[name] ?? 0, v);
+    }
   }
+}
+
+/** A sampler of a bench stack: this process and the servers it started, and the workflows its case worker caches. */
+export function stackSampler(stack: { servers: ReadonlyArray<{ name: string; pid: number }>; caseWorkerStatus(): Array<{ numCachedWorkflows: number }> }): MemorySampler {
+  return new MemorySampler(stackTargets(stack.servers), { cachedWorkflows: () => stack.caseWorkerStatus()[0]?.numCachedWorkflows ?? Number.NaN });
 }
 
 /** The targets of a bench stack: this process and the servers it started. */

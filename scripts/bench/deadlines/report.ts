@@ -38,7 +38,8 @@ function memoryRow(scenario: string, m: MemoryFigures): Row {
   return [
     scenario,
     'RSS peak MiB: bench process / Temporal / PostgreSQL / FerretDB',
-    `${mib(m.peakMiB['bench process'])} / ${mib(m.peakMiB.temporal)} / ${mib(m.peakMiB.postgres)}${pg ? ` (${pg} procs)` : ''} / ${mib(m.peakMiB.ferretdb)}`,
+    `${mib(m.peakMiB['bench process'])} / ${mib(m.peakMiB.temporal)} / ${mib(m.peakMiB.postgres)}${pg ? ` (${pg} procs)` : ''} / ${mib(m.peakMiB.ferretdb)}` +
+      (m.peakGauges.cachedWorkflows !== undefined ? `; up to ${count(m.peakGauges.cachedWorkflows)} workflows cached` : ''),
     '',
     '',
   ];
@@ -171,7 +172,8 @@ export function formatDeadlineReport(results: DeadlineResults, command: string, 
     'stuck-cases: one request at a time, supervisor key, round-robin over the combinations shown, after one untimed request each;',
     '  the stored documents beyond the live cases are closed summaries inserted directly into `cases`.',
     'RSS: VmRSS of this process (case workers, API and load generator together) and of the Temporal and FerretDB servers;',
-    '  PostgreSQL as Pss summed over the postmaster and its backends; peak of samples every 2 s during the scenario.',
+    '  PostgreSQL as Pss summed over the postmaster and its backends; peak of samples every 2 s during the scenario, with the',
+    '  most workflows the case worker held in its cache (each costs the worker memory; beyond it a workflow is replayed).',
     'CPU s: user + system seconds per process (PostgreSQL: all its processes) while the cases were opened, and from the end of',
     '  the opening until every breach was in the store (idle time before the first deadline included; "in" = from the first',
     '  deadline). 2 cores give at most 2 CPU-seconds per second to share.',

@@ -15,7 +15,7 @@ import { caseModel } from '../../../activities/store/case-model';
 import { runPool } from '../pool';
 import type { BenchStack } from '../stack';
 import { caseApi } from './api-calls';
-import { MemorySampler, stackTargets, type MemoryFigures } from './memory';
+import { stackSampler, type MemoryFigures } from './memory';
 import type { DeadlineParams } from './params';
 import { sweepVersions } from './sweep';
 
@@ -155,7 +155,7 @@ export interface StoreScenario {
 
 export async function runStoreLag(stack: BenchStack, params: DeadlineParams, say: (line: string) => void, signal?: AbortSignal): Promise<StoreScenario> {
   const loadStart = os.loadavg()[0];
-  const memory = new MemorySampler(stackTargets(stack.servers)).start();
+  const memory = stackSampler(stack).start();
   const api = caseApi(stack.apiUrl);
   const targets = new Targets();
   const run = `lag-${Date.now().toString(36)}`;
@@ -196,7 +196,7 @@ export async function runOutage(stack: BenchStack, scenario: StoreScenario, para
   const ferret = stack.servers.find((s) => s.name === 'ferretdb');
   if (!ferret) throw new Error('no FerretDB process in the stack to suspend');
   const loadStart = os.loadavg()[0];
-  const memory = new MemorySampler(stackTargets(stack.servers)).start();
+  const memory = stackSampler(stack).start();
   const api = caseApi(stack.apiUrl);
   const { targets } = scenario;
   const approvable = [...targets.version.keys()];

@@ -10,7 +10,7 @@ import { caseModel } from '../../../activities/store/case-model';
 import type { BenchStack } from '../stack';
 import { caseApi } from './api-calls';
 import { newCaseIds, startAligned } from './cases';
-import { cpuBetween, cpuSeconds, MemorySampler, stackTargets, type MemoryFigures } from './memory';
+import { cpuBetween, cpuSeconds, stackSampler, type MemoryFigures } from './memory';
 import type { ProjectionObserver } from './observer';
 import type { DeadlineParams } from './params';
 
@@ -81,7 +81,7 @@ export async function runStuckCases(
   signal?: AbortSignal,
 ): Promise<StuckRun> {
   const loadStart = os.loadavg()[0];
-  const memory = new MemorySampler(stackTargets(stack.servers)).start();
+  const memory = stackSampler(stack).start();
   const errors: string[] = [];
   const Case = caseModel(stack.store);
   if (!haveLive) {
