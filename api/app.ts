@@ -4,14 +4,12 @@ import { loadRuntimeConfig } from '../config/env';
 import { loadPolicy } from '../config/policy';
 import type { CasePolicy } from '../workflows/policy';
 import { authenticate } from './auth';
-import { callbackRoutes } from './callbacks';
-import { caseRoutes } from './cases';
 import type { CaseApiContext } from './context';
 import { toProblem } from './errors';
-import { healthRoutes, HealthDeps } from './health';
-import { openApiDocument } from './openapi';
+import type { HealthDeps } from './health';
 import { ProblemError, sendProblem } from './problem';
-import { supervisorRoutes } from './supervisor';
+import { mountRoutes } from './route-table';
+import { API_ROUTES } from './routes';
 
 export interface ApiDeps extends HealthDeps {
   /** Task queue cases start on (default: loadRuntimeConfig().taskQueue). */
@@ -38,16 +36,9 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '256kb' }));
-  app.use(healthRoutes(deps));
-  app.get('/openapi.json', (_req, res) => {
-    res.json(openApiDocument());
-  });
-  const api = express.Router();
-  api.use(authenticate(keys));
-  api.use(caseRoutes(ctx));
-  api.use(supervisorRoutes(ctx));
-  api.use(callbackRoutes(ctx));
-  app.use(api);
+  const { publicRouter, keyedRouter } = mountRoutes(API_ROUTES, ctx);
+  app.use(publicRouter);
+  app.use(authenticate(keys), keyedRouter);
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `${req.method} ${req.path} is not a route` });
   });

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { Router, type Request } from 'express';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
@@ -10,11 +9,13 @@ import type { CaseInput, CaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
 import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
-import { actorOf, allow, callerOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
+import { actorOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
 import { withDeadline, type CaseApiContext } from './context';
-import { isUnavailable, isWorkflowNotFound, refusalProblem, validate } from './errors';
+import { isUnavailable, isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
-import { caseIdParam, commandBodies, CreateCaseBody, ListCasesQuery } from './schemas';
+import { CASE_RESPONSES, COMMON_RESPONSES, json, problem } from './responses';
+import { defineRoute, type ApiRoute } from './route-table';
+import { ActionsDoc, caseIdParam, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, CreateCaseBody, ListCasesQuery } from './schemas';
 
 export const STAFF: ApiRole[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
 export const ROUTE_ROLES = {
@@ -201,124 +202,184 @@ function decodeCursor(cursor: string): { openedAt: Date; caseId: string } {
   return { openedAt: new Date(result.data[0]), caseId: result.data[1] };
 }
 
-export function caseRoutes(ctx: CaseApiContext): Router {
-  const router = Router();
+const idempotencyHeader = (example: string) => idempotencyKey.openapi({ example });
 
-  router.post('/cases', allow(...ROUTE_ROLES.create), async (req, res) => {
-    const caller = callerOf(req);
-    const { 'idempotency-key': key } = validate(z.object({ 'idempotency-key': idempotencyKey }), { 'idempotency-key': req.get('idempotency-key') }, 'header');
-    const body = validate(CreateCaseBody, req.body, 'body');
-    const kind = body.details.kind;
-    if (!SUPPORTED_KINDS.includes(kind)) {
-      throw new ProblemError({ status: 422, code: 'unsupported_case_kind', title: 'Case kind not supported yet', detail: `no playbook for "${kind}"; supported: ${SUPPORTED_KINDS.join(', ')}` });
-    }
-    if (caller.role === 'customer' && body.order && body.order.customerId !== caller.id) {
-      throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });
-    }
-    const caseId = caseIdFor(caller.id, key);
-    const requestHash = sha256(canonical(body));
-    const input: CaseInput = {
-      caseId,
-      kind,
-      policy: ctx.policy,
-      openedBy: actorOf(caller),
-      receivedAt: Date.now(),
-      channel: body.channel,
-      customer: body.customer,
-      ...(body.order && { order: body.order }),
-      description: body.description,
-      evidence: body.evidence,
-      details: body.details,
-      requestHash,
-    };
-    const { view, created } = await openCase(ctx, input, requestHash);
-    res
-      .status(created ? 201 : 200)
-      .location(`/cases/${caseId}`)
-      .set(created ? {} : { 'Idempotent-Replayed': 'true' })
-      .json(presentView(caller, view));
-  });
+/** Scope check for roles bound to their own cases; staff read any case. */
+async function checkScope(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<void> {
+  if (needsScope(caller)) await scopedView(ctx, caller, caseId);
+}
 
-  router.get('/cases', allow(...ROUTE_ROLES.list), async (req, res) => {
-    const caller = callerOf(req);
-    const q = validate(ListCasesQuery, req.query, 'query');
-    const and: Array<Record<string, unknown>> = [];
-    const eq = (field: string, value: unknown) => value !== undefined && and.push({ [field]: { $eq: value } });
-    eq('kind', q.kind);
-    eq('status', q.status);
-    eq('merchantId', q.merchantId);
-    eq('agentId', q.agentId);
-    eq('customerId', q.customerId);
-    eq('escalated', q.escalated);
-    eq('breached', q.breached);
-    if (caller.role === 'merchant') eq('merchantId', caller.merchantId);
-    if (caller.role === 'customer') eq('customerId', caller.id);
-    if (q.createdFrom) and.push({ openedAt: { $gte: new Date(q.createdFrom) } });
-    if (q.createdTo) and.push({ openedAt: { $lt: new Date(q.createdTo) } });
-    if (q.nextDeadlineBefore) and.push({ nextDeadline: { $lt: new Date(q.nextDeadlineBefore) } });
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor);
-      and.push({ $or: [{ openedAt: { $lt: c.openedAt } }, { openedAt: { $eq: c.openedAt }, caseId: { $lt: c.caseId } }] });
-    }
-    const filter = and.length ? { $and: and } : {};
-    const docs = await caseModel(ctx.store)
-      .find(filter, { view: 0 })
-      .sort({ openedAt: -1, caseId: -1 })
-      .limit(q.limit + 1)
-      .lean<CaseDocument[]>()
-      .exec();
-    const page = docs.slice(0, q.limit);
-    res.json({ items: page.map(toSummary), ...(docs.length > q.limit && { nextCursor: encodeCursor(page[page.length - 1]) }) });
-  });
+export const CASE_ROUTES: ApiRoute[] = [
+  defineRoute({
+    method: 'post',
+    path: '/cases',
+    roles: ROUTE_ROLES.create,
+    summary: 'Open a case',
+    description: 'Idempotent: the same Idempotency-Key returns the same case (200), another body with a used key is 409.',
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader('crm-ticket-88412') }),
+    body: CreateCaseBody,
+    responses: {
+      201: json('Case opened (Location names it)', CaseViewDoc),
+      200: json('Replay of an earlier request with this key', CaseViewDoc),
+      ...COMMON_RESPONSES,
+      409: problem('idempotency_key_reused'),
+      422: problem('unsupported_case_kind'),
+    },
+    async handle(ctx, { caller, headers, body }, res) {
+      const kind = body.details.kind;
+      if (!SUPPORTED_KINDS.includes(kind)) {
+        throw new ProblemError({ status: 422, code: 'unsupported_case_kind', title: 'Case kind not supported yet', detail: `no playbook for "${kind}"; supported: ${SUPPORTED_KINDS.join(', ')}` });
+      }
+      if (caller.role === 'customer' && body.order && body.order.customerId !== caller.id) {
+        throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });
+      }
+      const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
+      const requestHash = sha256(canonical(body));
+      const input: CaseInput = {
+        caseId,
+        kind,
+        policy: ctx.policy,
+        openedBy: actorOf(caller),
+        receivedAt: Date.now(),
+        channel: body.channel,
+        customer: body.customer,
+        ...(body.order && { order: body.order }),
+        description: body.description,
+        evidence: body.evidence,
+        details: body.details,
+        requestHash,
+      };
+      const { view, created } = await openCase(ctx, input, requestHash);
+      res
+        .status(created ? 201 : 200)
+        .location(`/cases/${caseId}`)
+        .set(created ? {} : { 'Idempotent-Replayed': 'true' })
+        .json(presentView(caller, view));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/cases',
+    roles: ROUTE_ROLES.list,
+    summary: 'List and search cases (case store)',
+    description: 'Newest first; pass nextCursor as cursor for the next page. Merchants see their own cases only.',
+    query: ListCasesQuery,
+    responses: { 200: json('A page of cases', CaseListDoc), ...COMMON_RESPONSES },
+    async handle(ctx, { caller, query: q }, res) {
+      const and: Array<Record<string, unknown>> = [];
+      const eq = (field: string, value: unknown) => value !== undefined && and.push({ [field]: { $eq: value } });
+      eq('kind', q.kind);
+      eq('status', q.status);
+      eq('merchantId', q.merchantId);
+      eq('agentId', q.agentId);
+      eq('customerId', q.customerId);
+      eq('escalated', q.escalated);
+      eq('breached', q.breached);
+      if (caller.role === 'merchant') eq('merchantId', caller.merchantId);
+      if (caller.role === 'customer') eq('customerId', caller.id);
+      if (q.createdFrom) and.push({ openedAt: { $gte: new Date(q.createdFrom) } });
+      if (q.createdTo) and.push({ openedAt: { $lt: new Date(q.createdTo) } });
+      if (q.nextDeadlineBefore) and.push({ nextDeadline: { $lt: new Date(q.nextDeadlineBefore) } });
+      if (q.cursor) {
+        const c = decodeCursor(q.cursor);
+        and.push({ $or: [{ openedAt: { $lt: c.openedAt } }, { openedAt: { $eq: c.openedAt }, caseId: { $lt: c.caseId } }] });
+      }
+      const filter = and.length ? { $and: and } : {};
+      const docs = await caseModel(ctx.store)
+        .find(filter, { view: 0 })
+        .sort({ openedAt: -1, caseId: -1 })
+        .limit(q.limit + 1)
+        .lean<CaseDocument[]>()
+        .exec();
+      const page = docs.slice(0, q.limit);
+      res.json({ items: page.map(toSummary), ...(docs.length > q.limit && { nextCursor: encodeCursor(page[page.length - 1]) }) });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/cases/:id',
+    roles: ROUTE_ROLES.read,
+    summary: 'Read one case (live from the workflow, from the store once it has closed)',
+    params: caseIdParam,
+    responses: { 200: json('The case', CaseViewDoc), ...CASE_RESPONSES },
+    async handle(ctx, { caller, params }, res) {
+      const { view, source } = await readCase(ctx, params.id).catch((err) => {
+        if (isWorkflowNotFound(err)) throw notFound();
+        throw err;
+      });
+      if (!inScope(caller, view)) throw notFound();
+      res.set('X-Case-Source', source).json(presentView(caller, view));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/cases/:id/audit',
+    roles: ROUTE_ROLES.audit,
+    summary: 'Audit trail',
+    params: caseIdParam,
+    responses: { 200: json('Audit entries', z.object({ caseId: z.string(), audit: z.array(z.looseObject({})) })), ...CASE_RESPONSES },
+    async handle(ctx, { caller, params: { id } }, res) {
+      await checkScope(ctx, caller, id);
+      const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
+      const audit = await liveOrStored(ctx, id, () => handle.query(getAuditQuery), (view) => view.audit ?? []);
+      res.json({ caseId: id, audit });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/cases/:id/clocks',
+    roles: ROUTE_ROLES.clocks,
+    summary: 'SLA clocks',
+    params: caseIdParam,
+    responses: { 200: json('Clocks', z.object({ caseId: z.string(), clocks: z.array(z.looseObject({})) })), ...CASE_RESPONSES },
+    async handle(ctx, { caller, params: { id } }, res) {
+      await checkScope(ctx, caller, id);
+      const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
+      const clocks = await liveOrStored(ctx, id, () => handle.query(getClocksQuery), (view) => view.clocks ?? []);
+      res.json({ caseId: id, clocks });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/cases/:id/actions',
+    roles: ROUTE_ROLES.actions,
+    summary: 'Commands the caller’s role may send now',
+    params: caseIdParam,
+    responses: { 200: json('Allowed commands', ActionsDoc), ...CASE_RESPONSES },
+    async handle(ctx, { caller, params: { id } }, res) {
+      await checkScope(ctx, caller, id);
+      const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
+      const actions = await liveOrStored(ctx, id, () => handle.query(allowedActionsQuery, caller.role), () => []);
+      res.json({ caseId: id, role: caller.role, actions: actions.filter((a) => (COMMAND_NAMES as readonly string[]).includes(a)) });
+    },
+  }),
+  ...COMMAND_NAMES.map(commandRoute),
+];
 
-  router.get('/cases/:id', allow(...ROUTE_ROLES.read), async (req, res) => {
-    const caller = callerOf(req);
-    const { id } = validate(caseIdParam, req.params, 'path');
-    const { view, source } = await readCase(ctx, id).catch((err) => {
-      if (isWorkflowNotFound(err)) throw notFound();
-      throw err;
-    });
-    if (!inScope(caller, view)) throw notFound();
-    res.set('X-Case-Source', source).json(presentView(caller, view));
-  });
-
-  router.get('/cases/:id/audit', allow(...ROUTE_ROLES.audit), async (req, res) => {
-    const caller = callerOf(req);
-    const { id } = validate(caseIdParam, req.params, 'path');
-    if (needsScope(caller)) await scopedView(ctx, caller, id);
-    const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
-    const audit = await liveOrStored(ctx, id, () => handle.query(getAuditQuery), (view) => view.audit ?? []);
-    res.json({ caseId: id, audit });
-  });
-
-  router.get('/cases/:id/clocks', allow(...ROUTE_ROLES.clocks), async (req, res) => {
-    const caller = callerOf(req);
-    const { id } = validate(caseIdParam, req.params, 'path');
-    if (needsScope(caller)) await scopedView(ctx, caller, id);
-    const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
-    const clocks = await liveOrStored(ctx, id, () => handle.query(getClocksQuery), (view) => view.clocks ?? []);
-    res.json({ caseId: id, clocks });
-  });
-
-  router.get('/cases/:id/actions', allow(...ROUTE_ROLES.actions), async (req, res) => {
-    const caller = callerOf(req);
-    const { id } = validate(caseIdParam, req.params, 'path');
-    if (needsScope(caller)) await scopedView(ctx, caller, id);
-    const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
-    const actions = await liveOrStored(ctx, id, () => handle.query(allowedActionsQuery, caller.role), () => []);
-    res.json({ caseId: id, role: caller.role, actions: actions.filter((a) => (COMMAND_NAMES as readonly string[]).includes(a)) });
-  });
-
-  for (const name of COMMAND_NAMES) {
-    router.post(commandPath(name), allow(...commandRoles(name)), async (req: Request, res) => {
-      const caller = callerOf(req);
-      const { id } = validate(caseIdParam, req.params, 'path');
-      const body = validate(commandBodies[name] as z.ZodType<object>, req.body, 'body');
-      const { 'idempotency-key': key } = validate(z.object({ 'idempotency-key': idempotencyKey.optional() }), { 'idempotency-key': req.get('idempotency-key') }, 'header');
-      if (needsScope(caller)) await scopedView(ctx, caller, id);
+/** A command's route: its contract body, sent as the workflow update of the same name. */
+function commandRoute(name: CommandName): ApiRoute {
+  return defineRoute({
+    method: 'post',
+    path: commandPath(name),
+    roles: commandRoles(name),
+    summary: `Command: ${name}`,
+    description: `Sent as the workflow update "${name}"; the actor is the caller. With an Idempotency-Key, a retry gets the first answer back (the key is scoped to the caller and the command).`,
+    params: caseIdParam,
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader('crm-review-88412').optional() }),
+    body: commandBodies[name] as z.ZodType<object>,
+    bodyExample: COMMAND_EXAMPLES[name],
+    responses: {
+      200: json('The case after the transition', CaseViewDoc),
+      ...CASE_RESPONSES,
+      409: problem('invalid_transition (with the workflow’s reason) or case_closed'),
+      422: problem('A business rule refused the command'),
+    },
+    async handle(ctx, { caller, params: { id }, headers, body }, res) {
+      await checkScope(ctx, caller, id);
       const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
       const update = commandUpdates[name] as unknown as UpdateDefinition<CaseView, [object]>;
       // Temporal deduplicates updates by id within a case: a retry with the same key gets the first answer back.
+      const key = headers['Idempotency-Key'];
       const updateId = key === undefined ? undefined : commandUpdateId(caller.id, name, key);
       let view: CaseView;
       try {
@@ -334,10 +395,8 @@ export function caseRoutes(ctx: CaseApiContext): Router {
         throw err;
       }
       res.json(presentView(caller, view));
-    });
-  }
-
-  return router;
+    },
+  });
 }
 
 async function liveOrStored<T>(ctx: CaseApiContext, caseId: string, live: () => Promise<T>, fromView: (view: CaseView) => T): Promise<T> {

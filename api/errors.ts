@@ -12,16 +12,24 @@ export type Where = 'body' | 'query' | 'path' | 'header';
 export function validate<S extends z.ZodType>(schema: S, data: unknown, where: Where): z.infer<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
+  throw validationProblem([[where, result.error]]);
+}
+
+/** One 400 problem naming each failing field of every part that failed (`body.items.0.sku`, `header.Idempotency-Key`). */
+export function validationProblem(failures: ReadonlyArray<readonly [Where, z.ZodError]>): ProblemError {
   const errors: Array<{ field: string; message: string }> = [];
-  for (const issue of result.error.issues) {
-    const base = [where, ...issue.path.map(String)];
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ field: [...base, key].join('.'), message: 'unknown field' });
-    } else {
-      errors.push({ field: base.join('.'), message: issue.message });
+  for (const [where, error] of failures) {
+    for (const issue of error.issues) {
+      const base = [where, ...issue.path.map(String)];
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) errors.push({ field: [...base, key].join('.'), message: 'unknown field' });
+      } else {
+        errors.push({ field: base.join('.'), message: issue.message });
+      }
     }
   }
-  throw new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail: `the ${where} failed validation`, errors });
+  const parts = failures.map(([where]) => where).join(' and ');
+  return new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail: `the ${parts} failed validation`, errors });
 }
 
 function chain(err: unknown): unknown[] {

@@ -1,15 +1,16 @@
 import crypto from 'node:crypto';
-import { Router } from 'express';
 import { z } from 'zod';
 import { caseModel, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
 import { commandUpdates } from '../workflows/messages';
-import { actorOf, allow, callerOf } from './auth';
+import { actorOf } from './auth';
 import { toSummary } from './cases';
 import { withDeadline, type CaseApiContext } from './context';
-import { isWorkflowNotFound, refusalProblem, validate } from './errors';
+import { isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
-import { BulkAssignBody, CaseCountsQuery, durationMs, QueueQuery, queueRoleParam, StuckCasesQuery, type STUCK_REASONS } from './schemas';
+import { COMMON_RESPONSES, json } from './responses';
+import { defineRoute, type ApiRoute } from './route-table';
+import { BulkAssignBody, BulkAssignResultDoc, CaseCountsDoc, CaseCountsQuery, durationMs, QueueDoc, QueueQuery, queueRoleParam, StuckCasesDoc, StuckCasesQuery, type STUCK_REASONS } from './schemas';
 
 export const SUPERVISOR_ROLES = ['supervisor', 'admin'] as const;
 /** Assign updates in flight at once for one bulk assignment. */
@@ -249,69 +250,93 @@ function stuckGroups(q: StuckCasesQuery, m: Measure): Source[][] {
   }
 }
 
-export function supervisorRoutes(ctx: CaseApiContext): Router {
-  const router = Router();
+const PAGING =
+  'Most overdue first: next deadline ascending, then case id; cases without a deadline last. Pass nextCursor as cursor (with the same filters) for the next page; every page is measured against the first page’s asOf. A cursor from another list, other filters or another route is refused with 400 (query.cursor).';
 
-  router.get('/supervisor/stuck-cases', allow(...SUPERVISOR_ROLES), async (req, res) => {
-    callerOf(req);
-    const q = validate(StuckCasesQuery, req.query, 'query');
-    const { limit, cursor: rawCursor, ...filters } = q;
-    const digest = queryDigest('stuck-cases', filters);
-    const cursor = rawCursor === undefined ? undefined : decodeCursor(rawCursor, digest);
-    const asOf = cursor?.t ?? Date.now();
-    const m: Measure = { asOf, horizon: asOf + durationMs(q.within), ...(q.idleFor && { idleSince: asOf - durationMs(q.idleFor) }) };
-    res.json(await listPage(ctx, stuckGroups(q, m), cursor, digest, limit, m));
-  });
-
-  router.get('/queues/:role', allow(...QUEUE_ROLES), async (req, res) => {
-    const caller = callerOf(req);
-    const { role } = validate(queueRoleParam, req.params, 'path');
-    if (caller.role === 'senior_agent' && !SENIOR_AGENT_QUEUES.includes(role)) {
-      throw new ProblemError({ status: 403, code: 'forbidden', title: 'Forbidden', detail: `a senior agent reads the ${SENIOR_AGENT_QUEUES.join(' and ')} queues only` });
-    }
-    const q = validate(QueueQuery, req.query, 'query');
-    const digest = queryDigest(`queue:${role}`, {});
-    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, digest);
-    const asOf = cursor?.t ?? Date.now();
-    const base = { open: { $eq: true }, escalatedTo: { $eq: role } };
-    const groups: Source[][] = [
-      [{ dated: true, filter: { ...base, nextDeadline: { $type: 'date' } } }],
-      [{ dated: false, filter: { ...base, ...UNDATED } }],
-    ];
-    res.json({ role, ...(await listPage(ctx, groups, cursor, digest, q.limit, { asOf, horizon: asOf })) });
-  });
-
-  router.post('/supervisor/bulk-assign', allow(...SUPERVISOR_ROLES), async (req, res) => {
-    const caller = callerOf(req);
-    const body = validate(BulkAssignBody, req.body, 'body');
-    const assign = commandUpdates.assign;
-    const results = await mapBounded(body.caseIds, BULK_CONCURRENCY, async (caseId) => {
-      try {
-        const handle = ctx.temporal.workflow.getHandle(caseId);
-        const view = await withDeadline(ctx, () => handle.executeUpdate(assign, { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] }));
-        return { caseId, outcome: 'assigned' as const, status: view.status };
-      } catch (err) {
-        if (isWorkflowNotFound(err)) return { caseId, outcome: 'failed' as const, error: { status: 404, code: 'case_not_found', detail: 'no open case with this id' } };
-        const refusal = refusalProblem(err);
-        if (refusal) return { caseId, outcome: 'failed' as const, error: { status: refusal.status, code: refusal.code, detail: refusal.detail } };
-        return { caseId, outcome: 'failed' as const, error: { status: 503, code: 'dependency_unavailable', detail: err instanceof Error ? err.message : String(err) } };
+export const SUPERVISOR_ROUTES: ApiRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/supervisor/stuck-cases',
+    roles: SUPERVISOR_ROLES,
+    summary: 'Open cases that are stuck: next deadline past or within `within`, idle for `idleFor`, or a refund the payment partner refused',
+    description: `${PAGING} Each case says why it is listed (reasons) and who it waits on.`,
+    query: StuckCasesQuery,
+    responses: { 200: json('A page of stuck cases with who owes the next action and by when', StuckCasesDoc), ...COMMON_RESPONSES },
+    async handle(ctx, { query: q }, res) {
+      const { limit, cursor: rawCursor, ...filters } = q;
+      const digest = queryDigest('stuck-cases', filters);
+      const cursor = rawCursor === undefined ? undefined : decodeCursor(rawCursor, digest);
+      const asOf = cursor?.t ?? Date.now();
+      const m: Measure = { asOf, horizon: asOf + durationMs(q.within), ...(q.idleFor && { idleSince: asOf - durationMs(q.idleFor) }) };
+      res.json(await listPage(ctx, stuckGroups(q, m), cursor, digest, limit, m));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/queues/:role',
+    roles: QUEUE_ROLES,
+    summary: 'A role’s queue: open cases with an open escalation to the role',
+    description: `${PAGING} A senior agent reads the ${SENIOR_AGENT_QUEUES.join(' and ')} queues only (403 for the others).`,
+    params: queueRoleParam,
+    query: QueueQuery,
+    responses: { 200: json('A page of the queue', QueueDoc), ...COMMON_RESPONSES },
+    async handle(ctx, { caller, params: { role }, query: q }, res) {
+      if (caller.role === 'senior_agent' && !SENIOR_AGENT_QUEUES.includes(role)) {
+        throw new ProblemError({ status: 403, code: 'forbidden', title: 'Forbidden', detail: `a senior agent reads the ${SENIOR_AGENT_QUEUES.join(' and ')} queues only` });
       }
-    });
-    res.json({ agentId: body.agentId, assigned: results.filter((r) => r.outcome === 'assigned').length, failed: results.filter((r) => r.outcome === 'failed').length, results });
-  });
-
-  router.get('/supervisor/case-counts', allow(...SUPERVISOR_ROLES), async (req, res) => {
-    callerOf(req);
-    const q = validate(CaseCountsQuery, req.query, 'query');
-    const match = q.open === undefined ? {} : { open: { $eq: q.open } };
-    const rows = await caseModel(ctx.store)
-      .aggregate<{ _id: unknown; count: number }>([{ $match: match }, { $group: { _id: `$${q.by}`, count: { $sum: 1 } } }])
-      .exec();
-    const counts = rows
-      .map((r) => ({ value: r._id === undefined || r._id === null ? null : String(r._id), count: r.count }))
-      .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
-    res.json({ by: q.by, counts });
-  });
-
-  return router;
-}
+      const digest = queryDigest(`queue:${role}`, {});
+      const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor, digest);
+      const asOf = cursor?.t ?? Date.now();
+      const base = { open: { $eq: true }, escalatedTo: { $eq: role } };
+      const groups: Source[][] = [
+        [{ dated: true, filter: { ...base, nextDeadline: { $type: 'date' } } }],
+        [{ dated: false, filter: { ...base, ...UNDATED } }],
+      ];
+      res.json({ role, ...(await listPage(ctx, groups, cursor, digest, q.limit, { asOf, horizon: asOf })) });
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/supervisor/bulk-assign',
+    roles: SUPERVISOR_ROLES,
+    summary: 'Assigns up to 200 open cases to one agent, with a reason; each case answers for itself',
+    description: 'Each case gets the assign command (audited with the reason); a case that refuses it, is closed or unknown is listed with its error and the others go on.',
+    body: BulkAssignBody,
+    bodyExample: { caseIds: ['case-3f2a9c0e1b7d4a65c8e91f20'], agentId: 'agent-7', reason: 'rebalancing the morning queue' },
+    responses: { 200: json('One result per case: assigned (with its status) or failed (with status, code and detail)', BulkAssignResultDoc), ...COMMON_RESPONSES },
+    async handle(ctx, { caller, body }, res) {
+      const assign = commandUpdates.assign;
+      const results = await mapBounded(body.caseIds, BULK_CONCURRENCY, async (caseId) => {
+        try {
+          const handle = ctx.temporal.workflow.getHandle(caseId);
+          const view = await withDeadline(ctx, () => handle.executeUpdate(assign, { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] }));
+          return { caseId, outcome: 'assigned' as const, status: view.status };
+        } catch (err) {
+          if (isWorkflowNotFound(err)) return { caseId, outcome: 'failed' as const, error: { status: 404, code: 'case_not_found', detail: 'no open case with this id' } };
+          const refusal = refusalProblem(err);
+          if (refusal) return { caseId, outcome: 'failed' as const, error: { status: refusal.status, code: refusal.code, detail: refusal.detail } };
+          return { caseId, outcome: 'failed' as const, error: { status: 503, code: 'dependency_unavailable', detail: err instanceof Error ? err.message : String(err) } };
+        }
+      });
+      res.json({ agentId: body.agentId, assigned: results.filter((r) => r.outcome === 'assigned').length, failed: results.filter((r) => r.outcome === 'failed').length, results });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/supervisor/case-counts',
+    roles: SUPERVISOR_ROLES,
+    summary: 'Case counts grouped by kind, status, owing party or merchant',
+    query: CaseCountsQuery,
+    responses: { 200: json('Counts', CaseCountsDoc), ...COMMON_RESPONSES },
+    async handle(ctx, { query: q }, res) {
+      const match = q.open === undefined ? {} : { open: { $eq: q.open } };
+      const rows = await caseModel(ctx.store)
+        .aggregate<{ _id: unknown; count: number }>([{ $match: match }, { $group: { _id: `$${q.by}`, count: { $sum: 1 } } }])
+        .exec();
+      const counts = rows
+        .map((r) => ({ value: r._id === undefined || r._id === null ? null : String(r._id), count: r.count }))
+        .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
+      res.json({ by: q.by, counts });
+    },
+  }),
+];

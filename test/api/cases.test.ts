@@ -72,7 +72,7 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     it('requires the Idempotency-Key header', async () => {
       const res = await api().post('/cases').set(auth(KEYS.agent)).send(returnBody());
       expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'header.idempotency-key' })]);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'header.Idempotency-Key' })]);
     });
 
     it('answers 400 naming the failing and unknown fields', async () => {
@@ -502,6 +502,18 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     expect(remedy.properties.items.items.properties).toMatchObject({ sku: { type: 'string', minLength: 1, maxLength: 100 }, quantity: { type: 'integer', maximum: 1000 } });
   });
 
+  it('documents exactly the routes it mounts, each with its roles', async () => {
+    const doc = (await api().get('/openapi.json')).body as { paths: Record<string, Record<string, { description: string; security?: unknown }>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(mountedRoutes(h.app).sort()).toEqual(documented.sort());
+    expect(documented.length).toBeGreaterThan(40);
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const op of Object.values(methods)) expect([path, /Roles: |No API key needed/.test(op.description), op.security !== undefined]).toEqual([path, true, !/^\/(healthz|readyz|openapi\.json)$/.test(path)]);
+    }
+    const merchantReview = doc.paths['/cases/{id}/commands/merchant-review'].post.description;
+    expect(merchantReview).toContain('Roles: agent, senior_agent, supervisor, admin, merchant, customer.');
+  });
+
   it('answers 503 problem+json when Temporal is unreachable', async () => {
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 1000 });
     try {
@@ -531,3 +543,19 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     expect(counts.status).toBe(503);
   });
 });
+
+interface Layer {
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** Every method and path the Express app serves, in the document's notation (`GET /cases/{id}`). */
+function mountedRoutes(app: unknown): string[] {
+  const walk = (stack: Layer[]): string[] =>
+    stack.flatMap((layer) =>
+      layer.route
+        ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`)
+        : walk(layer.handle?.stack ?? []),
+    );
+  return walk((app as { router: { stack: Layer[] } }).router.stack);
+}

@@ -1,0 +1,24 @@
+/** Every route the API serves, in one table: app.ts mounts it and /openapi.json documents it. */
+import { z } from 'zod';
+import { CALLBACK_ROUTES } from './callbacks';
+import { CASE_ROUTES } from './cases';
+import { HEALTH_ROUTES } from './health';
+import { buildOpenApiDocument } from './openapi';
+import { json } from './responses';
+import { defineRoute, type ApiRoute } from './route-table';
+import { SUPERVISOR_ROUTES } from './supervisor';
+
+let document: object | undefined;
+
+const OPENAPI_ROUTE = defineRoute({
+  method: 'get',
+  path: '/openapi.json',
+  roles: 'public',
+  summary: 'This document',
+  responses: { 200: json('The OpenAPI 3.1 document', z.looseObject({ openapi: z.literal('3.1.0') })) },
+  handle(_ctx, _request, res) {
+    res.json((document ??= buildOpenApiDocument(API_ROUTES)));
+  },
+});
+
+export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...CALLBACK_ROUTES];
