@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { caseModel, findCaseView, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
 import { caseWorkflow } from '../workflows';
-import type { CaseInput, CaseView } from '../workflows/domain/case';
+import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
 import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
@@ -15,7 +15,7 @@ import { isUnavailable, isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
 import { CASE_RESPONSES, COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
-import { ActionsDoc, caseIdParam, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, CreateCaseBody, ListCasesQuery } from './schemas';
+import { ActionsDoc, caseIdParam, CaseReadDoc, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, CreateCaseBody, ListCasesQuery } from './schemas';
 
 export const STAFF: ApiRole[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
 export const ROUTE_ROLES = {
@@ -73,7 +73,7 @@ function inScope(caller: Caller, view: CaseView): boolean {
 }
 
 /** The case as the caller may read it: a partner system gets its partner view, other roles without contact rights masked contacts. */
-export function presentView(caller: Caller, view: CaseView): CaseView | ReturnType<typeof partnerView> {
+export function presentView(caller: Caller, view: CaseView): CaseView | PartnerCaseView {
   if (isPartnerRole(caller.role)) return partnerView(caller.role, view);
   if (seesContact(caller) || !view.customer) return view;
   const customer = { ...view.customer };
@@ -301,7 +301,7 @@ export const CASE_ROUTES: ApiRoute[] = [
     roles: ROUTE_ROLES.read,
     summary: 'Read one case (live from the workflow, from the store once it has closed)',
     params: caseIdParam,
-    responses: { 200: json('The case', CaseViewDoc), ...CASE_RESPONSES },
+    responses: { 200: json('The case; a partner system (courier, payment, warehouse) reads its partner view', CaseReadDoc), ...CASE_RESPONSES },
     async handle(ctx, { caller, params }, res) {
       const { view, source } = await readCase(ctx, params.id).catch((err) => {
         if (isWorkflowNotFound(err)) throw notFound();

@@ -1,70 +1,22 @@
-/** Every request and response schema of the case API; the OpenAPI document is generated from these. */
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+/**
+ * The API's own request and response schemas (queries, pages, problems); the case, its commands and its events come
+ * from the contract (workflows/contract). The OpenAPI document is generated from both.
+ */
 import { z } from 'zod';
-import { CASE_KINDS, REFUND_ONLY_GROUNDS, RETURN_REASONS } from '../workflows/domain/case';
-import { cents, evidence, id, PARTIES, text } from '../workflows/contract';
+import { CASE_KINDS, CaseView, CHANNELS, CourierEvent, CustomerContact, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, text } from '../workflows/contract';
 import type { CommandName } from '../workflows/messages';
-
-extendZodWithOpenApi(z);
 
 export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
 
-const epochMs = z.int().min(0).max(8_640_000_000_000_000).openapi({ description: 'Epoch milliseconds', example: 1_793_520_000_000 });
-
-
 export const caseIdParam = z.strictObject({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'case-3f2a9c0e1b7d4a65c8e91f20' }) });
 
-
-export const OrderSnapshot = z
-  .strictObject({
-    orderId: id,
-    merchantId: id,
-    customerId: id,
-    paidAmountCents: cents,
-    currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code'),
-    purchasedAt: epochMs,
-    shippedAt: epochMs.optional(),
-    deliveredAt: epochMs.optional(),
-    category: text(100),
-    noReasonReturnExcluded: z.boolean().optional(),
-    items: z
-      .array(z.strictObject({ sku: id, name: text(200), quantity: z.int().min(1).max(10_000), unitPriceCents: cents }))
-      .min(1)
-      .max(200),
-  })
-  .openapi('OrderSnapshot');
-
-const returnReason = z.enum(RETURN_REASONS);
-
-export const KindDetails = z
-  .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('return'), reason: returnReason, goodsIntact: z.boolean().optional(), outerPackageDamaged: z.boolean().optional() }),
-    z.strictObject({ kind: z.literal('exchange'), reason: returnReason, goodsIntact: z.boolean().optional(), replacementSku: id.optional() }),
-    z.strictObject({
-      kind: z.literal('refund_only'),
-      ground: z.enum(REFUND_ONLY_GROUNDS),
-      amountCents: cents.optional(),
-      promotionStartedAt: epochMs.optional(),
-      promotionPriceCents: cents.optional(),
-    }),
-    z.strictObject({
-      kind: z.literal('feedback'),
-      feedbackType: z.enum(['product_quality', 'logistics', 'after_sales_service', 'platform_rules']),
-      desiredResolution: text(2000).optional(),
-      occurredAt: epochMs.optional(),
-      place: text(500).optional(),
-      impact: text(2000).optional(),
-    }),
-    z.strictObject({ kind: z.literal('safety'), hazard: text(2000), affectedOrderIds: z.array(id).max(1000), relatedCaseIds: z.array(id).max(1000) }),
-  ])
-  .openapi('KindDetails', { example: { kind: 'return', reason: 'quality_defect' } });
 
 const ORDER_KINDS = new Set(['return', 'exchange', 'refund_only']);
 
 export const CreateCaseBody = z
   .strictObject({
-    channel: z.enum(['online', 'phone', 'email']),
-    customer: z.strictObject({ name: text(200).optional(), phone: z.string().regex(/^\+?[0-9 ()-]{4,32}$/, 'a phone number').optional(), email: z.email().max(254).optional() }),
+    channel: z.enum(CHANNELS),
+    customer: CustomerContact,
     order: OrderSnapshot.optional(),
     description: text(4000),
     evidence: evidence.default([]),
@@ -108,19 +60,14 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
 
 const timestamp = z.iso.datetime({ offset: true });
 
-export const CourierCallback = z
-  .strictObject({
-    caseId: id,
-    dedupKey: id,
-    trackingNumber: id.optional(),
-    event: z.enum(['picked_up', 'in_transit', 'delivered', 'returned_to_sender', 'lost', 'damaged']),
-    at: z.union([timestamp, epochMs]).openapi({ description: 'ISO 8601 timestamp or epoch milliseconds' }),
-  })
-  .openapi('CourierCallback', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'sf-evt-991', trackingNumber: 'SF1234567890', event: 'delivered', at: '2026-11-22T08:00:00Z' } });
+/** A partner's callback: the event its case gets as a signal, and which case (the courier may send an ISO timestamp). */
+export const CourierCallback = CourierEvent.extend({ caseId: id, at: z.union([timestamp, epochMs]).openapi({ description: 'ISO 8601 timestamp or epoch milliseconds' }) }).openapi('CourierCallback', {
+  example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'sf-evt-991', trackingNumber: 'SF1234567890', event: 'delivered', at: '2026-11-22T08:00:00Z' },
+});
 
-export const PaymentCallback = z
-  .strictObject({ caseId: id, dedupKey: id, refundId: id, status: z.enum(['succeeded', 'failed']) })
-  .openapi('PaymentCallback', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'pay-evt-17', refundId: 'rf-123', status: 'succeeded' } });
+export const PaymentCallback = PaymentEvent.extend({ caseId: id }).openapi('PaymentCallback', {
+  example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'pay-evt-17', refundId: 'rf-123', status: 'succeeded' },
+});
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -164,7 +111,6 @@ export const BulkAssignBody = z
   .openapi('BulkAssignBody');
 
 export const STUCK_STATES = ['breached', 'within', 'idle'] as const;
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const STUCK_REASONS = ['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked'] as const;
 
 const statusName = z.string().regex(/^[a-z][a-z_]{0,63}$/, 'a status name');
@@ -225,54 +171,9 @@ export const ProblemDoc = z
   })
   .openapi('Problem', { example: { type: 'https://after-sales.example/problems/validation_failed', title: 'Invalid request', status: 400, code: 'validation_failed', errors: [{ field: 'body.details.reason', message: 'Invalid option' }] } });
 
-export const CaseViewDoc = z
-  .looseObject({
-    caseId: z.string(),
-    kind: z.enum(CASE_KINDS),
-    status: z.string(),
-    version: z.int(),
-    openedAt: epochMs,
-    lastTransitionAt: epochMs,
-    closedAt: epochMs.optional(),
-    customer: z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }),
-    order: OrderSnapshot.optional(),
-    details: KindDetails,
-    owingParty: z.enum(PARTIES).optional(),
-    nextDeadline: epochMs.optional(),
-    outcome: z.string().optional(),
-    responsibleParty: z.enum(PARTIES).optional(),
-    shippingCostBearer: z.enum(PARTIES).optional(),
-    refunds: z.array(
-      z.looseObject({
-        idempotencyKey: z.string(),
-        amountCents: z.int(),
-        reason: z.string(),
-        refundId: z.string().optional(),
-        status: z.enum(['pending', 'succeeded', 'failed', 'settled_offline']),
-        onBehalfOfMerchant: z.boolean(),
-        failure: z.string().optional(),
-        offlineReference: z.string().optional(),
-      }),
-    ),
-    reships: z.array(
-      z.looseObject({
-        idempotencyKey: z.string(),
-        items: z.array(z.object({ sku: z.string(), quantity: z.int() })),
-        reason: z.string(),
-        erpOrderId: z.string().optional(),
-        status: z.enum(['pending', 'succeeded', 'failed']).optional(),
-        failure: z.string().optional(),
-      }),
-    ),
-    charges: z.array(z.object({ party: z.enum(PARTIES), amountCents: z.int(), reason: z.string(), key: z.string() })),
-    escalated: z.boolean(),
-    escalations: z.array(z.looseObject({ at: epochMs, to: z.enum(PARTIES), reason: z.string(), clock: z.string().optional() })),
-    breached: z.boolean(),
-    clocks: z.array(z.looseObject({ name: z.string(), status: z.string(), deadline: epochMs, owner: z.string().optional() })),
-    facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-    audit: z.array(z.looseObject({ seq: z.int(), at: epochMs, action: z.string(), fromStatus: z.string(), toStatus: z.string() })),
-  })
-  .openapi('CaseView', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', kind: 'return', status: 'awaiting_merchant_review', version: 3 } });
+export const CaseViewDoc = CaseView;
+/** What GET /cases/:id answers: the case view, or a partner system's partner view. */
+export const CaseReadDoc = z.union([CaseView, PartnerCaseView]);
 
 export const CaseSummaryDoc = z
   .object({

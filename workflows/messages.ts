@@ -6,14 +6,15 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseView } from './domain/case';
 import type { z } from 'zod';
-import { commandBodies } from './contract';
+import { commandBodies, PRIORITIES } from './contract';
+import type * as contract from './contract';
 import type { Actor, Role } from './domain/parties';
 import type { ClockState } from './sla/clock';
 
-/** Payload of each command, by command name: its body in the contract (workflows/contract.ts) plus the actor. */
+/** Payload of each command, by command name: its body in the contract (workflows/contract/commands.ts) plus the actor. */
 export type CommandPayloads = { [N in keyof typeof commandBodies]: z.output<(typeof commandBodies)[N]> & { actor: Actor } };
 
-export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export { PRIORITIES };
 export type Priority = (typeof PRIORITIES)[number];
 
 export type CommandName = keyof CommandPayloads;
@@ -26,19 +27,8 @@ export const commandUpdates = Object.fromEntries(
   COMMAND_NAMES.map((name) => [name, defineUpdate<CaseView, [CommandPayloads[typeof name]]>(name)]),
 ) as { [N in CommandName]: ReturnType<typeof defineUpdate<CaseView, [CommandPayloads[N]]>> };
 
-export interface CourierEvent {
-  dedupKey: string;
-  trackingNumber?: string;
-  event: 'picked_up' | 'in_transit' | 'delivered' | 'returned_to_sender' | 'lost' | 'damaged';
-  /** Epoch ms the courier reports. */
-  at: number;
-}
-
-export interface PaymentEvent {
-  dedupKey: string;
-  refundId: string;
-  status: 'succeeded' | 'failed';
-}
+export type CourierEvent = z.output<typeof contract.CourierEvent>;
+export type PaymentEvent = z.output<typeof contract.PaymentEvent>;
 
 export const courierEventSignal = defineSignal<[CourierEvent]>('courier_event');
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('payment_event');

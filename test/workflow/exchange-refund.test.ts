@@ -164,6 +164,10 @@ describe('exchange and refund-only playbooks (time-skipping)', () => {
         expect(await reach(handle, 'awaiting_return_to_sender')).toMatchObject({ shippingCostBearer: 'customer' });
         await env.sleep(3 * DAY);
         expect((await view(handle)).clocks).toEqual([]);
+        // Sent past the API, a scan that breaks the event contract is dropped, and its dedup key is not spent.
+        await handle.signal('courier_event', { dedupKey: 'rts-2', event: 'returned_to_sender', at: 'yesterday' } as never);
+        await env.sleep(1000);
+        expect((await view(handle)).status).toBe('awaiting_return_to_sender');
         await handle.signal('courier_event', { dedupKey: 'rts-1', event: 'in_transit', at: 0 });
         await handle.signal('courier_event', { dedupKey: 'rts-2', event: 'returned_to_sender', at: 0 });
         await handle.signal('courier_event', { dedupKey: 'rts-2', event: 'returned_to_sender', at: 0 });

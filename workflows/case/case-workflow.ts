@@ -1,4 +1,5 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { z } from 'zod';
 import type { CaseInput, CaseView } from '../domain/case';
 import type { Actor, Role } from '../domain/parties';
 import {
@@ -15,7 +16,7 @@ import {
   type CommandPayloads,
 } from '../messages';
 import { isPartyTo } from '../domain/case-access';
-import { commandBodies } from '../contract';
+import { commandBodies, CourierEvent, PaymentEvent } from '../contract';
 import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
@@ -63,10 +64,11 @@ function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
     });
   }
   setHandler(courierEventSignal, (event) => {
+    if (!matchesContract(CourierEvent, event, 'courier_event')) return;
     if (ctx.firstSighting(`courier:${event.dedupKey}`)) playbook.onCourierEvent?.(ctx, event);
   });
   setHandler(paymentEventSignal, (event) => {
-    if (!ctx.firstSighting(`payment:${event.dedupKey}`)) return;
+    if (!matchesContract(PaymentEvent, event, 'payment_event') || !ctx.firstSighting(`payment:${event.dedupKey}`)) return;
     const refund = ctx.view.refunds.find((r) => r.refundId === event.refundId);
     if (refund && refund.status !== event.status) {
       refund.status = event.status;
@@ -92,6 +94,13 @@ function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
   setHandler(getClocksQuery, () => ctx.clocks.snapshot());
   setHandler(getAuditQuery, () => ctx.snapshot().audit);
   setHandler(allowedActionsQuery, (role: Role) => COMMAND_NAMES.filter((name) => rolesFor(ctx, playbook, name).includes(role)));
+}
+
+/** A signal cannot be refused, so one that does not match its contract (sent past the API) is logged and dropped. */
+function matchesContract(schema: z.ZodType, event: unknown, signal: string): boolean {
+  const parsed = schema.safeParse(event);
+  if (!parsed.success) log.warn('malformed signal dropped', { signal, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
+  return parsed.success;
 }
 
 function rolesFor(ctx: CaseContext, playbook: Playbook, name: CommandName): readonly Role[] {

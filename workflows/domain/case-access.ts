@@ -3,7 +3,7 @@
  * (a direct Temporal client cannot bypass it) and by the API's reads. Staff see every case; a merchant its own orders';
  * a customer the cases on its orders or that it opened; a partner system only the cases it takes part in.
  */
-import type { CaseView } from './case';
+import type { CaseView, PartnerCaseView } from './case';
 import type { Actor } from './parties';
 
 type AccessView = Pick<CaseView, 'order' | 'audit' | 'refunds' | 'charges' | 'responsibleParty' | 'shippingCostBearer' | 'returnTrackingNumber' | 'openedBy'>;
@@ -33,7 +33,7 @@ function involves(view: AccessView, party: 'courier' | 'warehouse'): boolean {
 }
 
 /** What a partner system reads of a case it takes part in: the case and the order, not the audit, facts, charges or contacts. */
-export function partnerView(role: string, view: CaseView) {
+export function partnerView(role: string, view: CaseView): PartnerCaseView {
   return {
     caseId: view.caseId,
     kind: view.kind,

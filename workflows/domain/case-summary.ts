@@ -3,16 +3,11 @@
  * Pure, so the workflow (for its view) and the store projection compute them the same way.
  */
 import type { ClockState } from '../sla/clock';
-import type { AuditEntry, Escalation } from './case';
+import type { AuditEntry, Escalation, OpenBreach } from './case';
 import type { Party } from './parties';
 
 /** A deadline that passed and whose clock has not been satisfied since: someone still owes the step. */
-export interface OpenBreach {
-  clock: string;
-  owingParty: Party;
-  deadline: number;
-  breachedAt: number;
-}
+export type { OpenBreach };
 
 export interface CaseSummary {
   /** The earliest running or breached-and-unsatisfied deadline. */

@@ -5,6 +5,8 @@
  * Pure and deterministic: this module is bundled into workflow code, so it takes every
  * instant as epoch milliseconds and never reads the clock.
  */
+import type { z } from 'zod';
+import type { Limit as LimitSchema } from '../contract/case';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
@@ -26,7 +28,8 @@ export type BusinessCalendar = {
 };
 
 /** A deadline length: wall-clock hours or minutes, or working days on the business calendar. */
-export type Limit = { hours: number } | { minutes: number } | { workingDays: number };
+/** A duration in hours, minutes or working days (declared in the contract: policies and clocks carry it). */
+export type Limit = z.infer<typeof LimitSchema>;
 
 /**
  * SAMPLE DATA, to be overridden by the operator's policy file: the PRC public holidays

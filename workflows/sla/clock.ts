@@ -14,42 +14,15 @@
  * exception is satisfying a breached clock: it stays breached and records `satisfiedAt`,
  * so late completions can still be measured.
  */
+import type { z } from 'zod';
+import type * as contract from '../contract/case';
 import { addDuration, type BusinessCalendar, type Limit } from './calendar';
 
-export type ClockStatus = 'running' | 'paused' | 'satisfied' | 'breached' | 'cancelled';
-
-export type WarnOffset = { hours?: number; minutes?: number };
-
-export type ClockSpec = {
-  name: string;
-  limit: Limit;
-  /** Warn this long before the deadline. */
-  warnBefore?: WarnOffset;
-  /**
-   * Warn this long after the start (e.g. a reminder after 1 of 3 working days). When both
-   * this and `warnBefore` are given, the earlier of the two instants is used.
-   */
-  warnAfter?: Limit;
-  /** What the workflow does when the deadline passes, e.g. 'escalate_to_platform'. */
-  breachAction: string;
-  /** The party that owes the action, e.g. 'merchant'. */
-  owner: string;
-};
-
-export type ClockState = ClockSpec & {
-  status: ClockStatus;
-  startedAt: number;
-  deadline: number;
-  /** Absent when the clock has no warning, or the warning would fall at or after the deadline. */
-  warnAt?: number;
-  warned: boolean;
-  breachedAt?: number;
-  pausedAt?: number;
-  /** Time left until the deadline, kept while paused. */
-  remainingMs?: number;
-  satisfiedAt?: number;
-  cancelledAt?: number;
-};
+/** A clock's definition and its state; their shapes are declared in the contract (the case view shows every clock). */
+export type ClockSpec = z.infer<typeof contract.ClockSpec>;
+export type ClockState = z.infer<typeof contract.ClockState>;
+export type ClockStatus = ClockState['status'];
+export type WarnOffset = NonNullable<ClockSpec['warnBefore']>;
 
 export type DueEvent = { name: string; kind: 'warn' | 'breach'; at: number };
 

@@ -1,29 +1,10 @@
 /**
- * The command contract, declared once with zod: the API validates request bodies with it, the OpenAPI document is
- * generated from it, the workflow's validators refuse a payload that does not match it (so a direct Temporal client
- * cannot send a malformed command), and the payload types are inferred from it (workflows/messages.ts).
- * Pure: bundled into the workflow.
+ * The commands a case takes, declared once with zod: the API validates request bodies with them, the OpenAPI document
+ * is generated from them, the workflow's validators refuse a payload that does not match (so a direct Temporal client
+ * cannot send a malformed command), and the payload types are inferred from them (workflows/messages.ts).
  */
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-
-extendZodWithOpenApi(z);
-
-export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only, at most 128 characters');
-export const text = (max: number) => z.string().trim().min(1).max(max);
-export const cents = z.int().min(0).max(1_000_000_000_00);
-
-export const PARTIES = ['customer', 'agent', 'senior_agent', 'cs_lead', 'merchant', 'platform', 'courier', 'warehouse', 'safety_owner', 'payment'] as const;
-
-export const EvidenceRef = z
-  .strictObject({
-    kind: z.enum(['photo', 'video', 'document', 'chat_log', 'tracking', 'weight_record', 'other']),
-    uri: z.string().trim().min(1).max(2048),
-    note: text(1000).optional(),
-  })
-  .openapi('EvidenceRef', { example: { kind: 'photo', uri: 'https://files.example/p/123.jpg' } });
-
-export const evidence = z.array(EvidenceRef).max(50);
+import { cents, evidence, id, PARTIES, PRIORITIES, text } from './common';
 
 const reason = text(2000);
 const base = { reason: reason.optional(), evidence: evidence.optional() };
@@ -62,7 +43,7 @@ export const commandBodies = {
       .openapi({ description: 'The order lines the remedy is about (e.g. the part to reship or refund); skus of the order' }),
   }),
   customer_decision: z.strictObject({ ...base, accept: z.boolean() }),
-  register: z.strictObject({ ...base, priority: z.enum(['low', 'normal', 'high', 'urgent']), ticketNumber: id.optional() }),
+  register: z.strictObject({ ...base, priority: z.enum(PRIORITIES), ticketNumber: id.optional() }),
   respond: z.strictObject({ ...base, message: text(4000) }),
   record_investigation: z.strictObject({ ...base, findings: text(4000), responsibleParty: z.enum(PARTIES).optional() }),
   propose_solution: z.strictObject({ ...base, solution: text(4000), amountCents: amount }),
@@ -91,7 +72,7 @@ export const commandBodies = {
     .openapi({ description: "Supervisor: moves a running clock's deadline later (a paused clock keeps the extra time for when it resumes)" }),
   pause_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
   resume_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
-  change_priority: z.strictObject({ ...base, priority: z.enum(['low', 'normal', 'high', 'urgent']), reason }),
+  change_priority: z.strictObject({ ...base, priority: z.enum(PRIORITIES), reason }),
   add_note: z.strictObject({ ...base, note: text(4000), reason }).openapi({ description: 'An internal note for staff, in the audit trail; never sent to a party' }),
 };
 

@@ -1,0 +1,200 @@
+/**
+ * A case as it is opened (order, customer, kind details) and as it is read (the view every query answers and the store
+ * keeps), declared once: the domain types are inferred from these (workflows/domain/case.ts), the API validates create
+ * requests and documents its answers with them.
+ */
+import { z } from 'zod';
+import { Actor, cents, epochMs, EvidenceRef, id, PARTIES, PRIORITIES, text } from './common';
+
+export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety'] as const;
+
+/** Why the customer asks for a return, refund or exchange (seed 003's branches). */
+export const RETURN_REASONS = [
+  'quality_defect',
+  'wrong_item',
+  'missing_item',
+  'not_as_described',
+  'damaged_in_transit',
+  'lost_in_transit',
+  'no_reason',
+  'changed_mind',
+  'late_shipment',
+  'out_of_stock',
+] as const;
+
+export const REFUND_ONLY_GROUNDS = ['not_shipped', 'refused_delivery', 'price_difference', 'minor_defect'] as const;
+
+export const CHANNELS = ['online', 'phone', 'email'] as const;
+
+export const OrderSnapshot = z
+  .strictObject({
+    orderId: id,
+    merchantId: id,
+    customerId: id,
+    paidAmountCents: cents,
+    currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code'),
+    purchasedAt: epochMs,
+    shippedAt: epochMs.optional(),
+    deliveredAt: epochMs.optional(),
+    category: text(100),
+    noReasonReturnExcluded: z.boolean().optional().openapi({ description: 'The product page declares it excluded from the 7-day no-reason return' }),
+    items: z
+      .array(z.strictObject({ sku: id, name: text(200), quantity: z.int().min(1).max(10_000), unitPriceCents: cents }))
+      .min(1)
+      .max(200),
+  })
+  .openapi('OrderSnapshot');
+
+export const CustomerContact = z.strictObject({
+  name: text(200).optional(),
+  phone: z.string().regex(/^\+?[0-9 ()-]{4,32}$/, 'a phone number').optional(),
+  email: z.email().max(254).optional(),
+});
+
+const returnReason = z.enum(RETURN_REASONS);
+
+export const KindDetails = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('return'), reason: returnReason, goodsIntact: z.boolean().optional(), outerPackageDamaged: z.boolean().optional() }),
+    z.strictObject({ kind: z.literal('exchange'), reason: returnReason, goodsIntact: z.boolean().optional(), replacementSku: id.optional() }),
+    z.strictObject({
+      kind: z.literal('refund_only'),
+      ground: z.enum(REFUND_ONLY_GROUNDS),
+      amountCents: cents.optional(),
+      promotionStartedAt: epochMs.optional(),
+      promotionPriceCents: cents.optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('feedback'),
+      feedbackType: z.enum(['product_quality', 'logistics', 'after_sales_service', 'platform_rules']),
+      desiredResolution: text(2000).optional(),
+      occurredAt: epochMs.optional(),
+      place: text(500).optional(),
+      impact: text(2000).optional(),
+    }),
+    z.strictObject({ kind: z.literal('safety'), hazard: text(2000), affectedOrderIds: z.array(id).max(1000), relatedCaseIds: z.array(id).max(1000) }),
+  ])
+  .openapi('KindDetails', { example: { kind: 'return', reason: 'quality_defect' } });
+
+// ---- the view ----
+
+const party = z.enum(PARTIES);
+
+export const Limit = z.union([z.strictObject({ hours: z.number() }), z.strictObject({ minutes: z.number() }), z.strictObject({ workingDays: z.number() })]);
+
+export const ClockSpec = z.object({
+  name: z.string(),
+  limit: Limit,
+  warnBefore: z.object({ hours: z.number().optional(), minutes: z.number().optional() }).optional().openapi({ description: 'Warn this long before the deadline' }),
+  warnAfter: Limit.optional().openapi({ description: 'Warn this long after the start (the earlier of the two when both are given)' }),
+  breachAction: z.string().openapi({ description: 'What the workflow does when the deadline passes, e.g. escalate_to_platform' }),
+  owner: z.string().openapi({ description: 'The party that owes the action' }),
+});
+
+export const ClockState = ClockSpec.extend({
+  status: z.enum(['running', 'paused', 'satisfied', 'breached', 'cancelled']),
+  startedAt: epochMs,
+  deadline: epochMs,
+  warnAt: epochMs.optional(),
+  warned: z.boolean(),
+  breachedAt: epochMs.optional(),
+  pausedAt: epochMs.optional(),
+  remainingMs: z.number().optional().openapi({ description: 'Time left until the deadline, kept while paused' }),
+  satisfiedAt: epochMs.optional(),
+  cancelledAt: epochMs.optional(),
+}).openapi('Clock');
+
+export const AuditEntry = z
+  .object({
+    seq: z.int(),
+    at: epochMs,
+    actor: Actor,
+    action: z.string(),
+    fromStatus: z.string(),
+    toStatus: z.string(),
+    reason: z.string().optional(),
+    evidence: z.array(EvidenceRef).optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('AuditEntry');
+
+export const RefundRecord = z.object({
+  idempotencyKey: z.string(),
+  amountCents: z.int(),
+  reason: z.string(),
+  refundId: z.string().optional(),
+  status: z.enum(['pending', 'succeeded', 'failed', 'settled_offline']).openapi({
+    description:
+      'failed: the payment partner refused it (failure says why) or reported it failed; never reused: the platform retries it as a new refund with a new key, or settles it offline (offlineReference)',
+  }),
+  onBehalfOfMerchant: z.boolean().openapi({ description: 'The platform paid because the merchant missed the refund deadline' }),
+  failure: z.string().optional(),
+  offlineReference: z.string().optional(),
+});
+
+export const ReshipRecord = z.object({
+  idempotencyKey: z.string(),
+  items: z.array(z.object({ sku: z.string(), quantity: z.int() })),
+  reason: z.string(),
+  erpOrderId: z.string().optional(),
+  status: z.enum(['pending', 'succeeded', 'failed']).optional().openapi({ description: 'failed: the ERP refused it; absent on records older than the status' }),
+  failure: z.string().optional(),
+});
+
+/** A liability recorded against a party, settled monthly (couriers through 快递月结). */
+export const ChargeRecord = z.object({ party: z.enum(['merchant', 'courier', 'warehouse', 'customer', 'platform']), amountCents: z.int(), reason: z.string(), key: z.string() });
+
+export const Escalation = z.object({ at: epochMs, to: party, reason: z.string(), clock: z.string().optional() });
+
+export const OpenBreach = z.object({ clock: z.string(), owingParty: party, deadline: epochMs, breachedAt: epochMs });
+
+export const CaseView = z
+  .object({
+    caseId: z.string(),
+    kind: z.enum(CASE_KINDS),
+    status: z.string(),
+    version: z.int(),
+    policyVersion: z.string(),
+    openedAt: epochMs,
+    lastTransitionAt: epochMs,
+    closedAt: epochMs.optional(),
+    outcome: z.string().optional(),
+    channel: z.enum(CHANNELS),
+    customer: z.object({ name: z.string().optional(), phone: z.string().optional(), email: z.string().optional() }).openapi({ description: 'Masked for roles without contact rights' }),
+    order: OrderSnapshot.optional(),
+    description: z.string(),
+    details: KindDetails,
+    openedBy: Actor.optional().openapi({ description: 'Absent on cases opened before it was kept' }),
+    assignedAgentId: z.string().optional(),
+    ticketNumber: z.string().optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    owingParty: party.optional().openapi({ description: 'Who owes the next action: the owner of the earliest running or breached-and-unsatisfied clock' }),
+    nextDeadline: epochMs.optional(),
+    nextDeadlineClock: z.string().optional(),
+    waitingOn: party.optional(),
+    openBreaches: z.array(OpenBreach).optional(),
+    escalatedTo: z.array(party).optional().openapi({ description: 'Roles whose escalations are still open' }),
+    responsibleParty: party.optional(),
+    shippingCostBearer: party.optional(),
+    returnAddress: z.string().optional(),
+    returnTrackingNumber: z.string().optional(),
+    refunds: z.array(RefundRecord),
+    reships: z.array(ReshipRecord),
+    charges: z.array(ChargeRecord),
+    escalated: z.boolean(),
+    escalations: z.array(Escalation),
+    breached: z.boolean(),
+    clocks: z.array(ClockState),
+    audit: z.array(AuditEntry),
+    facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    survey: z.object({ sentAt: epochMs, rating: z.int().optional(), comment: z.string().optional() }).optional(),
+  })
+  .openapi('CaseView', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', kind: 'return', status: 'awaiting_merchant_review', version: 3 } });
+
+/** What a partner system (courier, payment, warehouse) reads of a case it takes part in (workflows/domain/case-access.ts). */
+export const PartnerCaseView = CaseView.pick({ caseId: true, kind: true, status: true, openedAt: true, lastTransitionAt: true, closedAt: true, returnTrackingNumber: true })
+  .extend({
+    order: z.object({ orderId: z.string(), merchantId: z.string(), items: OrderSnapshot.shape.items }).optional(),
+    refunds: z.array(RefundRecord).optional().openapi({ description: 'The payment partner only' }),
+  })
+  .openapi('PartnerCaseView');

@@ -1,0 +1,8 @@
+/**
+ * The contract, declared once with zod (pure: bundled into the workflow): the commands a case takes, the events partners
+ * report, and the case as it is opened and read. Types come from z.infer.
+ */
+export * from './common';
+export * from './commands';
+export * from './events';
+export * from './case';
