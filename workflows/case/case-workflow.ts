@@ -27,7 +27,7 @@ export async function caseWorkflow(input: CaseInput, carried?: CarriedState): Pr
   const ctx = new CaseContext(input, carried);
   const playbook = playbookFor(input.kind);
   ctx.clockActions = playbook.clockActions;
-  const projector = ctx.runProjector();
+  const projector = ctx.projector.run();
   // Registering a handler delivers updates buffered since the start, so the opening step (which decides
   // synchronously, e.g. eligibility) runs first: those updates are then validated against its outcome.
   const run = runPlaybook(ctx, playbook, projector);
@@ -44,16 +44,16 @@ async function runPlaybook(ctx: CaseContext, playbook: Playbook, projector: Prom
       await Promise.race([step(ctx), projector]);
       if (workflowInfo().continueAsNewSuggested) {
         await condition(allHandlersFinished);
-        await ctx.sideEffectsSettled();
-        await ctx.projected();
+        await ctx.effects.settled();
+        await ctx.projector.projected();
         await continueAsNew<typeof caseWorkflow>(ctx.input, ctx.carry());
       }
     }
     await Promise.race([runSatisfactionSurvey(ctx), projector]);
   } while (!ctx.closed);
   await condition(allHandlersFinished);
-  await ctx.sideEffectsSettled();
-  await ctx.projected();
+  await ctx.effects.settled();
+  await ctx.projector.projected();
   return ctx.snapshot();
 }
 

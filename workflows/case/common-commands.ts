@@ -18,8 +18,8 @@ export function commonCommands(ctx: CaseContext): Partial<Record<CommandName, re
   return {
     assign: LEADS,
     escalate: CASE_STAFF,
-    // In whatever status the refund was refused: the playbook's step is waiting inside ctx.refund().
-    ...(ctx.blockedRefund && { resolve_blocked_refund: PLATFORM }),
+    // In whatever status the refund was refused: the playbook's step is waiting inside ctx.effects.refund().
+    ...(ctx.effects.blockedRefund && { resolve_blocked_refund: PLATFORM }),
     extend_deadline: PLATFORM,
     pause_deadline: PLATFORM,
     resume_deadline: PLATFORM,
@@ -72,7 +72,7 @@ export const commonHandlers: { handlers: CommandHandlers; checks: CommandChecks 
       if (!Number.isInteger(p.rating) || p.rating < 1 || p.rating > 5) throw commandRejected('invalid_rating', 'rating must be an integer from 1 to 5');
     },
     resolve_blocked_refund: (ctx, p) => {
-      if (!ctx.blockedRefund) throw commandRejected('invalid_transition', 'no refund of this case is blocked');
+      if (!ctx.effects.blockedRefund) throw commandRejected('invalid_transition', 'no refund of this case is blocked');
       if (p.resolution !== 'retry' && p.resolution !== 'settled_offline') throw commandRejected('invalid_resolution', "resolution must be 'retry' or 'settled_offline'");
       if (p.amountCents !== undefined) {
         if (!Number.isInteger(p.amountCents) || p.amountCents <= 0) throw commandRejected('invalid_amount', 'amountCents must be a whole number of cents above 0');
@@ -101,7 +101,7 @@ export const commonHandlers: { handlers: CommandHandlers; checks: CommandChecks 
       ctx.record(p.actor, 'priority_changed', { reason: p.reason, data: { from, to: p.priority } });
     },
     add_note: (ctx, p) => ctx.record(p.actor, 'note_added', { reason: p.reason, data: { note: p.note, internal: true } }),
-    resolve_blocked_refund: (ctx, p) => ctx.resolveBlockedRefund(p),
+    resolve_blocked_refund: (ctx, p) => ctx.effects.resolveBlockedRefund(p),
     answer_survey: (ctx, p) => {
       ctx.view.survey = { ...ctx.view.survey!, rating: p.rating, ...(p.comment && { comment: p.comment }) };
       ctx.record(p.actor, 'survey_answered', { data: { rating: p.rating } });
@@ -113,7 +113,7 @@ export const commonHandlers: { handlers: CommandHandlers; checks: CommandChecks 
 export async function runSatisfactionSurvey(ctx: CaseContext): Promise<void> {
   if (!ctx.view.survey) {
     ctx.view.survey = { sentAt: workflowNow() };
-    await ctx.notifyCustomer('satisfaction_survey', { caseId: ctx.caseId });
+    await ctx.effects.notifyCustomer('satisfaction_survey', { caseId: ctx.caseId });
     ctx.record({ id: 'case-workflow', role: 'system' }, 'survey_sent');
   }
   const until = addDuration(ctx.view.survey.sentAt, ctx.policy.surveyWindow, ctx.policy.calendar);

@@ -11,7 +11,7 @@ export function startRefundClock(ctx: CaseContext): void {
 
 export const refundClockActions: ClockActions = {
   refund_start: {
-    warn: (ctx) => ctx.notifyMerchant('refund_reminder', `Case ${ctx.caseId}: the refund is due; the platform acts at the deadline.`),
+    warn: (ctx) => ctx.effects.notifyMerchant('refund_reminder', `Case ${ctx.caseId}: the refund is due; the platform acts at the deadline.`),
     breach: async (ctx) => {
       ctx.escalate('platform', 'refund not started within the limit', SYSTEM_ACTOR, 'refund_start');
       if (ctx.policy.refundStartTimeoutAction === 'refund_on_behalf_of_merchant') {

@@ -148,6 +148,33 @@ export const Escalation = z.object({ at: epochMs, to: party, reason: z.string(),
 
 export const OpenBreach = z.object({ clock: z.string(), owingParty: party, deadline: epochMs, breachedAt: epochMs });
 
+/** What a case has established along the way; each fact is set by the step named in its description. */
+export const CaseFacts = z
+  .object({
+    refundAmountCents: z.int().optional().openapi({ description: 'The refund the case has due (refund_due)' }),
+    refundReason: z.string().optional(),
+    refundRequested: z.boolean().optional().openapi({ description: 'The merchant started the refund' }),
+    refundOnBehalfOfMerchant: z.boolean().optional().openapi({ description: 'The refund deadline passed: the platform refunds and charges the merchant' }),
+    refundBlocked: z.boolean().optional().openapi({ description: 'The payment partner refused a refund; the case waits for resolve_blocked_refund' }),
+    blockedRefundKey: z.string().optional().openapi({ description: 'The idempotency key of the refused refund' }),
+    returnPostageCents: z.int().optional().openapi({ description: 'The return postage the customer advanced (ship_back)' }),
+    postageBorneBy: z.string().optional(),
+    convertedToRefund: z.boolean().optional().openapi({ description: 'The exchange became a refund' }),
+    pendingRemedy: z.string().optional().openapi({ description: 'The remedy proposed and awaiting the customer (JSON)' }),
+    agreedRemedy: z.string().optional().openapi({ description: 'The remedy the customer accepted (JSON)' }),
+    giftAgreed: z.string().optional(),
+    apologyGift: z.string().optional(),
+    outboundWeightMismatch: z.boolean().optional().openapi({ description: 'The courier’s outbound weight check: the warehouse bears a missing item' }),
+    courierClaimId: z.string().optional().openapi({ description: 'The claim filed against the courier; empty when the courier refused it' }),
+    late: z.boolean().optional().openapi({ description: 'A feedback ticket registered after its 30 minutes' }),
+    solution: z.string().optional(),
+    solutionProposedBy: z.string().optional(),
+    solutionAmountCents: z.int().optional(),
+    emergencyPlan: z.string().optional(),
+    surveyExpired: z.boolean().optional(),
+  })
+  .openapi('CaseFacts');
+
 export const CaseView = z
   .object({
     caseId: z.string(),
@@ -186,7 +213,7 @@ export const CaseView = z
     breached: z.boolean(),
     clocks: z.array(ClockState),
     audit: z.array(AuditEntry),
-    facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    facts: CaseFacts,
     survey: z.object({ sentAt: epochMs, rating: z.int().optional(), comment: z.string().optional() }).optional(),
   })
   .openapi('CaseView', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', kind: 'return', status: 'awaiting_merchant_review', version: 3 } });

@@ -18,6 +18,7 @@ export type ReshipRecord = z.infer<typeof contract.ReshipRecord>;
 export type ChargeRecord = z.infer<typeof contract.ChargeRecord>;
 export type Escalation = z.infer<typeof contract.Escalation>;
 export type OpenBreach = z.infer<typeof contract.OpenBreach>;
+export type CaseFacts = z.infer<typeof contract.CaseFacts>;
 /** Everything a query returns about a case; also the projection written to the case store. */
 export type CaseView = z.infer<typeof contract.CaseView>;
 export type PartnerCaseView = z.infer<typeof contract.PartnerCaseView>;

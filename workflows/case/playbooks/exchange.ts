@@ -65,7 +65,7 @@ async function shipReplacement(ctx: CaseContext): Promise<void> {
   }
   let erpOrderId: string | undefined;
   try {
-    erpOrderId = (await ctx.reship(replacementItems(ctx), 'exchange_replacement')).erpOrderId;
+    erpOrderId = (await ctx.effects.reship(replacementItems(ctx), 'exchange_replacement')).erpOrderId;
   } catch (err) {
     const refusal = partnerRefusal(err);
     if (!refusal) throw err;
@@ -95,7 +95,7 @@ export const exchangePlaybook: Playbook = {
     ...refundDueSteps,
     [S.accepted]: shipReplacement,
     [EX.awaitingConfirmation]: async (ctx) => {
-      await ctx.notifyCustomer('replacement_shipped', { erpOrderId: ctx.view.reships[0]?.erpOrderId ?? '' });
+      await ctx.effects.notifyCustomer('replacement_shipped', { erpOrderId: ctx.view.reships[0]?.erpOrderId ?? '' });
       await ctx.waitUntil(() => ctx.status !== EX.awaitingConfirmation);
     },
     [EX.unresolved]: async (ctx) => {
@@ -108,12 +108,12 @@ export const exchangePlaybook: Playbook = {
         // The wrong item is dearer: the customer owes the difference, a liability recorded against the customer.
         ctx.charge('customer', amountCents, 'wrong_item_price_difference_owed');
         ctx.close(SYSTEM_ACTOR, 'price_difference_charged', 'kept_with_price_difference', { data: { amountCents, owedBy: 'customer' } });
-        await ctx.notifyCustomer('price_difference_due', { amountCents });
+        await ctx.effects.notifyCustomer('price_difference_due', { amountCents });
         return;
       }
-      const refund = await ctx.refund(amountCents, 'wrong_item_price_difference');
+      const refund = await ctx.effects.refund(amountCents, 'wrong_item_price_difference');
       ctx.close(SYSTEM_ACTOR, 'price_difference_refunded', 'kept_with_price_difference', { data: { amountCents: refund.amountCents, owedBy: 'merchant' } });
-      await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
+      await ctx.effects.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
     },
   },
   commands: {

@@ -123,7 +123,7 @@ export const feedbackPlaybook: Playbook = {
         startInvestigationClock(ctx, fromReceipt(ctx, ctx.policy.initialInvestigation));
         ctx.record(SYSTEM_ACTOR, 'feedback_received', { data: { channel: ctx.input.channel, feedbackType: d.feedbackType, receivedAt: ctx.input.receivedAt } });
       }
-      await ctx.notifyCustomer('feedback_received', { caseId: ctx.caseId });
+      await ctx.effects.notifyCustomer('feedback_received', { caseId: ctx.caseId });
       await waitForNextStatus(ctx);
     },
     [FB.registered]: waitForNextStatus,
@@ -133,7 +133,7 @@ export const feedbackPlaybook: Playbook = {
     [FB.approved]: waitForNextStatus,
     [FB.awaitingConfirmation]: async (ctx) => {
       await waitForNextStatus(ctx);
-      if (ctx.view.outcome === 'closed_without_confirmation') await ctx.notifyCustomer('closed_without_confirmation');
+      if (ctx.view.outcome === 'closed_without_confirmation') await ctx.effects.notifyCustomer('closed_without_confirmation');
     },
   },
   commands: {

@@ -34,7 +34,7 @@ async function assess(ctx: CaseContext): Promise<void> {
   const result = assessReturn(details.reason, ctx.requireOrder(), details, ctx.policy, workflowNow());
   if (!result.eligible) {
     ctx.close(SYSTEM_ACTOR, 'rejected_ineligible', 'rejected', { reason: result.reason });
-    await ctx.notifyCustomer('request_rejected', { reason: result.reason });
+    await ctx.effects.notifyCustomer('request_rejected', { reason: result.reason });
     return;
   }
   ctx.view.responsibleParty = result.responsibleParty;
@@ -60,7 +60,7 @@ async function reject(ctx: CaseContext, actor: CaseContext['input']['openedBy'],
 
 export const goodsReturnClockActions: ClockActions = {
   merchant_review: {
-    warn: (ctx) => ctx.notifyMerchant('review_reminder', `Case ${ctx.caseId} awaits your review; the default action follows at the deadline.`),
+    warn: (ctx) => ctx.effects.notifyMerchant('review_reminder', `Case ${ctx.caseId} awaits your review; the default action follows at the deadline.`),
     breach: (ctx) => {
       if (ctx.policy.merchantReviewTimeoutAction === 'approve') {
         approve(ctx, SYSTEM_ACTOR, undefined, 'approved_by_default');
@@ -75,7 +75,7 @@ export const goodsReturnClockActions: ClockActions = {
     },
   },
   platform_review: {
-    breach: (ctx) => ctx.page('high', 'platform_review_overdue', `Case ${ctx.caseId}: the platform has not decided the return request handed to it within the limit.`),
+    breach: (ctx) => ctx.effects.page('high', 'platform_review_overdue', `Case ${ctx.caseId}: the platform has not decided the return request handed to it within the limit.`),
   },
   customer_ship_back: {
     breach: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'goods were not shipped back within the limit' }),
@@ -89,19 +89,19 @@ export const goodsReturnClockActions: ClockActions = {
 export const goodsReturnSteps: Playbook['steps'] = {
   [S.submitted]: assess,
   [S.merchantReview]: async (ctx) => {
-    await ctx.notifyMerchant('return_requested', `New ${ctx.input.kind} request on order ${ctx.requireOrder().orderId}.`);
+    await ctx.effects.notifyMerchant('return_requested', `New ${ctx.input.kind} request on order ${ctx.requireOrder().orderId}.`);
     await ctx.waitUntil(() => ctx.status !== S.merchantReview);
   },
   [S.platformReview]: async (ctx) => {
     await ctx.waitUntil(() => ctx.status !== S.platformReview);
   },
   [S.shipBack]: async (ctx) => {
-    await ctx.notifyCustomer('return_approved', { returnAddress: ctx.view.returnAddress ?? '', shippingCostBearer: ctx.view.shippingCostBearer ?? '' });
+    await ctx.effects.notifyCustomer('return_approved', { returnAddress: ctx.view.returnAddress ?? '', shippingCostBearer: ctx.view.shippingCostBearer ?? '' });
     await ctx.waitUntil(() => ctx.status !== S.shipBack);
-    if (ctx.view.outcome === 'abandoned') await ctx.notifyCustomer('closed_abandoned');
+    if (ctx.view.outcome === 'abandoned') await ctx.effects.notifyCustomer('closed_abandoned');
   },
   [S.inTransit]: async (ctx) => {
-    await ctx.notifyMerchant('goods_shipped_back', `Goods for case ${ctx.caseId} are on their way: ${ctx.view.returnTrackingNumber}.`);
+    await ctx.effects.notifyMerchant('goods_shipped_back', `Goods for case ${ctx.caseId} are on their way: ${ctx.view.returnTrackingNumber}.`);
     await ctx.waitUntil(() => ctx.status !== S.inTransit);
   },
   [S.inspection]: async (ctx) => {
@@ -176,9 +176,9 @@ export async function refundReturnPostage(ctx: CaseContext): Promise<void> {
   const postage = ctx.view.facts.returnPostageCents;
   const bearer = ctx.view.shippingCostBearer;
   if (typeof postage !== 'number' || postage <= 0 || bearer === undefined || bearer === 'customer') return;
-  const refund = await ctx.refund(postage, 'return_postage_refund');
+  const refund = await ctx.effects.refund(postage, 'return_postage_refund');
   if (bearer === 'courier' || bearer === 'warehouse') ctx.charge(bearer, postage, 'return_postage');
-  await ctx.notifyCustomer('postage_refunded', { amountCents: refund.amountCents });
+  await ctx.effects.notifyCustomer('postage_refunded', { amountCents: refund.amountCents });
 }
 
 export function onReturnShipmentEvent(ctx: CaseContext, event: { event: string; trackingNumber?: string; at: number }): void {

@@ -22,21 +22,21 @@ export function enterRefundDue(ctx: CaseContext, actor: Actor, action: string, a
 /** Refunds at once (nothing to wait for: e.g. goods not shipped), closing the case as refunded. */
 export async function refundNow(ctx: CaseContext, amountCents: number, refundReason: string, outcome = 'refunded'): Promise<void> {
   startRefundClock(ctx);
-  const refund = await ctx.refund(amountCents, refundReason);
+  const refund = await ctx.effects.refund(amountCents, refundReason);
   ctx.satisfyClock('refund_start');
   ctx.close(SYSTEM_ACTOR, 'refunded', outcome, { data: { amountCents: refund.amountCents, onBehalfOfMerchant: false } });
-  await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
+  await ctx.effects.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
 }
 
 export const refundDueSteps: Playbook['steps'] = {
   [REFUND_DUE]: async (ctx) => {
-    await ctx.notifyMerchant('refund_due', `Case ${ctx.caseId}: the refund is due, please start it.`);
+    await ctx.effects.notifyMerchant('refund_due', `Case ${ctx.caseId}: the refund is due, please start it.`);
     await ctx.waitUntil(() => ctx.view.facts.refundRequested === true || ctx.view.facts.refundOnBehalfOfMerchant === true);
     const onBehalf = ctx.view.facts.refundRequested !== true;
-    const refund = await ctx.refund(Number(ctx.view.facts.refundAmountCents), String(ctx.view.facts.refundReason), onBehalf);
+    const refund = await ctx.effects.refund(Number(ctx.view.facts.refundAmountCents), String(ctx.view.facts.refundReason), onBehalf);
     ctx.satisfyClock('refund_start');
     ctx.close(SYSTEM_ACTOR, 'refunded', 'refunded', { data: { amountCents: refund.amountCents, onBehalfOfMerchant: onBehalf } });
-    await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
+    await ctx.effects.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
   },
 };
 

@@ -48,7 +48,7 @@ function details(ctx: CaseContext): RefundOnlyDetails {
 
 async function rejectRequest(ctx: CaseContext, reason: string): Promise<void> {
   ctx.close(SYSTEM_ACTOR, 'rejected_ineligible', 'rejected', { reason });
-  await ctx.notifyCustomer('request_rejected', { reason });
+  await ctx.effects.notifyCustomer('request_rejected', { reason });
 }
 
 async function intake(ctx: CaseContext): Promise<void> {

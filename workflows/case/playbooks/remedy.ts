@@ -63,7 +63,7 @@ export async function proposeRemedy(ctx: CaseContext, p: CommandPayloads['propos
   ctx.startClock({ name: DECISION_CLOCK, limit: ctx.policy.customerConfirmationTimeout, breachAction: ctx.policy.customerConfirmationTimeoutAction, owner: 'customer' });
   ctx.record(p.actor, 'remedy_proposed', { reason: p.reason ?? p.description, evidence: p.evidence, data: { ...proposal } });
   const nth = ctx.view.audit.filter((a) => a.action === 'remedy_proposed').length;
-  await ctx.notifyCustomer('remedy_proposed', { remedy: p.remedy, description: p.description, amountCents: p.amountCents ?? 0 }, `remedy_proposed:${nth}`);
+  await ctx.effects.notifyCustomer('remedy_proposed', { remedy: p.remedy, description: p.description, amountCents: p.amountCents ?? 0 }, `remedy_proposed:${nth}`);
 }
 
 /** Applies the customer's answer; returns the agreed proposal, or undefined when it was rejected. */

@@ -15,13 +15,13 @@ export const returnPlaybook: Playbook = {
       ctx.transition(SYSTEM_ACTOR, 'refund_conditions_met', REFUND_DUE);
     },
     [REFUND_DUE]: async (ctx) => {
-      await ctx.notifyMerchant('refund_due', `Case ${ctx.caseId}: goods accepted, please start the refund.`);
+      await ctx.effects.notifyMerchant('refund_due', `Case ${ctx.caseId}: goods accepted, please start the refund.`);
       await ctx.waitUntil(() => ctx.view.facts.refundRequested === true || ctx.view.facts.refundOnBehalfOfMerchant === true);
       const onBehalf = ctx.view.facts.refundRequested !== true;
-      const refund = await ctx.refund(refundAmountCents(ctx), 'return_refund', onBehalf);
+      const refund = await ctx.effects.refund(refundAmountCents(ctx), 'return_refund', onBehalf);
       ctx.satisfyClock('refund_start');
       ctx.close(SYSTEM_ACTOR, 'refunded', 'refunded', { data: { amountCents: refund.amountCents, onBehalfOfMerchant: onBehalf } });
-      await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
+      await ctx.effects.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
     },
   },
   commands: {

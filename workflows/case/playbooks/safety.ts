@@ -53,7 +53,7 @@ export const safetyClockActions: ClockActions = {
   [EMERGENCY_START_CLOCK]: {
     breach: async (ctx, clock) => {
       ctx.escalate('platform', 'emergency process not started within the limit', SYSTEM_ACTOR, clock.name);
-      await ctx.page('critical', 'emergency_start_breached', `Safety incident ${ctx.caseId}: the emergency process has not started within the limit.`);
+      await ctx.effects.page('critical', 'emergency_start_breached', `Safety incident ${ctx.caseId}: the emergency process has not started within the limit.`);
     },
   },
 };
@@ -72,13 +72,13 @@ export const safetyPlaybook: Playbook = {
       });
     },
     [SAFETY.awaitingStart]: async (ctx) => {
-      await ctx.page('critical', 'incident_opened', `Safety incident ${ctx.caseId}: ${safetyDetails(ctx).hazard}. Start the emergency process.`);
-      await ctx.notifyMerchant('safety_incident', `Safety incident ${ctx.caseId} concerns your order ${ctx.input.order?.orderId ?? ''}.`);
+      await ctx.effects.page('critical', 'incident_opened', `Safety incident ${ctx.caseId}: ${safetyDetails(ctx).hazard}. Start the emergency process.`);
+      await ctx.effects.notifyMerchant('safety_incident', `Safety incident ${ctx.caseId} concerns your order ${ctx.input.order?.orderId ?? ''}.`);
       await ctx.waitUntil(() => ctx.status !== SAFETY.awaitingStart);
     },
     [SAFETY.inProgress]: async (ctx) => {
       await ctx.waitUntil(() => ctx.status !== SAFETY.inProgress);
-      if (ctx.view.outcome === 'resolved') await ctx.notifyCustomer('incident_resolved', { caseId: ctx.caseId });
+      if (ctx.view.outcome === 'resolved') await ctx.effects.notifyCustomer('incident_resolved', { caseId: ctx.caseId });
     },
   },
   commands: {

@@ -42,7 +42,7 @@ async function merchantFaultApology(ctx: CaseContext): Promise<void> {
   ctx.setFact('apologyGift', 'gift added to the next shipment');
   ctx.setFact('postageBorneBy', 'merchant');
   ctx.record(SYSTEM_ACTOR, 'apology_gift_offered', { reason: `merchant's fault (${returnDetails(ctx).reason}): apology and a gift with the next shipment; the merchant pays return postage` });
-  await ctx.notifyCustomer('apology', { gift: true });
+  await ctx.effects.notifyCustomer('apology', { gift: true });
 }
 
 async function intake(ctx: CaseContext): Promise<void> {
@@ -95,7 +95,7 @@ async function carryOutRemedy(ctx: CaseContext): Promise<void> {
     const items = proposal.items ?? order.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
     let reship: ReshipRecord;
     try {
-      reship = await ctx.reship(items, `sop_${reason}_reship`);
+      reship = await ctx.effects.reship(items, `sop_${reason}_reship`);
     } catch (err) {
       const refusal = partnerRefusal(err);
       if (!refusal || !patched(RESHIP_REFUSAL_PATCH)) throw err;
@@ -103,14 +103,14 @@ async function carryOutRemedy(ctx: CaseContext): Promise<void> {
     }
     await chargeResponsibleParty(ctx, proposal.amountCents ?? itemsValueCents(ctx, items), reason);
     ctx.close(SYSTEM_ACTOR, 'remedy_reshipped', 'reshipped', { data: { erpOrderId: reship.erpOrderId, items } });
-    await ctx.notifyCustomer('reship_ordered', { erpOrderId: reship.erpOrderId ?? '' });
+    await ctx.effects.notifyCustomer('reship_ordered', { erpOrderId: reship.erpOrderId ?? '' });
     return;
   }
   const amountCents = proposal.amountCents ?? (proposal.items ? itemsValueCents(ctx, proposal.items) : order.paidAmountCents);
-  const refund = await ctx.refund(amountCents, `sop_${reason}_refund`);
+  const refund = await ctx.effects.refund(amountCents, `sop_${reason}_refund`);
   await chargeResponsibleParty(ctx, amountCents, reason);
   ctx.close(SYSTEM_ACTOR, 'remedy_refunded', amountCents < order.paidAmountCents ? 'partially_refunded' : 'refunded', { data: { amountCents: refund.amountCents } });
-  await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
+  await ctx.effects.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
 }
 
 /**
@@ -132,10 +132,10 @@ async function settleRefusedReship(ctx: CaseContext, items: RemedyItems, refusal
   }
   ctx.setFact('convertedToRefund', true);
   ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `the part could not be reshipped: ${refusal}`, data: { amountCents, items } });
-  const refund = await ctx.refund(amountCents, `sop_${reason}_reship_refused_refund`);
+  const refund = await ctx.effects.refund(amountCents, `sop_${reason}_reship_refused_refund`);
   await chargeResponsibleParty(ctx, amountCents, reason);
   ctx.close(SYSTEM_ACTOR, 'remedy_refunded', amountCents < paid ? 'partially_refunded' : 'refunded', { data: { amountCents: refund.amountCents, insteadOf: 'reship_part' } });
-  await ctx.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
+  await ctx.effects.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
 }
 
 const waitFor = (status: string) => async (ctx: CaseContext) => {
