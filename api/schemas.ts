@@ -3,7 +3,7 @@
  * from the contract (workflows/contract). The OpenAPI document is generated from both.
  */
 import { z } from 'zod';
-import { CASE_KINDS, CaseView, CHANNELS, CourierEvent, CustomerContact, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, text } from '../workflows/contract';
+import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, text } from '../workflows/contract';
 import type { CommandName } from '../workflows/messages';
 
 export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
@@ -74,7 +74,7 @@ const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const ListCasesQuery = z
   .strictObject({
     kind: z.enum(CASE_KINDS).optional(),
-    status: z.string().regex(/^[a-z][a-z_]{0,63}$/, 'a status name').optional(),
+    status: z.enum(CASE_STATUSES).optional(),
     merchantId: id.optional(),
     agentId: id.optional(),
     customerId: id.optional(),
@@ -113,7 +113,7 @@ export const BulkAssignBody = z
 export const STUCK_STATES = ['breached', 'within', 'idle'] as const;
 export const STUCK_REASONS = ['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked'] as const;
 
-const statusName = z.string().regex(/^[a-z][a-z_]{0,63}$/, 'a status name');
+const statusName = z.enum(CASE_STATUSES);
 const clockName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name');
 /** An opaque page cursor; what it holds is checked when it is decoded (api/supervisor.ts). */
 const pageCursor = z.string().regex(/^[A-Za-z0-9_-]{1,400}$/, 'a cursor from a previous page of the same query');
@@ -178,8 +178,8 @@ export const CaseReadDoc = z.union([CaseView, PartnerCaseView]);
 export const CaseSummaryDoc = z
   .object({
     caseId: z.string(),
-    kind: z.string(),
-    status: z.string(),
+    kind: z.enum(CASE_KINDS),
+    status: z.enum(CASE_STATUSES),
     merchantId: z.string().optional(),
     customerId: z.string().optional(),
     agentId: z.string().optional(),

@@ -26,7 +26,7 @@ import { playbookFor } from './playbooks';
 export async function caseWorkflow(input: CaseInput, carried?: CarriedState): Promise<CaseView> {
   const ctx = new CaseContext(input, carried);
   const playbook = playbookFor(input.kind);
-  ctx.clockActions = playbook.clockActions;
+  ctx.playbook = playbook;
   const projector = ctx.projector.run();
   // Registering a handler delivers updates buffered since the start, so the opening step (which decides
   // synchronously, e.g. eligibility) runs first: those updates are then validated against its outcome.

@@ -9,10 +9,11 @@ import { workflowNow } from '../clock-source';
 import type { CaseInput } from '../domain/case';
 import type { Actor, Party } from '../domain/parties';
 import { SYSTEM_ACTOR } from '../domain/parties';
-import type { ClockState } from '../sla/clock';
+import { clockSpec, type ClockDefinition, type ClockStart } from './clock-definition';
 import { CaseEffects } from './effects';
 import { ESCALATION_ALERT_PATCH } from './patches';
 import { CaseProjector } from './projector';
+import type { Playbook } from './playbook';
 import { CaseState, type StateCarried } from './state';
 
 export { CLOSED, type TransitionOptions } from './state';
@@ -25,13 +26,12 @@ export interface CarriedState extends StateCarried {
   openAnswered?: boolean;
 }
 
-/** What happens when a named clock warns or breaches. */
-export type ClockActions = Record<string, { warn?: (ctx: CaseContext, clock: ClockState) => Promise<void> | void; breach: (ctx: CaseContext, clock: ClockState) => Promise<void> | void }>;
 
 export class CaseContext extends CaseState {
   readonly projector: CaseProjector;
   readonly effects: CaseEffects;
-  clockActions: ClockActions = {};
+  /** The playbook of the case's kind: its clocks' definitions and hooks. */
+  playbook: Pick<Playbook, 'clocks' | 'onRemedyLapse'> = { clocks: [] };
   /** The open_case update has answered once: later ones replay the create. Cases opened without it answered already. */
   openAnswered: boolean;
 
@@ -46,17 +46,22 @@ export class CaseContext extends CaseState {
     return { ...this.carryState(), doneEffects: this.effects.done(), openAnswered: this.openAnswered };
   }
 
+  /** Starts a clock on its definition's terms (or a limit of this start's own). */
+  startClock(clock: ClockDefinition, start?: ClockStart): void {
+    this.startClockSpec(clockSpec(clock, this, start));
+  }
+
   /** Waits until `predicate` holds, meanwhile running the warn and breach actions of clocks as they come due. */
   waitUntil(predicate: () => boolean): Promise<boolean> {
     return this.clocks.waitFor(predicate, {
       onWarn: async (clock) => {
         this.record(SYSTEM_ACTOR, 'sla_warning', { data: { clock: clock.name, deadline: clock.deadline } });
-        await this.clockActions[clock.name]?.warn?.(this, clock);
+        await this.definitionOf(clock.name)?.warn?.(this, clock);
       },
       onBreach: async (clock) => {
         this.view.breached = true;
         this.record(SYSTEM_ACTOR, 'sla_breached', { data: { clock: clock.name, action: clock.breachAction } });
-        await this.clockActions[clock.name]?.breach(this, clock);
+        await this.definitionOf(clock.name)?.breach(this, clock);
       },
     });
   }
@@ -65,6 +70,10 @@ export class CaseContext extends CaseState {
   async waitUntilOrAt(predicate: () => boolean, at: number): Promise<boolean> {
     const remaining = at - workflowNow();
     return remaining <= 0 ? predicate() : condition(predicate, remaining);
+  }
+
+  private definitionOf(name: string): ClockDefinition | undefined {
+    return this.playbook.clocks.find((clock) => clock.name === name);
   }
 
   /** Escalates to a role: recorded, shown in the role's queue, and the role alerted beside the case. */

@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import type { CommandName, CommandPayloads, CourierEvent } from '../messages';
+import type { CaseStatus } from '../domain/case';
 import type { Role } from '../domain/parties';
-import type { CaseContext, ClockActions } from './context';
+import type { ClockDefinition } from './clock-definition';
+import type { CaseContext } from './context';
 
 /**
  * Refuses a command from its validator: nothing reaches history, and the caller gets the failure's type as a
@@ -20,13 +22,16 @@ export type CommandChecks = { [N in CommandName]?: (ctx: CaseContext, payload: C
  * returns once the status has changed; commands change the status through `handlers`.
  */
 export interface Playbook {
-  steps: Record<string, (ctx: CaseContext) => Promise<void>>;
+  steps: Partial<Record<CaseStatus, (ctx: CaseContext) => Promise<void>>>;
   /** status → command → roles allowed to send it in that status. */
-  commands: Record<string, Partial<Record<CommandName, readonly Role[]>>>;
+  commands: Partial<Record<CaseStatus, Partial<Record<CommandName, readonly Role[]>>>>;
   handlers: CommandHandlers;
   /** Business preconditions beyond status and role; throw commandRejected(...) to refuse. */
   checks?: CommandChecks;
-  clockActions: ClockActions;
+  /** Every clock the playbook runs; a clock fires the actions of its definition here. */
+  clocks: readonly ClockDefinition[];
+  /** The customer let a proposed remedy lapse (the customer_decision clock). */
+  onRemedyLapse?(ctx: CaseContext): void;
   onCourierEvent?(ctx: CaseContext, event: CourierEvent): void;
 }
 

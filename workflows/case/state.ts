@@ -5,7 +5,7 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
-import type { AuditEntry, CaseFacts, CaseInput, CaseView, ChargeRecord } from '../domain/case';
+import type { AuditEntry, CaseFacts, CaseInput, CaseStatus, CaseView, ChargeRecord } from '../domain/case';
 import { summarizeCase, type CaseSummary } from '../domain/case-summary';
 import type { Actor, EvidenceRef, Party } from '../domain/parties';
 import { SYSTEM_ACTOR } from '../domain/parties';
@@ -13,7 +13,7 @@ import type { Limit } from '../sla/calendar';
 import type { ClockSpec } from '../sla/clock';
 import { ClockSet, type ClockSetState } from '../sla/clock-set';
 
-export const CLOSED = 'closed';
+export const CLOSED = 'closed' satisfies CaseStatus;
 
 export interface TransitionOptions {
   reason?: string;
@@ -48,7 +48,7 @@ export class CaseState {
     return this.input.caseId;
   }
 
-  get status(): string {
+  get status(): CaseStatus {
     return this.view.status;
   }
 
@@ -70,7 +70,7 @@ export class CaseState {
   }
 
   /** Moves the case to `toStatus` (or records an action in place when equal) and appends the audit entry. */
-  transition(actor: Actor, action: string, toStatus: string, options: TransitionOptions = {}): void {
+  transition(actor: Actor, action: string, toStatus: CaseStatus, options: TransitionOptions = {}): void {
     const fromStatus = this.view.status;
     const now = workflowNow();
     const entry: AuditEntry = {
@@ -106,7 +106,7 @@ export class CaseState {
     this.transition(actor, action, CLOSED, { ...options, data: { outcome, ...options.data } });
   }
 
-  startClock(spec: ClockSpec): void {
+  protected startClockSpec(spec: ClockSpec): void {
     this.clocks.start(spec);
     this.publish();
   }

@@ -26,6 +26,19 @@ export const REFUND_ONLY_GROUNDS = ['not_shipped', 'refused_delivery', 'price_di
 
 export const CHANNELS = ['online', 'phone', 'email'] as const;
 
+const GOODS_RETURN = ['submitted', 'awaiting_merchant_review', 'awaiting_platform_review', 'awaiting_return_shipment', 'return_in_transit', 'awaiting_inspection', 'goods_accepted'] as const;
+
+/** The statuses each kind of case passes through; every playbook has a step or commands for each, and nothing else. */
+export const STATUSES_BY_KIND = {
+  return: [...GOODS_RETURN, 'refund_due', 'awaiting_remedy_agreement', 'awaiting_senior_review', 'remedy_agreed', 'closed'],
+  exchange: [...GOODS_RETURN, 'awaiting_customer_confirmation', 'exchange_unresolved', 'settling_price_difference', 'refund_due', 'closed'],
+  refund_only: ['submitted', 'awaiting_return_to_sender', 'awaiting_remedy', 'refund_due', 'closed'],
+  feedback: ['submitted', 'registered', 'investigating', 'investigated', 'awaiting_approval', 'approved', 'awaiting_confirmation', 'closed'],
+  safety: ['submitted', 'awaiting_emergency_start', 'emergency_in_progress', 'closed'],
+} as const satisfies Record<(typeof CASE_KINDS)[number], readonly string[]>;
+
+export const CASE_STATUSES = [...new Set(Object.values(STATUSES_BY_KIND).flat())] as Array<(typeof STATUSES_BY_KIND)[keyof typeof STATUSES_BY_KIND][number]>;
+
 export const OrderSnapshot = z
   .strictObject({
     orderId: id,
@@ -179,7 +192,7 @@ export const CaseView = z
   .object({
     caseId: z.string(),
     kind: z.enum(CASE_KINDS),
-    status: z.string(),
+    status: z.enum(CASE_STATUSES),
     version: z.int(),
     policyVersion: z.string(),
     openedAt: epochMs,

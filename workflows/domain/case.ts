@@ -7,6 +7,7 @@ import type { Actor, EvidenceRef } from './parties';
 export { CASE_KINDS, REFUND_ONLY_GROUNDS, RETURN_REASONS } from '../contract/case';
 
 export type CaseKind = (typeof contract.CASE_KINDS)[number];
+export type CaseStatus = (typeof contract.CASE_STATUSES)[number];
 export type ReturnReason = (typeof contract.RETURN_REASONS)[number];
 export type RefundOnlyGround = (typeof contract.REFUND_ONLY_GROUNDS)[number];
 export type OrderSnapshot = z.infer<typeof contract.OrderSnapshot>;

@@ -10,13 +10,15 @@
  * lapsed proposal resumes them with the time they had left.
  * The return postage the customer advanced is refunded once the goods are accepted (merchant's or courier's fault).
  */
+import type { CaseStatus } from '../../domain/case';
 import { SYSTEM_ACTOR, type Role } from '../../domain/parties';
 import { CLOSED, partnerRefusal, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
-import { refundAmountCents, refundClockActions } from '../refund-clock';
+import { defineClock } from '../clock-definition';
+import { REFUND_START, refundAmountCents } from '../refund-clock';
 import {
   goodsReturnChecks,
-  goodsReturnClockActions,
+  GOODS_RETURN_CLOCKS,
   goodsReturnCommands,
   goodsReturnHandlers,
   goodsReturnSteps,
@@ -26,7 +28,7 @@ import {
   S,
 } from './goods-return';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from './refund-due';
-import { agreedProposal, checkDecision, checkProposal, decideRemedy, pendingProposal, proposeRemedy, remedyClockActions } from './remedy';
+import { agreedProposal, checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, pendingProposal, proposeRemedy } from './remedy';
 
 export const EX = {
   awaitingConfirmation: 'awaiting_customer_confirmation',
@@ -35,6 +37,16 @@ export const EX = {
 } as const;
 
 const CONFIRMATION_CLOCK = 'customer_confirmation';
+
+/** The customer confirms the replacement solved the problem; silence closes the exchange as done. */
+const CUSTOMER_CONFIRMATION = defineClock({
+  name: CONFIRMATION_CLOCK,
+  owner: 'customer',
+  terms: ({ policy }) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
+  breach: (ctx) => {
+    if (ctx.status === EX.awaitingConfirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'exchanged', { reason: 'the customer did not confirm within the limit' });
+  },
+});
 const CONVERTIBLE = [S.merchantReview, S.platformReview, S.shipBack, S.inTransit, S.inspection] as const;
 const SETTLEABLE = [S.merchantReview, S.platformReview, S.shipBack] as const;
 const CONVERTERS: readonly Role[] = ['customer', 'merchant', ...CASE_STAFF];
@@ -75,13 +87,13 @@ async function shipReplacement(ctx: CaseContext): Promise<void> {
     enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', refundAmountCents(ctx), 'exchange_converted_to_refund');
     return;
   }
-  ctx.startClock({ name: CONFIRMATION_CLOCK, limit: ctx.policy.customerConfirmationTimeout, breachAction: ctx.policy.customerConfirmationTimeoutAction, owner: 'customer' });
+  ctx.startClock(CUSTOMER_CONFIRMATION);
   ctx.transition(SYSTEM_ACTOR, 'replacement_reshipped', EX.awaitingConfirmation, { data: { erpOrderId } });
 }
 
 const settleCommands = { propose_remedy: ['merchant', ...CASE_STAFF], customer_decision: ['customer'] } as const;
 
-function commandsFor(status: string): Playbook['commands'][string] {
+function commandsFor(status: CaseStatus): NonNullable<Playbook['commands'][CaseStatus]> {
   return {
     ...goodsReturnCommands[status],
     ...((CONVERTIBLE as readonly string[]).includes(status) && { convert_to_refund: CONVERTERS }),
@@ -117,7 +129,7 @@ export const exchangePlaybook: Playbook = {
     },
   },
   commands: {
-    ...Object.fromEntries([...Object.values(S), CLOSED].map((status) => [status, commandsFor(status)])),
+    ...Object.fromEntries(([...Object.values(S), CLOSED] as CaseStatus[]).map((status) => [status, commandsFor(status)])),
     ...refundDueCommands,
     [EX.awaitingConfirmation]: { confirm_resolution: ['customer', ...CASE_STAFF] },
     [EX.unresolved]: { confirm_resolution: ['customer', ...CASE_STAFF] },
@@ -171,15 +183,7 @@ export const exchangePlaybook: Playbook = {
       }
     },
   },
-  clockActions: {
-    ...goodsReturnClockActions,
-    ...refundClockActions,
-    ...remedyClockActions((ctx) => releaseReturnClocks(ctx, 'the customer did not answer the keep-and-settle proposal')),
-    [CONFIRMATION_CLOCK]: {
-      breach: (ctx) => {
-        if (ctx.status === EX.awaitingConfirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'exchanged', { reason: 'the customer did not confirm within the limit' });
-      },
-    },
-  },
+  clocks: [...GOODS_RETURN_CLOCKS, REFUND_START, CUSTOMER_DECISION, CUSTOMER_CONFIRMATION],
+  onRemedyLapse: (ctx) => releaseReturnClocks(ctx, 'the customer did not answer the keep-and-settle proposal'),
   onCourierEvent: onReturnShipmentEvent,
 };

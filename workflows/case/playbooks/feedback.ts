@@ -21,7 +21,8 @@ import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
 import { addDuration, type Limit } from '../../sla/calendar';
 import type { ClockState } from '../../sla/clock';
-import type { CaseContext, ClockActions } from '../context';
+import { defineClock } from '../clock-definition';
+import type { CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
 import { PRIORITIES } from '../../messages';
 
@@ -71,9 +72,6 @@ function feedbackDetails(input: CaseInput) {
   return d;
 }
 
-function startInvestigationClock(ctx: CaseContext, limit: Limit): void {
-  ctx.startClock({ name: FEEDBACK_CLOCKS.investigation, limit, breachAction: 'escalate_to_senior_agent', owner: 'agent' });
-}
 
 /** Unresolved ticket at a breach → senior customer service. */
 function escalateToSenior(ctx: CaseContext, clock: ClockState, reason: string): void {
@@ -89,38 +87,57 @@ async function waitForNextStatus(ctx: CaseContext): Promise<void> {
   await ctx.waitUntil(() => ctx.status !== status);
 }
 
-export const feedbackClockActions: ClockActions = {
-  [FEEDBACK_CLOCKS.registration]: {
-    breach: async (ctx, clock) => {
-      ctx.setFact('late', true);
-      ctx.escalate('cs_lead', 'feedback not registered within the limit', SYSTEM_ACTOR, clock.name);
-      escalateToSenior(ctx, clock, 'feedback not registered within the limit');
-    },
+/** Registered within 30 minutes of receipt; late, the CS lead is alerted and the ticket flagged late. */
+const REGISTRATION = defineClock({
+  name: FEEDBACK_CLOCKS.registration,
+  owner: 'agent',
+  terms: ({ policy }) => ({ limit: policy.registration, breachAction: 'alert_cs_lead' }),
+  breach: async (ctx, clock) => {
+    ctx.setFact('late', true);
+    ctx.escalate('cs_lead', 'feedback not registered within the limit', SYSTEM_ACTOR, clock.name);
+    escalateToSenior(ctx, clock, 'feedback not registered within the limit');
   },
-  [FEEDBACK_CLOCKS.firstResponse]: {
-    breach: (ctx, clock) => escalateToSenior(ctx, clock, 'no first response within the limit'),
+});
+
+const FIRST_RESPONSE = defineClock({
+  name: FEEDBACK_CLOCKS.firstResponse,
+  owner: 'agent',
+  terms: ({ policy }) => ({ limit: policy.firstResponse, breachAction: 'escalate_to_senior_agent' }),
+  breach: (ctx, clock) => escalateToSenior(ctx, clock, 'no first response within the limit'),
+});
+
+const INVESTIGATION = defineClock({
+  name: FEEDBACK_CLOCKS.investigation,
+  owner: 'agent',
+  terms: ({ policy }) => ({ limit: policy.initialInvestigation, breachAction: 'escalate_to_senior_agent' }),
+  breach: (ctx, clock) => escalateToSenior(ctx, clock, 'initial investigation not completed within the limit'),
+});
+
+const SOLUTION_REPLY = defineClock({
+  name: FEEDBACK_CLOCKS.solutionReply,
+  owner: 'agent',
+  terms: ({ policy }) => ({ limit: policy.solutionReply, breachAction: 'escalate_to_senior_agent' }),
+  breach: (ctx, clock) => escalateToSenior(ctx, clock, 'approved solution not replied to the customer within the limit'),
+});
+
+/** The customer confirms the solution; silence closes the ticket. */
+const CONFIRMATION = defineClock({
+  name: FEEDBACK_CLOCKS.confirmation,
+  owner: 'customer',
+  terms: ({ policy }) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
+  breach: (ctx) => {
+    ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'closed_without_confirmation', { reason: 'the customer did not confirm within the limit' });
   },
-  [FEEDBACK_CLOCKS.investigation]: {
-    breach: (ctx, clock) => escalateToSenior(ctx, clock, 'initial investigation not completed within the limit'),
-  },
-  [FEEDBACK_CLOCKS.solutionReply]: {
-    breach: (ctx, clock) => escalateToSenior(ctx, clock, 'approved solution not replied to the customer within the limit'),
-  },
-  [FEEDBACK_CLOCKS.confirmation]: {
-    breach: (ctx) => {
-      ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'closed_without_confirmation', { reason: 'the customer did not confirm within the limit' });
-    },
-  },
-};
+});
 
 export const feedbackPlaybook: Playbook = {
   steps: {
     [FB.submitted]: async (ctx) => {
       if (!ctx.clocks.get(FEEDBACK_CLOCKS.registration)) {
         const d = feedbackDetails(ctx.input);
-        ctx.startClock({ name: FEEDBACK_CLOCKS.registration, limit: fromReceipt(ctx, ctx.policy.registration), breachAction: 'alert_cs_lead', owner: 'agent' });
-        ctx.startClock({ name: FEEDBACK_CLOCKS.firstResponse, limit: fromReceipt(ctx, ctx.policy.firstResponse), breachAction: 'escalate_to_senior_agent', owner: 'agent' });
-        startInvestigationClock(ctx, fromReceipt(ctx, ctx.policy.initialInvestigation));
+        ctx.startClock(REGISTRATION, { limit: fromReceipt(ctx, ctx.policy.registration) });
+        ctx.startClock(FIRST_RESPONSE, { limit: fromReceipt(ctx, ctx.policy.firstResponse) });
+        ctx.startClock(INVESTIGATION, { limit: fromReceipt(ctx, ctx.policy.initialInvestigation) });
         ctx.record(SYSTEM_ACTOR, 'feedback_received', { data: { channel: ctx.input.channel, feedbackType: d.feedbackType, receivedAt: ctx.input.receivedAt } });
       }
       await ctx.effects.notifyCustomer('feedback_received', { caseId: ctx.caseId });
@@ -203,12 +220,12 @@ export const feedbackPlaybook: Playbook = {
       });
     },
     approve_solution: (ctx, p) => {
-      ctx.startClock({ name: FEEDBACK_CLOCKS.solutionReply, limit: ctx.policy.solutionReply, breachAction: 'escalate_to_senior_agent', owner: 'agent' });
+      ctx.startClock(SOLUTION_REPLY);
       ctx.transition(p.actor, 'solution_approved', FB.approved, { reason: p.reason, data: { solution: ctx.view.facts.solution } });
     },
     reply_solution: (ctx, p) => {
       ctx.satisfyClock(FEEDBACK_CLOCKS.solutionReply);
-      ctx.startClock({ name: FEEDBACK_CLOCKS.confirmation, limit: ctx.policy.customerConfirmationTimeout, breachAction: ctx.policy.customerConfirmationTimeoutAction, owner: 'customer' });
+      ctx.startClock(CONFIRMATION);
       ctx.transition(p.actor, 'solution_replied', FB.awaitingConfirmation, { reason: p.reason, data: { message: p.message } });
     },
     confirm_resolution: (ctx, p) => {
@@ -220,10 +237,10 @@ export const feedbackPlaybook: Playbook = {
       // 未解决 → 升级至高级客服, and the ticket is investigated again with a fresh working day.
       ctx.record(p.actor, 'resolution_rejected', { reason: p.reason });
       ctx.escalate('senior_agent', p.reason ?? 'the customer says the problem is not resolved');
-      startInvestigationClock(ctx, ctx.policy.initialInvestigation);
+      ctx.startClock(INVESTIGATION);
       ctx.transition(SYSTEM_ACTOR, 'reinvestigation_started', FB.investigating);
     },
   },
-  clockActions: feedbackClockActions,
+  clocks: [REGISTRATION, FIRST_RESPONSE, INVESTIGATION, SOLUTION_REPLY, CONFIRMATION],
 };
 

@@ -9,7 +9,8 @@ import { workflowNow } from '../../clock-source';
 import { patched } from '@temporalio/workflow';
 import { requireReason } from '../common-commands';
 import { PLATFORM_REVIEW_CLOCK_PATCH } from '../patches';
-import { CLOSED, type CaseContext, type ClockActions } from '../context';
+import { defineClock } from '../clock-definition';
+import { CLOSED, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type Playbook } from '../playbook';
 
 export const S = {
@@ -39,8 +40,7 @@ async function assess(ctx: CaseContext): Promise<void> {
   }
   ctx.view.responsibleParty = result.responsibleParty;
   ctx.view.shippingCostBearer = result.shippingCostBearer;
-  // The reminder counts from the start, in whatever unit the policy gives (hours, minutes or working days).
-  ctx.startClock({ name: 'merchant_review', limit: ctx.policy.merchantReviewTimeout, warnAfter: ctx.policy.merchantReviewReminder, breachAction: ctx.policy.merchantReviewTimeoutAction, owner: 'merchant' });
+  ctx.startClock(MERCHANT_REVIEW);
   ctx.transition(SYSTEM_ACTOR, 'submitted_for_merchant_review', S.merchantReview, { data: { responsibleParty: result.responsibleParty, shippingCostBearer: result.shippingCostBearer } });
 }
 
@@ -48,7 +48,7 @@ function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'], retu
   ctx.satisfyClock('merchant_review');
   ctx.satisfyClock('platform_review');
   ctx.view.returnAddress = returnAddress ?? ctx.view.returnAddress ?? `merchant ${ctx.requireOrder().merchantId} returns desk`;
-  ctx.startClock({ name: 'customer_ship_back', limit: ctx.policy.customerShipBack, breachAction: ctx.policy.customerShipBackTimeoutAction, owner: 'customer' });
+  ctx.startClock(CUSTOMER_SHIP_BACK);
   ctx.transition(actor, action, S.shipBack, { data: { returnAddress: ctx.view.returnAddress, shippingCostBearer: ctx.view.shippingCostBearer } });
 }
 
@@ -58,35 +58,52 @@ async function reject(ctx: CaseContext, actor: CaseContext['input']['openedBy'],
   ctx.close(actor, action, 'rejected', { reason: reason ?? 'no reason given' });
 }
 
-export const goodsReturnClockActions: ClockActions = {
-  merchant_review: {
-    warn: (ctx) => ctx.effects.notifyMerchant('review_reminder', `Case ${ctx.caseId} awaits your review; the default action follows at the deadline.`),
-    breach: (ctx) => {
-      if (ctx.policy.merchantReviewTimeoutAction === 'approve') {
-        approve(ctx, SYSTEM_ACTOR, undefined, 'approved_by_default');
-      } else {
-        ctx.escalate('platform', 'merchant did not review within the limit', SYSTEM_ACTOR, 'merchant_review');
-        // The platform's own decision has a deadline too, so the case never waits on nobody's clock.
-        if (ctx.policy.platformReview && patched(PLATFORM_REVIEW_CLOCK_PATCH)) {
-          ctx.startClock({ name: 'platform_review', limit: ctx.policy.platformReview, breachAction: 'page_on_call', owner: 'platform' });
-        }
-        ctx.transition(SYSTEM_ACTOR, 'handed_to_platform', S.platformReview);
-      }
-    },
+/** The platform decides a request the merchant left unreviewed; overdue, on-call is paged. */
+const PLATFORM_REVIEW = defineClock({
+  name: 'platform_review',
+  owner: 'platform',
+  terms: ({ policy }) => ({ limit: policy.platformReview!, breachAction: 'page_on_call' }),
+  breach: (ctx) => ctx.effects.page('high', 'platform_review_overdue', `Case ${ctx.caseId}: the platform has not decided the return request handed to it within the limit.`),
+});
+
+/** The merchant reviews the request: reminded part-way (in whatever unit the policy gives), then approved by default or handed to the platform. */
+const MERCHANT_REVIEW = defineClock({
+  name: 'merchant_review',
+  owner: 'merchant',
+  terms: ({ policy }) => ({ limit: policy.merchantReviewTimeout, warnAfter: policy.merchantReviewReminder, breachAction: policy.merchantReviewTimeoutAction }),
+  warn: (ctx) => ctx.effects.notifyMerchant('review_reminder', `Case ${ctx.caseId} awaits your review; the default action follows at the deadline.`),
+  breach: (ctx) => {
+    if (ctx.policy.merchantReviewTimeoutAction === 'approve') {
+      approve(ctx, SYSTEM_ACTOR, undefined, 'approved_by_default');
+    } else {
+      ctx.escalate('platform', 'merchant did not review within the limit', SYSTEM_ACTOR, 'merchant_review');
+      // The platform's own decision has a deadline too, so the case never waits on nobody's clock.
+      if (ctx.policy.platformReview && patched(PLATFORM_REVIEW_CLOCK_PATCH)) ctx.startClock(PLATFORM_REVIEW);
+      ctx.transition(SYSTEM_ACTOR, 'handed_to_platform', S.platformReview);
+    }
   },
-  platform_review: {
-    breach: (ctx) => ctx.effects.page('high', 'platform_review_overdue', `Case ${ctx.caseId}: the platform has not decided the return request handed to it within the limit.`),
-  },
-  customer_ship_back: {
-    breach: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'goods were not shipped back within the limit' }),
-  },
-  merchant_inspection: {
-    breach: (ctx) => ctx.transition(SYSTEM_ACTOR, 'inspection_deemed_accepted', S.accepted, { reason: 'merchant did not inspect within the limit' }),
-  },
-};
+});
+
+/** The customer ships the goods back, or the case closes as abandoned. */
+const CUSTOMER_SHIP_BACK = defineClock({
+  name: 'customer_ship_back',
+  owner: 'customer',
+  terms: ({ policy }) => ({ limit: policy.customerShipBack, breachAction: policy.customerShipBackTimeoutAction }),
+  breach: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'goods were not shipped back within the limit' }),
+});
+
+/** The merchant inspects the delivered goods, or they are deemed accepted. */
+const MERCHANT_INSPECTION = defineClock({
+  name: 'merchant_inspection',
+  owner: 'merchant',
+  terms: ({ policy }) => ({ limit: policy.merchantInspection, breachAction: policy.merchantInspectionTimeoutAction }),
+  breach: (ctx) => ctx.transition(SYSTEM_ACTOR, 'inspection_deemed_accepted', S.accepted, { reason: 'merchant did not inspect within the limit' }),
+});
+
+export const GOODS_RETURN_CLOCKS = [MERCHANT_REVIEW, PLATFORM_REVIEW, CUSTOMER_SHIP_BACK, MERCHANT_INSPECTION];
 
 /** Steps up to an accepted inspection; each playbook adds the step for S.accepted. */
-export const goodsReturnSteps: Playbook['steps'] = {
+export const goodsReturnSteps = {
   [S.submitted]: assess,
   [S.merchantReview]: async (ctx) => {
     await ctx.effects.notifyMerchant('return_requested', `New ${ctx.input.kind} request on order ${ctx.requireOrder().orderId}.`);
@@ -107,7 +124,7 @@ export const goodsReturnSteps: Playbook['steps'] = {
   [S.inspection]: async (ctx) => {
     await ctx.waitUntil(() => ctx.status !== S.inspection);
   },
-};
+} satisfies Playbook['steps'];
 
 export const goodsReturnCommands: Playbook['commands'] = {
   [S.merchantReview]: { merchant_review: ['merchant'] },
@@ -184,6 +201,6 @@ export async function refundReturnPostage(ctx: CaseContext): Promise<void> {
 export function onReturnShipmentEvent(ctx: CaseContext, event: { event: string; trackingNumber?: string; at: number }): void {
   if (ctx.status !== S.inTransit || event.event !== 'delivered') return;
   if (event.trackingNumber && event.trackingNumber !== ctx.view.returnTrackingNumber) return;
-  ctx.startClock({ name: 'merchant_inspection', limit: ctx.policy.merchantInspection, breachAction: ctx.policy.merchantInspectionTimeoutAction, owner: 'merchant' });
+  ctx.startClock(MERCHANT_INSPECTION);
   ctx.transition({ id: 'courier', role: 'courier' }, 'return_delivered_to_merchant', S.inspection, { data: { trackingNumber: ctx.view.returnTrackingNumber } });
 }

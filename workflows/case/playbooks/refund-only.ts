@@ -13,9 +13,9 @@ import { SYSTEM_ACTOR } from '../../domain/parties';
 import { addDuration } from '../../sla/calendar';
 import type { CaseContext } from '../context';
 import { CASE_STAFF, type Playbook } from '../playbook';
-import { refundClockActions } from '../refund-clock';
+import { REFUND_START } from '../refund-clock';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps, refundNow } from './refund-due';
-import { checkDecision, checkProposal, decideRemedy, proposeRemedy, remedyClockActions } from './remedy';
+import { checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, proposeRemedy } from './remedy';
 
 type RefundOnlyDetails = Extract<KindDetails, { kind: 'refund_only' }>;
 
@@ -112,10 +112,8 @@ export const refundOnlyPlaybook: Playbook = {
       }
     },
   },
-  clockActions: {
-    ...refundClockActions,
-    ...remedyClockActions((ctx) => ctx.close(SYSTEM_ACTOR, 'closed_no_answer', 'no_agreement', { reason: 'the customer did not answer the proposed remedy' })),
-  },
+  clocks: [REFUND_START, CUSTOMER_DECISION],
+  onRemedyLapse: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_no_answer', 'no_agreement', { reason: 'the customer did not answer the proposed remedy' }),
   onCourierEvent: (ctx, event) => {
     if (ctx.status !== RO.awaitingReturnToSender || event.event !== 'returned_to_sender') return;
     enterRefundDue(ctx, { id: 'courier', role: 'courier' }, 'returned_to_sender', details(ctx).amountCents ?? ctx.requireOrder().paidAmountCents, 'refused_delivery_refund');

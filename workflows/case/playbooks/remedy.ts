@@ -5,7 +5,8 @@
  */
 import type { CommandPayloads } from '../../messages';
 import { SYSTEM_ACTOR } from '../../domain/parties';
-import type { CaseContext, ClockActions } from '../context';
+import { defineClock } from '../clock-definition';
+import type { CaseContext } from '../context';
 import { commandRejected } from '../playbook';
 
 export type Remedy = CommandPayloads['propose_remedy']['remedy'];
@@ -60,7 +61,7 @@ export function checkDecision(ctx: CaseContext): void {
 export async function proposeRemedy(ctx: CaseContext, p: CommandPayloads['propose_remedy']): Promise<void> {
   const proposal: Proposal = { remedy: p.remedy, description: p.description, ...(p.amountCents !== undefined && { amountCents: p.amountCents }), ...(p.items && { items: p.items }) };
   ctx.setFact('pendingRemedy', JSON.stringify(proposal));
-  ctx.startClock({ name: DECISION_CLOCK, limit: ctx.policy.customerConfirmationTimeout, breachAction: ctx.policy.customerConfirmationTimeoutAction, owner: 'customer' });
+  ctx.startClock(CUSTOMER_DECISION);
   ctx.record(p.actor, 'remedy_proposed', { reason: p.reason ?? p.description, evidence: p.evidence, data: { ...proposal } });
   const nth = ctx.view.audit.filter((a) => a.action === 'remedy_proposed').length;
   await ctx.effects.notifyCustomer('remedy_proposed', { remedy: p.remedy, description: p.description, amountCents: p.amountCents ?? 0 }, `remedy_proposed:${nth}`);
@@ -81,15 +82,15 @@ export function decideRemedy(ctx: CaseContext, p: CommandPayloads['customer_deci
 }
 
 /** The customer did not answer in time: the proposal lapses, then `onLapse` (e.g. close, or let the case go on). */
-export function remedyClockActions(onLapse: (ctx: CaseContext) => void): ClockActions {
-  return {
-    [DECISION_CLOCK]: {
-      breach: (ctx) => {
-        if (!pendingProposal(ctx)) return;
-        delete ctx.view.facts.pendingRemedy;
-        ctx.record(SYSTEM_ACTOR, 'remedy_lapsed', { reason: 'the customer did not answer the proposed remedy in time' });
-        onLapse(ctx);
-      },
-    },
-  };
-}
+/** The customer answers a proposed remedy; when it lapses, the playbook says what follows (onRemedyLapse). */
+export const CUSTOMER_DECISION = defineClock({
+  name: DECISION_CLOCK,
+  owner: 'customer',
+  terms: ({ policy }) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
+  breach: (ctx) => {
+    if (!pendingProposal(ctx)) return;
+    delete ctx.view.facts.pendingRemedy;
+    ctx.record(SYSTEM_ACTOR, 'remedy_lapsed', { reason: 'the customer did not answer the proposed remedy in time' });
+    ctx.playbook.onRemedyLapse?.(ctx);
+  },
+});

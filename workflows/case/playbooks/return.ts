@@ -1,8 +1,8 @@
 /** 退货退款: return the goods, then refund to the original payment method (spec §Return flow). */
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { CASE_STAFF, type Playbook } from '../playbook';
-import { refundAmountCents, refundClockActions, startRefundClock } from '../refund-clock';
-import { goodsReturnChecks, goodsReturnClockActions, goodsReturnCommands, goodsReturnHandlers, goodsReturnSteps, onReturnShipmentEvent, refundReturnPostage, S } from './goods-return';
+import { REFUND_START, refundAmountCents, startRefundClock } from '../refund-clock';
+import { goodsReturnChecks, GOODS_RETURN_CLOCKS, goodsReturnCommands, goodsReturnHandlers, goodsReturnSteps, onReturnShipmentEvent, refundReturnPostage, S } from './goods-return';
 
 const REFUND_DUE = 'refund_due';
 
@@ -36,6 +36,6 @@ export const returnPlaybook: Playbook = {
       ctx.record(p.actor, 'refund_requested', { reason: p.reason });
     },
   },
-  clockActions: { ...goodsReturnClockActions, ...refundClockActions },
+  clocks: [...GOODS_RETURN_CLOCKS, REFUND_START],
   onCourierEvent: onReturnShipmentEvent,
 };

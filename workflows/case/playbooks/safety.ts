@@ -11,7 +11,8 @@
  */
 import type { KindDetails } from '../../domain/case';
 import { SYSTEM_ACTOR } from '../../domain/parties';
-import type { CaseContext, ClockActions } from '../context';
+import { defineClock } from '../clock-definition';
+import type { CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
 import { fromReceipt } from './feedback';
 
@@ -49,21 +50,23 @@ function added(existing: readonly string[], more: readonly string[] | undefined)
   return [...new Set(more ?? [])].filter((id) => !existing.includes(id));
 }
 
-export const safetyClockActions: ClockActions = {
-  [EMERGENCY_START_CLOCK]: {
-    breach: async (ctx, clock) => {
-      ctx.escalate('platform', 'emergency process not started within the limit', SYSTEM_ACTOR, clock.name);
-      await ctx.effects.page('critical', 'emergency_start_breached', `Safety incident ${ctx.caseId}: the emergency process has not started within the limit.`);
-    },
+/** The emergency process starts within 2 hours of receipt; late, the platform is escalated to and on-call paged. */
+const EMERGENCY_START = defineClock({
+  name: EMERGENCY_START_CLOCK,
+  owner: 'safety_owner',
+  terms: ({ policy }) => ({ limit: policy.safetyEmergencyStart, breachAction: 'escalate_to_platform' }),
+  breach: async (ctx, clock) => {
+    ctx.escalate('platform', 'emergency process not started within the limit', SYSTEM_ACTOR, clock.name);
+    await ctx.effects.page('critical', 'emergency_start_breached', `Safety incident ${ctx.caseId}: the emergency process has not started within the limit.`);
   },
-};
+});
 
 export const safetyPlaybook: Playbook = {
   steps: {
     [SAFETY.submitted]: async (ctx) => {
       const d = safetyDetails(ctx);
       if (!ctx.clocks.get(EMERGENCY_START_CLOCK)) {
-        ctx.startClock({ name: EMERGENCY_START_CLOCK, limit: fromReceipt(ctx, ctx.policy.safetyEmergencyStart), breachAction: 'escalate_to_platform', owner: 'safety_owner' });
+        ctx.startClock(EMERGENCY_START, { limit: fromReceipt(ctx, ctx.policy.safetyEmergencyStart) });
       }
       ctx.transition(SYSTEM_ACTOR, 'incident_opened', SAFETY.awaitingStart, {
         reason: d.hazard,
@@ -112,5 +115,5 @@ export const safetyPlaybook: Playbook = {
       ctx.close(p.actor, 'incident_resolved', 'resolved', { reason: p.summary, evidence: p.evidence });
     },
   },
-  clockActions: safetyClockActions,
+  clocks: [EMERGENCY_START],
 };

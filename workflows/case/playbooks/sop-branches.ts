@@ -23,7 +23,7 @@ import { RESHIP_REFUSAL_PATCH } from '../patches';
 import { CASE_STAFF, type Playbook } from '../playbook';
 import { goodsReturnSteps, returnDetails, S } from './goods-return';
 import { chargeResponsibleParty, checkOutboundWeight, itemsValueCents } from './liability';
-import { agreedProposal, checkDecision, checkProposal, decideRemedy, proposeRemedy, remedyClockActions, type Remedy, type RemedyItems } from './remedy';
+import { agreedProposal, checkDecision, checkProposal, decideRemedy, proposeRemedy, CUSTOMER_DECISION, type Remedy, type RemedyItems } from './remedy';
 
 export const SOP = {
   awaitingRemedy: 'awaiting_remedy_agreement',
@@ -175,6 +175,7 @@ export function withSopBranches(base: Playbook): Playbook {
         else if (!ctx.view.escalations.some((e) => e.to === 'senior_agent')) ctx.escalate('senior_agent', 'the customer rejected the proposed remedy', p.actor);
       },
     },
-    clockActions: { ...base.clockActions, ...remedyClockActions(() => undefined) },
+    clocks: [...base.clocks, CUSTOMER_DECISION],
+    onRemedyLapse: () => undefined,
   };
 }
