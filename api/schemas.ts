@@ -52,6 +52,7 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   escalate: { to: 'platform', reason: 'merchant unresponsive' },
   merchant_review: { decision: 'approve', returnAddress: 'Returns desk, 8 Harbour Rd' },
   ship_back: { trackingNumber: 'SF1234567890', carrier: 'SF Express' },
+  request_pickup: { address: '12 West Lake Rd, Xihu District, Hangzhou' },
   inspect: { result: 'accepted', findings: 'leak confirmed at the base seal' },
   start_refund: {},
   propose_remedy: { remedy: 'reship_part', description: 'reship the cracked lid', items: [{ sku: 'kettle-lid-1', quantity: 1 }] },

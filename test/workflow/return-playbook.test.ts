@@ -1,9 +1,10 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { getAuditQuery } from '../../workflows/messages';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { addWorkingDays } from '../../workflows/sla/calendar';
-import { caseInput, customer, HOUR, merchant, order, recordingActivities } from '../support/case-fixtures';
+import { caseInput, customer, HOUR, merchant, MINUTE, order, recordingActivities } from '../support/case-fixtures';
 import { caseWorker, send, view } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
@@ -87,6 +88,45 @@ describe('return playbook (time-skipping)', () => {
       expect(result.survey).toMatchObject({ rating: 5 });
       expect(fake.named('notifyCustomer').map((n) => n.template)).toEqual(['return_approved', 'refund_issued', 'satisfaction_survey']);
       expect(fake.projections.get('return-happy')?.version).toBe(result.version);
+    });
+  });
+
+  it('has the courier collect the goods on request: the pickup is booked once and its tracking number moves the case', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('return-pickup', returnDetails));
+      await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
+      await send(handle, 'request_pickup', { actor: customer, address: '12 West Lake Rd, Hangzhou' });
+      await env.sleep(MINUTE);
+      const booked = await view(handle);
+      expect(booked).toMatchObject({ status: 'return_in_transit', facts: { pickupAddress: '12 West Lake Rd, Hangzhou' } });
+      expect(fake.named('requestCourierPickup')).toEqual([{ idempotencyKey: 'return-pickup:pickup', caseId: 'return-pickup', orderId: booked.order!.orderId, address: '12 West Lake Rd, Hangzhou' }]);
+      const trackingNumber = booked.returnTrackingNumber!;
+      expect(booked.audit.find((a) => a.action === 'pickup_booked')?.data).toEqual({ pickupId: booked.facts.pickupId, trackingNumber });
+      expect(booked.clocks.find((c) => c.name === 'customer_ship_back')?.status).toBe('satisfied');
+      await handle.signal('courier_event', { dedupKey: 'pk-1', trackingNumber, event: 'delivered', at: Date.now() });
+      expect((await view(handle)).status).toBe('awaiting_inspection');
+      expect(fake.named('requestCourierPickup')).toHaveLength(1);
+    });
+  });
+
+  it('escalates to the platform when the courier refuses the pickup', async () => {
+    const fake = recordingActivities({
+      requestCourierPickup: async () => {
+        throw ApplicationFailure.nonRetryable('no pickups in this district', 'PartnerRejected');
+      },
+    });
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('return-pickup-refused', returnDetails));
+      await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
+      await send(handle, 'request_pickup', { actor: customer, address: 'Far Island 1' });
+      await env.sleep(MINUTE);
+      const refused = await view(handle);
+      expect(refused.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['pickup_requested', 'pickup_refused', 'escalated']));
+      expect(refused).toMatchObject({ status: 'return_in_transit', escalatedTo: ['platform'], facts: { pickupId: '' } });
+      expect(refused.returnTrackingNumber).toBeUndefined();
     });
   });
 

@@ -233,6 +233,27 @@ export class CaseEffects {
   }
 
   /**
+   * Books the courier to collect the returned goods, once per case (the key is the case's): the booking's tracking
+   * number becomes the return's, so the courier's scans move the case. A courier that refuses the booking is audited
+   * and escalated to the platform, which arranges the return another way.
+   */
+  async bookPickup(address: string): Promise<void> {
+    if (this.ctx.view.facts.pickupId !== undefined) return;
+    try {
+      const booking = await partnerActions.requestCourierPickup({ idempotencyKey: `${this.caseId}:pickup`, caseId: this.caseId, orderId: this.ctx.requireOrder().orderId, address });
+      this.ctx.setFact('pickupId', booking.pickupId);
+      this.ctx.view.returnTrackingNumber = booking.trackingNumber;
+      this.ctx.record(SYSTEM_ACTOR, 'pickup_booked', { data: { pickupId: booking.pickupId, trackingNumber: booking.trackingNumber } });
+    } catch (err) {
+      const refusal = partnerRefusal(err);
+      if (!refusal) throw err;
+      this.ctx.setFact('pickupId', '');
+      this.ctx.record(SYSTEM_ACTOR, 'pickup_refused', { reason: `the courier refused the pickup: ${refusal.message}` });
+      this.ctx.escalate('platform', `the courier refused to collect the goods; arrange the return: ${refusal.message}`);
+    }
+  }
+
+  /**
    * Sends the customer a message once per case and `key` (by default the template): a template sent more than once
    * in a case (e.g. each new remedy proposal) needs a key of its own per sending.
    */

@@ -170,6 +170,8 @@ export const CaseFacts = z
     refundOnBehalfOfMerchant: z.boolean().optional().openapi({ description: 'The refund deadline passed: the platform refunds and charges the merchant' }),
     refundBlocked: z.boolean().optional().openapi({ description: 'The payment partner refused a refund; the case waits for resolve_blocked_refund' }),
     blockedRefundKey: z.string().optional().openapi({ description: 'The idempotency key of the refused refund' }),
+    pickupAddress: z.string().optional().openapi({ description: 'The courier collects the goods here (request_pickup)' }),
+    pickupId: z.string().optional().openapi({ description: 'The courier’s pickup booking; empty when the courier refused it' }),
     returnPostageCents: z.int().optional().openapi({ description: 'The return postage the customer advanced (ship_back)' }),
     postageBorneBy: z.string().optional(),
     convertedToRefund: z.boolean().optional().openapi({ description: 'The exchange became a refund' }),

@@ -26,6 +26,9 @@ export const commandBodies = {
     carrier: text(100).optional(),
     postageCents: amount.openapi({ description: 'The return postage the customer advanced; refunded once the goods are accepted when shipping is not the customer’s to bear' }),
   }),
+  request_pickup: z
+    .strictObject({ ...base, address: text(500).openapi({ description: 'Where the courier collects the goods' }) })
+    .openapi({ description: 'Instead of shipping the goods back, the customer has the courier collect them; the case books the pickup and follows the courier’s tracking number' }),
   inspect: z.strictObject({ ...base, result: z.enum(['accepted', 'rejected']), findings: text(4000) }),
   start_refund: z.strictObject({ ...base }).openapi({ description: 'The merchant starts the refund of the amount the case has due (refundAmountCents)' }),
   convert_to_refund: z.strictObject({ ...base, reason }),

@@ -118,6 +118,7 @@ export const goodsReturnSteps = {
     if (ctx.view.outcome === 'abandoned') await ctx.effects.notifyCustomer('closed_abandoned');
   },
   [S.inTransit]: async (ctx) => {
+    if (ctx.view.facts.pickupAddress !== undefined) await ctx.effects.bookPickup(ctx.view.facts.pickupAddress);
     await ctx.effects.notifyMerchant('goods_shipped_back', `Goods for case ${ctx.caseId} are on their way: ${ctx.view.returnTrackingNumber}.`);
     await ctx.waitUntil(() => ctx.status !== S.inTransit);
   },
@@ -129,7 +130,7 @@ export const goodsReturnSteps = {
 export const goodsReturnCommands: Playbook['commands'] = {
   [S.merchantReview]: { merchant_review: ['merchant'] },
   [S.platformReview]: { platform_review: PLATFORM },
-  [S.shipBack]: { ship_back: ['customer', ...CASE_STAFF], override_review: PLATFORM },
+  [S.shipBack]: { ship_back: ['customer', ...CASE_STAFF], request_pickup: ['customer', ...CASE_STAFF], override_review: PLATFORM },
   [S.inspection]: { inspect: ['merchant'] },
   [CLOSED]: { override_review: PLATFORM },
 };
@@ -144,6 +145,11 @@ export const goodsReturnHandlers: CommandHandlers = {
     ctx.view.returnTrackingNumber = p.trackingNumber;
     if (p.postageCents) ctx.setFact('returnPostageCents', p.postageCents);
     ctx.transition(p.actor, 'shipped_back', S.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier, ...(p.postageCents !== undefined && { postageCents: p.postageCents }) } });
+  },
+  request_pickup: (ctx, p) => {
+    ctx.satisfyClock('customer_ship_back');
+    ctx.setFact('pickupAddress', p.address);
+    ctx.transition(p.actor, 'pickup_requested', S.inTransit, { reason: p.reason, data: { address: p.address } });
   },
   override_review: (ctx, p) => {
     if (p.decision === 'reject') {
