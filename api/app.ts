@@ -7,6 +7,7 @@ import { authenticate } from './auth';
 import type { CaseApiContext } from './context';
 import { toProblem } from './errors';
 import type { HealthDeps } from './health';
+import { PolicySource } from './policy-source';
 import { ProblemError, sendProblem } from './problem';
 import { mountRoutes } from './route-table';
 import { API_ROUTES } from './routes';
@@ -23,11 +24,13 @@ export interface ApiDeps extends HealthDeps {
 }
 
 export function createApp(deps: ApiDeps): express.Express {
+  const policy = deps.policy ?? loadPolicy();
   const ctx: CaseApiContext = {
     temporal: deps.temporal,
     store: deps.store,
     taskQueue: deps.taskQueue ?? loadRuntimeConfig().taskQueue,
-    policy: deps.policy ?? loadPolicy(),
+    policy,
+    policies: new PolicySource(deps.store, policy),
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
   };
   const keys = deps.apiKeys ?? loadApiKeys();

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { caseModel, findCaseView, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
 import { caseWorkflow } from '../workflows';
+import { matchPolicy } from '../workflows/policy-rules';
 import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
 import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
@@ -235,10 +236,15 @@ export const CASE_ROUTES: ApiRoute[] = [
       }
       const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
       const requestHash = sha256(canonical(body));
+      const rules = await ctx.policies.rules();
+      const { policy, override } = matchPolicy(rules, { kind, priority: body.priority, category: body.order?.category, merchantTier: body.order?.merchantTier });
       const input: CaseInput = {
         caseId,
         kind,
-        policy: ctx.policy,
+        policy,
+        ...(override && { policyOverride: override }),
+        ...(rules.overrides.length > 0 && { policyRules: rules }),
+        ...(body.priority && { priority: body.priority }),
         openedBy: actorOf(caller),
         receivedAt: Date.now(),
         channel: body.channel,

@@ -1,13 +1,17 @@
 import type { Client } from '@temporalio/client';
 import type mongoose from 'mongoose';
 import type { CasePolicy } from '../workflows/policy';
+import type { PolicySource } from './policy-source';
 
 /** What the case routes need besides the health checks' Temporal client and store. */
 export interface CaseApiContext {
   temporal: Client;
   store: mongoose.Connection;
   taskQueue: string;
+  /** The file and environment's policy: the default of every new policy version. */
   policy: CasePolicy;
+  /** The rules new cases open under (the active version). */
+  policies: PolicySource;
   /** Deadline for one query or update round trip to the workflow (ms). */
   callTimeoutMs: number;
 }

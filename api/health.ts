@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { sendProblem } from './problem';
 import { json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
+import { withTimeout } from './with-timeout';
 
 const Check = z.object({ ok: z.boolean(), error: z.string().optional() });
 const ReadinessDoc = z.object({ status: z.literal('ready'), checks: z.object({ temporal: Check, store: Check }) }).openapi('Readiness');
@@ -64,10 +65,3 @@ async function check(probe: () => Promise<unknown>): Promise<{ ok: boolean; erro
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

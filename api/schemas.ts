@@ -21,6 +21,7 @@ export const CreateCaseBody = z
     description: text(4000),
     evidence: evidence.default([]),
     details: KindDetails,
+    priority: z.enum(PRIORITIES).optional().openapi({ description: 'The case’s priority from the start; policy overrides can match it' }),
   })
   .superRefine((body, ctx) => {
     if (ORDER_KINDS.has(body.details.kind) && !body.order) ctx.addIssue({ code: 'custom', path: ['order'], message: `a ${body.details.kind} case needs the order` });

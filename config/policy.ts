@@ -5,7 +5,9 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { CASE_KINDS, PRIORITIES } from '../workflows/contract';
 import { DEFAULT_POLICY, type CasePolicy } from '../workflows/policy';
+import type { PolicyOverride, PolicyRules } from '../workflows/policy-rules';
 
 const nonNegative = z.number().nonnegative();
 const limitSchema = z.union([
@@ -30,8 +32,7 @@ const calendarSchema = z
     });
   });
 
-const policySchema = z
-  .strictObject({
+const policyFields = z.strictObject({
     version: z.string().min(1),
     calendar: calendarSchema,
     registration: limitSchema,
@@ -58,7 +59,9 @@ const policySchema = z
     priceDifferenceWindow: limitSchema,
     noReasonReturnWindow: limitSchema,
     noReasonReturnExcludedCategories: z.array(z.string().min(1)),
-  })
+});
+
+const policySchema = policyFields
   .superRefine((p, ctx) => {
     if (!isShorter(p.merchantReviewReminder, p.merchantReviewTimeout)) {
       ctx.addIssue({ code: 'custom', path: ['merchantReviewReminder'], message: 'must be shorter than merchantReviewTimeout' });
@@ -176,4 +179,55 @@ function deepMerge(base: Record<string, unknown>, override: Record<string, unkno
       isPlainObject(current) && isPlainObject(value) && !isLimit(current) ? deepMerge(current, value) : value;
   }
   return out;
+}
+
+const names = z.array(z.string().trim().min(1).max(100)).min(1).max(100);
+
+const overrideSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  match: z.strictObject({
+    kinds: z.array(z.enum(CASE_KINDS)).min(1).optional(),
+    priorities: z.array(z.enum(PRIORITIES)).min(1).optional(),
+    categories: names.optional(),
+    merchantTiers: names.optional(),
+  }),
+  set: policyFields.omit({ version: true, calendar: true }).partial(),
+});
+
+/** What an operator sends for a new policy version: the default (over the file and environment's) and the overrides. */
+export const PolicyVersionBody = z.strictObject({
+  version: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ - only'),
+  reason: z.string().trim().min(1).max(2000),
+  policy: z.record(z.string(), z.unknown()).default({}),
+  overrides: z.array(overrideSchema).max(100).default([]),
+});
+export type PolicyVersionBody = z.infer<typeof PolicyVersionBody>;
+
+export interface PolicyIssue {
+  field: string;
+  message: string;
+}
+
+/**
+ * A new version's rules, validated as a whole with the loader's rules: the default (`body.policy` deep-merged over
+ * `base`, the file and environment's policy) and the default with each override applied, so an override cannot set a
+ * reminder after its limit. Every problem is listed, with its field.
+ */
+export function policyRulesFrom(body: PolicyVersionBody, base: CasePolicy): { rules: PolicyRules } | { issues: PolicyIssue[] } {
+  const merged = deepMerge(structuredClone(base) as Record<string, unknown>, { ...body.policy, version: body.version });
+  const parsed = policySchema.safeParse(merged);
+  const issues: PolicyIssue[] = parsed.success ? [] : parsed.error.issues.map((issue) => ({ field: ['body', 'policy', ...issue.path.map(String)].join('.'), message: issue.message }));
+  if (parsed.success) {
+    body.overrides.forEach((override, i) => {
+      const applied = policySchema.safeParse({ ...parsed.data, ...override.set });
+      if (!applied.success) issues.push(...applied.error.issues.map((issue) => ({ field: ['body', 'overrides', String(i), 'set', ...issue.path.map(String)].join('.'), message: issue.message })));
+    });
+    const seen = new Set<string>();
+    body.overrides.forEach((override, i) => {
+      if (seen.has(override.name)) issues.push({ field: `body.overrides.${i}.name`, message: `another override is named ${override.name}` });
+      seen.add(override.name);
+    });
+  }
+  if (issues.length || !parsed.success) return { issues };
+  return { rules: { version: body.version, base: parsed.data, overrides: body.overrides as PolicyOverride[] } };
 }

@@ -206,6 +206,8 @@ function initialView(input: CaseInput): Omit<CaseView, 'clocks'> {
     status: 'submitted',
     version: 0,
     policyVersion: input.policy.version,
+    ...(input.policyOverride && { policyOverride: input.policyOverride }),
+    ...(input.priority && { priority: input.priority }),
     openedAt: input.receivedAt,
     lastTransitionAt: workflowInfo().startTime.getTime(),
     channel: input.channel,

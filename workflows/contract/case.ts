@@ -51,6 +51,7 @@ export const OrderSnapshot = z
     deliveredAt: epochMs.optional(),
     category: text(100),
     noReasonReturnExcluded: z.boolean().optional().openapi({ description: 'The product page declares it excluded from the 7-day no-reason return' }),
+    merchantTier: text(50).optional().openapi({ description: 'The merchant’s tier on the platform (e.g. premium); policy overrides can match it' }),
     items: z
       .array(z.strictObject({ sku: id, name: text(200), quantity: z.int().min(1).max(10_000), unitPriceCents: cents }))
       .min(1)
@@ -197,6 +198,7 @@ export const CaseView = z
     status: z.enum(CASE_STATUSES),
     version: z.int(),
     policyVersion: z.string(),
+    policyOverride: z.string().optional().openapi({ description: 'The override of the policy version the case runs under, when one matched' }),
     openedAt: epochMs,
     lastTransitionAt: epochMs,
     closedAt: epochMs.optional(),

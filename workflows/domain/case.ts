@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type * as contract from '../contract/case';
 import type { CasePolicy } from '../policy';
+import type { PolicyRules, PriorityLevel } from '../policy-rules';
 import type { Actor, EvidenceRef } from './parties';
 
 export { CASE_KINDS, REFUND_ONLY_GROUNDS, RETURN_REASONS } from '../contract/case';
@@ -37,6 +38,12 @@ export interface CaseInput {
   description: string;
   evidence: EvidenceRef[];
   details: KindDetails;
+  /** Priority given when the case was opened (a ticket may get one at registration instead). */
+  priority?: PriorityLevel;
+  /** The rules of the policy version, when it has overrides: a change of priority matches them again. */
+  policyRules?: PolicyRules;
+  /** The override of the version that matched when the case opened. */
+  policyOverride?: string;
   /** Hash of the create request the case was opened by (its Idempotency-Key's body); absent on older cases. */
   requestHash?: string;
 }

@@ -1,0 +1,104 @@
+import request from 'supertest';
+import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
+
+const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
+const HOUR = 3_600_000;
+
+const feedbackBody = (priority?: string) => ({
+  channel: 'phone',
+  customer: { name: 'Wang Fang', phone: '+86 139 0000 0000' },
+  description: 'The parcel was left in the rain.',
+  details: { kind: 'feedback', feedbackType: 'logistics' },
+  ...(priority && { priority }),
+});
+
+const version = (name: string, overrides: object[] = [], policy: object = {}) => ({ version: name, reason: `testing ${name}`, policy, overrides });
+const URGENT = { name: 'urgent-feedback', match: { kinds: ['feedback'], priorities: ['urgent'] }, set: { registration: { minutes: 15 }, firstResponse: { hours: 4 } } };
+const PREMIUM = { name: 'premium-merchants', match: { merchantTiers: ['premium'] }, set: { merchantReviewReminder: { hours: 12 }, merchantReviewTimeout: { hours: 24 } } };
+const ANY_FEEDBACK = { name: 'any-feedback', match: { kinds: ['feedback'] }, set: { firstResponse: { hours: 12 } } };
+
+describe('policy versions kept in the store', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness();
+  }, 180_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+  const api = () => request(h.app);
+  const admin = auth(KEYS.admin);
+
+  async function open(key: string, idem: string, body: object) {
+    const res = await api().post('/cases').set(auth(key)).set('Idempotency-Key', idem).send(body);
+    expect(res.status).toBe(201);
+    return res.body as { caseId: string; openedAt: number; policyVersion: string; policyOverride?: string; priority?: string; clocks: Array<{ name: string; deadline: number }> };
+  }
+  const deadline = (view: { clocks: Array<{ name: string; deadline: number }> }, name: string) => view.clocks.find((c) => c.name === name)!.deadline;
+
+  it('lets only admins read or change policies', async () => {
+    for (const key of [KEYS.supervisor, KEYS.agent, KEYS['merchant-a']]) {
+      expect((await api().get('/admin/policies').set(auth(key))).status).toBe(403);
+      expect((await api().post('/admin/policies').set(auth(key)).send(version('nope'))).status).toBe(403);
+    }
+    expect((await api().get('/admin/policies').set(admin)).body).toMatchObject({ active: null, fileVersion: '2026.3', versions: [] });
+  });
+
+  it('refuses an invalid version listing every problem, and stores nothing', async () => {
+    const bad = version(
+      'bad-1',
+      [{ name: 'late-reminder', match: { merchantTiers: ['premium'] }, set: { merchantReviewReminder: { hours: 30 }, merchantReviewTimeout: { hours: 24 } } }],
+      { calendar: { timeZone: 'Mars/Olympus', holidays: ['2026-10-01'], extraWorkingDays: ['2026-10-01'] } },
+    );
+    const res = await api().post('/admin/policies').set(admin).send(bad);
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.policy.calendar.extraWorkingDays.0', 'body.policy.calendar.timeZone']);
+    const fixedCalendar = await api().post('/admin/policies').set(admin).send({ ...bad, policy: {} });
+    expect(fixedCalendar.status).toBe(400);
+    expect(fixedCalendar.body.errors).toEqual([{ field: 'body.overrides.0.set.merchantReviewReminder', message: 'must be shorter than merchantReviewTimeout' }]);
+    const unknownField = await api().post('/admin/policies').set(admin).send({ ...version('bad-2'), overrides: [{ ...URGENT, match: { priorities: ['panic'] } }] });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.errors[0].field).toBe('body.overrides.0.match.priorities.0');
+    expect((await api().get('/admin/policies').set(admin)).body.versions).toEqual([]);
+    expect((await api().get('/admin/policies/bad-1').set(admin)).status).toBe(404);
+  });
+
+  it('applies an activated version to new cases, first matching override, while running cases keep theirs', async () => {
+    const before = await open(KEYS.agent, 'policy-before-0001', feedbackBody('urgent'));
+    expect(before).toMatchObject({ policyVersion: '2026.3', priority: 'urgent' });
+    expect(before.policyOverride).toBeUndefined();
+
+    const created = await api().post('/admin/policies').set(admin).send(version('2026.4', [URGENT, ANY_FEEDBACK, PREMIUM]));
+    expect(created.status).toBe(201);
+    expect((await api().post('/admin/policies').set(admin).send(version('2026.4'))).status).toBe(409);
+    // Created but not active: new cases still open under the file's policy.
+    expect((await open(KEYS.agent, 'policy-inactive-0001', feedbackBody('urgent'))).policyVersion).toBe('2026.3');
+
+    const activated = await api().post('/admin/policies/2026.4/activate').set(admin).send({ reason: 'urgent tickets answered sooner' });
+    expect(activated.body).toEqual({ active: '2026.4' });
+    const urgent = await open(KEYS.agent, 'policy-urgent-0001', feedbackBody('urgent'));
+    expect(urgent).toMatchObject({ policyVersion: '2026.4', policyOverride: 'urgent-feedback' });
+    expect(deadline(urgent, 'registration') - urgent.openedAt).toBeLessThanOrEqual(15 * 60_000);
+    expect(deadline(urgent, 'first_response') - urgent.openedAt).toBeLessThanOrEqual(4 * HOUR);
+    const normal = await open(KEYS.agent, 'policy-normal-0001', feedbackBody('normal'));
+    expect(normal).toMatchObject({ policyVersion: '2026.4', policyOverride: 'any-feedback' });
+    expect(deadline(normal, 'first_response') - normal.openedAt).toBeGreaterThan(11 * HOUR);
+    const premium = await open(KEYS.agent, 'policy-premium-0001', { ...returnBody(), order: { ...returnBody().order, merchantTier: 'premium' } });
+    expect(premium).toMatchObject({ policyVersion: '2026.4', policyOverride: 'premium-merchants' });
+    expect(deadline(premium, 'merchant_review') - premium.openedAt).toBeLessThanOrEqual(24 * HOUR + 60_000);
+    const standard = await open(KEYS.agent, 'policy-standard-0001', returnBody());
+    expect(standard.policyOverride).toBeUndefined();
+    expect(deadline(standard, 'merchant_review') - standard.openedAt).toBeGreaterThan(47 * HOUR);
+
+    const running = (await api().get(`/cases/${before.caseId}`).set(auth(KEYS.agent))).body;
+    expect(running.policyVersion).toBe('2026.3');
+    expect(deadline(running, 'registration')).toBe(deadline(before, 'registration'));
+
+    const listed = (await api().get('/admin/policies').set(admin)).body;
+    expect(listed.active).toBe('2026.4');
+    expect(listed.events.map((e: { action: string; version: string; by: string }) => [e.action, e.version, e.by])).toEqual([
+      ['activated', '2026.4', 'admin-dev'],
+      ['created', '2026.4', 'admin-dev'],
+    ]);
+    expect((await api().post('/admin/policies/2099.1/activate').set(admin).send({ reason: 'typo' })).status).toBe(404);
+  });
+});
