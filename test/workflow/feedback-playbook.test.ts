@@ -254,4 +254,42 @@ describe('feedback playbook (time-skipping)', () => {
       expect((await view(handle)).status).toBe('awaiting_approval');
     });
   });
+
+  it('re-times the open clocks when the priority changes under a version with overrides: urgent is escalated sooner', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const receivedAt = await env.currentTimeMs();
+      const policyRules = {
+        version: 'test-rules',
+        base: { ...DEFAULT_POLICY, version: 'test-rules' },
+        overrides: [{ name: 'urgent-feedback', match: { kinds: ['feedback' as const], priorities: ['urgent' as const] }, set: { firstResponse: { hours: 4 } } }],
+      };
+      const handle = await start(caseInput('feedback-urgent', feedbackDetails, { receivedAt, policyRules }, policyRules.base));
+      expect(clock(await view(handle), 'first_response').deadline).toBe(receivedAt + 24 * HOUR);
+      await env.sleep(HOUR);
+      const registered = await send(handle, 'register', { actor: agent, priority: 'urgent' });
+      // Counted from receipt, like the clock it replaces; the investigation's limit is the same and keeps its deadline.
+      expect(clock(registered, 'first_response').deadline).toBe(receivedAt + 4 * HOUR);
+      expect(registered.policyOverride).toBe('urgent-feedback');
+      expect(registered.audit.find((a) => a.action === 'clocks_retimed')?.data).toEqual({
+        priority: 'urgent',
+        policyOverride: 'urgent-feedback',
+        clocks: [{ clock: 'first_response', from: receivedAt + 24 * HOUR, to: receivedAt + 4 * HOUR }],
+      });
+      await env.sleep(2 * HOUR + 30 * MINUTE);
+      expect(clock(await view(handle), 'first_response').status).toBe('running');
+      await env.sleep(HOUR);
+      const late = await view(handle);
+      expect(clock(late, 'first_response').status).toBe('breached');
+      expect(escalationsFor(late, 'first_response').map((e) => e.to)).toEqual(['senior_agent']);
+
+      const openedUrgent = await env.currentTimeMs();
+      const other = await start(caseInput('feedback-downgraded', feedbackDetails, { receivedAt: openedUrgent, policyRules, priority: 'urgent', policyOverride: 'urgent-feedback' }, { ...policyRules.base, firstResponse: { hours: 4 } }));
+      expect(clock(await view(other), 'first_response').deadline).toBe(openedUrgent + 4 * HOUR);
+      const lowered = await send(other, 'change_priority', { actor: { id: 'lead-1', role: 'supervisor' }, priority: 'low', reason: 'a routine question after all' });
+      expect(clock(lowered, 'first_response').deadline).toBe(openedUrgent + 24 * HOUR);
+      expect(lowered.policyOverride).toBeUndefined();
+    });
+  });
 });

@@ -1,10 +1,12 @@
 /**
  * A deadline defined once: its name, the party that owes the step, its terms (limit, warning and breach action, from
- * the case's policy when it starts) and what the case does at the warning and at the breach. A playbook lists the
- * clocks it runs; starting one takes its definition, and its actions are that definition's when it fires.
+ * the case's policy) and what the case does at the warning and at the breach. A playbook lists the clocks it runs;
+ * starting one takes its definition, and its actions are that definition's when it fires.
  */
+import { workflowNow } from '../clock-source';
 import type { Party } from '../domain/parties';
-import type { Limit } from '../sla/calendar';
+import type { CasePolicy } from '../policy';
+import { addDuration, type Limit } from '../sla/calendar';
 import type { ClockSpec, ClockState } from '../sla/clock';
 import type { CaseContext } from './context';
 
@@ -13,21 +15,35 @@ export type ClockTerms = Pick<ClockSpec, 'limit' | 'warnAfter' | 'warnBefore' | 
 export interface ClockDefinition {
   name: string;
   owner: Party;
-  terms(ctx: CaseContext): ClockTerms;
+  terms(policy: CasePolicy): ClockTerms;
   warn?(ctx: CaseContext, clock: ClockState): Promise<void> | void;
   breach(ctx: CaseContext, clock: ClockState): Promise<void> | void;
 }
 
-/** Options of one start: a limit of its own (e.g. what is left of the policy's limit counted from receipt). */
+/** Options of one start: the limit counts from an earlier instant (e.g. when a ticket was received), not from now. */
 export interface ClockStart {
-  limit?: Limit;
+  countedFrom?: number;
 }
 
 export function defineClock(definition: ClockDefinition): ClockDefinition {
   return definition;
 }
 
-/** The spec a clock starts with. */
-export function clockSpec(definition: ClockDefinition, ctx: CaseContext, start: ClockStart = {}): ClockSpec {
-  return { name: definition.name, ...definition.terms(ctx), ...(start.limit && { limit: start.limit }), owner: definition.owner };
+/** The spec a clock starts with under `policy`. */
+export function clockSpec(definition: ClockDefinition, policy: CasePolicy, start: ClockStart = {}): ClockSpec {
+  const terms = definition.terms(policy);
+  const counted = start.countedFrom === undefined ? {} : { limit: limitLeft(terms.limit, start.countedFrom, policy), countedFrom: start.countedFrom };
+  return { name: definition.name, ...terms, ...counted, owner: definition.owner };
+}
+
+/**
+ * What is left now of `limit` counted from `from`. When `from` is now (or ahead, e.g. a skewed client clock) the limit
+ * is used as is, so a working-day limit stays a working-day limit; otherwise the deadline is computed from `from` on
+ * the business calendar and the clock gets the minutes that remain (zero when it is already past: it breaches at once).
+ */
+function limitLeft(limit: Limit, from: number, policy: CasePolicy): Limit {
+  const now = workflowNow();
+  if (!Number.isFinite(from) || from >= now) return limit;
+  const deadline = addDuration(from, limit, policy.calendar);
+  return { minutes: Math.max(0, deadline - now) / 60_000 };
 }

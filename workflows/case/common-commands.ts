@@ -97,7 +97,7 @@ export const commonHandlers: { handlers: CommandHandlers; checks: CommandChecks 
     resume_deadline: (ctx, p) => ctx.resumeClock(p.clock, p.reason, p.actor),
     change_priority: (ctx, p) => {
       const from = ctx.view.priority;
-      ctx.view.priority = p.priority;
+      ctx.setPriority(p.priority, p.actor);
       ctx.record(p.actor, 'priority_changed', { reason: p.reason, data: { from, to: p.priority } });
     },
     add_note: (ctx, p) => ctx.record(p.actor, 'note_added', { reason: p.reason, data: { note: p.note, internal: true } }),

@@ -8,6 +8,7 @@ import { condition, patched } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
 import type { CaseInput } from '../domain/case';
 import type { Actor, Party } from '../domain/parties';
+import type { PriorityLevel } from '../policy-rules';
 import { SYSTEM_ACTOR } from '../domain/parties';
 import { clockSpec, type ClockDefinition, type ClockStart } from './clock-definition';
 import { CaseEffects } from './effects';
@@ -48,7 +49,7 @@ export class CaseContext extends CaseState {
 
   /** Starts a clock on its definition's terms (or a limit of this start's own). */
   startClock(clock: ClockDefinition, start?: ClockStart): void {
-    this.startClockSpec(clockSpec(clock, this, start));
+    this.startClockSpec(clockSpec(clock, this.policy, start));
   }
 
   /** Waits until `predicate` holds, meanwhile running the warn and breach actions of clocks as they come due. */
@@ -74,6 +75,30 @@ export class CaseContext extends CaseState {
 
   private definitionOf(name: string): ClockDefinition | undefined {
     return this.playbook.clocks.find((clock) => clock.name === name);
+  }
+
+  /**
+   * Sets the case's priority. Under a policy version with overrides, the rules are matched again and every running
+   * clock whose limit changes takes the new one, counted from where it counted from (audited: each clock's deadline
+   * before and after); a clock whose limit stays keeps its deadline, extensions included.
+   */
+  setPriority(priority: PriorityLevel, actor: Actor): void {
+    const before = this.policy;
+    this.view.priority = priority;
+    if (!this.input.policyRules) return;
+    const { policy, override } = this.matched();
+    const retimed: Array<{ clock: string; from: number; to: number }> = [];
+    for (const clock of this.clocks.snapshot()) {
+      const definition = this.definitionOf(clock.name);
+      if (clock.status !== 'running' || !definition) continue;
+      const limit = definition.terms(policy).limit;
+      if (JSON.stringify(limit) === JSON.stringify(definition.terms(before).limit)) continue;
+      const after = this.clocks.retime(clock.name, limit);
+      if (after) retimed.push({ clock: clock.name, from: clock.deadline, to: after.deadline });
+    }
+    if (override !== undefined) this.view.policyOverride = override;
+    else delete this.view.policyOverride;
+    if (retimed.length) this.record(actor, 'clocks_retimed', { reason: `priority ${priority}`, data: { priority, policyOverride: override, clocks: retimed } });
   }
 
   /** Escalates to a role: recorded, shown in the role's queue, and the role alerted beside the case. */

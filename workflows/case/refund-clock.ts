@@ -9,7 +9,7 @@ import type { CaseContext } from './context';
 export const REFUND_START = defineClock({
   name: 'refund_start',
   owner: 'merchant',
-  terms: ({ policy }) => ({ limit: policy.refundStart, warnAfter: policy.refundStartWarnAfter, breachAction: policy.refundStartTimeoutAction }),
+  terms: (policy) => ({ limit: policy.refundStart, warnAfter: policy.refundStartWarnAfter, breachAction: policy.refundStartTimeoutAction }),
   warn: (ctx) => ctx.effects.notifyMerchant('refund_reminder', `Case ${ctx.caseId}: the refund is due; the platform acts at the deadline.`),
   breach: async (ctx) => {
     ctx.escalate('platform', 'refund not started within the limit', SYSTEM_ACTOR, 'refund_start');

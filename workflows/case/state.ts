@@ -12,6 +12,8 @@ import { SYSTEM_ACTOR } from '../domain/parties';
 import type { Limit } from '../sla/calendar';
 import type { ClockSpec } from '../sla/clock';
 import { ClockSet, type ClockSetState } from '../sla/clock-set';
+import type { CasePolicy } from '../policy';
+import { matchPolicy, type MatchedPolicy } from '../policy-rules';
 
 export const CLOSED = 'closed' satisfies CaseStatus;
 
@@ -52,8 +54,21 @@ export class CaseState {
     return this.view.status;
   }
 
-  get policy() {
-    return this.input.policy;
+  /**
+   * The policy in force: the one the case opened under, or, once its priority changed, the opening version's rules
+   * matched again for the new priority (when the version has overrides).
+   */
+  get policy(): CasePolicy {
+    const { input } = this;
+    if (!input.policyRules || this.view.priority === input.priority) return input.policy;
+    return this.matched().policy;
+  }
+
+  /** The opening version's rules matched for the case as it is now. */
+  protected matched(): MatchedPolicy {
+    const { input } = this;
+    if (!input.policyRules) return { policy: input.policy, ...(input.policyOverride && { override: input.policyOverride }) };
+    return matchPolicy(input.policyRules, { kind: input.kind, priority: this.view.priority, category: input.order?.category, merchantTier: input.order?.merchantTier });
   }
 
   get closed(): boolean {

@@ -103,6 +103,7 @@ export const ClockSpec = z.object({
   warnAfter: Limit.optional().openapi({ description: 'Warn this long after the start (the earlier of the two when both are given)' }),
   breachAction: z.string().openapi({ description: 'What the workflow does when the deadline passes, e.g. escalate_to_platform' }),
   owner: z.string().openapi({ description: 'The party that owes the action' }),
+  countedFrom: epochMs.optional().openapi({ description: 'The limit counts from this instant (e.g. when the ticket was received), not from the start' }),
 });
 
 export const ClockState = ClockSpec.extend({

@@ -9,6 +9,7 @@ import type { BusinessCalendar, Limit } from './calendar';
 import {
   cancelClock,
   extendClock,
+  retimeClock,
   markBreached,
   markWarned,
   nextDue,
@@ -59,6 +60,10 @@ export class ClockSet {
 
   extend(name: string, by: Limit): ClockState | undefined {
     return this.apply(name, (s) => extendClock(s, by, this.calendar));
+  }
+
+  retime(name: string, limit: Limit): ClockState | undefined {
+    return this.apply(name, (s) => retimeClock(s, limit, this.calendar));
   }
 
   cancel(name: string): ClockState | undefined {

@@ -88,6 +88,18 @@ export function extendClock(s: ClockState, by: Limit, cal: BusinessCalendar): Cl
   return s;
 }
 
+/**
+ * A running clock under a new limit (e.g. a ticket's priority changed): counted from where it counted from (its start,
+ * or countedFrom), with its warning recomputed; a deadline already past breaches at once.
+ */
+export function retimeClock(s: ClockState, limit: Limit, cal: BusinessCalendar): ClockState {
+  if (s.status !== 'running') return s;
+  const deadline = addDuration(s.countedFrom ?? s.startedAt, limit, cal);
+  const { warnAt: _previous, ...rest } = s;
+  const warnAt = computeWarnAt({ ...s, limit }, s.startedAt, deadline, cal);
+  return { ...rest, limit, deadline, ...(warnAt !== undefined && { warnAt }) };
+}
+
 export function markWarned(s: ClockState): ClockState {
   if (s.status !== 'running' || s.warned) return s;
   return { ...s, warned: true };

@@ -42,7 +42,7 @@ const CONFIRMATION_CLOCK = 'customer_confirmation';
 const CUSTOMER_CONFIRMATION = defineClock({
   name: CONFIRMATION_CLOCK,
   owner: 'customer',
-  terms: ({ policy }) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
+  terms: (policy) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
   breach: (ctx) => {
     if (ctx.status === EX.awaitingConfirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'exchanged', { reason: 'the customer did not confirm within the limit' });
   },

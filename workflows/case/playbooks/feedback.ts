@@ -9,7 +9,7 @@
  *
  * Clocks. Registration (30 min), first response (24 h) and initial investigation (1 working day) count from
  * receipt (`input.receivedAt`), not from the start of the workflow: when the ticket reached the workflow late, the
- * clock gets only the time that is left of the limit measured from receipt (see `fromReceipt`). The solution reply
+ * clock gets only the time that is left of the limit measured from receipt (ClockStart.countedFrom). The solution reply
  * (2 working days) counts from the internal approval; a re-investigation after the customer rejects the solution
  * gets a fresh working day from that moment.
  *
@@ -18,8 +18,6 @@
  */
 import type { CaseInput } from '../../domain/case';
 import { SYSTEM_ACTOR } from '../../domain/parties';
-import { workflowNow } from '../../clock-source';
-import { addDuration, type Limit } from '../../sla/calendar';
 import type { ClockState } from '../../sla/clock';
 import { defineClock } from '../clock-definition';
 import type { CaseContext } from '../context';
@@ -46,20 +44,6 @@ export const FEEDBACK_CLOCKS = {
 
 const APPROVERS = ['senior_agent', 'supervisor'] as const;
 
-
-/**
- * The limit that is left of `limit` counted from `receivedAt`, for a clock that starts now. When the ticket is
- * received "now" (or the receipt time lies ahead, e.g. a skewed client clock), the policy's limit is used as is,
- * so a working-day limit stays a working-day limit; otherwise the deadline is computed from receipt on the
- * business calendar and the clock gets the minutes that remain (zero when it is already past: it breaches at once).
- */
-export function fromReceipt(ctx: CaseContext, limit: Limit): Limit {
-  const now = workflowNow();
-  const receivedAt = ctx.input.receivedAt;
-  if (!Number.isFinite(receivedAt) || receivedAt >= now) return limit;
-  const deadline = addDuration(receivedAt, limit, ctx.policy.calendar);
-  return { minutes: Math.max(0, deadline - now) / 60_000 };
-}
 
 /** The ticket number given at registration, or one derived from the case id (deterministic across replays). */
 export function ticketNumberFor(caseId: string): string {
@@ -91,7 +75,7 @@ async function waitForNextStatus(ctx: CaseContext): Promise<void> {
 const REGISTRATION = defineClock({
   name: FEEDBACK_CLOCKS.registration,
   owner: 'agent',
-  terms: ({ policy }) => ({ limit: policy.registration, breachAction: 'alert_cs_lead' }),
+  terms: (policy) => ({ limit: policy.registration, breachAction: 'alert_cs_lead' }),
   breach: async (ctx, clock) => {
     ctx.setFact('late', true);
     ctx.escalate('cs_lead', 'feedback not registered within the limit', SYSTEM_ACTOR, clock.name);
@@ -102,21 +86,21 @@ const REGISTRATION = defineClock({
 const FIRST_RESPONSE = defineClock({
   name: FEEDBACK_CLOCKS.firstResponse,
   owner: 'agent',
-  terms: ({ policy }) => ({ limit: policy.firstResponse, breachAction: 'escalate_to_senior_agent' }),
+  terms: (policy) => ({ limit: policy.firstResponse, breachAction: 'escalate_to_senior_agent' }),
   breach: (ctx, clock) => escalateToSenior(ctx, clock, 'no first response within the limit'),
 });
 
 const INVESTIGATION = defineClock({
   name: FEEDBACK_CLOCKS.investigation,
   owner: 'agent',
-  terms: ({ policy }) => ({ limit: policy.initialInvestigation, breachAction: 'escalate_to_senior_agent' }),
+  terms: (policy) => ({ limit: policy.initialInvestigation, breachAction: 'escalate_to_senior_agent' }),
   breach: (ctx, clock) => escalateToSenior(ctx, clock, 'initial investigation not completed within the limit'),
 });
 
 const SOLUTION_REPLY = defineClock({
   name: FEEDBACK_CLOCKS.solutionReply,
   owner: 'agent',
-  terms: ({ policy }) => ({ limit: policy.solutionReply, breachAction: 'escalate_to_senior_agent' }),
+  terms: (policy) => ({ limit: policy.solutionReply, breachAction: 'escalate_to_senior_agent' }),
   breach: (ctx, clock) => escalateToSenior(ctx, clock, 'approved solution not replied to the customer within the limit'),
 });
 
@@ -124,7 +108,7 @@ const SOLUTION_REPLY = defineClock({
 const CONFIRMATION = defineClock({
   name: FEEDBACK_CLOCKS.confirmation,
   owner: 'customer',
-  terms: ({ policy }) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
+  terms: (policy) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
   breach: (ctx) => {
     ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'closed_without_confirmation', { reason: 'the customer did not confirm within the limit' });
   },
@@ -135,9 +119,10 @@ export const feedbackPlaybook: Playbook = {
     [FB.submitted]: async (ctx) => {
       if (!ctx.clocks.get(FEEDBACK_CLOCKS.registration)) {
         const d = feedbackDetails(ctx.input);
-        ctx.startClock(REGISTRATION, { limit: fromReceipt(ctx, ctx.policy.registration) });
-        ctx.startClock(FIRST_RESPONSE, { limit: fromReceipt(ctx, ctx.policy.firstResponse) });
-        ctx.startClock(INVESTIGATION, { limit: fromReceipt(ctx, ctx.policy.initialInvestigation) });
+        const fromReceipt = { countedFrom: ctx.input.receivedAt };
+        ctx.startClock(REGISTRATION, fromReceipt);
+        ctx.startClock(FIRST_RESPONSE, fromReceipt);
+        ctx.startClock(INVESTIGATION, fromReceipt);
         ctx.record(SYSTEM_ACTOR, 'feedback_received', { data: { channel: ctx.input.channel, feedbackType: d.feedbackType, receivedAt: ctx.input.receivedAt } });
       }
       await ctx.effects.notifyCustomer('feedback_received', { caseId: ctx.caseId });
@@ -189,8 +174,8 @@ export const feedbackPlaybook: Playbook = {
     register: (ctx, p) => {
       const d = feedbackDetails(ctx.input);
       ctx.view.ticketNumber = p.ticketNumber ?? ctx.view.ticketNumber ?? ticketNumberFor(ctx.caseId);
-      ctx.view.priority = p.priority;
       ctx.satisfyClock(FEEDBACK_CLOCKS.registration);
+      ctx.setPriority(p.priority, p.actor);
       ctx.transition(p.actor, 'registered', FB.registered, {
         reason: p.reason,
         data: { ticketNumber: ctx.view.ticketNumber, priority: p.priority, feedbackType: d.feedbackType, receivedAt: ctx.input.receivedAt, channel: ctx.input.channel },

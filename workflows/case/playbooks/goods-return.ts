@@ -62,7 +62,7 @@ async function reject(ctx: CaseContext, actor: CaseContext['input']['openedBy'],
 const PLATFORM_REVIEW = defineClock({
   name: 'platform_review',
   owner: 'platform',
-  terms: ({ policy }) => ({ limit: policy.platformReview!, breachAction: 'page_on_call' }),
+  terms: (policy) => ({ limit: policy.platformReview!, breachAction: 'page_on_call' }),
   breach: (ctx) => ctx.effects.page('high', 'platform_review_overdue', `Case ${ctx.caseId}: the platform has not decided the return request handed to it within the limit.`),
 });
 
@@ -70,7 +70,7 @@ const PLATFORM_REVIEW = defineClock({
 const MERCHANT_REVIEW = defineClock({
   name: 'merchant_review',
   owner: 'merchant',
-  terms: ({ policy }) => ({ limit: policy.merchantReviewTimeout, warnAfter: policy.merchantReviewReminder, breachAction: policy.merchantReviewTimeoutAction }),
+  terms: (policy) => ({ limit: policy.merchantReviewTimeout, warnAfter: policy.merchantReviewReminder, breachAction: policy.merchantReviewTimeoutAction }),
   warn: (ctx) => ctx.effects.notifyMerchant('review_reminder', `Case ${ctx.caseId} awaits your review; the default action follows at the deadline.`),
   breach: (ctx) => {
     if (ctx.policy.merchantReviewTimeoutAction === 'approve') {
@@ -88,7 +88,7 @@ const MERCHANT_REVIEW = defineClock({
 const CUSTOMER_SHIP_BACK = defineClock({
   name: 'customer_ship_back',
   owner: 'customer',
-  terms: ({ policy }) => ({ limit: policy.customerShipBack, breachAction: policy.customerShipBackTimeoutAction }),
+  terms: (policy) => ({ limit: policy.customerShipBack, breachAction: policy.customerShipBackTimeoutAction }),
   breach: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'goods were not shipped back within the limit' }),
 });
 
@@ -96,7 +96,7 @@ const CUSTOMER_SHIP_BACK = defineClock({
 const MERCHANT_INSPECTION = defineClock({
   name: 'merchant_inspection',
   owner: 'merchant',
-  terms: ({ policy }) => ({ limit: policy.merchantInspection, breachAction: policy.merchantInspectionTimeoutAction }),
+  terms: (policy) => ({ limit: policy.merchantInspection, breachAction: policy.merchantInspectionTimeoutAction }),
   breach: (ctx) => ctx.transition(SYSTEM_ACTOR, 'inspection_deemed_accepted', S.accepted, { reason: 'merchant did not inspect within the limit' }),
 });
 

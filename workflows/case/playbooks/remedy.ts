@@ -86,7 +86,7 @@ export function decideRemedy(ctx: CaseContext, p: CommandPayloads['customer_deci
 export const CUSTOMER_DECISION = defineClock({
   name: DECISION_CLOCK,
   owner: 'customer',
-  terms: ({ policy }) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
+  terms: (policy) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
   breach: (ctx) => {
     if (!pendingProposal(ctx)) return;
     delete ctx.view.facts.pendingRemedy;

@@ -14,7 +14,6 @@ import { SYSTEM_ACTOR } from '../../domain/parties';
 import { defineClock } from '../clock-definition';
 import type { CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
-import { fromReceipt } from './feedback';
 
 export const SAFETY = {
   submitted: 'submitted',
@@ -54,7 +53,7 @@ function added(existing: readonly string[], more: readonly string[] | undefined)
 const EMERGENCY_START = defineClock({
   name: EMERGENCY_START_CLOCK,
   owner: 'safety_owner',
-  terms: ({ policy }) => ({ limit: policy.safetyEmergencyStart, breachAction: 'escalate_to_platform' }),
+  terms: (policy) => ({ limit: policy.safetyEmergencyStart, breachAction: 'escalate_to_platform' }),
   breach: async (ctx, clock) => {
     ctx.escalate('platform', 'emergency process not started within the limit', SYSTEM_ACTOR, clock.name);
     await ctx.effects.page('critical', 'emergency_start_breached', `Safety incident ${ctx.caseId}: the emergency process has not started within the limit.`);
@@ -66,7 +65,7 @@ export const safetyPlaybook: Playbook = {
     [SAFETY.submitted]: async (ctx) => {
       const d = safetyDetails(ctx);
       if (!ctx.clocks.get(EMERGENCY_START_CLOCK)) {
-        ctx.startClock(EMERGENCY_START, { limit: fromReceipt(ctx, ctx.policy.safetyEmergencyStart) });
+        ctx.startClock(EMERGENCY_START, { countedFrom: ctx.input.receivedAt });
       }
       ctx.transition(SYSTEM_ACTOR, 'incident_opened', SAFETY.awaitingStart, {
         reason: d.hazard,
