@@ -1,13 +1,15 @@
 /**
- * The policy rules new cases open under: the store's active version, read at most every few seconds (an activation
- * here applies at once, on other API processes within the refresh interval), or the file and environment's policy
- * while no version was ever activated. A store that does not answer leaves the last rules known in force, so opening
- * cases never waits on the store.
+ * The policy rules new cases open under: the store's active version, or the file and environment's policy while no
+ * version was ever activated, with the calendar years operators keep in the store in place of the policy's own for those
+ * years. Read at most every few seconds (a change here applies at once, on other API processes within the refresh
+ * interval); a store that does not answer leaves the last rules known in force, so opening cases never waits on it.
  */
 import type mongoose from 'mongoose';
+import { calendarHistory, currentYears } from '../activities/store/calendar-store';
 import { activePolicyRules } from '../activities/store/policy-store';
 import type { CasePolicy } from '../workflows/policy';
 import type { PolicyRules } from '../workflows/policy-rules';
+import { withYears } from '../workflows/sla/calendar';
 import { withTimeout } from './with-timeout';
 
 export class PolicySource {
@@ -35,8 +37,9 @@ export class PolicySource {
 
   private async read(): Promise<void> {
     try {
-      const active = await withTimeout(activePolicyRules(this.store), 1_000);
-      this.current = active ?? { version: this.fallback.version, base: this.fallback, overrides: [] };
+      const [active, history] = await withTimeout(Promise.all([activePolicyRules(this.store), calendarHistory(this.store)]), 1_000);
+      const rules = active ?? { version: this.fallback.version, base: this.fallback, overrides: [] };
+      this.current = { ...rules, base: { ...rules.base, calendar: withYears(rules.base.calendar, currentYears(history)) } };
     } catch (err) {
       console.warn('policy rules not read; the last known stay in force', err instanceof Error ? err.message : String(err));
     }

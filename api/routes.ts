@@ -1,5 +1,6 @@
 /** Every route the API serves, in one table: app.ts mounts it and /openapi.json documents it. */
 import { z } from 'zod';
+import { ADMIN_CALENDAR_ROUTES } from './admin-calendars';
 import { ADMIN_POLICY_ROUTES } from './admin-policies';
 import { CALLBACK_ROUTES } from './callbacks';
 import { CASE_ROUTES } from './cases';
@@ -22,4 +23,4 @@ const OPENAPI_ROUTE = defineRoute({
   },
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...CALLBACK_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...CALLBACK_ROUTES];

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { addDuration, DEFAULT_CALENDAR, isWorkingDay, localDate, withYears } from '../../workflows/sla/calendar';
 import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -100,5 +101,30 @@ describe('policy versions kept in the store', () => {
       ['created', '2026.4', 'admin-dev'],
     ]);
     expect((await api().post('/admin/policies/2099.1/activate').set(admin).send({ reason: 'typo' })).status).toBe(404);
+  });
+
+  it('takes a year’s holidays from the store for the working-day deadlines of new cases', async () => {
+    const bad = { year: 2027, holidays: ['2026-12-31', '2027-01-01', '2027-01-01'], extraWorkingDays: ['2027-01-01'], reason: 'draft' };
+    const refused = await api().post('/admin/calendars').set(admin).send(bad);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.extraWorkingDays.0', 'body.holidays.0', 'body.holidays.2']);
+    expect((await api().post('/admin/calendars').set(auth(KEYS.supervisor)).send({ ...bad, holidays: [], extraWorkingDays: [] })).status).toBe(403);
+    expect((await api().get('/admin/calendars').set(admin)).body).toEqual({ years: [], history: [] });
+
+    // The next two working days become holidays (a typhoon closure, say): the year's list is sent whole.
+    const next: string[] = [];
+    for (let t = Date.now() + 86_400_000; next.length < 2; t += 86_400_000) if (isWorkingDay(t, DEFAULT_CALENDAR)) next.push(localDate(t, DEFAULT_CALENDAR));
+    const years = [...new Set(next.map((d) => Number(d.slice(0, 4))))].map((year) => ({
+      year,
+      holidays: [...DEFAULT_CALENDAR.holidays.filter((d) => d.startsWith(`${year}-`)), ...next.filter((d) => d.startsWith(`${year}-`))].sort(),
+      extraWorkingDays: DEFAULT_CALENDAR.extraWorkingDays.filter((d) => d.startsWith(`${year}-`)),
+    }));
+    for (const year of years) expect((await api().post('/admin/calendars').set(admin).send({ ...year, reason: 'closure' })).status).toBe(201);
+    expect((await api().get('/admin/calendars').set(admin)).body.years.map((y: { year: number }) => y.year)).toEqual(years.map((y) => y.year));
+
+    const ticket = await open(KEYS.agent, 'calendar-after-0001', feedbackBody('normal'));
+    const calendar = withYears(DEFAULT_CALENDAR, years);
+    expect(deadline(ticket, 'initial_investigation')).toBe(addDuration(ticket.openedAt, { workingDays: 1 }, calendar));
+    expect(deadline(ticket, 'initial_investigation')).toBeGreaterThan(addDuration(ticket.openedAt, { workingDays: 1 }, DEFAULT_CALENDAR));
   });
 });

@@ -8,8 +8,8 @@ import { condition, patched } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
 import type { CaseInput } from '../domain/case';
 import type { Actor, Party } from '../domain/parties';
-import type { PriorityLevel } from '../policy-rules';
 import { SYSTEM_ACTOR } from '../domain/parties';
+import type { PriorityLevel } from '../policy-rules';
 import { clockSpec, type ClockDefinition, type ClockStart } from './clock-definition';
 import { CaseEffects } from './effects';
 import { ESCALATION_ALERT_PATCH } from './patches';
@@ -26,7 +26,6 @@ export interface CarriedState extends StateCarried {
   /** The create request has had its answer (a repeat is a replay); absent in runs carried before it existed. */
   openAnswered?: boolean;
 }
-
 
 export class CaseContext extends CaseState {
   readonly projector: CaseProjector;
@@ -47,7 +46,7 @@ export class CaseContext extends CaseState {
     return { ...this.carryState(), doneEffects: this.effects.done(), openAnswered: this.openAnswered };
   }
 
-  /** Starts a clock on its definition's terms (or a limit of this start's own). */
+  /** Starts a clock on its definition's terms under the policy in force (counted from an earlier instant if given). */
   startClock(clock: ClockDefinition, start?: ClockStart): void {
     this.startClockSpec(clockSpec(clock, this.policy, start));
   }

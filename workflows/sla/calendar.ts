@@ -27,8 +27,7 @@ export type BusinessCalendar = {
   extraWorkingDays: string[];
 };
 
-/** A deadline length: wall-clock hours or minutes, or working days on the business calendar. */
-/** A duration in hours, minutes or working days (declared in the contract: policies and clocks carry it). */
+/** A deadline length: wall-clock hours or minutes, or working days on the business calendar (declared in the contract). */
 export type Limit = z.infer<typeof LimitSchema>;
 
 /**
@@ -131,4 +130,16 @@ export function addDuration(startMs: number, limit: Limit, cal: BusinessCalendar
 function assertCount(value: number, field: string, integer: boolean): void {
   const ok = Number.isFinite(value) && value >= 0 && (!integer || Number.isInteger(value));
   if (!ok) throw new RangeError(`${field} must be a non-negative ${integer ? 'integer' : 'number'}, got ${value}`);
+}
+
+/** The calendar with each given year's holidays and make-up working days in place of those it had for that year. */
+export function withYears(cal: BusinessCalendar, years: ReadonlyArray<{ year: number; holidays: readonly string[]; extraWorkingDays: readonly string[] }>): BusinessCalendar {
+  if (years.length === 0) return cal;
+  const replaced = new Set(years.map((y) => String(y.year)));
+  const kept = (dates: readonly string[]) => dates.filter((date) => !replaced.has(date.slice(0, 4)));
+  return {
+    ...cal,
+    holidays: [...kept(cal.holidays), ...years.flatMap((y) => y.holidays)].sort(),
+    extraWorkingDays: [...kept(cal.extraWorkingDays), ...years.flatMap((y) => y.extraWorkingDays)].sort(),
+  };
 }
