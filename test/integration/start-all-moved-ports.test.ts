@@ -12,7 +12,7 @@ const projectRoot = path.resolve(__dirname, '../..');
  * refund through the API, and the refund reaches the payment partner of the sandbox on the moved port. Before the
  * configuration lived in one module, the worker still called the sandbox on 4100.
  */
-describe('the whole system with every port moved (scripts/start-all.ts)', () => {
+describe('the whole system with every port moved (npm start)', () => {
   let system: ManagedProcess;
   let ports: Ports;
   let dataDir: string;
@@ -31,8 +31,9 @@ describe('the whole system with every port moved (scripts/start-all.ts)', () => 
     for (const [key, variable] of Object.entries(PORT_VARIABLES)) env[variable] = String(ports[key as keyof Ports]);
     system = spawnService({
       name: 'start-all',
-      command: process.execPath,
-      args: ['--import', 'tsx', path.join(projectRoot, 'scripts/start-all.ts')],
+      // The README's command, so stopping it is tested as a user stops it: SIGTERM to npm reaches start-all.
+      command: 'npm',
+      args: ['start', '--silent'],
       cwd: projectRoot,
       env,
       onLine: (line) => {
@@ -79,7 +80,7 @@ describe('the whole system with every port moved (scripts/start-all.ts)', () => 
     expect(ledger.refunds.map((r) => r.refundId)).toEqual([closed.refunds[0].refundId]);
   }, 120_000);
 
-  it('frees every moved port when stopped', async () => {
+  it('frees every moved port when npm start is sent SIGTERM', async () => {
     await system.stop(20_000);
     for (const [key, port] of Object.entries(ports)) expect([key, await isPortFree(port)]).toEqual([key, true]);
   }, 60_000);
