@@ -5,6 +5,7 @@ import { ADMIN_POLICY_ROUTES } from './admin-policies';
 import { CALLBACK_ROUTES } from './callbacks';
 import { CASE_ROUTES } from './cases';
 import { HEALTH_ROUTES } from './health';
+import { LEDGER_ROUTES } from './ledger';
 import { buildOpenApiDocument } from './openapi';
 import { json } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
@@ -23,4 +24,4 @@ const OPENAPI_ROUTE = defineRoute({
   },
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...CALLBACK_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...CALLBACK_ROUTES];

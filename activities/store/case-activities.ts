@@ -2,6 +2,7 @@ import type mongoose from 'mongoose';
 import type { CaseView } from '../../workflows/domain/case';
 import { summarizeCase } from '../../workflows/domain/case-summary';
 import type { StoreActivities } from '../../workflows/case/activities';
+import { recordLedgerEntries } from './ledger';
 import { ProjectionWriter, type CaseProjection, type ProjectionWriterOptions } from './projection-writer';
 
 export function toCaseProjection(view: CaseView): CaseProjection {
@@ -41,6 +42,10 @@ export function toCaseProjection(view: CaseView): CaseProjection {
 export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions): StoreActivities {
   const writer = new ProjectionWriter(store, options);
   return {
-    projectCase: (view) => writer.save(toCaseProjection(view)),
+    projectCase: async (view) => {
+      const outcome = await writer.save(toCaseProjection(view));
+      await recordLedgerEntries(store, view);
+      return outcome;
+    },
   };
 }

@@ -2,7 +2,8 @@ import { CASE_STATUSES } from '../../workflows/contract';
 import mongoose from 'mongoose';
 import { openStore } from '../../activities/store/connection';
 import { caseModel, caseViewModel, syncCaseIndexes } from '../../activities/store/case-model';
-import { toCaseProjection } from '../../activities/store/case-activities';
+import { createStoreActivities, toCaseProjection } from '../../activities/store/case-activities';
+import { ledgerModel } from '../../activities/store/ledger';
 import { ProjectionWriter } from '../../activities/store/projection-writer';
 import type { CaseView } from '../../workflows/domain/case';
 import type { ClockState } from '../../workflows/sla/clock';
@@ -135,5 +136,17 @@ describe('case store projection on the MongoDB wire protocol', () => {
   it('marks a closed case not open', async () => {
     await writer.save(toCaseProjection(caseView('case-store-5', 1, { status: 'closed', closedAt: T0 + HOUR, clocks: [clock('merchant_review', 'merchant', {})] })));
     expect(await summary('case-store-5')).toMatchObject({ open: false, closedAt: new Date(T0 + HOUR), openBreaches: [] });
+  });
+
+  it('puts each charge of a projected case in the ledger once, however often the case is projected', async () => {
+    const { projectCase } = createStoreActivities(store);
+    const charged = (version: number) =>
+      caseView('case-store-6', version, { status: 'closed', closedAt: T0 + HOUR, charges: [{ party: 'merchant', amountCents: 100, reason: 'refund_paid_on_behalf_of_merchant', key: 'case-store-6:charge:merchant:refund_paid_on_behalf_of_merchant' }] });
+    await projectCase(charged(1));
+    await projectCase(charged(1));
+    await projectCase(charged(2));
+    expect(await ledgerModel(store).find({ caseId: 'case-store-6' }).lean().exec()).toEqual([
+      expect.objectContaining({ _id: 'case-store-6:charge:merchant:refund_paid_on_behalf_of_merchant', party: 'merchant', partyId: 'm-1', amountCents: 100, currency: 'CNY', status: 'open' }),
+    ]);
   });
 });
