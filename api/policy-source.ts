@@ -2,7 +2,8 @@
  * The policy rules new cases open under: the store's active version, or the file and environment's policy while no
  * version was ever activated, with the calendar years operators keep in the store in place of the policy's own for those
  * years. Read at most every few seconds (a change here applies at once, on other API processes within the refresh
- * interval); a store that does not answer leaves the last rules known in force, so opening cases never waits on it.
+ * interval); a store that does not answer leaves the last rules known in force, and only the first read and the one
+ * after a change here are waited for (at most a second), so opening cases does not wait on the store.
  */
 import type mongoose from 'mongoose';
 import { calendarHistory, currentYears } from '../activities/store/calendar-store';
@@ -16,6 +17,8 @@ export class PolicySource {
   private current: PolicyRules;
   private readAt = 0;
   private reading: Promise<void> | undefined;
+  /** Bumped by invalidate(): a read begun before it does not overwrite what is read after. */
+  private generation = 0;
 
   constructor(
     private readonly store: mongoose.Connection,
@@ -25,24 +28,36 @@ export class PolicySource {
     this.current = { version: fallback.version, base: fallback, overrides: [] };
   }
 
+  /** Waits for the store only on the first call and after an invalidation; otherwise a stale read refreshes behind. */
   async rules(): Promise<PolicyRules> {
-    if (Date.now() - this.readAt >= this.refreshMs) await (this.reading ??= this.read().finally(() => (this.reading = undefined)));
+    const stale = Date.now() - this.readAt >= this.refreshMs;
+    if (stale && !this.reading) {
+      const reading = this.read().finally(() => {
+        if (this.reading === reading) this.reading = undefined;
+      });
+      this.reading = reading;
+    }
+    if (this.readAt === 0) await this.reading;
     return this.current;
   }
 
   /** The next call reads the store again (after an activation in this process). */
   invalidate(): void {
+    this.generation++;
     this.readAt = 0;
+    this.reading = undefined;
   }
 
   private async read(): Promise<void> {
+    const generation = this.generation;
     try {
       const [active, history] = await withTimeout(Promise.all([activePolicyRules(this.store), calendarHistory(this.store)]), 1_000);
+      if (generation !== this.generation) return;
       const rules = active ?? { version: this.fallback.version, base: this.fallback, overrides: [] };
       this.current = { ...rules, base: { ...rules.base, calendar: withYears(rules.base.calendar, currentYears(history)) } };
     } catch (err) {
       console.warn('policy rules not read; the last known stay in force', err instanceof Error ? err.message : String(err));
     }
-    this.readAt = Date.now();
+    if (generation === this.generation) this.readAt = Date.now();
   }
 }
