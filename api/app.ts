@@ -11,6 +11,7 @@ import { toProblem } from './errors';
 import { healthRoutes, HealthDeps } from './health';
 import { openApiDocument } from './openapi';
 import { ProblemError, sendProblem } from './problem';
+import { reportRoutes } from './reports/routes';
 import { supervisorRoutes } from './supervisor';
 
 export interface ApiDeps extends HealthDeps {
@@ -46,6 +47,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(authenticate(keys));
   api.use(caseRoutes(ctx));
   api.use(supervisorRoutes(ctx));
+  api.use(reportRoutes(ctx.store));
   api.use(callbackRoutes(ctx));
   app.use(api);
   app.use((req, res) => {

@@ -2,6 +2,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteaso
 import { z } from 'zod';
 import { COMMAND_NAMES } from '../workflows/messages';
 import { commandPath, commandRoles, ROUTE_ROLES } from './cases';
+import { registerReportPaths } from './reports/routes';
 import {
   AcceptedDoc,
   ActionsDoc,
@@ -166,6 +167,7 @@ function build(): object {
     });
   callback('/callbacks/courier', CourierCallback, ['courier', 'admin']);
   callback('/callbacks/payment', PaymentCallback, ['payment', 'admin']);
+  registerReportPaths(registry);
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -1,0 +1,147 @@
+/** GET /reports/...: figures over the cases opened in a date range, as JSON or (Accept: text/csv) one CSV table. */
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router, type Request, type Response } from 'express';
+import type mongoose from 'mongoose';
+import { z } from 'zod';
+import { csat } from '../../activities/store/reports/csat';
+import { distribution } from '../../activities/store/reports/distribution';
+import { handlingTime } from '../../activities/store/reports/handling-time';
+import { merchantScorecard } from '../../activities/store/reports/merchant-scorecard';
+import { MAX_REPORT_CASES, RangeTooLargeError, readCaseViews } from '../../activities/store/reports/read-range';
+import { slaCompliance } from '../../activities/store/reports/sla-compliance';
+import type { CaseView } from '../../workflows/domain/case';
+import { allow, callerOf, type Caller } from '../auth';
+import { validate } from '../errors';
+import { ProblemError } from '../problem';
+import { ProblemDoc } from '../schemas';
+import { toCsv } from './csv';
+import { ReportRangeParams, ReportRangeQuery } from './range-query';
+import { csatTable, distributionTable, handlingTable, scorecardTable, slaTable, type Table } from './tables';
+
+export const REPORT_ROLES = ['supervisor', 'admin'] as const;
+export const SCORECARD_ROLES = [...REPORT_ROLES, 'merchant'] as const;
+
+interface ReportDef {
+  path: string;
+  summary: string;
+  roles: readonly (typeof SCORECARD_ROLES)[number][];
+  compute: (views: readonly CaseView[]) => { json: object; table: Table };
+}
+
+const REPORTS: readonly ReportDef[] = [
+  {
+    path: '/reports/sla-compliance',
+    summary: 'SLA compliance per clock (met, breached, percentage against its target), per day, and breaches per merchant',
+    roles: REPORT_ROLES,
+    compute: (views) => {
+      const r = slaCompliance(views);
+      return { json: r, table: slaTable(r) };
+    },
+  },
+  {
+    path: '/reports/handling-time',
+    summary: 'Handling time (opening to outcome) p50/p90 of closed cases, by kind, reason, merchant and agent, with a histogram',
+    roles: REPORT_ROLES,
+    compute: (views) => {
+      const r = handlingTime(views);
+      return { json: r, table: handlingTable(r) };
+    },
+  },
+  {
+    path: '/reports/distribution',
+    summary: 'Problem types (case kinds) and reasons: counts and shares',
+    roles: REPORT_ROLES,
+    compute: (views) => {
+      const r = distribution(views);
+      return { json: r, table: distributionTable(r) };
+    },
+  },
+  {
+    path: '/reports/csat',
+    summary: 'Satisfaction surveys: sent, answered, response rate, average rating and its distribution',
+    roles: REPORT_ROLES,
+    compute: (views) => {
+      const r = csat(views);
+      return { json: r, table: csatTable(r) };
+    },
+  },
+  {
+    path: '/reports/merchant-scorecard',
+    summary: 'Per merchant: cases, refund and dispute rates, on-time review and refund percentages, breaches and charges',
+    roles: SCORECARD_ROLES,
+    compute: (views) => {
+      const merchants = merchantScorecard(views);
+      return { json: { merchants }, table: scorecardTable(merchants) };
+    },
+  },
+];
+
+/** The merchant a request may read: a merchant key its own only; others any, or all when none is named. */
+function merchantScope(caller: Caller, asked: string | undefined, path: string): string | undefined {
+  if (caller.role !== 'merchant') {
+    if (asked !== undefined && path !== '/reports/merchant-scorecard') {
+      throw new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail: 'the query failed validation', errors: [{ field: 'query.merchantId', message: 'only the merchant scorecard filters by merchant' }] });
+    }
+    return asked;
+  }
+  if (asked !== undefined && asked !== caller.merchantId) {
+    throw new ProblemError({ status: 403, code: 'forbidden', title: 'Forbidden', detail: 'a merchant reads its own scorecard only' });
+  }
+  return caller.merchantId;
+}
+
+const wantsCsv = (req: Request) => req.accepts(['application/json', 'text/csv']) === 'text/csv';
+
+function send(req: Request, res: Response, name: string, range: ReportRangeQuery, cases: number, result: { json: object; table: Table }): void {
+  if (wantsCsv(req)) {
+    const file = `${name}_${range.from}_${range.to}.csv`.replace(/[^A-Za-z0-9._-]/g, '-');
+    res.type('text/csv; charset=utf-8').attachment(file).send(toCsv(result.table.header, result.table.rows));
+    return;
+  }
+  res.json({ from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString(), cases, ...result.json });
+}
+
+export function reportRoutes(store: mongoose.Connection): Router {
+  const router = Router();
+  for (const report of REPORTS) {
+    router.get(report.path, allow(...report.roles), async (req, res) => {
+      const caller = callerOf(req);
+      const range = validate(ReportRangeQuery, req.query, 'query');
+      const merchantId = merchantScope(caller, range.merchantId, report.path);
+      let views: CaseView[];
+      try {
+        views = await readCaseViews(store, { from: new Date(range.fromMs), to: new Date(range.toMs), ...(merchantId !== undefined && { merchantId }) });
+      } catch (err) {
+        if (!(err instanceof RangeTooLargeError)) throw err;
+        throw new ProblemError({ status: 400, code: 'range_too_large', title: 'Range too large', detail: `more than ${err.limit} cases were opened in the range; ask for a shorter one`, errors: [{ field: 'query.to', message: `at most ${err.limit} cases per report` }] });
+      }
+      send(req, res, report.path.slice('/reports/'.length), range, views.length, report.compute(views));
+    });
+  }
+  return router;
+}
+
+/** Adds every report route to the OpenAPI document (called from api/openapi.ts). */
+export function registerReportPaths(registry: OpenAPIRegistry): void {
+  const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemDoc } } });
+  for (const report of REPORTS) {
+    registry.registerPath({
+      method: 'get',
+      path: report.path,
+      summary: report.summary,
+      description: `Over the cases opened in the range (at most ${MAX_REPORT_CASES} cases). Accept: text/csv answers one CSV table. Roles: ${report.roles.join(', ')}.${report.roles.includes('merchant') ? ' A merchant key reads its own merchant only.' : ''}`,
+      security: [{ bearer: [] }, { apiKey: [] }],
+      request: { query: ReportRangeParams },
+      responses: {
+        200: {
+          description: 'The report (JSON), or its main table as CSV',
+          content: { 'application/json': { schema: z.looseObject({ from: z.string(), to: z.string(), cases: z.int() }) }, 'text/csv': { schema: z.string() } },
+        },
+        400: problem('Invalid range (query.from / query.to), or more cases than one report reads (range_too_large)'),
+        401: problem('No or unknown API key'),
+        403: problem('The role may not read this report'),
+        503: problem('The case store is unreachable'),
+      },
+    });
+  }
+}
