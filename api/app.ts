@@ -6,12 +6,12 @@ import type { CasePolicy } from '../workflows/policy';
 import { authenticate } from './auth';
 import { callbackRoutes } from './callbacks';
 import { caseRoutes } from './cases';
+import { consoleRoutes } from './console/routes';
 import type { CaseApiContext } from './context';
 import { toProblem } from './errors';
 import { healthRoutes, HealthDeps } from './health';
 import { openApiDocument } from './openapi';
 import { ProblemError, sendProblem } from './problem';
-import { reportRoutes } from './reports/routes';
 import { supervisorRoutes } from './supervisor';
 
 export interface ApiDeps extends HealthDeps {
@@ -43,11 +43,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
+  app.use(consoleRoutes({ store: ctx.store, keys }));
   const api = express.Router();
   api.use(authenticate(keys));
   api.use(caseRoutes(ctx));
   api.use(supervisorRoutes(ctx));
-  api.use(reportRoutes(ctx.store));
   api.use(callbackRoutes(ctx));
   app.use(api);
   app.use((req, res) => {

@@ -1,11 +1,14 @@
 import type mongoose from 'mongoose';
 import { caseModel, caseViewModel, type CaseDocument, type CaseViewDocument } from './case-model';
+import { reportFactsModel, type ReportFacts } from './reports/report-facts';
 
 export type SaveOutcome = 'written' | 'stale';
 
 export interface CaseProjection {
   summary: CaseDocument;
   view: CaseViewDocument;
+  /** What the reports read (case_report_facts). */
+  reportFacts: ReportFacts;
 }
 
 export interface ProjectionWriterOptions {
@@ -69,14 +72,15 @@ export class ProjectionWriter {
   private async write(batch: Pending[]): Promise<void> {
     let stale: Set<string>;
     try {
-      const [summaries, views] = await withTimeout(
+      const [summaries, views, facts] = await withTimeout(
         Promise.all([
           replaceNewer(caseModel(this.connection), batch.map((p) => p.projection.summary)),
           replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view)),
+          replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts)),
         ]),
         this.writeTimeoutMs,
       );
-      stale = new Set([...summaries].filter((id) => views.has(id)));
+      stale = new Set([...summaries].filter((id) => views.has(id) && facts.has(id)));
     } catch (err) {
       for (const p of batch) for (const w of p.waiters) w.reject(err);
       return;

@@ -7,9 +7,9 @@ import { csat } from '../../activities/store/reports/csat';
 import { distribution } from '../../activities/store/reports/distribution';
 import { handlingTime } from '../../activities/store/reports/handling-time';
 import { merchantScorecard } from '../../activities/store/reports/merchant-scorecard';
-import { MAX_REPORT_CASES, RangeTooLargeError, readCaseViews } from '../../activities/store/reports/read-range';
+import { MAX_REPORT_CASES, RangeTooLargeError, readReportFacts } from '../../activities/store/reports/read-range';
+import type { ReportFacts } from '../../activities/store/reports/report-facts';
 import { slaCompliance } from '../../activities/store/reports/sla-compliance';
-import type { CaseView } from '../../workflows/domain/case';
 import { allow, callerOf, type Caller } from '../auth';
 import { validate } from '../errors';
 import { ProblemError } from '../problem';
@@ -25,7 +25,7 @@ interface ReportDef {
   path: string;
   summary: string;
   roles: readonly (typeof SCORECARD_ROLES)[number][];
-  compute: (views: readonly CaseView[]) => { json: object; table: Table };
+  compute: (cases: readonly ReportFacts[]) => { json: object; table: Table };
 }
 
 const REPORTS: readonly ReportDef[] = [
@@ -33,8 +33,8 @@ const REPORTS: readonly ReportDef[] = [
     path: '/reports/sla-compliance',
     summary: 'SLA compliance per clock (met, breached, percentage against its target), per day, and breaches per merchant',
     roles: REPORT_ROLES,
-    compute: (views) => {
-      const r = slaCompliance(views);
+    compute: (cases) => {
+      const r = slaCompliance(cases);
       return { json: r, table: slaTable(r) };
     },
   },
@@ -42,8 +42,8 @@ const REPORTS: readonly ReportDef[] = [
     path: '/reports/handling-time',
     summary: 'Handling time (opening to outcome) p50/p90 of closed cases, by kind, reason, merchant and agent, with a histogram',
     roles: REPORT_ROLES,
-    compute: (views) => {
-      const r = handlingTime(views);
+    compute: (cases) => {
+      const r = handlingTime(cases);
       return { json: r, table: handlingTable(r) };
     },
   },
@@ -51,8 +51,8 @@ const REPORTS: readonly ReportDef[] = [
     path: '/reports/distribution',
     summary: 'Problem types (case kinds) and reasons: counts and shares',
     roles: REPORT_ROLES,
-    compute: (views) => {
-      const r = distribution(views);
+    compute: (cases) => {
+      const r = distribution(cases);
       return { json: r, table: distributionTable(r) };
     },
   },
@@ -60,8 +60,8 @@ const REPORTS: readonly ReportDef[] = [
     path: '/reports/csat',
     summary: 'Satisfaction surveys: sent, answered, response rate, average rating and its distribution',
     roles: REPORT_ROLES,
-    compute: (views) => {
-      const r = csat(views);
+    compute: (cases) => {
+      const r = csat(cases);
       return { json: r, table: csatTable(r) };
     },
   },
@@ -69,8 +69,8 @@ const REPORTS: readonly ReportDef[] = [
     path: '/reports/merchant-scorecard',
     summary: 'Per merchant: cases, refund and dispute rates, on-time review and refund percentages, breaches and charges',
     roles: SCORECARD_ROLES,
-    compute: (views) => {
-      const merchants = merchantScorecard(views);
+    compute: (cases) => {
+      const merchants = merchantScorecard(cases);
       return { json: { merchants }, table: scorecardTable(merchants) };
     },
   },
@@ -108,14 +108,14 @@ export function reportRoutes(store: mongoose.Connection): Router {
       const caller = callerOf(req);
       const range = validate(ReportRangeQuery, req.query, 'query');
       const merchantId = merchantScope(caller, range.merchantId, report.path);
-      let views: CaseView[];
+      let cases: ReportFacts[];
       try {
-        views = await readCaseViews(store, { from: new Date(range.fromMs), to: new Date(range.toMs), ...(merchantId !== undefined && { merchantId }) });
+        cases = await readReportFacts(store, { from: new Date(range.fromMs), to: new Date(range.toMs), ...(merchantId !== undefined && { merchantId }) });
       } catch (err) {
         if (!(err instanceof RangeTooLargeError)) throw err;
         throw new ProblemError({ status: 400, code: 'range_too_large', title: 'Range too large', detail: `more than ${err.limit} cases were opened in the range; ask for a shorter one`, errors: [{ field: 'query.to', message: `at most ${err.limit} cases per report` }] });
       }
-      send(req, res, report.path.slice('/reports/'.length), range, views.length, report.compute(views));
+      send(req, res, report.path.slice('/reports/'.length), range, cases.length, report.compute(cases));
     });
   }
   return router;

@@ -1,4 +1,4 @@
-import type { CaseView } from '../../../workflows/domain/case';
+import type { ReportFacts } from './report-facts';
 import { percent } from './stats';
 
 export interface CsatReport {
@@ -12,9 +12,9 @@ export interface CsatReport {
 }
 
 /** The satisfaction survey sent after closing: how many answered and how they rated. */
-export function csat(views: readonly CaseView[]): CsatReport {
-  const sent = views.filter((v) => v.survey !== undefined);
-  const ratings = sent.flatMap((v) => (typeof v.survey?.rating === 'number' ? [v.survey.rating] : []));
+export function csat(cases: readonly ReportFacts[]): CsatReport {
+  const sent = cases.filter((f) => f.surveySent);
+  const ratings = sent.flatMap((f) => (typeof f.rating === 'number' ? [f.rating] : []));
   const sum = ratings.reduce((a, b) => a + b, 0);
   return {
     surveysSent: sent.length,

@@ -1,5 +1,4 @@
-import type { CaseView } from '../../../workflows/domain/case';
-import { reasonOf } from './case-facts';
+import type { ReportFacts } from './report-facts';
 import { byKey, groupBy, percent } from './stats';
 
 export interface DistributionReport {
@@ -9,12 +8,12 @@ export interface DistributionReport {
 }
 
 /** Problem types (case kinds) and their reasons, as counts and shares of every case opened in the range. */
-export function distribution(views: readonly CaseView[]): DistributionReport {
-  const total = views.length;
+export function distribution(cases: readonly ReportFacts[]): DistributionReport {
+  const total = cases.length;
   return {
     total,
-    byKind: byKey(groupBy(views, (v) => v.kind)).map(([kind, list]) => ({ kind, count: list.length, percent: percent(list.length, total) })),
-    byReason: byKey(groupBy(views, (v) => `${v.kind}\u0000${reasonOf(v)}`)).map(([key, list]) => {
+    byKind: byKey(groupBy(cases, (f) => f.kind)).map(([kind, list]) => ({ kind, count: list.length, percent: percent(list.length, total) })),
+    byReason: byKey(groupBy(cases, (f) => `${f.kind}\u0000${f.reason}`)).map(([key, list]) => {
       const [kind, reason] = key.split('\u0000');
       return { kind, reason, count: list.length, percent: percent(list.length, total) };
     }),

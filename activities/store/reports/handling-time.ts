@@ -1,5 +1,4 @@
-import type { CaseView } from '../../../workflows/domain/case';
-import { agentOf, handlingMs, merchantOf, reasonOf } from './case-facts';
+import type { ReportFacts } from './report-facts';
 import { byKey, groupBy, percentile } from './stats';
 
 export interface HandlingGroup {
@@ -19,8 +18,8 @@ export const HANDLING_BUCKETS: ReadonlyArray<{ label: string; upToMs: number }> 
   { label: '≥ 7 d', upToMs: Infinity },
 ];
 
+/** Over the cases opened in the range that have their outcome: open cases have no handling time yet. */
 export interface HandlingTimeReport {
-  /** Cases opened in the range that have their outcome; open cases have no handling time yet. */
   overall: HandlingGroup;
   byKind: HandlingGroup[];
   byReason: HandlingGroup[];
@@ -29,28 +28,26 @@ export interface HandlingTimeReport {
   histogram: Array<{ bucket: string; count: number }>;
 }
 
-type Closed = { view: CaseView; ms: number };
+type Closed = { facts: ReportFacts; ms: number };
 
 function group(key: string, items: readonly Closed[]): HandlingGroup {
   const ms = items.map((i) => i.ms);
   return { key, count: items.length, p50Ms: percentile(ms, 50) ?? null, p90Ms: percentile(ms, 90) ?? null };
 }
 
-const groups = (closed: readonly Closed[], key: (v: CaseView) => string) => byKey(groupBy(closed, (c) => key(c.view))).map(([k, items]) => group(k, items));
+const groups = (closed: readonly Closed[], key: (f: ReportFacts) => string) => byKey(groupBy(closed, (c) => key(c.facts))).map(([k, items]) => group(k, items));
 
-export function handlingTime(views: readonly CaseView[]): HandlingTimeReport {
-  const closed: Closed[] = views.flatMap((view) => {
-    const ms = handlingMs(view);
-    return ms === undefined ? [] : [{ view, ms }];
-  });
+/** Handling time: from opening to the outcome (closedAt). */
+export function handlingTime(cases: readonly ReportFacts[]): HandlingTimeReport {
+  const closed: Closed[] = cases.flatMap((facts) => (facts.closedAt === undefined ? [] : [{ facts, ms: facts.closedAt - new Date(facts.openedAt).getTime() }]));
   const histogram = HANDLING_BUCKETS.map((b) => ({ bucket: b.label, count: 0 }));
   for (const c of closed) histogram[HANDLING_BUCKETS.findIndex((b) => c.ms < b.upToMs)].count += 1;
   return {
     overall: group('all', closed),
-    byKind: groups(closed, (v) => v.kind),
-    byReason: groups(closed, (v) => `${v.kind}/${reasonOf(v)}`),
-    byMerchant: groups(closed, merchantOf),
-    byAgent: groups(closed, agentOf),
+    byKind: groups(closed, (f) => f.kind),
+    byReason: groups(closed, (f) => `${f.kind}/${f.reason}`),
+    byMerchant: groups(closed, (f) => f.merchantId),
+    byAgent: groups(closed, (f) => f.agentId),
     histogram,
   };
 }

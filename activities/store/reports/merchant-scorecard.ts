@@ -1,5 +1,4 @@
-import type { CaseView } from '../../../workflows/domain/case';
-import { clockOutcome, merchantOf, wasDisputed, wasRefunded } from './case-facts';
+import type { ReportFacts } from './report-facts';
 import { byKey, groupBy, percent } from './stats';
 
 export interface OnTime {
@@ -16,7 +15,7 @@ export interface MerchantScore {
   /** Cases with a refund paid or settled, per case opened. */
   refundRate: number | null;
   disputed: number;
-  /** Cases where the customer contested a decision (case-facts.ts DISPUTE_ACTIONS), per case opened. */
+  /** Cases where the customer contested a decision (report-facts.ts DISPUTE_ACTIONS), per case opened. */
   disputeRate: number | null;
   /** The merchant_review clock: reviews decided before their deadline. */
   reviewOnTime: OnTime;
@@ -28,37 +27,38 @@ export interface MerchantScore {
   charges: { count: number; amountCents: number };
 }
 
-function onTime(views: readonly CaseView[], clockName: string): OnTime {
+function onTime(cases: readonly ReportFacts[], clockName: string): OnTime {
   let met = 0;
   let breached = 0;
-  for (const v of views) {
-    for (const c of v.clocks ?? []) {
+  for (const f of cases) {
+    for (const c of f.clocks) {
       if (c.name !== clockName) continue;
-      const outcome = clockOutcome(c.status);
-      if (outcome === 'met') met += 1;
-      if (outcome === 'breached') breached += 1;
+      if (c.outcome === 'met') met += 1;
+      if (c.outcome === 'breached') breached += 1;
     }
   }
   return { met, breached, percentage: percent(met, met + breached) };
 }
 
-export function merchantScorecard(views: readonly CaseView[]): MerchantScore[] {
-  return byKey(groupBy(views, merchantOf)).map(([merchantId, list]) => {
-    const refunded = list.filter(wasRefunded).length;
-    const disputed = list.filter(wasDisputed).length;
-    const charges = list.flatMap((v) => (v.charges ?? []).filter((c) => c.party === 'merchant'));
+export function merchantScorecard(cases: readonly ReportFacts[]): MerchantScore[] {
+  return byKey(groupBy(cases, (f) => f.merchantId)).map(([merchantId, list]) => {
+    const refunded = list.filter((f) => f.refunded).length;
+    const disputed = list.filter((f) => f.disputed).length;
     return {
       merchantId,
       cases: list.length,
-      closed: list.filter((v) => v.closedAt !== undefined).length,
+      closed: list.filter((f) => f.closedAt !== undefined).length,
       refunded,
       refundRate: percent(refunded, list.length),
       disputed,
       disputeRate: percent(disputed, list.length),
       reviewOnTime: onTime(list, 'merchant_review'),
       refundOnTime: onTime(list, 'refund_start'),
-      breaches: list.reduce((n, v) => n + (v.clocks ?? []).filter((c) => c.status === 'breached' && c.owner === 'merchant').length, 0),
-      charges: { count: charges.length, amountCents: charges.reduce((sum, c) => sum + c.amountCents, 0) },
+      breaches: list.reduce((n, f) => n + f.clocks.filter((c) => c.outcome === 'breached' && c.owner === 'merchant').length, 0),
+      charges: {
+        count: list.reduce((n, f) => n + (f.merchantCharges?.count ?? 0), 0),
+        amountCents: list.reduce((n, f) => n + (f.merchantCharges?.amountCents ?? 0), 0),
+      },
     };
   });
 }

@@ -1,6 +1,4 @@
-import type { CaseView } from '../../../workflows/domain/case';
-import type { Limit } from '../../../workflows/sla/calendar';
-import { clockOutcome, merchantOf } from './case-facts';
+import type { ReportFacts } from './report-facts';
 import { byKey, percent, utcDay } from './stats';
 
 /**
@@ -39,28 +37,14 @@ export interface SlaComplianceReport {
 
 const tally = (met: number, breached: number): Tally => ({ met, breached, percentage: percent(met, met + breached) });
 
-/**
- * A clock's limit for people, e.g. "24 h". A clock counted from receipt carries the time left at its start (23 h 59 min
- * 59.96 s), so time limits are rounded to the second first.
- */
-export function describeLimit(limit: Limit | undefined): string {
-  if (!limit) return '';
-  if ('workingDays' in limit) return `${limit.workingDays} working day${limit.workingDays === 1 ? '' : 's'}`;
-  const seconds = Math.round('hours' in limit ? limit.hours * 3600 : limit.minutes * 60);
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  if (seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
-}
-
-export function slaCompliance(views: readonly CaseView[]): SlaComplianceReport {
+export function slaCompliance(cases: readonly ReportFacts[]): SlaComplianceReport {
   const perClock = new Map<string, { met: number; breached: number; pending: number; limit: string }>();
   const perDay = new Map<string, { met: number; breached: number }>();
   const perMerchant = new Map<string, { met: number; breached: number }>();
-  for (const view of views) {
-    for (const clock of view.clocks ?? []) {
-      const outcome = clockOutcome(clock.status);
-      if (!outcome) continue;
-      const c = perClock.get(clock.name) ?? { met: 0, breached: 0, pending: 0, limit: describeLimit(clock.limit) };
+  for (const facts of cases) {
+    for (const clock of facts.clocks) {
+      const outcome = clock.outcome;
+      const c = perClock.get(clock.name) ?? { met: 0, breached: 0, pending: 0, limit: clock.limit };
       c[outcome] += 1;
       perClock.set(clock.name, c);
       if (outcome === 'pending') continue;
@@ -68,9 +52,9 @@ export function slaCompliance(views: readonly CaseView[]): SlaComplianceReport {
       const d = perDay.get(day) ?? { met: 0, breached: 0 };
       d[outcome] += 1;
       perDay.set(day, d);
-      const m = perMerchant.get(merchantOf(view)) ?? { met: 0, breached: 0 };
+      const m = perMerchant.get(facts.merchantId) ?? { met: 0, breached: 0 };
       m[outcome] += 1;
-      perMerchant.set(merchantOf(view), m);
+      perMerchant.set(facts.merchantId, m);
     }
   }
   return {
