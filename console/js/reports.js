@@ -7,7 +7,14 @@ const charts = [];
 
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 const pct = (v) => (v === null || v === undefined ? '—' : `${v} %`);
-const hours = (ms) => (ms === null || ms === undefined ? '—' : `${(ms / 3_600_000).toFixed(2)} h`);
+/** A duration in the unit that reads best: 42 s, 12.5 min, 3.2 h, 2.1 d. */
+function duration(ms) {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  if (ms < 48 * 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
+}
 
 function chart(id, label, config) {
   const canvas = el('canvas', { id, role: 'img', 'aria-label': label });
@@ -19,13 +26,9 @@ function chart(id, label, config) {
 }
 
 function table(caption, header, rows, attrs = {}) {
-  return el(
-    'table',
-    attrs,
-    el('caption', { class: 'muted' }, caption),
-    el('thead', {}, el('tr', {}, header.map((h) => el('th', { scope: 'col' }, h)))),
-    el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, c))))),
-  );
+  const head = el('thead', {}, el('tr', {}, header.map((h) => el('th', { scope: 'col' }, h))));
+  const body = el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, c)))));
+  return el('div', { class: 'scroll' }, el('table', attrs, el('caption', { class: 'muted' }, caption), head, body));
 }
 
 async function downloadCsv(name, query) {
@@ -83,7 +86,7 @@ function handling(r, query) {
       type: 'bar',
       data: { labels: r.histogram.map((b) => b.bucket), datasets: [{ label: 'cases', data: r.histogram.map((b) => b.count), backgroundColor: '#35598a' }] },
     }),
-    table('p50 / p90 by kind, reason, merchant and agent', ['By', 'Key', 'Cases', 'p50', 'p90'], rows.map(([by, g]) => [by, g.key, g.count, hours(g.p50Ms), hours(g.p90Ms)]), { id: 'table-handling' }),
+    table('p50 / p90 by kind, reason, merchant and agent', ['By', 'Key', 'Cases', 'p50', 'p90'], rows.map(([by, g]) => [by, g.key, g.count, duration(g.p50Ms), duration(g.p90Ms)]), { id: 'table-handling' }),
     csvButton('handling-time', query),
   );
 }

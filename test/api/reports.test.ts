@@ -4,9 +4,12 @@
  * compared with each case's own closedAt - openedAt, read live from its workflow.
  */
 import request from 'supertest';
+import { caseViewModel } from '../../activities/store/case-model';
+import { backfillReportFacts } from '../../activities/store/reports/backfill';
 import { percentile } from '../../activities/store/reports/stats';
 import type { CaseView } from '../../workflows/domain/case';
 import { ApiHarness, KEYS, startApiHarness } from './harness';
+import { seedView } from './seed';
 import { BREACH_SECONDS, driveReportScenario, REPORT_POLICY, type ScenarioCase } from './report-scenario';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -44,9 +47,14 @@ describe('reports over cases with known outcomes', () => {
 
     const totals = res.body.clocks.reduce((t: { met: number; breached: number }, c: { met: number; breached: number }) => ({ met: t.met + c.met, breached: t.breached + c.breached }), { met: 0, breached: 0 });
     expect(totals.breached).toBe(3);
-    const daily = res.body.daily as Array<{ met: number; breached: number }>;
+    const daily = res.body.daily as Array<{ day: string; met: number; breached: number }>;
     expect(daily.reduce((n, d) => n + d.met, 0)).toBe(totals.met);
     expect(daily.reduce((n, d) => n + d.breached, 0)).toBe(3);
+    // Each decided deadline counts on the UTC day it was settled: satisfied in time, or breached.
+    const settledDays = Object.values(views).flatMap((v) =>
+      v.clocks.flatMap((c) => (c.status === 'satisfied' ? [c.satisfiedAt!] : c.status === 'breached' ? [c.breachedAt!] : [])).map((at) => new Date(at).toISOString().slice(0, 10)),
+    );
+    expect(daily.map((d) => d.day)).toEqual([...new Set(settledDays)].sort());
     // merchant-b: rb1's review, fb1's registration and first response.
     expect(res.body.breachesByMerchant[0]).toMatchObject({ merchantId: 'merchant-b', breached: 3 });
     expect(res.body.breachesByMerchant.find((m: { merchantId: string }) => m.merchantId === 'merchant-a')).toMatchObject({ breached: 0 });
@@ -158,6 +166,17 @@ describe('reports over cases with known outcomes', () => {
   it('a range without cases answers zeros, not errors', async () => {
     const res = await get('/reports/csat?from=2020-01-01&to=2020-01-31').expect(200);
     expect(res.body).toMatchObject({ cases: 0, surveysSent: 0, responses: 0, responseRate: null, average: null });
+  });
+
+  it('cases stored before the reports existed are counted once their facts are backfilled', async () => {
+    const old = seedView({ id: 'case-before-reports', merchantId: 'merchant-old', openedAt: Date.UTC(2021, 2, 3, 10), closedAt: Date.UTC(2021, 2, 3, 12), version: 4 });
+    await caseViewModel(h.store).collection.insertOne({ _id: old.caseId, version: old.version, view: old } as never);
+    const query = '/reports/distribution?from=2021-03-01&to=2021-03-31';
+    expect((await get(query).expect(200)).body.total).toBe(0);
+    expect(await backfillReportFacts(h.store)).toBe(1);
+    expect((await get(query).expect(200)).body).toMatchObject({ total: 1, byReason: [{ kind: 'return', reason: 'quality_defect', count: 1, percent: 100 }] });
+    // Idempotent: the scenario's cases already had theirs from the worker, and this one has it now.
+    expect(await backfillReportFacts(h.store)).toBe(0);
   });
 
   it.each([

@@ -24,6 +24,8 @@ export interface ClockFact {
   outcome: ClockOutcome;
   /** Epoch ms. */
   deadline: number;
+  /** When the outcome was settled (epoch ms): satisfied in time, or the deadline passed; absent while pending. */
+  decidedAt?: number;
   /** The limit as people say it, e.g. "24 h". */
   limit: string;
 }
@@ -86,7 +88,9 @@ export function toReportFacts(view: CaseView): ReportFacts {
     agentId: view.assignedAgentId ?? UNASSIGNED,
     clocks: (view.clocks ?? []).flatMap((c) => {
       const outcome = clockOutcome(c.status);
-      return outcome ? [{ name: c.name, owner: c.owner, outcome, deadline: c.deadline, limit: describeLimit(c.limit) }] : [];
+      if (!outcome) return [];
+      const decidedAt = outcome === 'met' ? (c.satisfiedAt ?? c.deadline) : outcome === 'breached' ? (c.breachedAt ?? c.deadline) : undefined;
+      return [{ name: c.name, owner: c.owner, outcome, deadline: c.deadline, ...(decidedAt !== undefined && { decidedAt }), limit: describeLimit(c.limit) }];
     }),
     surveySent: view.survey !== undefined,
     ...(typeof view.survey?.rating === 'number' && { rating: view.survey.rating }),
@@ -96,7 +100,7 @@ export function toReportFacts(view: CaseView): ReportFacts {
   };
 }
 
-const clockFactSchema = new Schema<ClockFact>({ name: String, owner: String, outcome: String, deadline: Number, limit: String }, { _id: false });
+const clockFactSchema = new Schema<ClockFact>({ name: String, owner: String, outcome: String, deadline: Number, decidedAt: Number, limit: String }, { _id: false });
 
 const reportFactsSchema = new Schema<ReportFacts>(
   {

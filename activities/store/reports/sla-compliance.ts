@@ -29,7 +29,7 @@ export interface ClockCompliance extends Tally {
 
 export interface SlaComplianceReport {
   clocks: ClockCompliance[];
-  /** All clocks together per UTC day the deadline fell on. */
+  /** All clocks together per UTC day their outcome was settled (done in time, or the deadline passed). */
   daily: Array<Tally & { day: string }>;
   /** Breached deadlines per merchant, most first. */
   breachesByMerchant: Array<{ merchantId: string; breached: number; met: number }>;
@@ -48,7 +48,7 @@ export function slaCompliance(cases: readonly ReportFacts[]): SlaComplianceRepor
       c[outcome] += 1;
       perClock.set(clock.name, c);
       if (outcome === 'pending') continue;
-      const day = utcDay(clock.deadline);
+      const day = utcDay(clock.decidedAt ?? clock.deadline);
       const d = perDay.get(day) ?? { met: 0, breached: 0 };
       d[outcome] += 1;
       perDay.set(day, d);
