@@ -48,7 +48,7 @@ function timeline(audit) {
         'li',
         {},
         el('strong', {}, a.action),
-        ` — ${(a.actor && (a.actor.role || a.actor.id)) || 'system'}, ${dateTime(a.at)}`,
+        ` — ${a.actor ? [a.actor.role, a.actor.id].filter(Boolean).join(' ') : 'system'}, ${dateTime(a.at)}`,
         a.fromStatus !== a.toStatus ? el('div', { class: 'muted' }, `${a.fromStatus} → ${a.toStatus}`) : null,
         a.reason ? el('div', {}, `Reason: ${a.reason}`) : null,
         a.evidence && a.evidence.length ? el('div', {}, 'Evidence: ', a.evidence.map((e) => el('a', { href: e.uri, rel: 'noreferrer', target: '_blank' }, e.kind || e.uri)).flatMap((x, i) => (i ? [', ', x] : [x]))) : null,
