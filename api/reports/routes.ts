@@ -131,7 +131,7 @@ export function registerReportPaths(registry: OpenAPIRegistry): void {
       summary: report.summary,
       description: `Over the cases opened in the range (at most ${MAX_REPORT_CASES} cases). Accept: text/csv answers one CSV table. Roles: ${report.roles.join(', ')}.${report.roles.includes('merchant') ? ' A merchant key reads its own merchant only.' : ''}`,
       security: [{ bearer: [] }, { apiKey: [] }],
-      request: { query: ReportRangeParams },
+      request: { query: report.roles.includes('merchant') ? ReportRangeParams : ReportRangeParams.omit({ merchantId: true }) },
       responses: {
         200: {
           description: 'The report (JSON), or its main table as CSV',
