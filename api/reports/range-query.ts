@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id } from '../../workflows/contract';
+// For its side effect: extendZodWithOpenApi(z), which .openapi() below needs.
 import '../schemas';
 
 /** The widest range one report covers. */
