@@ -7,7 +7,8 @@
  * | ---- | ---------- | -------------------------- | ------------------------------------------------------------------ |
  * | ra1  | merchant-a | return / quality_defect    | assigned to agent-r1, rejected at once; survey answered 5          |
  * | ra2  | merchant-a | return / wrong_item        | rejected at once; survey answered 2                                |
- * | fa1  | merchant-a | feedback / logistics       | registered and answered at once (registration, first response met) |
+ * | fa1  | merchant-a | feedback / logistics       | registered and answered at once (registration, first response met), |
+ * |      |            |                            | then a solution the customer says does not resolve it: a dispute    |
  * | rb1  | merchant-b | return / quality_defect    | never reviewed: merchant_review breached, approved by default      |
  * | rb2  | merchant-b | return / quality_defect    | approved, shipped back, delivered, inspected, refunded: closed     |
  * | fb1  | merchant-b | feedback / product_quality | left alone: registration and first response breached              |
@@ -100,6 +101,11 @@ export async function driveReportScenario(app: express.Express, store: mongoose.
     (async () => {
       await command(app, KEYS.agent, fa1, 'register', { priority: 'normal' });
       await command(app, KEYS.agent, fa1, 'respond', { message: 'We are looking into the delivery.' });
+      await command(app, KEYS.agent, fa1, 'record-investigation', { findings: 'the parcel waited three days at the depot' });
+      await command(app, KEYS.agent, fa1, 'propose-solution', { solution: 'a coupon for the delay' });
+      await command(app, KEYS.supervisor, fa1, 'approve-solution', { reason: 'fair for the delay' });
+      await command(app, KEYS.agent, fa1, 'reply-solution', { message: 'We are sending you a coupon for the delay.' });
+      await command(app, KEYS.customer, fa1, 'confirm-resolution', { resolved: false, reason: 'a coupon does not bring the parcel' });
     })(),
     (async () => {
       await command(app, KEYS['merchant-b'], rb2, 'merchant-review', { decision: 'approve', returnAddress: 'Returns desk, 8 Harbour Rd' });

@@ -43,7 +43,10 @@ describe('reports over cases with known outcomes', () => {
     // rb2's refund started at once; rb1 still owes its ship-back (running).
     expect(byClock.refund_start).toMatchObject({ met: 1, breached: 0, percentage: 100, meetsTarget: true });
     expect(byClock.customer_ship_back).toMatchObject({ met: 1, breached: 0, pending: 1 });
+    // fa1's investigation was done, then restarted when the customer rejected the solution; fb1's still runs.
     expect(byClock.initial_investigation).toMatchObject({ met: 0, breached: 0, pending: 2, percentage: null, meetsTarget: null });
+    expect(byClock.solution_reply).toMatchObject({ met: 1, breached: 0, pending: 0 });
+    expect(byClock.customer_confirmation).toMatchObject({ met: 1, breached: 0, pending: 0 });
 
     const totals = res.body.clocks.reduce((t: { met: number; breached: number }, c: { met: number; breached: number }) => ({ met: t.met + c.met, breached: t.breached + c.breached }), { met: 0, breached: 0 });
     expect(totals.breached).toBe(3);
@@ -125,7 +128,7 @@ describe('reports over cases with known outcomes', () => {
     const res = await get(`/reports/merchant-scorecard?${range}`).expect(200);
     expect(res.body.merchants).toEqual([
       {
-        merchantId: 'merchant-a', cases: 3, closed: 2, refunded: 0, refundRate: 0, disputed: 0, disputeRate: 0,
+        merchantId: 'merchant-a', cases: 3, closed: 2, refunded: 0, refundRate: 0, disputed: 1, disputeRate: 33.3,
         reviewOnTime: { met: 2, breached: 0, percentage: 100 }, refundOnTime: { met: 0, breached: 0, percentage: null },
         breaches: 0, charges: { count: 0, amountCents: 0 },
       },
@@ -140,7 +143,7 @@ describe('reports over cases with known outcomes', () => {
     expect(csv.headers['content-disposition']).toMatch(/^attachment; filename="?merchant-scorecard_/);
     expect(csv.text.split('\r\n')).toEqual([
       'merchant_id,cases,closed,refunded,refund_rate_percent,disputed,dispute_rate_percent,review_met,review_breached,review_on_time_percent,refund_met,refund_breached,refund_on_time_percent,breaches,charges,charges_amount_cents',
-      'merchant-a,3,2,0,0,0,0,2,0,100,0,0,,0,0,0',
+      'merchant-a,3,2,0,0,1,33.3,2,0,100,0,0,,0,0,0',
       'merchant-b,3,1,1,33.3,0,0,1,1,50,1,0,100,1,0,0',
       '',
     ]);

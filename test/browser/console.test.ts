@@ -176,7 +176,7 @@ describe('console', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download merchant-scorecard.csv' }).click()]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\r\n').slice(1, 3)).toEqual(['merchant-a,3,2,0,0,0,0,2,0,100,0,0,,0,0,0', 'merchant-b,3,1,1,33.3,0,0,1,1,50,1,0,100,1,0,0']);
+    expect(csv.split('\r\n').slice(1, 3)).toEqual(['merchant-a,3,2,0,0,1,33.3,2,0,100,0,0,,0,0,0', 'merchant-b,3,1,1,33.3,0,0,1,1,50,1,0,100,1,0,0']);
     await context.close();
   });
 
