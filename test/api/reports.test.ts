@@ -6,6 +6,7 @@
 import request from 'supertest';
 import { caseViewModel } from '../../activities/store/case-model';
 import { backfillReportFacts } from '../../activities/store/reports/backfill';
+import { RangeTooLargeError, readReportFacts } from '../../activities/store/reports/read-range';
 import { percentile } from '../../activities/store/reports/stats';
 import type { CaseView } from '../../workflows/domain/case';
 import { ApiHarness, KEYS, startApiHarness } from './harness';
@@ -182,6 +183,12 @@ describe('reports over cases with known outcomes', () => {
     expect(await backfillReportFacts(h.store)).toBe(0);
   });
 
+  it('a range holding more cases than a report reads is refused, not read', async () => {
+    const range = { from: new Date(Date.now() - 2 * 86_400_000), to: new Date(Date.now() + 86_400_000) };
+    await expect(readReportFacts(h.store, range, 5)).rejects.toBeInstanceOf(RangeTooLargeError);
+    expect(await readReportFacts(h.store, range, 6)).toHaveLength(6);
+  });
+
   it.each([
     ['from=2026-13-01&to=2026-12-31', 'query.from'],
     ['from=2026-11-30&to=2026-11-01', 'query.to'],
@@ -189,6 +196,7 @@ describe('reports over cases with known outcomes', () => {
     ['to=2026-11-01', 'query.from'],
     ['from=yesterday&to=2026-11-01', 'query.from'],
     ['from=2026-11-01&to=2026-11-02&color=red', 'query.color'],
+    ['from=2026-11-01&to=2026-11-02&merchantId=merchant-a', 'query.merchantId'],
   ])('a bad range (%s) is a 400 naming %s', async (query, field) => {
     const res = await get(`/reports/handling-time?${query}`).expect(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
