@@ -14,5 +14,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
 # The worker bundles workflow sources at start-up.
 COPY workflows ./workflows
+# The supervisor console's static files (api/console/routes.ts).
+COPY console ./console
 USER node
 CMD ["node", "dist/api/main.js"]

@@ -31,7 +31,18 @@ export default tseslint.config(
     },
   },
   {
+    // The console's browser modules (console/js), served as they are: no bundler, no Node globals.
+    files: ['console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'FormData', 'Node', 'Blob', 'setTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'console', 'Chart'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
+    ignores: ['console/**'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -4,6 +4,7 @@ import { loadRuntimeConfig } from '../config/env';
 import { loadPolicy } from '../config/policy';
 import type { CasePolicy } from '../workflows/policy';
 import { authenticate } from './auth';
+import { consoleFiles } from './console/routes';
 import type { CaseApiContext } from './context';
 import { toProblem } from './errors';
 import type { HealthDeps } from './health';
@@ -41,6 +42,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
   const { publicRouter, keyedRouter } = mountRoutes(API_ROUTES, ctx);
   app.use(publicRouter);
+  app.use(consoleFiles());
   app.use(authenticate(keys), keyedRouter);
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `${req.method} ${req.path} is not a route` });

@@ -6,40 +6,26 @@ import type { Caller } from './auth';
 import { COMMON_RESPONSES, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 import { ProblemError } from './problem';
+import { checkRange, rangeFields, rangeMs } from './reports/range-query';
 
 const LEDGER_PARTIES = ['merchant', 'courier', 'warehouse', 'customer', 'platform'] as const;
 /** Staff read every entry; a merchant, courier or warehouse key reads its own party's only. */
 const LEDGER_ROLES: ApiRole[] = ['supervisor', 'admin', 'merchant', 'courier', 'warehouse'];
 const MAX_ENTRIES = 5_000;
 
-const instant = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 const LedgerQuery = z
   .strictObject({
+    ...rangeFields,
     party: z.enum(LEDGER_PARTIES).optional(),
     partyId: z.string().min(1).max(128).optional(),
     status: z.enum(['open']).optional(),
-    from: instant.openapi({ description: 'First day (UTC) or instant of the period' }),
-    to: instant.openapi({ description: 'Last day (UTC, inclusive) or instant (exclusive) of the period' }),
   })
-  .superRefine((q, ctx) => {
-    const from = startOf(q.from);
-    const to = endOf(q.to);
-    if (to <= from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-    else if (to - from > 366 * 86_400_000) ctx.addIssue({ code: 'custom', path: ['to'], message: 'a period spans at most 366 days' });
-  });
+  .superRefine(checkRange);
 
 const EntryDoc = z.object({ key: z.string(), caseId: z.string(), party: z.enum(LEDGER_PARTIES), partyId: z.string(), amountCents: z.int(), currency: z.string(), reason: z.string(), at: z.string(), status: z.string() });
 const LedgerDoc = z
   .object({ entries: z.array(EntryDoc), totals: z.array(z.object({ party: z.enum(LEDGER_PARTIES), partyId: z.string(), currency: z.string(), count: z.int(), amountCents: z.int() })) })
   .openapi('Ledger');
-
-function startOf(value: string): number {
-  return Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
-}
-
-function endOf(value: string): number {
-  return value.length === 10 ? Date.parse(`${value}T00:00:00Z`) + 86_400_000 : Date.parse(value);
-}
 
 /** The party whose entries the caller may read, or undefined for staff. */
 function ownParty(caller: Caller): { party: LedgerEntryDocument['party']; partyId: string } | undefined {
@@ -78,7 +64,8 @@ export const LEDGER_ROUTES: ApiRoute[] = [
       if (own && ((query.party && query.party !== own.party) || (query.partyId && query.partyId !== own.partyId))) {
         throw new ProblemError({ status: 403, code: 'forbidden', title: 'Forbidden', detail: 'a party reads its own ledger entries only' });
       }
-      const filter: Record<string, unknown> = { at: { $gte: new Date(startOf(query.from)), $lt: new Date(endOf(query.to)) } };
+      const { fromMs, toMs } = rangeMs(query);
+      const filter: Record<string, unknown> = { at: { $gte: new Date(fromMs), $lt: new Date(toMs) } };
       const party = own?.party ?? query.party;
       const partyId = own?.partyId ?? query.partyId;
       if (party) filter.party = { $eq: party };

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent provisioning into the git-ignored .tools/: npm packages, the Temporal CLI (dev server),
 # FerretDB (MongoDB wire protocol, on PostgreSQL) and Temporal's Java time-skipping test server; and the
-# PostgreSQL server binaries from the Debian package `postgresql` (installed with apt-get when run as root).
+# PostgreSQL server binaries from the Debian package `postgresql` (installed with apt-get when run as root); for the
+# tests (--with-compose), docker compose and Debian's `chromium`.
 # Each piece is skipped when already present, or when an environment variable points at an external
 # server instead (TEMPORAL_ADDRESS, MONGODB_URI) or at an existing binary (TEMPORAL_CLI, FERRETDB_BIN,
 # TEMPORAL_TEST_SERVER, POSTGRES_BIN_DIR).
@@ -140,10 +141,23 @@ install_compose() {
   (cd "$dir" && go build -o "$tools/bin/docker-compose" ./cmd)
 }
 
+# Only for the tests: the console's browser tests (test/browser/) drive Debian's chromium through playwright-core
+# (Playwright's own browser download cannot be fetched here). CHROMIUM_PATH names another Chromium instead.
+install_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ]; then return; fi
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    printf '[provision] missing prerequisite: chromium is needed for the console tests.\n  Install it with: sudo apt-get install chromium (or set CHROMIUM_PATH to a Chromium or Chrome binary)\n' >&2
+    exit 1
+  fi
+  say "installing Chromium (Debian package chromium) with apt-get, for the console tests"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 install_npm_packages
 install_temporal_cli
 install_ferretdb
 install_postgres
 install_test_server
-if [ "${1:-}" = "--with-compose" ]; then install_compose; fi
+if [ "${1:-}" = "--with-compose" ]; then install_compose; install_chromium; fi
 say "ready"

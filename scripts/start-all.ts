@@ -126,6 +126,7 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`All up in ${((Date.now() - began) / 1000).toFixed(1)} s. Logs in ${logDir}`);
     console.log(`  API:              ${apiUrl}  (OpenAPI at ${apiUrl}/openapi.json)`);
+    console.log(`  Console:          ${apiUrl}/console  (sign in with an API key, e.g. dev-supervisor-key)`);
     if (startTemporal) console.log(`  Temporal Web UI:  http://127.0.0.1:${ports.temporalUi}`);
     console.log(`  Try:              curl -s ${apiUrl}/readyz`);
     console.log('Press Ctrl-C to stop everything.');

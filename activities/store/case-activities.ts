@@ -4,6 +4,7 @@ import { summarizeCase } from '../../workflows/domain/case-summary';
 import type { StoreActivities } from '../../workflows/case/activities';
 import { recordLedgerEntries } from './ledger';
 import { ProjectionWriter, type CaseProjection, type ProjectionWriterOptions } from './projection-writer';
+import { toReportFacts } from './reports/report-facts';
 
 export function toCaseProjection(view: CaseView): CaseProjection {
   const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -36,7 +37,7 @@ export function toCaseProjection(view: CaseView): CaseProjection {
   };
   // A replacement document holds no undefined fields: a value the case no longer has is simply absent.
   const summaryDoc = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as CaseProjection['summary'];
-  return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> } };
+  return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view) };
 }
 
 export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions): StoreActivities {

@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { reportFactsModel } from './reports/report-facts';
 
 /**
  * The read side of a case, in two documents keyed by case id (`_id`). Temporal is the source of truth for a live
@@ -109,10 +110,11 @@ export function caseViewModel(connection: mongoose.Connection): mongoose.Model<C
   return (connection.models.CaseView as mongoose.Model<CaseViewDocument>) ?? connection.model<CaseViewDocument>('CaseView', caseViewSchema);
 }
 
-/** Creates the indexes of both collections (idempotent). */
+/** Creates the indexes of the case collections and of the reports' facts (idempotent). */
 export async function syncCaseIndexes(connection: mongoose.Connection): Promise<void> {
   await caseModel(connection).syncIndexes();
   await caseViewModel(connection).syncIndexes();
+  await reportFactsModel(connection).syncIndexes();
 }
 
 /** The full view of one case as last projected, or null. */

@@ -1,11 +1,14 @@
 import type mongoose from 'mongoose';
 import { caseModel, caseViewModel, type CaseDocument, type CaseViewDocument } from './case-model';
+import { reportFactsModel, type ReportFacts } from './reports/report-facts';
 
 export type SaveOutcome = 'written' | 'stale';
 
 export interface CaseProjection {
   summary: CaseDocument;
   view: CaseViewDocument;
+  /** What the reports read (case_report_facts). */
+  reportFacts: ReportFacts;
 }
 
 export interface ProjectionWriterOptions {
@@ -69,14 +72,16 @@ export class ProjectionWriter {
   private async write(batch: Pending[]): Promise<void> {
     let stale: Set<string>;
     try {
-      const [summaries, views] = await withTimeout(
+      // The reports' facts go after the other two, not beside them, so the store sees no more statements at once than
+      // before they existed (each collection's version lookups run 32 at a time).
+      const [summaries, views, facts] = await withTimeout(
         Promise.all([
           replaceNewer(caseModel(this.connection), batch.map((p) => p.projection.summary)),
           replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view)),
-        ]),
+        ]).then(async ([summaries, views]) => [summaries, views, await replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts))] as const),
         this.writeTimeoutMs,
       );
-      stale = new Set([...summaries].filter((id) => views.has(id)));
+      stale = new Set([...summaries].filter((id) => views.has(id) && facts.has(id)));
     } catch (err) {
       for (const p of batch) for (const w of p.waiters) w.reject(err);
       return;

@@ -10,6 +10,7 @@ import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
+import type { CasePolicy } from '../../workflows/policy';
 import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import { createCaseWorkers } from '../../worker/create-worker';
 import { DevMongo, DevTemporal, startDevMongo, startDevTemporal } from '../support/servers';
@@ -25,7 +26,8 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-export async function startApiHarness(): Promise<ApiHarness> {
+/** `policy`: the policy new cases open under (default: the default policy), e.g. with deadlines of seconds. */
+export async function startApiHarness(options: { policy?: CasePolicy } = {}): Promise<ApiHarness> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -56,7 +58,7 @@ export async function startApiHarness(): Promise<ApiHarness> {
     const connection = await Connection.connect({ address: devTemporal.address });
     stops.push(() => connection.close());
     const temporal = new Client({ connection });
-    const app = createApp({ temporal, store, taskQueue, policy: loadPolicy({}), apiKeys: DEV_API_KEYS });
+    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS });
     return { app, temporal, store, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
   } catch (err) {
     await stop();

@@ -1,0 +1,57 @@
+/**
+ * The supervisor console: static files under console/ (and Chart.js from node_modules), served at /console before the
+ * API's authentication, and two JSON routes in the route table: its configuration and who a key is.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { loadRuntimeConfig } from '../../config/env';
+import { API_ROLES } from '../../config/api-keys';
+import { COMMON_RESPONSES, json } from '../responses';
+import { defineRoute, type ApiRoute } from '../route-table';
+
+/** console/ beside api/ in the source tree, or beside dist/ in the image (the Dockerfile copies it to /app/console). */
+function consoleDir(): string {
+  const candidates = [path.resolve(__dirname, '../../console'), path.resolve(__dirname, '../../../console')];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? candidates[0];
+}
+
+/** Chart.js's self-contained browser build, served from node_modules (no CDN, no build step). */
+const chartJsFile = () => path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+
+/** The console's files; middleware, not routes: what they serve is not part of the API. */
+export function consoleFiles(): Router {
+  const router = Router();
+  // The page's relative URLs (style.css, js/…) need the trailing slash; Express's matching ignores it, so check the URL.
+  router.use('/console', (req, res, next) => (req.originalUrl.split('?')[0] === '/console' ? res.redirect(301, '/console/') : next()));
+  router.use('/console/vendor/chart.umd.min.js', (_req, res) => {
+    res.type('text/javascript').sendFile(chartJsFile());
+  });
+  router.use('/console', express.static(consoleDir(), { index: 'index.html', fallthrough: true }));
+  return router;
+}
+
+export const CONSOLE_ROUTES: ApiRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/console/config.json',
+    roles: 'public',
+    summary: 'The console’s settings: where a case’s workflow opens in the Temporal Web UI',
+    responses: { 200: json('Settings', z.object({ temporalUiUrl: z.string(), temporalNamespace: z.string() })) },
+    handle(_ctx, _request, res) {
+      const runtime = loadRuntimeConfig();
+      res.json({ temporalUiUrl: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${runtime.ports.temporalUi}`, temporalNamespace: runtime.temporalNamespace });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/console/me',
+    roles: API_ROLES,
+    summary: 'Who the key is: the console signs in with it',
+    responses: { 200: json('The caller', z.object({ id: z.string(), role: z.string(), merchantId: z.string().optional() })), ...COMMON_RESPONSES },
+    handle(_ctx, { caller }, res) {
+      res.json({ id: caller.id, role: caller.role, ...(caller.merchantId && { merchantId: caller.merchantId }) });
+    },
+  }),
+];
