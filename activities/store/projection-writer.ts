@@ -72,15 +72,17 @@ export class ProjectionWriter {
   private async write(batch: Pending[]): Promise<void> {
     let stale: Set<string>;
     try {
-      // The reports' facts go after the other two, not beside them, so the store sees no more statements at once than
-      // before they existed (each collection's version lookups run 32 at a time).
-      const [summaries, views, facts] = await withTimeout(
+      const [summaries, views] = await withTimeout(
         Promise.all([
           replaceNewer(caseModel(this.connection), batch.map((p) => p.projection.summary)),
           replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view)),
-        ]).then(async ([summaries, views]) => [summaries, views, await replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts))] as const),
+        ]),
         this.writeTimeoutMs,
       );
+      // The reports' facts go after the other two, not beside them, so the store sees no more statements at once than
+      // before they existed (each collection's version lookups run 32 at a time); with a time bound of their own, so a
+      // slow facts write never fails (and delays, through a retry) the summaries supervisors read.
+      const facts = await withTimeout(replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts)), this.writeTimeoutMs);
       stale = new Set([...summaries].filter((id) => views.has(id) && facts.has(id)));
     } catch (err) {
       for (const p of batch) for (const w of p.waiters) w.reject(err);
