@@ -1,6 +1,7 @@
 /** GET /reports/...: figures over the cases opened in a date range, as JSON or (Accept: text/csv) one CSV table. */
 import type { Response } from 'express';
 import { z } from 'zod';
+import { agentPerformance } from '../../activities/store/reports/agents';
 import { csat } from '../../activities/store/reports/csat';
 import { distribution } from '../../activities/store/reports/distribution';
 import { handlingTime } from '../../activities/store/reports/handling-time';
@@ -14,7 +15,7 @@ import { COMMON_RESPONSES, problem } from '../responses';
 import { defineRoute, type ApiRoute } from '../route-table';
 import { toCsv } from './csv';
 import { rangeMs, ReportRangeQuery, ReportRangeQueryWithoutMerchant } from './range-query';
-import { csatTable, distributionTable, handlingTable, scorecardTable, slaTable, type Table } from './tables';
+import { agentsTable, csatTable, distributionTable, handlingTable, scorecardTable, slaTable, type Table } from './tables';
 
 export const REPORT_ROLES = ['supervisor', 'admin'] as const;
 export const SCORECARD_ROLES = [...REPORT_ROLES, 'merchant'] as const;
@@ -61,6 +62,15 @@ const REPORTS: readonly ReportDef[] = [
     compute: (cases) => {
       const r = csat(cases);
       return { json: r, table: csatTable(r) };
+    },
+  },
+  {
+    path: '/reports/agents',
+    summary: 'Per agent (the case’s assignee): cases, closed, handling time p50/p90, the agent’s deadlines met and breached, breaches on its cases, CSAT',
+    roles: REPORT_ROLES,
+    compute: (cases) => {
+      const agents = agentPerformance(cases);
+      return { json: { agents }, table: agentsTable(agents) };
     },
   },
   {

@@ -1,4 +1,5 @@
 /** Each report as one CSV table: the header and the rows of its main figures. */
+import type { AgentPerformance } from '../../activities/store/reports/agents';
 import type { CsatReport } from '../../activities/store/reports/csat';
 import type { DistributionReport } from '../../activities/store/reports/distribution';
 import type { HandlingTimeReport } from '../../activities/store/reports/handling-time';
@@ -57,4 +58,9 @@ export const scorecardTable = (merchants: readonly MerchantScore[]): Table => ({
     m.reviewOnTime.met, m.reviewOnTime.breached, m.reviewOnTime.percentage, m.refundOnTime.met, m.refundOnTime.breached, m.refundOnTime.percentage,
     m.breaches, m.charges.count, m.charges.amountCents,
   ]),
+});
+
+export const agentsTable = (agents: readonly AgentPerformance[]): Table => ({
+  header: ['agent_id', 'cases', 'closed', 'handling_p50_ms', 'handling_p90_ms', 'agent_clocks_met', 'agent_clocks_breached', 'agent_on_time_percent', 'case_breaches', 'surveys_answered', 'average_rating'],
+  rows: agents.map((a) => [a.agentId, a.cases, a.closed, a.handlingP50Ms, a.handlingP90Ms, a.agentClocksMet, a.agentClocksBreached, a.agentOnTimePercent, a.caseBreaches, a.surveysAnswered, a.averageRating]),
 });

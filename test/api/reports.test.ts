@@ -91,6 +91,29 @@ describe('reports over cases with known outcomes', () => {
     expect(res.body.histogram.slice(1).every((b: { count: number }) => b.count === 0)).toBe(true);
   });
 
+  it('agent performance: the assignee’s cases, handling time, deadlines and ratings', async () => {
+    const res = await get(`/reports/agents?${range}`).expect(200);
+    const ra1 = views.ra1.closedAt! - views.ra1.openedAt;
+    expect(res.body.agents.map((a: { agentId: string }) => a.agentId)).toEqual(['(unassigned)', 'agent-r1']);
+    expect(res.body.agents[1]).toEqual({
+      agentId: 'agent-r1',
+      cases: 1,
+      closed: 1,
+      handlingP50Ms: ra1,
+      handlingP90Ms: ra1,
+      agentClocksMet: 0,
+      agentClocksBreached: 0,
+      agentOnTimePercent: null,
+      caseBreaches: 0,
+      surveysAnswered: 1,
+      averageRating: 5,
+    });
+    expect(res.body.agents[0]).toMatchObject({ cases: 5, closed: 2, surveysAnswered: 1, averageRating: 2 });
+    const csv = await get(`/reports/agents?${range}`).set('Accept', 'text/csv').expect(200);
+    expect(csv.text.split(/\r?\n/)[0]).toBe('agent_id,cases,closed,handling_p50_ms,handling_p90_ms,agent_clocks_met,agent_clocks_breached,agent_on_time_percent,case_breaches,surveys_answered,average_rating');
+    await get(`/reports/agents?${range}`, KEYS.agent).expect(403);
+  });
+
   it('problem types and reasons', async () => {
     const res = await get(`/reports/distribution?${range}`).expect(200);
     expect(res.body).toMatchObject({
