@@ -106,7 +106,7 @@ export function registerRoutes(registry: OpenAPIRegistry, routes: readonly ApiRo
         ...(route.params && { params: route.params as RouteParameter }),
         ...(route.query && { query: route.query as RouteParameter }),
         ...(route.headers && { headers: route.headers as RouteParameter }),
-        ...(route.body && { body: { content: { 'application/json': { schema: route.body, ...(route.bodyExample && { example: route.bodyExample }) } } } }),
+        ...(route.body && { body: { required: true, content: { 'application/json': { schema: route.body, ...(route.bodyExample && { example: route.bodyExample }) } } } }),
       },
       responses: route.responses,
     });
