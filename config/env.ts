@@ -20,6 +20,8 @@ export interface RuntimeConfig {
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
+  /** The share (%) of each day's closed cases the quality sample checks (QA_SAMPLE_PERCENT, default 10). */
+  qaSamplePercent: number;
   mongodbUri: string;
   apiHost: string;
   apiPort: number;
@@ -54,6 +56,12 @@ export function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: numbe
   return value;
 }
 
+function percentFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = intFromEnv(env, name, fallback);
+  if (value < 1 || value > 100) throw new Error(`${name} must be a percentage from 1 to 100, got "${env[name]}"`);
+  return value;
+}
+
 function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const port = intFromEnv(env, name, fallback);
   if (port > 65_535) throw new Error(`${name} must be a port number (0-65535), got "${env[name]}"`);
@@ -73,6 +81,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     temporalAddress: nonEmpty(env.TEMPORAL_ADDRESS) ?? `127.0.0.1:${ports.temporal}`,
     temporalNamespace: nonEmpty(env.TEMPORAL_NAMESPACE) ?? 'default',
     taskQueue: nonEmpty(env.TEMPORAL_TASK_QUEUE) ?? 'after-sales-cases',
+    qaSamplePercent: percentFromEnv(env, 'QA_SAMPLE_PERCENT', 10),
     mongodbUri: nonEmpty(env.MONGODB_URI) ?? `mongodb://127.0.0.1:${ports.ferretdb}/after_sales`,
     apiHost: nonEmpty(env.API_HOST) ?? '127.0.0.1',
     apiPort: ports.api,

@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type the worker serves.
 export { caseWorkflow } from './case/case-workflow';
+export { qualitySamplingWorkflow } from './quality/quality-sampling';

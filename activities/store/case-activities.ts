@@ -1,8 +1,9 @@
 import type mongoose from 'mongoose';
 import type { CaseView } from '../../workflows/domain/case';
 import { summarizeCase } from '../../workflows/domain/case-summary';
-import type { StoreActivities } from '../../workflows/case/activities';
+import type { QualityActivities, StoreActivities } from '../../workflows/case/activities';
 import { recordLedgerEntries } from './ledger';
+import { DEFAULT_QA_SAMPLE_PERCENT, sampleDay } from './qa-samples';
 import { ProjectionWriter, type CaseProjection, type ProjectionWriterOptions } from './projection-writer';
 import { toReportFacts } from './reports/report-facts';
 
@@ -40,7 +41,7 @@ export function toCaseProjection(view: CaseView): CaseProjection {
   return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view) };
 }
 
-export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions): StoreActivities {
+export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions & { qaSamplePercent?: number }): StoreActivities & QualityActivities {
   const writer = new ProjectionWriter(store, options);
   return {
     projectCase: async (view) => {
@@ -48,5 +49,6 @@ export function createStoreActivities(store: mongoose.Connection, options?: Proj
       await recordLedgerEntries(store, view);
       return outcome;
     },
+    sampleClosedCases: ({ day }) => sampleDay(store, day, options?.qaSamplePercent ?? DEFAULT_QA_SAMPLE_PERCENT),
   };
 }

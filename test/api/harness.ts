@@ -19,6 +19,8 @@ export interface ApiHarness {
   app: express.Express;
   temporal: Client;
   store: mongoose.Connection;
+  /** The case task queue the harness's worker serves. */
+  taskQueue: string;
   temporalAddress: string;
   mongoUri: string;
   /** The partner sandbox (its /_control routes set refund caps, faults, …). */
@@ -59,7 +61,7 @@ export async function startApiHarness(options: { policy?: CasePolicy } = {}): Pr
     stops.push(() => connection.close());
     const temporal = new Client({ connection });
     const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS });
-    return { app, temporal, store, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
+    return { app, temporal, store, taskQueue, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -69,6 +69,7 @@ export function recordingActivities(overrides: Partial<CaseActivities> = {}) {
     notifyStaff: async (i) => record('notifyStaff', i, { messageId: `s-${++n}` }),
     createReshipOrder: async (i) => record('createReshipOrder', i, { erpOrderId: `erp-${++n}` }),
     pageOnCall: async (i) => record('pageOnCall', i, { pageId: `pg-${++n}` }),
+    sampleClosedCases: async (i) => record('sampleClosedCases', i, { day: i.day, closed: 0, caseIds: [], drawn: true }),
     projectCase: async (view) => {
       const known = projections.get(view.caseId);
       if (known && known.version >= view.version) return 'stale';

@@ -7,7 +7,12 @@ export interface StoreActivities {
   projectCase(view: CaseView): Promise<'written' | 'stale'>;
 }
 
-export type CaseActivities = PartnerActivities & StoreActivities;
+/** The daily quality sample (workflows/quality). */
+export interface QualityActivities {
+  sampleClosedCases(input: { day: string }): Promise<{ day: string; closed: number; caseIds: string[]; drawn: boolean }>;
+}
+
+export type CaseActivities = PartnerActivities & StoreActivities & QualityActivities;
 export type NotificationActivities = Pick<PartnerActivities, 'notifyCustomer' | 'notifyMerchant' | 'notifyStaff' | 'pageOnCall'>;
 
 /** Money and goods: retried until they succeed or the partner refuses; the idempotency key makes retries safe. */
