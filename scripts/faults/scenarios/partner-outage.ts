@@ -1,0 +1,87 @@
+/**
+ * The merchant and notification partners down (every call answered 503) while cases move from open to refund. The
+ * cases must not wait on them (messages go out beside the case), and once the partners are back every message must be
+ * delivered, none skipped (no `notification_failed` in any audit trail) and none twice.
+ */
+import { runPool } from '../../bench/pool';
+import { ApiClient, sleep } from '../api-client';
+import { countAction, readViews, refundsPerCase, stepCounts, waitForAll } from '../check';
+import { RETURN_STEPS, ReturnDriver, stepSummary } from '../returns';
+import { seconds, type ScenarioRow } from '../row';
+import type { ScenarioContext } from './context';
+
+const DOWN_ROUTES = ['/merchant/notifications', '/notifications/customer', '/notifications/staff'];
+
+/** The messages every refunded return sends, by the key each is sent under (workflows/case/context.ts). */
+const EXPECTED = (id: string) => [`${id}:merchant:return_requested`, `${id}:customer:return_approved`, `${id}:merchant:goods_shipped_back`, `${id}:customer:refund_issued`];
+
+export async function partnerOutage({ stack, params, say, run }: ScenarioContext): Promise<ScenarioRow> {
+  const began = Date.now();
+  const n = params.cases;
+  const faults = stack.sandbox.state.faults;
+  const records = () => stack.sandbox.state.records;
+  const api = new ApiClient(stack.apiUrl);
+  const driver = new ReturnDriver(api, run, began + params.settleTimeoutS * 1000);
+  const rules = DOWN_ROUTES.map((route) => faults.add({ route, mode: 'fail', status: 503, times: Number.MAX_SAFE_INTEGER }));
+  const downAt = Date.now();
+  const upAt = downAt + params.partnerOutageS * 1000;
+  say(`partner-outage: merchant and notification partners down for ${params.partnerOutageS} s; driving ${n} returns to their refund`);
+  const outage = sleep(params.partnerOutageS * 1000).then(() => {
+    rules.forEach((r) => faults.remove(r.id));
+    say('  merchant and notification partners back');
+  });
+  const ids: string[] = [];
+  let driven = 0;
+  const progress = setInterval(() => say(`  ${driven}/${n} driven; at ${stepSummary(driver.steps)}`), 15_000);
+  const drive = await runPool(Array.from({ length: n }, (_, i) => i), params.concurrency, async (i) => {
+    const id = await driver.open(i);
+    ids.push(id);
+    await driver.driveToRefund(id);
+    driven++;
+  });
+  clearInterval(progress);
+  const drivenAt = Date.now();
+  const closed = await waitForAll(stack.client, ids, (v) => v.status === 'closed' && v.outcome === 'refunded', params.settleTimeoutS * 1000, say);
+  const closedDuringOutage = closed.doneAt < upAt;
+  await outage;
+
+  const delivered = () => new Set([...records().merchantNotifications, ...records().customerNotifications].map((r) => r.idempotencyKey));
+  const expected = ids.flatMap(EXPECTED);
+  const until = Date.now() + params.settleTimeoutS * 1000;
+  while (expected.some((key) => !delivered().has(key)) && Date.now() < until) await sleep(1000);
+  const allDeliveredAt = Date.now();
+  const got = delivered();
+  const missing = expected.filter((key) => !got.has(key));
+  // A message sent twice would come under two keys: count what each case got by template or event.
+  const seen = new Map<string, number>();
+  for (const r of records().merchantNotifications) if (ids.includes(r.caseId)) seen.set(`${r.caseId}:merchant:${r.event}`, (seen.get(`${r.caseId}:merchant:${r.event}`) ?? 0) + 1);
+  for (const r of records().customerNotifications) if (ids.includes(r.caseId)) seen.set(`${r.caseId}:customer:${r.template}`, (seen.get(`${r.caseId}:customer:${r.template}`) ?? 0) + 1);
+  const duplicated = [...seen.values()].filter((k) => k > 1).length;
+  const views = await readViews(stack.client, ids);
+  const skipped = [...views.values()].reduce((sum, v) => sum + countAction(v, 'notification_failed'), 0);
+  const steps = stepCounts(views.values(), RETURN_STEPS);
+  const refunds = refundsPerCase(stack.sandbox, ids);
+  const calls = stack.sandbox.state.requests.filter((r) => DOWN_ROUTES.includes(r.route) && r.outcome === 'injected_failure').length;
+
+  const failures: string[] = [];
+  if (drive.errors.length) failures.push(`${drive.errors.length} cases could not be driven (first: ${drive.errors[0]})`);
+  if (closed.pending.length) failures.push(`${closed.pending.length} cases not refunded`);
+  if (missing.length) failures.push(`${missing.length} messages never delivered (e.g. ${missing.slice(0, 3).join(', ')})`);
+  if (skipped) failures.push(`${skipped} notification_failed entries`);
+  if (duplicated) failures.push(`${duplicated} messages delivered more than once`);
+  if (refunds.min !== 1 || refunds.max !== 1) failures.push(`refunds per case ${refunds.min}..${refunds.max}`);
+  if (steps.lost || steps.duplicated) failures.push(`steps: ${steps.detail.join(', ')}`);
+  if (api.tally.badAnswers.length) failures.push(`${api.tally.badAnswers.length} 5xx answers (first: ${api.tally.badAnswers[0]})`);
+  return {
+    scenario: 'merchant + notification partners down',
+    cases: ids.length,
+    fault: `${DOWN_ROUTES.join(', ')} answered 503 for ${params.partnerOutageS} s (${calls} calls refused) while ${n} returns were opened and driven to their refund`,
+    reached: `${ids.length - closed.pending.length}/${n} closed, refunded (driven in ${seconds(drivenAt - downAt)}; ${closedDuringOutage ? 'all closed before the partners came back' : `last closed ${seconds(closed.doneAt - downAt)} after the outage began`})`,
+    refunds: `${refunds.min}/${refunds.max}`,
+    lostDuplicated: `${steps.lost}/${steps.duplicated}`,
+    recovery: `every message delivered ${seconds(Math.max(0, allDeliveredAt - upAt))} after the partners came back`,
+    checks: `messages: ${expected.length - missing.length}/${expected.length} delivered, ${skipped} skipped, ${duplicated} duplicated; API ${api.tally.summary()}`,
+    failures,
+    wallMs: Date.now() - began,
+  };
+}
