@@ -9,6 +9,7 @@ import { caseRoutes } from './cases';
 import type { CaseApiContext } from './context';
 import { toProblem } from './errors';
 import { healthRoutes, HealthDeps } from './health';
+import { methodNotAllowed } from './method-not-allowed';
 import { openApiDocument } from './openapi';
 import { ProblemError, sendProblem } from './problem';
 import { supervisorRoutes } from './supervisor';
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps): express.Express {
   api.use(supervisorRoutes(ctx));
   api.use(callbackRoutes(ctx));
   app.use(api);
+  app.use(methodNotAllowed(openApiDocument() as Parameters<typeof methodNotAllowed>[0]));
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `${req.method} ${req.path} is not a route` });
   });

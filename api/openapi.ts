@@ -38,6 +38,9 @@ const common = {
 const roles = (list: readonly string[]) => `Roles: ${list.join(', ')}.`;
 const security: Array<Record<string, string[]>> = [{ bearer: [] }, { apiKey: [] }];
 
+/** As the API checks it (api/cases.ts): printable ASCII, 8 to 200 characters. */
+const idempotencyKeyHeader = z.string().regex(/^[\x21-\x7e]{8,200}$/);
+
 function build(): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
@@ -50,8 +53,8 @@ function build(): object {
     summary: 'Open a case',
     description: `Idempotent: the same Idempotency-Key returns the same case (200), another body with a used key is 409. ${roles(ROUTE_ROLES.create)}`,
     request: {
-      headers: z.object({ 'Idempotency-Key': z.string().min(8).max(200).openapi({ example: 'crm-ticket-88412' }) }),
-      body: { content: { 'application/json': { schema: CreateCaseBody } } },
+      headers: z.object({ 'Idempotency-Key': idempotencyKeyHeader.openapi({ example: 'crm-ticket-88412' }) }),
+      body: { required: true, content: { 'application/json': { schema: CreateCaseBody } } },
     },
     responses: {
       201: json('Case opened (Location names it)', CaseViewDoc),
@@ -111,8 +114,8 @@ function build(): object {
       description: `Sent as the workflow update "${name}"; the actor is the caller. With an Idempotency-Key, a retry gets the first answer back (the key is scoped to the caller and the command). ${roles(commandRoles(name))}`,
       request: {
         params: caseIdParam,
-        headers: z.object({ 'Idempotency-Key': z.string().min(8).max(200).optional().openapi({ example: 'crm-review-88412' }) }),
-        body: { content: { 'application/json': { schema: commandBodies[name], ...(example && { example }) } } } },
+        headers: z.object({ 'Idempotency-Key': idempotencyKeyHeader.optional().openapi({ example: 'crm-review-88412' }) }),
+        body: { required: true, content: { 'application/json': { schema: commandBodies[name], ...(example && { example }) } } } },
       responses: {
         200: json('The case after the transition', CaseViewDoc),
         ...caseResponses,
@@ -144,7 +147,7 @@ function build(): object {
     path: '/supervisor/bulk-assign',
     summary: 'Assigns up to 200 open cases to one agent, with a reason; each case answers for itself',
     description: `Each case gets the assign command (audited with the reason); a case that refuses it, is closed or unknown is listed with its error and the others go on. ${roles(SUPERVISOR_ROLES)}`,
-    request: { body: { content: { 'application/json': { schema: BulkAssignBody, example: { caseIds: ['case-3f2a9c0e1b7d4a65c8e91f20'], agentId: 'agent-7', reason: 'rebalancing the morning queue' } } } } },
+    request: { body: { required: true, content: { 'application/json': { schema: BulkAssignBody, example: { caseIds: ['case-3f2a9c0e1b7d4a65c8e91f20'], agentId: 'agent-7', reason: 'rebalancing the morning queue' } } } } },
     responses: { 200: json('One result per case: assigned (with its status) or failed (with status, code and detail)', BulkAssignResultDoc), ...common },
   });
   path({
@@ -161,7 +164,7 @@ function build(): object {
       path: p,
       summary: `Partner callback (${who[0]})`,
       description: `Delivered to the case as a signal; repeats with the same dedupKey are ignored. ${roles(who)}`,
-      request: { body: { content: { 'application/json': { schema } } } },
+      request: { body: { required: true, content: { 'application/json': { schema } } } },
       responses: { 202: json('Accepted', AcceptedDoc), ...common, 404: problem('No open case with this id') },
     });
   callback('/callbacks/courier', CourierCallback, ['courier', 'admin']);
