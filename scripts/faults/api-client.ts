@@ -59,7 +59,7 @@ export class ApiClient {
       this.tally.transportErrors++;
       throw err;
     }
-    let parsed: Record<string, unknown> = {};
+    let parsed: Record<string, unknown>;
     try {
       parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     } catch {

@@ -48,6 +48,29 @@ export async function waitForAll(
   }
 }
 
+/**
+ * Why cases never got there: the last workflow task failure in each one's history (e.g. a nondeterminism error that
+ * stalls it), or its status. One line per distinct reason, with how many cases and one of them.
+ */
+export async function diagnose(client: Client, ids: readonly string[]): Promise<string[]> {
+  const reasons = new Map<string, { count: number; example: string }>();
+  await runPool(ids.slice(0, 50), 4, async (id) => {
+    let reason = 'no workflow task failure in its history';
+    try {
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      const failed = [...(history.events ?? [])].reverse().find((e) => e.workflowTaskFailedEventAttributes);
+      const message = failed?.workflowTaskFailedEventAttributes?.failure?.message;
+      if (message) reason = `workflow task failing: ${message.slice(0, 160)}`;
+    } catch (err) {
+      reason = `history unreadable: ${err instanceof Error ? err.message.slice(0, 100) : String(err)}`;
+    }
+    const seen = reasons.get(reason) ?? { count: 0, example: id };
+    seen.count++;
+    reasons.set(reason, seen);
+  });
+  return [...reasons.entries()].map(([reason, { count, example }]) => `${count}× ${reason} (e.g. ${example})`);
+}
+
 export const countAction = (view: CaseView, action: string) => view.audit.filter((a) => a.action === action).length;
 
 /** Per-step tally over the cases: steps missing (0 entries) and steps done more than once. */

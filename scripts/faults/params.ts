@@ -44,6 +44,6 @@ export function faultParams(argv = process.argv.slice(2), env = process.env): Fa
     partnerOutageS: num('FAULTS_PARTNER_OUTAGE_S', 120),
     temporalOutageS: num('FAULTS_TEMPORAL_OUTAGE_S', 30),
     fuzzRequests: num('FAULTS_FUZZ_REQUESTS', 10_000),
-    settleTimeoutS: num('FAULTS_SETTLE_TIMEOUT_S', 600),
+    settleTimeoutS: num('FAULTS_SETTLE_TIMEOUT_S', 300),
   };
 }

@@ -45,14 +45,13 @@ export async function apiRestart({ stack, params, say, run }: ScenarioContext): 
   await restarter;
   const ids = [...caseOf.values()].flatMap((s) => [...s]);
   const distinct = new Set(ids);
-  let workflowsAfter = 0;
   const until = Date.now() + 30_000;
   // Visibility is eventually consistent: wait until it counts every case (or the wait ends).
-  do {
-    workflowsAfter = (await stack.client.workflow.count(countQuery)).count;
-    if (workflowsAfter - workflowsBefore >= distinct.size) break;
+  let workflowsAfter = (await stack.client.workflow.count(countQuery)).count;
+  while (workflowsAfter - workflowsBefore < distinct.size && Date.now() < until) {
     await sleep(500);
-  } while (Date.now() < until);
+    workflowsAfter = (await stack.client.workflow.count(countQuery)).count;
+  }
   const missing: string[] = [];
   await runPool([...distinct], params.concurrency, async (id) => {
     await stack.client.workflow.getHandle(id).describe().catch(() => missing.push(id));

@@ -5,7 +5,7 @@
  */
 import { runPool } from '../../bench/pool';
 import { ApiClient, sleep } from '../api-client';
-import { countAction, readViews, refundsPerCase, stepCounts, waitForAll } from '../check';
+import { countAction, diagnose, readViews, refundsPerCase, stepCounts, waitForAll } from '../check';
 import { RETURN_STEPS, ReturnDriver, stepSummary } from '../returns';
 import { seconds, type ScenarioRow } from '../row';
 import type { ScenarioContext } from './context';
@@ -47,7 +47,8 @@ export async function partnerOutage({ stack, params, say, run }: ScenarioContext
 
   const delivered = () => new Set([...records().merchantNotifications, ...records().customerNotifications].map((r) => r.idempotencyKey));
   const expected = ids.flatMap(EXPECTED);
-  const until = Date.now() + params.settleTimeoutS * 1000;
+  // A retry lands within its maximum interval (30 s) of the partners' return: five minutes is ample.
+  const until = Date.now() + Math.min(params.settleTimeoutS, 300) * 1000;
   while (expected.some((key) => !delivered().has(key)) && Date.now() < until) await sleep(1000);
   const allDeliveredAt = Date.now();
   const got = delivered();
@@ -65,7 +66,7 @@ export async function partnerOutage({ stack, params, say, run }: ScenarioContext
 
   const failures: string[] = [];
   if (drive.errors.length) failures.push(`${drive.errors.length} cases could not be driven (first: ${drive.errors[0]})`);
-  if (closed.pending.length) failures.push(`${closed.pending.length} cases not refunded`);
+  if (closed.pending.length) failures.push(`${closed.pending.length} cases not refunded: ${(await diagnose(stack.client, closed.pending)).join('; ')}`);
   if (missing.length) failures.push(`${missing.length} messages never delivered (e.g. ${missing.slice(0, 3).join(', ')})`);
   if (skipped) failures.push(`${skipped} notification_failed entries`);
   if (duplicated) failures.push(`${duplicated} messages delivered more than once`);

@@ -10,7 +10,7 @@ import { KEYS, ReturnDriver } from '../returns';
 import { seconds, type ScenarioRow } from '../row';
 import type { ScenarioContext } from './context';
 
-const STORE_READS = ['/cases?limit=20', '/supervisor/stuck-cases?limit=20', '/queues/cs_lead', '/supervisor/case-counts'];
+const STORE_READS = ['/cases?limit=20', '/supervisor/stuck-cases?limit=20', '/queues/cs_lead', '/supervisor/case-counts?by=kind'];
 
 export async function storeOutage({ stack, params, say, run }: ScenarioContext): Promise<ScenarioRow> {
   const began = Date.now();

@@ -7,7 +7,7 @@ import { returnInput } from '../../bench/deadlines/cases';
 import { runPool } from '../../bench/pool';
 import { caseWorkflow } from '../../../workflows';
 import { sleep } from '../api-client';
-import { countAction, readViews, refundsPerCase, waitForAll } from '../check';
+import { countAction, diagnose, readViews, refundsPerCase, waitForAll } from '../check';
 import { seconds, type ScenarioRow } from '../row';
 import type { ScenarioContext } from './context';
 
@@ -61,7 +61,7 @@ export async function temporalRestart({ stack, params, say, run }: ScenarioConte
   const missingMessages = ids.filter((id) => !perCase.has(id)).length;
   const refunds = refundsPerCase(stack.sandbox, ids);
 
-  if (pending.length) failures.push(`${pending.length} cases not approved by default (e.g. ${pending.slice(0, 3).join(', ')})`);
+  if (pending.length) failures.push(`${pending.length} cases not approved by default: ${(await diagnose(stack.client, pending)).join('; ')}`);
   if (wrong) failures.push(`${wrong} cases without exactly one breach and one default approval`);
   if (duplicatedMessages || missingMessages) failures.push(`approval messages: ${missingMessages} missing, ${duplicatedMessages} cases with more than one`);
   if (stack.worker().child.exitCode !== null) failures.push('the worker process exited while Temporal was down');

@@ -5,7 +5,7 @@
  */
 import { runPool } from '../../bench/pool';
 import { ApiClient, sleep } from '../api-client';
-import { readViews, refundsPerCase, stepCounts, waitForAll } from '../check';
+import { diagnose, readViews, refundsPerCase, stepCounts, waitForAll } from '../check';
 import { RETURN_STEPS, ReturnDriver, stepSummary } from '../returns';
 import { seconds, type ScenarioRow } from '../row';
 import type { ScenarioContext } from './context';
@@ -71,7 +71,7 @@ export async function workerKill({ stack, params, say, run }: ScenarioContext): 
   const failures: string[] = [];
   if (drive.errors.length) failures.push(`${drive.errors.length} cases could not be driven (first: ${drive.errors[0]})`);
   if (kills.length < 2) failures.push(`${kills.length} kills instead of 2`);
-  if (pending.length) failures.push(`${pending.length} cases not refunded (e.g. ${pending.slice(0, 3).join(', ')})`);
+  if (pending.length) failures.push(`${pending.length} cases not refunded: ${(await diagnose(stack.client, pending)).join('; ')}`);
   if (ids.length && (refunds.min !== 1 || refunds.max !== 1)) failures.push(`refunds per case ${refunds.min}..${refunds.max}`);
   if (steps.lost || steps.duplicated) failures.push(`steps: ${steps.detail.join(', ')}`);
   if (api.tally.badAnswers.length) failures.push(`${api.tally.badAnswers.length} 5xx answers (first: ${api.tally.badAnswers[0]})`);
