@@ -5,7 +5,7 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 export interface FaultParams {
   /** Cases per scenario (FAULTS_CASES, default 500). */
   cases: number;
-  /** Cases driven at once (FAULTS_CONCURRENCY, default 16). */
+  /** Cases driven at once (FAULTS_CONCURRENCY, default 32). */
   concurrency: number;
   scenarios: ScenarioName[];
   /** Payment failures and timeouts in the worker-kill scenario, as fractions of calls. */
@@ -36,7 +36,7 @@ export function faultParams(argv = process.argv.slice(2), env = process.env): Fa
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
   return {
     cases: num('FAULTS_CASES', 500),
-    concurrency: num('FAULTS_CONCURRENCY', 16),
+    concurrency: num('FAULTS_CONCURRENCY', 32),
     scenarios: scenarios as ScenarioName[],
     paymentFailRate: num('FAULTS_PAYMENT_FAIL_RATE', 0.3),
     paymentTimeoutRate: num('FAULTS_PAYMENT_TIMEOUT_RATE', 0.05),

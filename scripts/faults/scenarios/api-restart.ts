@@ -31,13 +31,16 @@ export async function apiRestart({ stack, params, say, run }: ScenarioContext): 
   say(`api-restart: ${n} creates, ${params.concurrency} at once, each read back once; the API restarts after a third`);
   const creates = await runPool(Array.from({ length: n }, (_, i) => i), params.concurrency, async (i) => {
     const headers = { 'Idempotency-Key': `${run}-open-${i}` };
-    const answer = await api.retrying('POST', '/cases', KEYS.agent, returnCaseBody(`order-${run}-${i}`), headers);
+    // One body per key (it carries timestamps): the same key with another body is refused, as it should be.
+    const body = returnCaseBody(`order-${run}-${i}`);
+    const answer = await api.retrying('POST', '/cases', KEYS.agent, body, headers);
     if (answer.status !== 201 && answer.status !== 200) throw new Error(`create ${i}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
     const caseId = answer.body.caseId as string;
     caseOf.set(i, new Set([caseId]));
     accepted++;
     // The client asks again with the same key (a retry after a lost answer looks like this): the same case, 200.
-    const again = await api.retrying('POST', '/cases', KEYS.agent, returnCaseBody(`order-${run}-${i}`), headers);
+    const again = await api.retrying('POST', '/cases', KEYS.agent, body, headers);
+    if (again.status !== 200) throw new Error(`create ${i} again: ${again.status} ${JSON.stringify(again.body).slice(0, 200)}`);
     caseOf.get(i)!.add(again.body.caseId as string);
     const read = await api.retrying('GET', `/cases/${caseId}`, KEYS.agent);
     if (read.status !== 200) throw new Error(`read ${caseId}: ${read.status}`);
