@@ -79,7 +79,17 @@ function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFun
   }
   const problem = toProblem(err);
   if (problem.status >= 500 && problem.status !== 503) {
-    console.error('unhandled API error', err instanceof Error ? `${err.name}: ${err.message}` : typeof err);
+    console.error('unhandled API error', describeError(err));
   }
   sendProblem(res, problem);
+}
+
+/** Name, message and gRPC code of each error in the cause chain (never a stack, never a request body). */
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e && parts.length < 4; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    parts.push(e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}${typeof code === 'number' ? ` (code ${code})` : ''}` : typeof e);
+  }
+  return parts.join(' <- ');
 }

@@ -75,7 +75,7 @@ export class ReturnDriver {
   /** The courier's delivery scan (a signal, 202), sent again with the same dedup key until the case moves on. */
   async delivered(caseId: string): Promise<void> {
     const scan = { caseId, dedupKey: `${caseId}-delivered`, trackingNumber: trackingOf(caseId), event: 'delivered', at: new Date().toISOString() };
-    await this.until(caseId, 'return_in_transit', () => this.api.call('POST', '/callbacks/courier', KEYS.courier, scan), 5000);
+    await this.until(caseId, 'return_in_transit', () => this.api.call('POST', '/callbacks/courier', KEYS.courier, scan), 1000);
   }
 
   inspect(caseId: string) {
@@ -83,17 +83,10 @@ export class ReturnDriver {
   }
 
   /** start-refund leaves the case in refund_due until the payment partner has paid: done once the command is taken. */
-  async startRefund(caseId: string): Promise<void> {
-    await this.until(caseId, 'goods_accepted', async () => undefined, 500);
-    for (;;) {
-      if (Date.now() > this.deadline) throw new Error(`${caseId}: start-refund not taken when the scenario's time ran out`);
-      if (rank(await this.status(caseId)) > rank('refund_due')) return;
-      const answer = await this.api
-        .call('POST', `/cases/${caseId}/commands/start-refund`, KEYS.merchant, {}, { 'Idempotency-Key': `${this.run}-${caseId}-start-refund` })
-        .catch(() => undefined);
-      if (answer && answer.status < 300) return;
-      await sleep(1000);
-    }
+  startRefund(caseId: string): Promise<void> {
+    const key = { 'Idempotency-Key': `${this.run}-${caseId}-start-refund` };
+    // Refused (409) while the case is still at goods_accepted on its way to refund_due: sent again once it is there.
+    return this.until(caseId, 'refund_due', () => this.api.call('POST', `/cases/${caseId}/commands/start-refund`, KEYS.merchant, {}, key), 0, 'goods_accepted');
   }
 
   /** Every step from merchant review to the refund request. */
@@ -118,17 +111,20 @@ export class ReturnDriver {
   }
 
   /**
-   * Sends `act` while the case is at `from` (waiting while a stale read shows it earlier), until it is past it; after a
-   * 2xx the case is read again after `settleMs`.
+   * Sends `act` first without looking (the common case: the case is where the driver left it); then, until the case is
+   * past `from`, reads its status and sends again while it is at `from` (or at `alsoFrom`), waiting while a stale read
+   * shows it earlier. A 2xx ends it, unless `settleMs` asks to read the status again that long after.
    */
-  private async until(caseId: string, from: string, act: () => Promise<Answer | undefined>, settleMs: number): Promise<void> {
+  private async until(caseId: string, from: string, act: () => Promise<Answer | undefined>, settleMs: number, alsoFrom?: string): Promise<void> {
     for (let round = 0; ; round++) {
       if (Date.now() > this.deadline) throw new Error(`${caseId}: still at or before ${from} when the scenario's time ran out`);
-      const at = rank(await this.status(caseId));
-      if (at > rank(from)) return;
-      if (at < rank(from)) {
-        await sleep(500);
-        continue;
+      if (round > 0) {
+        const at = rank(await this.status(caseId));
+        if (at > rank(from)) return;
+        if (at < rank(from) && (alsoFrom === undefined || at !== rank(alsoFrom))) {
+          await sleep(500);
+          continue;
+        }
       }
       const answer = await act().catch(() => undefined);
       if (answer && answer.status < 300 && settleMs === 0) return;
