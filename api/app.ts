@@ -10,6 +10,7 @@ import type { CaseApiContext } from './context';
 import { toProblem } from './errors';
 import { healthRoutes, HealthDeps } from './health';
 import { methodNotAllowed } from './method-not-allowed';
+import { apiMetrics } from './metrics';
 import { openApiDocument } from './openapi';
 import { ProblemError, sendProblem } from './problem';
 import { supervisorRoutes } from './supervisor';
@@ -35,9 +36,11 @@ export function createApp(deps: ApiDeps): express.Express {
   };
   const keys = deps.apiKeys ?? loadApiKeys();
 
+  const metrics = apiMetrics(deps.store);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(metrics.count);
   app.use(express.json({ limit: '256kb' }));
   app.use(healthRoutes(deps));
   app.get('/openapi.json', (_req, res) => {
@@ -45,6 +48,7 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   const api = express.Router();
   api.use(authenticate(keys));
+  api.use(metrics.routes);
   api.use(caseRoutes(ctx));
   api.use(supervisorRoutes(ctx));
   api.use(callbackRoutes(ctx));
