@@ -12,12 +12,21 @@ export class ApiTally {
   transportErrors = 0;
   /** 5xx answers other than 503, and 503s that are not problem+json. */
   readonly badAnswers: string[] = [];
+  /** Non-2xx answers by status and route, e.g. "503 GET /cases/:id" → 12. */
+  readonly refusedByRoute = new Map<string, number>();
 
   count(what: string, answer: Answer): void {
     this.byStatus.set(answer.status, (this.byStatus.get(answer.status) ?? 0) + 1);
+    if (answer.status >= 300) this.refusedByRoute.set(`${answer.status} ${what}`, (this.refusedByRoute.get(`${answer.status} ${what}`) ?? 0) + 1);
     if (answer.status >= 500 && (answer.status !== 503 || answer.type !== 'application/problem+json')) {
       this.badAnswers.push(`${what}: ${answer.status} ${answer.type} ${JSON.stringify(answer.body).slice(0, 200)}`);
     }
+  }
+
+  /** Non-2xx answers of one status, e.g. "POST /cases/:id/commands/ship-back×3", or "none". */
+  routesOf(status: number): string {
+    const rows = [...this.refusedByRoute.entries()].filter(([key]) => key.startsWith(`${status} `)).map(([key, n]) => `${key.slice(4)}×${n}`);
+    return rows.join(', ') || 'none';
   }
 
   total(): number {

@@ -90,14 +90,25 @@ export class ReturnDriver {
   }
 
   /** Every step from merchant review to the refund request. */
-  async driveToRefund(caseId: string): Promise<void> {
-    const steps: Array<[string, (id: string) => Promise<void>]> = [
+  driveToRefund(caseId: string): Promise<void> {
+    return this.drive(caseId, [
       ['approve', (id) => this.approve(id)],
       ['ship-back', (id) => this.shipBack(id)],
       ['delivered', (id) => this.delivered(id)],
       ['inspect', (id) => this.inspect(id)],
       ['start-refund', (id) => this.startRefund(id)],
-    ];
+    ]);
+  }
+
+  /** Merchant review and ship-back: the goods on their way back. */
+  driveToShipBack(caseId: string): Promise<void> {
+    return this.drive(caseId, [
+      ['approve', (id) => this.approve(id)],
+      ['ship-back', (id) => this.shipBack(id)],
+    ]);
+  }
+
+  private async drive(caseId: string, steps: Array<[string, (id: string) => Promise<void>]>): Promise<void> {
     for (const [name, step] of steps) {
       this.steps.set(caseId, name);
       await step(caseId);

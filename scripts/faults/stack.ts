@@ -22,6 +22,8 @@ import { killHard, startNodeService } from './node-process';
 
 export interface FaultStack {
   apiUrl: string;
+  /** The worker's Prometheus text (its own metrics and the Temporal SDK's). */
+  workerMetricsUrl: string;
   taskQueue: string;
   sandbox: RunningSandbox;
   /** The store seen by the worker and the API goes through this gate. */
@@ -72,7 +74,7 @@ export async function startFaultStack(teardown: Teardown, say: (line: string) =>
   teardown.add('partner sandbox', () => sandbox.close());
 
   const taskQueue = `faults-${process.pid}`;
-  const apiPort = await freePort();
+  const [apiPort, workerMetricsPort, sdkMetricsPort] = [await freePort(), await freePort(), await freePort()];
   const env = {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -80,6 +82,8 @@ export async function startFaultStack(teardown: Teardown, say: (line: string) =>
     PARTNER_SANDBOX_URL: sandbox.url,
     API_PORT: String(apiPort),
     API_HOST: '127.0.0.1',
+    WORKER_METRICS_PORT: String(workerMetricsPort),
+    TEMPORAL_SDK_METRICS_PORT: String(sdkMetricsPort),
   };
   const startWorker = () => startNodeService({ name: 'worker', env, logFile: path.join(logDir, 'faults-worker.log') });
   const startApi = () => startNodeService({ name: 'api', env, logFile: path.join(logDir, 'faults-api.log') });
@@ -90,10 +94,11 @@ export async function startFaultStack(teardown: Teardown, say: (line: string) =>
 
   const connection = await Connection.connect({ address: temporalAddress });
   teardown.add('checker Temporal connection', () => connection.close());
-  say(`fault stack: Temporal ${temporalAddress} (SQLite in ${dataDir}), FerretDB ${caseStore.uri} behind gate :${storeGate.port}, sandbox ${sandbox.url}, API http://127.0.0.1:${apiPort}, worker pid ${worker.child.pid}`);
+  say(`fault stack: Temporal ${temporalAddress} (SQLite in ${dataDir}), FerretDB ${caseStore.uri} behind gate :${storeGate.port}, sandbox ${sandbox.url}, API http://127.0.0.1:${apiPort}, worker pid ${worker.child.pid} (metrics :${workerMetricsPort})`);
 
   return {
     apiUrl: `http://127.0.0.1:${apiPort}`,
+    workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics`,
     taskQueue,
     sandbox,
     storeGate,

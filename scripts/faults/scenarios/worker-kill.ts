@@ -65,6 +65,7 @@ export async function workerKill({ stack, params, say, run }: ScenarioContext): 
   rules.forEach((r) => faults.remove(r.id));
 
   const views = await readViews(stack.client, ids);
+  const failedCalls = await fetch(stack.workerMetricsUrl).then((r) => r.text()).then((text) => metricSum(text, 'partner_call_failures_total{partner="payment"'), () => undefined);
   const steps = stepCounts(views.values(), RETURN_STEPS);
   const refunds = refundsPerCase(stack.sandbox, ids);
   const calls = stack.sandbox.state.requests.filter((r) => r.route === '/payment/refunds');
@@ -83,8 +84,16 @@ export async function workerKill({ stack, params, say, run }: ScenarioContext): 
     refunds: ids.length ? `${refunds.min}/${refunds.max}` : 'n/a',
     lostDuplicated: `${steps.lost}/${steps.duplicated}`,
     recovery: `new worker ready ${kills.map((k) => seconds(k.backAfterMs)).join(', ')} after each kill; last case refunded ${seconds(doneAt - lastFault)} after the 2nd kill`,
-    checks: `API ${api.tally.summary()}`,
+    checks: `API ${api.tally.summary()}; worker /metrics after the 2nd kill: ${failedCalls ?? '?'} failed payment calls`,
     failures,
     wallMs: Date.now() - began,
   };
+}
+
+/** Sum of the samples of one metric whose line starts with `prefix` (name and the first labels). */
+function metricSum(text: string, prefix: string): number {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
 }
