@@ -9,6 +9,8 @@ import type { CaseApiContext } from './context';
 import { toProblem } from './errors';
 import type { HealthDeps } from './health';
 import { PolicySource } from './policy-source';
+import { methodNotAllowed } from './method-not-allowed';
+import { apiMetrics } from './metrics';
 import { ProblemError, sendProblem } from './problem';
 import { mountRoutes } from './route-table';
 import { API_ROUTES } from './routes';
@@ -32,6 +34,7 @@ export function createApp(deps: ApiDeps): express.Express {
     taskQueue: deps.taskQueue ?? loadRuntimeConfig().taskQueue,
     policy,
     policies: new PolicySource(deps.store, policy),
+    metrics: apiMetrics(deps.store),
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
   };
   const keys = deps.apiKeys ?? loadApiKeys();
@@ -39,11 +42,13 @@ export function createApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(ctx.metrics.count);
   app.use(express.json({ limit: '256kb' }));
   const { publicRouter, keyedRouter } = mountRoutes(API_ROUTES, ctx);
   app.use(publicRouter);
   app.use(consoleFiles());
   app.use(authenticate(keys), keyedRouter);
+  app.use(methodNotAllowed(API_ROUTES));
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `${req.method} ${req.path} is not a route` });
   });
@@ -73,7 +78,17 @@ function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFun
   }
   const problem = toProblem(err);
   if (problem.status >= 500 && problem.status !== 503) {
-    console.error('unhandled API error', err instanceof Error ? `${err.name}: ${err.message}` : typeof err);
+    console.error('unhandled API error', describeError(err));
   }
   sendProblem(res, problem);
+}
+
+/** Name, message and gRPC code of each error in the cause chain (never a stack, never a request body). */
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e && parts.length < 4; e = (e as { cause?: unknown }).cause) {
+    const code = (e as { code?: unknown }).code;
+    parts.push(e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}${typeof code === 'number' ? ` (code ${code})` : ''}` : typeof e);
+  }
+  return parts.join(' <- ');
 }

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type mongoose from 'mongoose';
 import type { CasePolicy } from '../workflows/policy';
+import type { ApiMetrics } from './metrics';
 import type { PolicySource } from './policy-source';
 
 /** What the case routes need besides the health checks' Temporal client and store. */
@@ -12,6 +13,8 @@ export interface CaseApiContext {
   policy: CasePolicy;
   /** The rules new cases open under (the active version). */
   policies: PolicySource;
+  /** The app's Prometheus registry (GET /metrics). */
+  metrics: ApiMetrics;
   /** Deadline for one query or update round trip to the workflow (ms). */
   callTimeoutMs: number;
 }

@@ -4,7 +4,13 @@ import type { z } from 'zod';
 import { ProblemError, type Problem } from './problem';
 
 /** gRPC status codes the Temporal client surfaces. */
-const GRPC = { DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+const GRPC = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, ALREADY_EXISTS: 6, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, ABORTED: 10, INTERNAL: 13, UNAVAILABLE: 14 } as const;
+
+/**
+ * Codes of a call that may succeed when retried: Temporal down or restarting, a busy workflow, a stream the transport
+ * dropped. A query sent while the case's worker was being killed answered 500 with one of them (npm run faults).
+ */
+const TRANSIENT: readonly number[] = [GRPC.CANCELLED, GRPC.DEADLINE_EXCEEDED, GRPC.RESOURCE_EXHAUSTED, GRPC.ABORTED, GRPC.INTERNAL, GRPC.UNAVAILABLE];
 
 export type Where = 'body' | 'query' | 'path' | 'header';
 
@@ -56,7 +62,7 @@ export function isWorkflowNotFound(err: unknown): boolean {
 
 export function isUnavailable(err: unknown): boolean {
   const code = grpcCode(err);
-  if (code === GRPC.UNAVAILABLE || code === GRPC.DEADLINE_EXCEEDED) return true;
+  if (code !== undefined && TRANSIENT.includes(code)) return true;
   return chain(err).some((e) => {
     const name = (e as { name?: unknown }).name;
     const message = String((e as { message?: unknown }).message ?? '');

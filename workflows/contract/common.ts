@@ -5,7 +5,9 @@ import { z } from 'zod';
 extendZodWithOpenApi(z);
 
 export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only, at most 128 characters');
-export const text = (max: number) => z.string().trim().min(1).max(max);
+/** Not blank: the pattern says in the OpenAPI document what trim + min(1) check (JS trims what \s matches). */
+const notBlank = /[^\s\uFEFF]/;
+export const text = (max: number) => z.string().trim().min(1).max(max).regex(notBlank);
 export const cents = z.int().min(0).max(1_000_000_000_00);
 export const epochMs = z.int().min(0).max(8_640_000_000_000_000).openapi({ description: 'Epoch milliseconds', example: 1_793_520_000_000 });
 
@@ -20,7 +22,7 @@ export const Actor = z.object({ id: z.string(), role: z.enum(ROLES), merchantId:
 export const EvidenceRef = z
   .strictObject({
     kind: z.enum(['photo', 'video', 'document', 'chat_log', 'tracking', 'weight_record', 'other']),
-    uri: z.string().trim().min(1).max(2048),
+    uri: z.string().trim().min(1).max(2048).regex(notBlank),
     note: text(1000).optional(),
   })
   .openapi('EvidenceRef', { example: { kind: 'photo', uri: 'https://files.example/p/123.jpg' } });

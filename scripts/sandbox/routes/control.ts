@@ -16,6 +16,7 @@ export function controlRouter(state: SandboxState, partnerPaths: readonly string
     status: z.number().int().min(400).max(599).optional(),
     delayMs: z.number().int().nonnegative().optional(),
     reason: z.string().min(1).optional(),
+    probability: z.number().gt(0).max(1).optional(),
   });
   router.post('/faults', (req, res) => {
     const parsed = faultSchema.safeParse(req.body);
