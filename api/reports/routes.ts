@@ -1,7 +1,9 @@
 /** GET /reports/...: figures over the cases opened in a date range, as JSON or (Accept: text/csv) one CSV table. */
 import type { Response } from 'express';
+import type mongoose from 'mongoose';
 import { z } from 'zod';
-import { agentPerformance } from '../../activities/store/reports/agents';
+import { agentPerformance, type QaReviewFact } from '../../activities/store/reports/agents';
+import { qaReviewModel } from '../../activities/store/qa-samples';
 import { csat } from '../../activities/store/reports/csat';
 import { distribution } from '../../activities/store/reports/distribution';
 import { handlingTime } from '../../activities/store/reports/handling-time';
@@ -24,7 +26,7 @@ interface ReportDef {
   path: string;
   summary: string;
   roles: readonly (typeof SCORECARD_ROLES)[number][];
-  compute: (cases: readonly ReportFacts[]) => { json: object; table: Table };
+  compute: (cases: readonly ReportFacts[], store: mongoose.Connection) => Promise<{ json: object; table: Table }> | { json: object; table: Table };
 }
 
 const REPORTS: readonly ReportDef[] = [
@@ -68,8 +70,8 @@ const REPORTS: readonly ReportDef[] = [
     path: '/reports/agents',
     summary: 'Per agent (the case’s assignee): cases, closed, handling time p50/p90, the agent’s deadlines met and breached, breaches on its cases, CSAT',
     roles: REPORT_ROLES,
-    compute: (cases) => {
-      const agents = agentPerformance(cases);
+    compute: async (cases, store) => {
+      const agents = agentPerformance(cases, await qaReviewsOf(store, cases.map((c) => c._id)));
       return { json: { agents }, table: agentsTable(agents) };
     },
   },
@@ -83,6 +85,16 @@ const REPORTS: readonly ReportDef[] = [
     },
   },
 ];
+
+/** The quality reviews of the given cases, read a thousand ids at a time. */
+async function qaReviewsOf(store: mongoose.Connection, caseIds: readonly string[]): Promise<QaReviewFact[]> {
+  const reviews: QaReviewFact[] = [];
+  for (let i = 0; i < caseIds.length; i += 1000) {
+    const chunk = caseIds.slice(i, i + 1000);
+    reviews.push(...(await qaReviewModel(store).find({ caseId: { $in: chunk } }, { _id: 0, caseId: 1, score: 1, mishandled: 1 }).lean<QaReviewFact[]>().exec()));
+  }
+  return reviews;
+}
 
 /** The merchant a request may read: a merchant key its own only; others any, or all when none is named. */
 function merchantScope(caller: Caller, asked: string | undefined, path: string): string | undefined {
@@ -136,7 +148,7 @@ function reportRoute(report: ReportDef): ApiRoute {
         if (!(err instanceof RangeTooLargeError)) throw err;
         throw new ProblemError({ status: 400, code: 'range_too_large', title: 'Range too large', detail: `more than ${err.limit} cases were opened in the range; ask for a shorter one`, errors: [{ field: 'query.to', message: `at most ${err.limit} cases per report` }] });
       }
-      send(res, report.path.slice('/reports/'.length), query, cases.length, report.compute(cases));
+      send(res, report.path.slice('/reports/'.length), query, cases.length, await report.compute(cases, ctx.store));
     },
   });
 }

@@ -61,6 +61,6 @@ export const scorecardTable = (merchants: readonly MerchantScore[]): Table => ({
 });
 
 export const agentsTable = (agents: readonly AgentPerformance[]): Table => ({
-  header: ['agent_id', 'cases', 'closed', 'handling_p50_ms', 'handling_p90_ms', 'agent_clocks_met', 'agent_clocks_breached', 'agent_on_time_percent', 'case_breaches', 'surveys_answered', 'average_rating'],
-  rows: agents.map((a) => [a.agentId, a.cases, a.closed, a.handlingP50Ms, a.handlingP90Ms, a.agentClocksMet, a.agentClocksBreached, a.agentOnTimePercent, a.caseBreaches, a.surveysAnswered, a.averageRating]),
+  header: ['agent_id', 'cases', 'closed', 'handling_p50_ms', 'handling_p90_ms', 'agent_clocks_met', 'agent_clocks_breached', 'agent_on_time_percent', 'case_breaches', 'surveys_answered', 'average_rating', 'qa_reviews', 'qa_average_score', 'qa_mishandled'],
+  rows: agents.map((a) => [a.agentId, a.cases, a.closed, a.handlingP50Ms, a.handlingP90Ms, a.agentClocksMet, a.agentClocksBreached, a.agentOnTimePercent, a.caseBreaches, a.surveysAnswered, a.averageRating, a.qaReviews, a.qaAverageScore, a.qaMishandled]),
 });

@@ -107,10 +107,13 @@ describe('reports over cases with known outcomes', () => {
       caseBreaches: 0,
       surveysAnswered: 1,
       averageRating: 5,
+      qaReviews: 0,
+      qaAverageScore: null,
+      qaMishandled: 0,
     });
     expect(res.body.agents[0]).toMatchObject({ cases: 5, closed: 2, surveysAnswered: 1, averageRating: 2 });
     const csv = await get(`/reports/agents?${range}`).set('Accept', 'text/csv').expect(200);
-    expect(csv.text.split(/\r?\n/)[0]).toBe('agent_id,cases,closed,handling_p50_ms,handling_p90_ms,agent_clocks_met,agent_clocks_breached,agent_on_time_percent,case_breaches,surveys_answered,average_rating');
+    expect(csv.text.split(/\r?\n/)[0]).toBe('agent_id,cases,closed,handling_p50_ms,handling_p90_ms,agent_clocks_met,agent_clocks_breached,agent_on_time_percent,case_breaches,surveys_answered,average_rating,qa_reviews,qa_average_score,qa_mishandled');
     await get(`/reports/agents?${range}`, KEYS.agent).expect(403);
   });
 

@@ -16,15 +16,27 @@ export interface AgentPerformance {
   caseBreaches: number;
   surveysAnswered: number;
   averageRating: number | null;
+  /** Quality reviews of its sampled cases: how many, the average score (0–100), and how many found it mishandled. */
+  qaReviews: number;
+  qaAverageScore: number | null;
+  qaMishandled: number;
 }
 
-export function agentPerformance(cases: readonly ReportFacts[]): AgentPerformance[] {
+export interface QaReviewFact {
+  caseId: string;
+  score: number;
+  mishandled: boolean;
+}
+
+export function agentPerformance(cases: readonly ReportFacts[], reviews: readonly QaReviewFact[] = []): AgentPerformance[] {
   return byKey(groupBy(cases, (c) => c.agentId)).map(([agentId, own]) => {
     const handling = own.flatMap((c) => (c.closedAt === undefined ? [] : [c.closedAt - new Date(c.openedAt).getTime()]));
     const agentClocks = own.flatMap((c) => c.clocks.filter((k) => k.owner === 'agent'));
     const met = agentClocks.filter((k) => k.outcome === 'met').length;
     const breached = agentClocks.filter((k) => k.outcome === 'breached').length;
     const ratings = own.flatMap((c) => (c.rating === undefined ? [] : [c.rating]));
+    const ids = new Set(own.map((c) => c._id));
+    const reviewed = reviews.filter((r) => ids.has(r.caseId));
     return {
       agentId,
       cases: own.length,
@@ -36,7 +48,14 @@ export function agentPerformance(cases: readonly ReportFacts[]): AgentPerformanc
       agentOnTimePercent: percent(met, met + breached),
       caseBreaches: own.reduce((n, c) => n + c.clocks.filter((k) => k.outcome === 'breached').length, 0),
       surveysAnswered: ratings.length,
-      averageRating: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,
+      averageRating: average(ratings),
+      qaReviews: reviewed.length,
+      qaAverageScore: average(reviewed.map((r) => r.score)),
+      qaMishandled: reviewed.filter((r) => r.mishandled).length,
     };
   });
+}
+
+function average(values: readonly number[]): number | null {
+  return values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100 : null;
 }
