@@ -40,9 +40,17 @@ export interface DevTemporal {
 /** A real Temporal dev server (in-memory) on a free port, or the one TEMPORAL_ADDRESS names unless the test needs its own settings. */
 export async function startDevTemporal(dynamicConfig?: TemporalDevServerOptions['dynamicConfig']): Promise<DevTemporal> {
   if (process.env.TEMPORAL_ADDRESS && !dynamicConfig) return { address: process.env.TEMPORAL_ADDRESS, stop: async () => undefined };
-  const port = await freePort();
-  const server = await startTemporalDevServer({ port, dynamicConfig });
-  return { address: `127.0.0.1:${port}`, stop: () => server.stop() };
+  // A free port can be taken again between the check and the server's bind (test files start servers side by side),
+  // and the dev server binds ports of its own: a server that exits before it is ready gets a new port, twice at most.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      const server = await startTemporalDevServer({ port, dynamicConfig });
+      return { address: `127.0.0.1:${port}`, stop: () => server.stop() };
+    } catch (err) {
+      if (attempt >= 3 || !/exited with code/.test(String(err))) throw err;
+    }
+  }
 }
 
 export interface DevMongo {
