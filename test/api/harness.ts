@@ -13,7 +13,7 @@ import { loadPolicy } from '../../config/policy';
 import type { CasePolicy } from '../../workflows/policy';
 import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import { createCaseWorkers } from '../../worker/create-worker';
-import { DevMongo, DevTemporal, startDevMongo, startDevTemporal } from '../support/servers';
+import { DevMongo, DevTemporal, startDevServers } from '../support/servers';
 
 export interface ApiHarness {
   app: express.Express;
@@ -35,7 +35,7 @@ export async function startApiHarness(options: { policy?: CasePolicy } = {}): Pr
     for (const s of stops.reverse()) await s().catch(() => undefined);
   };
   try {
-    const [devTemporal, mongo]: [DevTemporal, DevMongo] = await Promise.all([startDevTemporal(), startDevMongo()]);
+    const [devTemporal, mongo]: [DevTemporal, DevMongo] = await startDevServers();
     stops.push(() => devTemporal.stop(), () => mongo.stop());
     const sandbox: RunningSandbox = await startSandbox();
     stops.push(() => sandbox.close());

@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { openStore } from '../../activities/store/connection';
 import { freePort } from '../../scripts/servers/process';
-import { DevMongo, DevTemporal, startDevMongo, startDevTemporal } from '../support/servers';
+import { DevMongo, DevTemporal, startDevServers } from '../support/servers';
 
 describe('health and readiness', () => {
   let temporal: DevTemporal;
@@ -13,7 +13,7 @@ describe('health and readiness', () => {
   const connections: Connection[] = [];
 
   beforeAll(async () => {
-    [temporal, mongo] = await Promise.all([startDevTemporal(), startDevMongo()]);
+    [temporal, mongo] = await startDevServers();
     store = await openStore(mongo.uri);
   });
   afterAll(async () => {

@@ -9,7 +9,7 @@ import { loadPolicy } from '../../config/policy';
 import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import type { ManagedProcess } from '../../scripts/servers/process';
 import { KEYS, returnBody } from '../api/harness';
-import { startDevMongo, startDevTemporal, type DevMongo, type DevTemporal } from '../support/servers';
+import { startDevServers, type DevMongo, type DevTemporal } from '../support/servers';
 import { crash, startWorkerProcess, type WorkerEnv } from '../support/worker-process';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -30,7 +30,7 @@ describe('a return through worker crashes (dev server, FerretDB, sandbox, worker
   const workers: ManagedProcess[] = [];
 
   beforeAll(async () => {
-    [temporal, mongo] = await Promise.all([startDevTemporal(), startDevMongo()]);
+    [temporal, mongo] = await startDevServers();
     sandbox = await startSandbox();
     store = await openStore(mongo.uri);
     await caseModel(store).syncIndexes();

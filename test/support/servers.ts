@@ -85,3 +85,11 @@ export async function startDevMongo(database = `test_${process.pid}_${Date.now()
     },
   };
 }
+
+/** Temporal and the store, started side by side; when either fails to start, the other is stopped before the error. */
+export async function startDevServers(): Promise<[DevTemporal, DevMongo]> {
+  const [temporal, mongo] = await Promise.allSettled([startDevTemporal(), startDevMongo()]);
+  if (temporal.status === 'fulfilled' && mongo.status === 'fulfilled') return [temporal.value, mongo.value];
+  await Promise.all([temporal, mongo].map((started) => (started.status === 'fulfilled' ? started.value.stop().catch(() => undefined) : undefined)));
+  throw temporal.status === 'rejected' ? temporal.reason : (mongo as PromiseRejectedResult).reason;
+}
