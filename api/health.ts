@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { sendProblem } from './problem';
 import { json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '../activities/with-timeout';
 
 const Check = z.object({ ok: z.boolean(), error: z.string().optional() });
 const ReadinessDoc = z.object({ status: z.literal('ready'), checks: z.object({ temporal: Check, store: Check }) }).openapi('Readiness');

@@ -7,8 +7,8 @@ import { COMMON_RESPONSES, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 import { ProblemError } from './problem';
 import { checkRange, rangeFields, rangeMs } from './reports/range-query';
+import { CHARGE_PARTIES } from '../workflows/contract';
 
-const LEDGER_PARTIES = ['merchant', 'courier', 'warehouse', 'customer', 'platform'] as const;
 /** Staff read every entry; a merchant, courier or warehouse key reads its own party's only. */
 const LEDGER_ROLES: ApiRole[] = ['supervisor', 'admin', 'merchant', 'courier', 'warehouse'];
 const MAX_ENTRIES = 5_000;
@@ -16,15 +16,15 @@ const MAX_ENTRIES = 5_000;
 const LedgerQuery = z
   .strictObject({
     ...rangeFields,
-    party: z.enum(LEDGER_PARTIES).optional(),
+    party: z.enum(CHARGE_PARTIES).optional(),
     partyId: z.string().min(1).max(128).optional(),
     status: z.enum(['open']).optional(),
   })
   .superRefine(checkRange);
 
-const EntryDoc = z.object({ key: z.string(), caseId: z.string(), party: z.enum(LEDGER_PARTIES), partyId: z.string(), amountCents: z.int(), currency: z.string(), reason: z.string(), at: z.string(), status: z.string() });
+const EntryDoc = z.object({ key: z.string(), caseId: z.string(), party: z.enum(CHARGE_PARTIES), partyId: z.string(), amountCents: z.int(), currency: z.string(), reason: z.string(), at: z.string(), status: z.string() });
 const LedgerDoc = z
-  .object({ entries: z.array(EntryDoc), totals: z.array(z.object({ party: z.enum(LEDGER_PARTIES), partyId: z.string(), currency: z.string(), count: z.int(), amountCents: z.int() })) })
+  .object({ entries: z.array(EntryDoc), totals: z.array(z.object({ party: z.enum(CHARGE_PARTIES), partyId: z.string(), currency: z.string(), count: z.int(), amountCents: z.int() })) })
   .openapi('Ledger');
 
 /** The party whose entries the caller may read, or undefined for staff. */

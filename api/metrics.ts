@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { caseModel } from '../activities/store/case-model';
 import { COMMON_RESPONSES } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '../activities/with-timeout';
 
 const STORE_READ_TIMEOUT_MS = 2000;
 

@@ -11,7 +11,7 @@ import { activePolicyRules } from '../activities/store/policy-store';
 import type { CasePolicy } from '../workflows/policy';
 import type { PolicyRules } from '../workflows/policy-rules';
 import { withYears } from '../workflows/sla/calendar';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '../activities/with-timeout';
 
 export class PolicySource {
   private current: PolicyRules;

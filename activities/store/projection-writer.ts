@@ -1,4 +1,5 @@
 import type mongoose from 'mongoose';
+import { withTimeout } from '../with-timeout';
 import { caseModel, caseViewModel, type CaseDocument, type CaseViewDocument } from './case-model';
 import { reportFactsModel, type ReportFacts } from './reports/report-facts';
 
@@ -71,18 +72,18 @@ export class ProjectionWriter {
 
   private async write(batch: Pending[]): Promise<void> {
     let stale: Set<string>;
+    const bounded = <T>(write: Promise<T>) => withTimeout(write, this.writeTimeoutMs, `case store write took longer than ${this.writeTimeoutMs} ms`);
     try {
-      const [summaries, views] = await withTimeout(
+      const [summaries, views] = await bounded(
         Promise.all([
           replaceNewer(caseModel(this.connection), batch.map((p) => p.projection.summary)),
           replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view)),
         ]),
-        this.writeTimeoutMs,
       );
       // The reports' facts go after the other two, not beside them, so the store sees no more statements at once than
       // before they existed (each collection's version lookups run 32 at a time); with a time bound of their own, so a
       // slow facts write never fails (and delays, through a retry) the summaries supervisors read.
-      const facts = await withTimeout(replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts)), this.writeTimeoutMs);
+      const facts = await bounded(replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts)));
       stale = new Set([...summaries].filter((id) => views.has(id) && facts.has(id)));
     } catch (err) {
       for (const p of batch) for (const w of p.waiters) w.reject(err);
@@ -156,12 +157,4 @@ async function guardedUpsert<T extends { _id: string; version: number }>(model: 
 function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: number; writeErrors?: Array<{ code?: number }> };
   return e.code === 11000 || (e.writeErrors?.length ?? 0) > 0 && e.writeErrors!.every((w) => w.code === 11000);
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`case store write took longer than ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -7,8 +7,8 @@
 import crypto from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 import { caseModel, type CaseDocument } from './case-model';
+import { UNASSIGNED } from './reports/report-facts';
 
-export const UNASSIGNED = '(unassigned)';
 /** The share of a day's closed cases checked when the configuration says nothing (seed 002: at least 10 %). */
 export const DEFAULT_QA_SAMPLE_PERCENT = 10;
 

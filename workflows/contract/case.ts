@@ -157,7 +157,9 @@ export const ReshipRecord = z.object({
 });
 
 /** A liability recorded against a party, settled monthly (couriers through 快递月结). */
-export const ChargeRecord = z.object({ party: z.enum(['merchant', 'courier', 'warehouse', 'customer', 'platform']), amountCents: z.int(), reason: z.string(), key: z.string() });
+/** The parties a charge can be recorded against. */
+export const CHARGE_PARTIES = ['merchant', 'courier', 'warehouse', 'customer', 'platform'] as const;
+export const ChargeRecord = z.object({ party: z.enum(CHARGE_PARTIES), amountCents: z.int(), reason: z.string(), key: z.string() });
 
 export const Escalation = z.object({ at: epochMs, to: party, reason: z.string(), clock: z.string().optional() });
 
