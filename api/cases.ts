@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { caseModel, findCaseView, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
 import { caseWorkflow } from '../workflows';
+import { AuditEntry, ClockState } from '../workflows/contract';
 import { matchPolicy } from '../workflows/policy-rules';
 import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
@@ -323,7 +324,7 @@ export const CASE_ROUTES: ApiRoute[] = [
     roles: ROUTE_ROLES.audit,
     summary: 'Audit trail',
     params: caseIdParam,
-    responses: { 200: json('Audit entries', z.object({ caseId: z.string(), audit: z.array(z.looseObject({})) })), ...CASE_RESPONSES },
+    responses: { 200: json('Audit entries', z.object({ caseId: z.string(), audit: z.array(AuditEntry) })), ...CASE_RESPONSES },
     async handle(ctx, { caller, params: { id } }, res) {
       await checkScope(ctx, caller, id);
       const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
@@ -337,7 +338,7 @@ export const CASE_ROUTES: ApiRoute[] = [
     roles: ROUTE_ROLES.clocks,
     summary: 'SLA clocks',
     params: caseIdParam,
-    responses: { 200: json('Clocks', z.object({ caseId: z.string(), clocks: z.array(z.looseObject({})) })), ...CASE_RESPONSES },
+    responses: { 200: json('Clocks', z.object({ caseId: z.string(), clocks: z.array(ClockState) })), ...CASE_RESPONSES },
     async handle(ctx, { caller, params: { id } }, res) {
       await checkScope(ctx, caller, id);
       const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
