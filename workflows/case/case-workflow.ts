@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { CaseInput, CaseView } from '../domain/case';
 import type { Actor, Role } from '../domain/parties';
@@ -21,6 +21,8 @@ import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
 import { playbookFor } from './playbooks';
+import { nextConditionCheck } from './condition-check';
+import { COMMANDS_AFTER_RESULTS_PATCH } from './patches';
 
 /** One after-sales case, from intake to its satisfaction survey. The workflow id is the case id. */
 export async function caseWorkflow(input: CaseInput, carried?: CarriedState): Promise<CaseView> {
@@ -137,6 +139,7 @@ function validateCommand<N extends CommandName>(ctx: CaseContext, playbook: Play
 async function runCommand<N extends CommandName>(ctx: CaseContext, playbook: Playbook, name: N, payload: CommandPayloads[N]): Promise<CaseView> {
   const handler = (playbook.handlers[name] ?? commonHandlers.handlers[name]) as ((c: CaseContext, p: CommandPayloads[N]) => void | Promise<void>) | undefined;
   if (!handler) throw ApplicationFailure.nonRetryable(`no handler for ${name}`, 'PlaybookError');
+  if (patched(COMMANDS_AFTER_RESULTS_PATCH)) await nextConditionCheck();
   await handler(ctx, payload);
   return ctx.snapshot();
 }

@@ -42,3 +42,14 @@ export const PLATFORM_REVIEW_CLOCK_PATCH = 'platform-review-clock';
  * before only recorded the escalation.
  */
 export const ESCALATION_ALERT_PATCH = 'escalation-alerts';
+
+/**
+ * patched() id of commands that act once the workflow task's other jobs have run: a command's handler starts at the
+ * activation's condition check instead of in the same microtask burst as activity results delivered beside it. A worker
+ * without the case in its cache (restarted, or the case evicted) gets the results of a preceding workflow task that
+ * produced no commands (a projection or a message finished) in the same activation as the update; replay delivers them
+ * one activation earlier. Handlers that ran first in one and second in the other wrote their commands in a different
+ * order, and the history no longer replayed (scripts/faults/findings/nde-update-after-empty-workflow-task.json).
+ * Histories from before run the handler at once.
+ */
+export const COMMANDS_AFTER_RESULTS_PATCH = 'commands-after-activation-results';
