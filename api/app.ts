@@ -12,6 +12,7 @@ import { PolicySource } from './policy-source';
 import { methodNotAllowed } from './method-not-allowed';
 import { apiMetrics } from './metrics';
 import { ProblemError, sendProblem } from './problem';
+import { requestLog } from './request-log';
 import { mountRoutes } from './route-table';
 import { API_ROUTES } from './routes';
 
@@ -24,6 +25,8 @@ export interface ApiDeps extends HealthDeps {
   apiKeys?: readonly ApiKeyEntry[];
   /** Deadline for one workflow query/update round trip (default 10 s). */
   callTimeoutMs?: number;
+  /** Where a JSON line per answered request goes (api/request-log.ts); none when not given. */
+  logLine?: (line: string) => void;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -43,6 +46,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(ctx.metrics.count);
+  if (deps.logLine) app.use(requestLog(deps.logLine));
   app.use(express.json({ limit: '256kb' }));
   const { publicRouter, keyedRouter } = mountRoutes(API_ROUTES, ctx);
   app.use(publicRouter);

@@ -4,6 +4,9 @@ import { loadRuntimeConfig } from '../config/env';
 import { loadPolicy } from '../config/policy';
 import { openStore } from '../activities/store/connection';
 import { createApp } from './app';
+import { jsonLogLine } from './request-log';
+
+const logLine = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const config = loadRuntimeConfig();
@@ -12,10 +15,11 @@ async function main(): Promise<void> {
   const policy = loadPolicy();
   const apiKeys = loadApiKeys();
   const store = await openStore(config.mongodbUri);
-  const app = createApp({ temporal, store, taskQueue: config.taskQueue, policy, apiKeys });
-  console.log(`API keys loaded: ${apiKeys.length} (${process.env.API_KEYS_FILE ? 'API_KEYS_FILE' : process.env.API_KEYS ? 'API_KEYS' : 'development defaults'})`);
+  const app = createApp({ temporal, store, taskQueue: config.taskQueue, policy, apiKeys, logLine });
+  const keySource = process.env.API_KEYS_FILE ? 'API_KEYS_FILE' : process.env.API_KEYS ? 'API_KEYS' : 'development defaults';
+  logLine(jsonLogLine('INFO', `API keys loaded: ${apiKeys.length} (${keySource})`));
   const server = app.listen(config.apiPort, config.apiHost, () => {
-    console.log(`API listening on http://${config.apiHost}:${config.apiPort}`);
+    logLine(jsonLogLine('INFO', `API listening on http://${config.apiHost}:${config.apiPort}`));
   });
   const shutdown = () => {
     server.close(() => void Promise.all([store.close(), connection.close()]).then(() => process.exit(0)));
@@ -26,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('API failed to start:', err instanceof Error ? err.message : err);
+  process.stderr.write(`${jsonLogLine('ERROR', `API failed to start: ${err instanceof Error ? err.message : String(err)}`)}\n`);
   process.exit(1);
 });

@@ -20,6 +20,7 @@ export interface SeedClock {
   status?: ClockStatus;
   breachedAt?: number;
   satisfiedAt?: number;
+  warned?: boolean;
 }
 
 export interface SeedCase {
@@ -52,7 +53,7 @@ function clockState(c: SeedClock, startedAt: number): ClockState {
     status,
     startedAt,
     deadline: c.deadline,
-    warned: false,
+    warned: c.warned ?? false,
     ...(status === 'breached' && { breachedAt: c.breachedAt ?? c.deadline }),
     ...(status === 'paused' && { pausedAt: startedAt, remainingMs: c.deadline - startedAt }),
     ...(c.satisfiedAt !== undefined && { satisfiedAt: c.satisfiedAt }),

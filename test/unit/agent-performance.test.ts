@@ -6,7 +6,7 @@ const HOUR = 3_600_000;
 
 const clock = (name: string, owner: string, outcome: ClockFact['outcome']): ClockFact => ({ name, owner, outcome, deadline: T0 + HOUR, limit: '1 h' });
 function facts(id: string, agentId: string, over: Partial<ReportFacts> = {}): ReportFacts {
-  return { _id: id, version: 1, openedAt: new Date(T0), kind: 'feedback', reason: 'logistics', merchantId: '(none)', agentId, clocks: [], surveySent: false, refunded: false, disputed: false, merchantCharges: { count: 0, amountCents: 0 }, ...over };
+  return { _id: id, version: 1, openedAt: new Date(T0), kind: 'feedback', reason: 'logistics', merchantId: '(none)', agentId, clocks: [], surveySent: false, refunded: false, disputed: false, merchantCharges: { count: 0, amountCents: 0 }, escalations: [], ...over };
 }
 
 describe('agent performance', () => {

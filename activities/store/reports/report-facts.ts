@@ -28,6 +28,8 @@ export interface ClockFact {
   decidedAt?: number;
   /** The limit as people say it, e.g. "24 h". */
   limit: string;
+  /** Its warning went out before the deadline (absent in facts written before it was kept). */
+  warned?: boolean;
 }
 
 export interface ReportFacts {
@@ -47,6 +49,8 @@ export interface ReportFacts {
   refunded: boolean;
   disputed: boolean;
   merchantCharges: { count: number; amountCents: number };
+  /** The role each escalation went to, one entry per escalation. */
+  escalations: string[];
 }
 
 /** The problem type within a kind: a return or exchange reason, a refund-only ground, a feedback type, a hazard. */
@@ -90,17 +94,18 @@ export function toReportFacts(view: CaseView): ReportFacts {
       const outcome = clockOutcome(c.status);
       if (!outcome) return [];
       const decidedAt = outcome === 'met' ? (c.satisfiedAt ?? c.deadline) : outcome === 'breached' ? (c.breachedAt ?? c.deadline) : undefined;
-      return [{ name: c.name, owner: c.owner, outcome, deadline: c.deadline, ...(decidedAt !== undefined && { decidedAt }), limit: describeLimit(c.limit) }];
+      return [{ name: c.name, owner: c.owner, outcome, deadline: c.deadline, ...(decidedAt !== undefined && { decidedAt }), limit: describeLimit(c.limit), warned: c.warned }];
     }),
     surveySent: view.survey !== undefined,
     ...(typeof view.survey?.rating === 'number' && { rating: view.survey.rating }),
     refunded: (view.refunds ?? []).some((r) => r.status === 'succeeded' || r.status === 'settled_offline'),
     disputed: (view.audit ?? []).some((a) => DISPUTE_ACTIONS.includes(a.action)),
     merchantCharges: { count: merchantCharges.length, amountCents: merchantCharges.reduce((sum, c) => sum + c.amountCents, 0) },
+    escalations: (view.escalations ?? []).map((e) => e.to),
   };
 }
 
-const clockFactSchema = new Schema<ClockFact>({ name: String, owner: String, outcome: String, deadline: Number, decidedAt: Number, limit: String }, { _id: false });
+const clockFactSchema = new Schema<ClockFact>({ name: String, owner: String, outcome: String, deadline: Number, decidedAt: Number, limit: String, warned: Boolean }, { _id: false });
 
 const reportFactsSchema = new Schema<ReportFacts>(
   {
@@ -118,6 +123,7 @@ const reportFactsSchema = new Schema<ReportFacts>(
     refunded: { type: Boolean, default: false },
     disputed: { type: Boolean, default: false },
     merchantCharges: { count: Number, amountCents: Number },
+    escalations: { type: [String], default: [] },
   },
   { collection: 'case_report_facts', versionKey: false, minimize: false, _id: false },
 );
