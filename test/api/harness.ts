@@ -28,8 +28,11 @@ export interface ApiHarness {
   stop(): Promise<void>;
 }
 
-/** `policy`: the policy new cases open under (default: the default policy), e.g. with deadlines of seconds. */
-export async function startApiHarness(options: { policy?: CasePolicy } = {}): Promise<ApiHarness> {
+/**
+ * `policy`: the policy new cases open under (default: the default policy), e.g. with deadlines of seconds.
+ * `logLine`: receives the API's JSON line per answered request.
+ */
+export async function startApiHarness(options: { policy?: CasePolicy; logLine?: (line: string) => void } = {}): Promise<ApiHarness> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -60,7 +63,7 @@ export async function startApiHarness(options: { policy?: CasePolicy } = {}): Pr
     const connection = await Connection.connect({ address: devTemporal.address });
     stops.push(() => connection.close());
     const temporal = new Client({ connection });
-    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS });
+    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logLine: options.logLine });
     return { app, temporal, store, taskQueue, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
   } catch (err) {
     await stop();
