@@ -21,11 +21,24 @@ export interface CaseWorkers {
  * writes and notifications each on a queue of its own with its own slots (workflows/task-queues.ts). Every worker
  * registers every activity, so an activity scheduled on the case queue by an older history still runs.
  */
+/**
+ * Modules evaluated once per workflow thread and shared by every cached case instead of once per case: zod and its
+ * OpenAPI extension hold no per-case state. Evaluated per case, a case took about 2.5 MB, and a worker with about 1,500
+ * cases in its cache ran its workflow thread out of heap (ERR_WORKER_OUT_OF_MEMORY). The contract's schemas stay per
+ * case: the SDK freezes shared modules, and zod defines properties on its schemas as they are used.
+ */
+export const SHARED_WORKFLOW_MODULES = ['zod', '@asteasolutions/zod-to-openapi', require.resolve('../workflows/contract/openapi-zod')];
+
 export async function createCaseWorkers({ connection, config, activities }: WorkerDeps): Promise<CaseWorkers> {
   const side = sideTaskQueues(config.taskQueue);
   const base = { connection, namespace: config.temporalNamespace, activities };
   const workers = await Promise.all([
-    Worker.create({ ...base, taskQueue: config.taskQueue, workflowsPath: require.resolve('../workflows') }),
+    Worker.create({
+      ...base,
+      taskQueue: config.taskQueue,
+      workflowsPath: require.resolve('../workflows'),
+      bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES },
+    }),
     // Projection activities wait on a coalescing writer, not on CPU: many may wait at once.
     Worker.create({ ...base, taskQueue: side.projection, maxConcurrentActivityTaskExecutions: 1000 }),
     Worker.create({ ...base, taskQueue: side.notifications, maxConcurrentActivityTaskExecutions: 200 }),
@@ -33,7 +46,16 @@ export async function createCaseWorkers({ connection, config, activities }: Work
   return {
     workers,
     run: async () => {
-      await Promise.all(workers.map((w) => w.run()));
+      const runs = workers.map((w) => w.run());
+      try {
+        await Promise.all(runs);
+      } catch (err) {
+        // One worker failed (its workflow thread out of memory, say): drain the others so the process can close its
+        // connection and exit with the first failure, for its supervisor to restart it.
+        for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+        await Promise.allSettled(runs);
+        throw err;
+      }
     },
     runUntil: async <R>(fn: () => Promise<R>) => {
       const done = fn();

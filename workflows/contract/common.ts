@@ -1,8 +1,6 @@
 /** The building blocks of the contract: identifiers, texts, amounts, instants, parties and evidence. */
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-
-extendZodWithOpenApi(z);
+import './openapi-zod';
 
 export const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only, at most 128 characters');
 /** Not blank: the pattern says in the OpenAPI document what trim + min(1) check (JS trims what \s matches). */
