@@ -49,9 +49,9 @@ const flagSchema = new Schema<MerchantFlagDocument>(
   { collection: 'merchant_flags', versionKey: false },
 );
 
-export const statementModel = (c: mongoose.Connection) => c.models.SettlementStatement ?? c.model<StatementDocument>('SettlementStatement', statementSchema);
-export const depositModel = (c: mongoose.Connection) => c.models.DepositEntry ?? c.model<DepositEntryDocument>('DepositEntry', depositSchema);
-export const merchantFlagModel = (c: mongoose.Connection) => c.models.MerchantFlag ?? c.model<MerchantFlagDocument>('MerchantFlag', flagSchema);
+export const statementModel = (c: mongoose.Connection): mongoose.Model<StatementDocument> => (c.models.SettlementStatement as mongoose.Model<StatementDocument>) ?? c.model<StatementDocument>('SettlementStatement', statementSchema);
+export const depositModel = (c: mongoose.Connection): mongoose.Model<DepositEntryDocument> => (c.models.DepositEntry as mongoose.Model<DepositEntryDocument>) ?? c.model<DepositEntryDocument>('DepositEntry', depositSchema);
+export const merchantFlagModel = (c: mongoose.Connection): mongoose.Model<MerchantFlagDocument> => (c.models.MerchantFlag as mongoose.Model<MerchantFlagDocument>) ?? c.model<MerchantFlagDocument>('MerchantFlag', flagSchema);
 
 const SETTLED: readonly SettledParty[] = ['courier', 'warehouse', 'merchant'];
 
