@@ -122,7 +122,7 @@ export async function statementWorkflow(input: StatementInput): Promise<Statemen
   }
 
   // Silence is consent: at the limit every line not answered is confirmed.
-  const answered = await condition(() => statement.lines.every((l) => l.response !== 'pending'), Math.max(0, statement.respondBy! - workflowNow()));
+  const answered = await condition(() => statement.lines.every((l) => l.response !== 'pending'), Math.max(1, statement.respondBy! - workflowNow()));
   if (!answered) {
     const at = workflowNow();
     for (const l of statement.lines.filter((x) => x.response === 'pending')) Object.assign(l, { response: 'confirmed', respondedBy: 'silence', respondedAt: at });
