@@ -2,6 +2,9 @@ import type mongoose from 'mongoose';
 import type { CaseActivities } from '../workflows/case/activities';
 import { createPartnerActivities, type PartnerUrls } from './partners';
 import { createStoreActivities } from './store/case-activities';
+import { createStatementAdapter } from './partners/statements';
+import { createSettlementStoreActivities } from './store/settlement';
+import type { SettlementActivities } from '../workflows/settlement/activities';
 
 export interface ActivityDeps {
   store: mongoose.Connection;
@@ -9,12 +12,16 @@ export interface ActivityDeps {
   partnerUrls: PartnerUrls;
   /** The share of a day's closed cases the quality sample checks (config/env.ts qaSamplePercent; default 10). */
   qaSamplePercent?: number;
+  /** Monthly settlement (config/env.ts statementConfirmHours, merchantLateThreshold; defaults 168 h and 3). */
+  settlement?: { confirmHours?: number; lateThreshold?: number };
 }
 
 /** Every activity the case workflows call, built from injected dependencies so tests can supply their own. */
-export function createActivities(deps: ActivityDeps): CaseActivities {
+export function createActivities(deps: ActivityDeps): CaseActivities & SettlementActivities {
   return {
     ...createPartnerActivities({ urls: deps.partnerUrls }),
     ...createStoreActivities(deps.store, { qaSamplePercent: deps.qaSamplePercent }),
+    ...createStatementAdapter(deps.partnerUrls),
+    ...createSettlementStoreActivities(deps.store, deps.settlement),
   };
 }

@@ -89,7 +89,7 @@ async function storedView(ctx: CaseApiContext, caseId: string): Promise<CaseView
 }
 
 /** Live view from the workflow; the store's copy once the workflow cannot answer (closed and gone, or Temporal down). */
-async function readCase(ctx: CaseApiContext, caseId: string): Promise<{ view: CaseView; source: 'workflow' | 'store' }> {
+export async function readCase(ctx: CaseApiContext, caseId: string): Promise<{ view: CaseView; source: 'workflow' | 'store' }> {
   try {
     return { view: await queryWithRetry(ctx, caseId), source: 'workflow' };
   } catch (err) {
@@ -124,6 +124,32 @@ function isRetryableQueryError(err: unknown): boolean {
 
 const keyReused = () =>
   new ProblemError({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency key reused', detail: 'this Idempotency-Key was used with a different request body' });
+
+/** Opens case `caseId` from a create body under the active policy rules (POST /cases; QA reopenings open follow-ups). */
+export async function openCaseFrom(ctx: CaseApiContext, caller: Caller, caseId: string, body: z.output<typeof CreateCaseBody>): Promise<{ view: CaseView; created: boolean }> {
+  const kind = body.details.kind;
+  const requestHash = sha256(canonical(body));
+  const rules = await ctx.policies.rules();
+  const { policy, override } = matchPolicy(rules, { kind, priority: body.priority, category: body.order?.category, merchantTier: body.order?.merchantTier });
+  const input: CaseInput = {
+    caseId,
+    kind,
+    policy,
+    ...(override && { policyOverride: override }),
+    ...(rules.overrides.length > 0 && { policyRules: rules }),
+    ...(body.priority && { priority: body.priority }),
+    openedBy: actorOf(caller),
+    receivedAt: Date.now(),
+    channel: body.channel,
+    customer: body.customer,
+    ...(body.order && { order: body.order }),
+    description: body.description,
+    evidence: body.evidence,
+    details: body.details,
+    requestHash,
+  };
+  return openCase(ctx, input, requestHash);
+}
 
 /**
  * Starts the case and reads its first view in one round trip (update-with-start): a new key creates the case, a key
@@ -236,27 +262,7 @@ export const CASE_ROUTES: ApiRoute[] = [
         throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });
       }
       const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
-      const requestHash = sha256(canonical(body));
-      const rules = await ctx.policies.rules();
-      const { policy, override } = matchPolicy(rules, { kind, priority: body.priority, category: body.order?.category, merchantTier: body.order?.merchantTier });
-      const input: CaseInput = {
-        caseId,
-        kind,
-        policy,
-        ...(override && { policyOverride: override }),
-        ...(rules.overrides.length > 0 && { policyRules: rules }),
-        ...(body.priority && { priority: body.priority }),
-        openedBy: actorOf(caller),
-        receivedAt: Date.now(),
-        channel: body.channel,
-        customer: body.customer,
-        ...(body.order && { order: body.order }),
-        description: body.description,
-        evidence: body.evidence,
-        details: body.details,
-        requestHash,
-      };
-      const { view, created } = await openCase(ctx, input, requestHash);
+      const { view, created } = await openCaseFrom(ctx, caller, caseId, body);
       res
         .status(created ? 201 : 200)
         .location(`/cases/${caseId}`)

@@ -28,7 +28,7 @@ const LedgerDoc = z
   .openapi('Ledger');
 
 /** The party whose entries the caller may read, or undefined for staff. */
-function ownParty(caller: Caller): { party: LedgerEntryDocument['party']; partyId: string } | undefined {
+export function ownParty(caller: Caller): { party: LedgerEntryDocument['party']; partyId: string } | undefined {
   if (caller.role === 'merchant') return { party: 'merchant', partyId: caller.merchantId ?? '' };
   if (caller.role === 'courier' || caller.role === 'warehouse') return { party: caller.role, partyId: caller.role };
   return undefined;

@@ -10,6 +10,7 @@ import { LEDGER_ROUTES } from './ledger';
 import { METRICS_ROUTES } from './metrics';
 import { QUALITY_ROUTES } from './quality';
 import { REPORT_ROUTES } from './reports/routes';
+import { SETTLEMENT_ROUTES } from './settlement';
 import { buildOpenApiDocument } from './openapi';
 import { json } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
@@ -28,4 +29,4 @@ const OPENAPI_ROUTE = defineRoute({
   },
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...SETTLEMENT_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];

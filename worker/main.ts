@@ -6,6 +6,7 @@ import { createActivities } from '../activities';
 import { createCaseWorkers } from './create-worker';
 import { instrumentActivities, serveWorkerMetrics } from './metrics';
 import { ensureQualitySchedule } from './quality-schedule';
+import { ensureSettlementSchedule } from './settlement-schedule';
 import { WORKER_READY_LINE } from './ready-line';
 import { installWorkerRuntime } from './runtime';
 
@@ -20,10 +21,11 @@ async function main(): Promise<void> {
   const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
   const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl);
   try {
-    const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent }));
+    const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent, settlement: { confirmHours: config.statementConfirmHours, lateThreshold: config.merchantLateThreshold } }));
     const workers = await createCaseWorkers({ connection, config, activities });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });
-    await ensureQualitySchedule(new Client({ connection: clientConnection, namespace: config.temporalNamespace }), config.taskQueue).finally(() => clientConnection.close());
+    const scheduleClient = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+    await Promise.all([ensureQualitySchedule(scheduleClient, config.taskQueue), ensureSettlementSchedule(scheduleClient, config.taskQueue)]).finally(() => clientConnection.close());
     console.log(`${WORKER_READY_LINE}: task queue ${config.taskQueue} on ${config.temporalAddress}`);
     // Runtime's default shutdown signals (SIGINT, SIGTERM) drain the worker and resolve run().
     await workers.run();

@@ -21,6 +21,7 @@ const PARTNER_OF: Record<string, string> = {
   notifyStaff: 'notification',
   createReshipOrder: 'erp',
   pageOnCall: 'oncall',
+  sendStatement: 'statements',
 };
 
 const partnerCalls = new Counter({

@@ -1,3 +1,5 @@
 // The workflow bundle's entry point: every workflow type the worker serves.
 export { caseWorkflow } from './case/case-workflow';
 export { qualitySamplingWorkflow } from './quality/quality-sampling';
+export { settlementPeriodWorkflow } from './settlement/settlement-period';
+export { statementWorkflow } from './settlement/statement';

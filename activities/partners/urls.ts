@@ -7,6 +7,8 @@ export interface PartnerUrls {
   notification: string;
   erp: string;
   oncall: string;
+  /** The warehouse (monthly statements). */
+  warehouse: string;
 }
 
 const PARTNERS: ReadonlyArray<{ key: keyof PartnerUrls; envVar: string; prefix: string }> = [
@@ -16,9 +18,10 @@ const PARTNERS: ReadonlyArray<{ key: keyof PartnerUrls; envVar: string; prefix: 
   { key: 'notification', envVar: 'NOTIFICATION_API_URL', prefix: '/notifications' },
   { key: 'erp', envVar: 'ERP_API_URL', prefix: '/erp' },
   { key: 'oncall', envVar: 'ONCALL_API_URL', prefix: '/oncall' },
+  { key: 'warehouse', envVar: 'WAREHOUSE_API_URL', prefix: '/warehouse' },
 ];
 
-/** Every partner on `sandboxUrl`, except those whose own variable (MERCHANT_API_URL … ONCALL_API_URL) is set in `env`. */
+/** Every partner on `sandboxUrl`, except those whose own variable (MERCHANT_API_URL … WAREHOUSE_API_URL) is set in `env`. */
 export function partnerUrlsFor(sandboxUrl: string, env: Record<string, string | undefined> = {}): PartnerUrls {
   const sandbox = trimSlash(sandboxUrl);
   const urls = {} as PartnerUrls;

@@ -56,6 +56,20 @@ const reviewSchema = new Schema<QaReviewDocument>(
 reviewSchema.index({ caseId: 1, at: 1 });
 reviewSchema.index({ agentId: 1, at: 1 });
 
+/** A mishandled case reopened by a supervisor: the follow-up feedback ticket opened for it (one per case). */
+export interface QaReopeningDocument {
+  _id: string;
+  followUpCaseId: string;
+  reopenedBy: string;
+  reason: string;
+  at: Date;
+}
+const reopeningSchema = new Schema<QaReopeningDocument>(
+  { _id: String, followUpCaseId: { type: String, required: true }, reopenedBy: String, reason: String, at: Date },
+  { collection: 'qa_reopenings', versionKey: false },
+);
+
+export const qaReopeningModel = (c: mongoose.Connection): mongoose.Model<QaReopeningDocument> => (c.models.QaReopening as mongoose.Model<QaReopeningDocument>) ?? c.model<QaReopeningDocument>('QaReopening', reopeningSchema);
 export const qaSampleModel = (c: mongoose.Connection) => c.models.QaSample ?? c.model<QaSampleDocument>('QaSample', sampleSchema);
 export const qaDayModel = (c: mongoose.Connection) => c.models.QaDay ?? c.model<QaDayDocument>('QaDay', daySchema);
 export const qaReviewModel = (c: mongoose.Connection) => c.models.QaReview ?? c.model<QaReviewDocument>('QaReview', reviewSchema);

@@ -15,6 +15,8 @@
  *   /notifications/staff     {caseId, role, message}                            → 201 {messageId}
  *   /erp/reship-orders       {caseId, orderId, items:[{sku, quantity, name?}]}  → 201 {erpOrderId}
  *   /oncall/pages            {caseId, severity:'critical'|'high'|'medium'|'low', message} → 201 {pageId}
+ *   /courier/statements, /warehouse/statements, /merchant/statements
+ *                            {statementId, partyId, period, totalCents, currency, lines} → 201 {receiptId}
  * Other refusals → 422 {code:'partner_refused', reason}; invalid body → 400 {code:'invalid_request', issues}.
  *
  * Controls (no key needed): POST /_control/faults, GET /_control/faults, POST /_control/reset,
@@ -32,6 +34,7 @@ import { merchantRoutes } from './routes/merchant';
 import { notificationRoutes } from './routes/notification';
 import { oncallRoutes } from './routes/oncall';
 import { paymentRoutes } from './routes/payment';
+import { statementRoutes } from './routes/statements';
 import { SandboxState, type SandboxOptions } from './state';
 
 export { SandboxState } from './state';
@@ -45,6 +48,7 @@ export const PARTNER_ROUTES: readonly PartnerRoute[] = [
   ...notificationRoutes,
   ...erpRoutes,
   ...oncallRoutes,
+  ...statementRoutes,
 ];
 
 export function createSandboxApp(options: SandboxOptions = {}): { app: Express; state: SandboxState } {

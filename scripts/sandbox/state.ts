@@ -108,8 +108,20 @@ export interface PageRecord extends Recorded {
   message: string;
 }
 
+/** A monthly statement a courier, the warehouse or a merchant received. */
+export interface StatementRecord extends Recorded {
+  receiptId: string;
+  party: string;
+  partyId: string;
+  statementId: string;
+  period: string;
+  totalCents: number;
+  lines: unknown[];
+}
+
 export interface SandboxRecords {
   merchantNotifications: MerchantNotificationRecord[];
+  statements: StatementRecord[];
   pickups: PickupRecord[];
   weightChecks: WeightCheckRecord[];
   courierClaims: CourierClaimRecord[];
@@ -139,6 +151,7 @@ export interface SandboxOptions {
 
 const emptyRecords = (): SandboxRecords => ({
   merchantNotifications: [],
+  statements: [],
   pickups: [],
   weightChecks: [],
   courierClaims: [],
