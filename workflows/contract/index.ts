@@ -6,3 +6,4 @@ export * from './common';
 export * from './commands';
 export * from './events';
 export * from './case';
+export * from './dispute';
