@@ -33,7 +33,7 @@ export const ROUTE_ROLES = {
 } satisfies Record<string, ApiRole[]>;
 
 /** Commands for the platform alone, whatever the case's state: decisions on refused refunds and reviews, and deadlines. */
-export const PLATFORM_COMMANDS: readonly CommandName[] = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline'];
+export const PLATFORM_COMMANDS: readonly CommandName[] = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline', 'request_info', 'rule_dispute', 'rule_appeal'];
 
 /** The roles that may call a command's route (the workflow's validator then checks the role against the case's state). */
 export const commandRoles = (name: CommandName): ApiRole[] => (PLATFORM_COMMANDS.includes(name) ? ROUTE_ROLES.platformCommand : ROUTE_ROLES.command);
@@ -151,7 +151,7 @@ async function openCase(ctx: CaseApiContext, input: CaseInput, requestHash: stri
 }
 
 /** Reads the case for a scoped caller and answers 404 for another merchant's or customer's case. */
-async function scopedView(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<CaseView> {
+export async function scopedView(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<CaseView> {
   const { view } = await readCase(ctx, caseId).catch((err) => {
     if (isWorkflowNotFound(err)) throw notFound();
     throw err;

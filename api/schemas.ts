@@ -58,6 +58,10 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   start_refund: {},
   propose_remedy: { remedy: 'reship_part', description: 'reship the cracked lid', items: [{ sku: 'kettle-lid-1', quantity: 1 }] },
   resolve_blocked_refund: { resolution: 'retry', amountCents: 15900, reason: 'the order has 159.00 left to refund after an earlier partial refund' },
+  request_intervention: { reason: 'the merchant rejected a defective kettle', evidence: [{ kind: 'video', uri: 'attachment://9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }] },
+  submit_evidence: { note: 'unboxing video shows the leak' },
+  rule_dispute: { responsibleParty: 'merchant', remedy: 'full_refund', reasons: 'defect shown on video; the merchant sent no evidence' },
+  appeal_ruling: { reason: 'lab report shows misuse' },
 };
 
 const timestamp = z.iso.datetime({ offset: true });

@@ -5,6 +5,7 @@ import { caseModel } from '../../activities/store/case-model';
 import { calendarYearModel } from '../../activities/store/calendar-store';
 import { policyVersionModel } from '../../activities/store/policy-store';
 import { qaReviewModel } from '../../activities/store/qa-samples';
+import { attachmentModel, caseMessageModel } from '../../activities/store/case-thread';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { describeFailures, runSchemathesis } from '../../scripts/faults/schemathesis';
 import { ApiHarness, startApiHarness } from './harness';
@@ -28,6 +29,8 @@ const CREATES: Array<{ route: string; count: (store: mongoose.Connection) => Pro
   { route: 'POST /admin/policies', count: (store) => policyVersionModel(store).countDocuments({}) },
   { route: 'POST /admin/calendars', count: (store) => calendarYearModel(store).countDocuments({}) },
   { route: 'POST /qa/reviews', count: (store) => qaReviewModel(store).countDocuments({}) },
+  { route: 'POST /cases/:id/messages', count: (store) => caseMessageModel(store).countDocuments({}) },
+  { route: 'POST /cases/:id/attachments', count: (store) => attachmentModel(store).countDocuments({}) },
 ];
 
 interface LoggedAnswer {

@@ -7,3 +7,4 @@ export * from './commands';
 export * from './events';
 export * from './case';
 export * from './dispute';
+export * from './messages';
