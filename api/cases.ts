@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { caseModel, findCaseView, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
 import { caseWorkflow } from '../workflows';
-import { AuditEntry, ClockState } from '../workflows/contract';
+import { AuditEntry, ClockState, type DISPUTE_PHASES } from '../workflows/contract';
 import { matchPolicy } from '../workflows/policy-rules';
 import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
@@ -180,6 +180,7 @@ function toSummary(doc: CaseDocument) {
     escalated: !!doc.escalated,
     breached: !!doc.breached,
     refundBlocked: !!doc.refundBlocked,
+    disputePhase: (doc.disputePhase as (typeof DISPUTE_PHASES)[number] | undefined) ?? undefined,
   };
 }
 export { toSummary };

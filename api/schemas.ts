@@ -3,7 +3,7 @@
  * from the contract (workflows/contract). The OpenAPI document is generated from both.
  */
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, text } from '../workflows/contract';
+import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, DISPUTE_PHASES, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, text } from '../workflows/contract';
 import type { CommandName } from '../workflows/messages';
 
 export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
@@ -122,7 +122,7 @@ export const BulkAssignBody = z
   .openapi('BulkAssignBody');
 
 export const STUCK_STATES = ['breached', 'within', 'idle'] as const;
-export const STUCK_REASONS = ['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked'] as const;
+export const STUCK_REASONS = ['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked', 'dispute_open'] as const;
 
 const statusName = z.enum(CASE_STATUSES);
 const clockName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name');
@@ -203,6 +203,7 @@ export const CaseSummaryDoc = z
     escalated: z.boolean(),
     breached: z.boolean(),
     refundBlocked: z.boolean().openapi({ description: 'The payment partner refused a refund and the case waits for the platform (resolve_blocked_refund)' }),
+    disputePhase: z.enum(DISPUTE_PHASES).optional().openapi({ description: 'The open dispute’s phase: evidence (the parties’ evidence clocks), awaiting_ruling, appeal_window, appeal_review' }),
   })
   .openapi('CaseSummary');
 

@@ -98,5 +98,24 @@ describe('disputes through the API: messages, attachments and their scoping, int
     expect(early.body.code).toBe('evidence_open');
     const clocks = await api().get(`/cases/${id}/clocks`).set(auth(KEYS.customer));
     expect(clocks.body.clocks.filter((c: { name: string }) => c.name.startsWith('dispute_evidence_')).map((c: { owner: string }) => c.owner)).toEqual(['customer', 'merchant']);
+
+    // Supervisors see the open dispute: its evidence deadlines with the party that owes them, and the platform's queue.
+    type Item = { caseId: string; disputePhase?: string; owingParty?: string; nextDeadlineClock?: string; reasons: string[] };
+    const find = async (url: string) => {
+      for (let i = 0; i < 50; i++) {
+        const item = ((await api().get(url).set(auth(KEYS.supervisor))).body.items as Item[]).find((x) => x.caseId === id && x.disputePhase !== undefined);
+        if (item) return item;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`case ${id} not listed with its dispute at ${url}`);
+    };
+    expect(await find('/supervisor/stuck-cases?within=P3D&owingParty=customer')).toMatchObject({
+      disputePhase: 'evidence',
+      owingParty: 'customer',
+      nextDeadlineClock: 'dispute_evidence_customer',
+      reasons: ['deadline_within_window', 'dispute_open'],
+    });
+    expect(await find('/supervisor/stuck-cases')).toMatchObject({ disputePhase: 'evidence', reasons: ['dispute_open'] });
+    expect(await find('/queues/platform')).toMatchObject({ disputePhase: 'evidence' });
   });
 });
