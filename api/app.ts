@@ -53,7 +53,8 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(ctx.metrics.count);
   if (deps.logLine) app.use(requestLog(deps.logLine));
   // An attachment's body is the file: read raw (up to the limit, else 413) before the JSON parser sees it.
-  app.post(ATTACHMENT_PATH, express.raw({ type: () => true, limit: ATTACHMENT_MAX_BYTES }));
+  const rawFile = express.raw({ type: () => true, limit: ATTACHMENT_MAX_BYTES });
+  app.use(ATTACHMENT_PATH, (req, res, next) => (req.method === 'POST' ? rawFile(req, res, next) : next()));
   app.use(express.json({ limit: '256kb' }));
   const { publicRouter, keyedRouter } = mountRoutes(API_ROUTES, ctx);
   app.use(publicRouter);

@@ -17,7 +17,7 @@ import { isUnavailable, isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
 import { CASE_RESPONSES, COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
-import { ActionsDoc, caseIdParam, CaseReadDoc, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, CreateCaseBody, ListCasesQuery } from './schemas';
+import { ActionsDoc, caseIdParam, CaseReadDoc, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, ComplaintBody, CreateCaseBody, ListCasesQuery } from './schemas';
 
 export const STAFF: ApiRole[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
 export const ROUTE_ROLES = {
@@ -207,6 +207,32 @@ function decodeCursor(cursor: string): { openedAt: Date; caseId: string } {
 
 const idempotencyHeader = (example: string) => idempotencyKey.openapi({ example });
 
+/** Opens a case for the caller under the policy in force (update-with-start; idempotent by caseId and request hash). */
+async function createCase(ctx: CaseApiContext, caller: Caller, caseId: string, body: CreateCaseBody, requestHash: string, aboutCaseId?: string): Promise<{ view: CaseView; created: boolean }> {
+  const kind = body.details.kind;
+  const rules = await ctx.policies.rules();
+  const { policy, override } = matchPolicy(rules, { kind, priority: body.priority, category: body.order?.category, merchantTier: body.order?.merchantTier });
+  const input: CaseInput = {
+    caseId,
+    kind,
+    policy,
+    ...(override && { policyOverride: override }),
+    ...(rules.overrides.length > 0 && { policyRules: rules }),
+    ...(body.priority && { priority: body.priority }),
+    openedBy: actorOf(caller),
+    receivedAt: Date.now(),
+    channel: body.channel,
+    customer: body.customer,
+    ...(body.order && { order: body.order }),
+    description: body.description,
+    evidence: body.evidence,
+    details: body.details,
+    ...(aboutCaseId && { aboutCaseId }),
+    requestHash,
+  };
+  return openCase(ctx, input, requestHash);
+}
+
 /** Scope check for roles bound to their own cases; staff read any case. */
 async function checkScope(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<void> {
   if (needsScope(caller)) await scopedView(ctx, caller, caseId);
@@ -237,27 +263,45 @@ export const CASE_ROUTES: ApiRoute[] = [
         throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });
       }
       const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
-      const requestHash = sha256(canonical(body));
-      const rules = await ctx.policies.rules();
-      const { policy, override } = matchPolicy(rules, { kind, priority: body.priority, category: body.order?.category, merchantTier: body.order?.merchantTier });
-      const input: CaseInput = {
-        caseId,
-        kind,
-        policy,
-        ...(override && { policyOverride: override }),
-        ...(rules.overrides.length > 0 && { policyRules: rules }),
-        ...(body.priority && { priority: body.priority }),
-        openedBy: actorOf(caller),
-        receivedAt: Date.now(),
-        channel: body.channel,
-        customer: body.customer,
-        ...(body.order && { order: body.order }),
+      const { view, created } = await createCase(ctx, caller, caseId, body, sha256(canonical(body)));
+      res
+        .status(created ? 201 : 200)
+        .location(`/cases/${caseId}`)
+        .set(created ? {} : { 'Idempotent-Replayed': 'true' })
+        .json(presentView(caller, view));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/cases/:id/complaints',
+    roles: [...STAFF, 'customer'],
+    summary: 'Complain about the result of a closed case: opens a feedback case linked to it',
+    description:
+      'The new case is an after_sales_service feedback case on the same order, with aboutCaseId naming the closed case (seed 000 二(一)4). Idempotent like POST /cases. An open case is disputed with request_intervention instead (409 case_open).',
+    params: caseIdParam,
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader('complaint-88412') }),
+    body: ComplaintBody,
+    responses: {
+      201: json('The complaint’s case (Location names it)', CaseViewDoc),
+      200: json('Replay of an earlier request with this key', CaseViewDoc),
+      ...CASE_RESPONSES,
+      409: problem('case_open: the case is not closed; or idempotency_key_reused'),
+    },
+    async handle(ctx, { caller, params: { id }, headers, body }, res) {
+      const about = await scopedView(ctx, caller, id);
+      if (about.closedAt === undefined) {
+        throw new ProblemError({ status: 409, code: 'case_open', title: 'Case still open', detail: 'complain about a closed case; an open one is taken to the platform with request_intervention' });
+      }
+      const caseId = caseIdFor(caller.id, `complaint:${id}:${headers['Idempotency-Key']}`);
+      const create: CreateCaseBody = {
+        channel: about.channel,
+        customer: about.customer,
+        ...(about.order && { order: about.order }),
         description: body.description,
         evidence: body.evidence,
-        details: body.details,
-        requestHash,
+        details: { kind: 'feedback', feedbackType: 'after_sales_service', occurredAt: about.closedAt, ...(body.desiredResolution && { desiredResolution: body.desiredResolution }) },
       };
-      const { view, created } = await openCase(ctx, input, requestHash);
+      const { view, created } = await createCase(ctx, caller, caseId, create, sha256(canonical({ about: id, ...body })), id);
       res
         .status(created ? 201 : 200)
         .location(`/cases/${caseId}`)

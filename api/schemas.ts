@@ -48,6 +48,11 @@ export const CreateCaseBody = z
   });
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 
+/** A complaint about the result of a closed case (POST /cases/{id}/complaints). */
+export const ComplaintBody = z
+  .strictObject({ description: text(4000), desiredResolution: text(2000).optional(), evidence: evidence.default([]) })
+  .openapi('ComplaintBody', { example: { description: 'The merchant rejected my return and the platform never looked at my photos.', desiredResolution: 'a full refund' } });
+
 export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   assign: { agentId: 'agent-7' },
   escalate: { to: 'platform', reason: 'merchant unresponsive' },

@@ -118,4 +118,32 @@ describe('disputes through the API: messages, attachments and their scoping, int
     expect(await find('/supervisor/stuck-cases')).toMatchObject({ disputePhase: 'evidence', reasons: ['dispute_open'] });
     expect(await find('/queues/platform')).toMatchObject({ disputePhase: 'evidence' });
   });
+
+  it('a complaint about a closed case opens a feedback case linked to it; an open case is refused', async () => {
+    const created = await api().post('/cases').set(auth(KEYS.customer)).set('Idempotency-Key', 'dispute-api-0002').send(returnBody());
+    const id = created.body.caseId as string;
+    for (let i = 0; i < 50 && (await api().get(`/cases/${id}`).set(auth(KEYS.agent))).body.status !== 'awaiting_merchant_review'; i++) await new Promise((r) => setTimeout(r, 200));
+    const open = await api().post(`/cases/${id}/complaints`).set(auth(KEYS.customer)).set('Idempotency-Key', 'complaint-0001').send({ description: 'too slow' });
+    expect(open.status).toBe(409);
+    expect(open.body.code).toBe('case_open');
+    await api().post(`/cases/${id}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).send({ decision: 'reject', reason: 'used goods' });
+
+    const body = { description: 'The merchant rejected my return without looking at the photos.', desiredResolution: 'a full refund' };
+    expect((await api().post(`/cases/${id}/complaints`).set(auth(KEYS['merchant-b'])).set('Idempotency-Key', 'complaint-0001').send(body)).status).toBe(403);
+    const other = await api().post(`/cases/${id}/complaints`).set(auth(KEYS.customer)).set('Idempotency-Key', 'complaint-0001').send({ ...body, extra: true });
+    expect(other.status).toBe(400);
+    const complaint = await api().post(`/cases/${id}/complaints`).set(auth(KEYS.customer)).set('Idempotency-Key', 'complaint-0001').send(body);
+    expect(complaint.status).toBe(201);
+    expect(complaint.headers.location).toBe(`/cases/${complaint.body.caseId}`);
+    expect(complaint.body).toMatchObject({
+      kind: 'feedback',
+      aboutCaseId: id,
+      details: { kind: 'feedback', feedbackType: 'after_sales_service', desiredResolution: 'a full refund' },
+      order: { orderId: created.body.order.orderId },
+    });
+    expect(complaint.body.caseId).not.toBe(id);
+    const replay = await api().post(`/cases/${id}/complaints`).set(auth(KEYS.customer)).set('Idempotency-Key', 'complaint-0001').send(body);
+    expect(replay.status).toBe(200);
+    expect(replay.body.caseId).toBe(complaint.body.caseId);
+  });
 });

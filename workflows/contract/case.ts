@@ -213,6 +213,7 @@ export const CaseView = z
     description: z.string(),
     details: KindDetails,
     openedBy: Actor.optional().openapi({ description: 'Absent on cases opened before it was kept' }),
+    aboutCaseId: z.string().optional().openapi({ description: 'A complaint about the result of this closed case (POST /cases/{id}/complaints)' }),
     assignedAgentId: z.string().optional(),
     ticketNumber: z.string().optional(),
     priority: z.enum(PRIORITIES).optional(),
