@@ -210,4 +210,41 @@ describe('disputes: intervention, evidence, ruling, appeal (time-skipping)', () 
       expect((await view(lapsed)).audit.map((a) => a.action)).not.toContain('intervention_requested');
     });
   });
+
+  it('remedies: a reship charged to the courier, and return_and_refund sending the goods back through the return path', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const reship = await start(caseInput('dispute-reship', quality));
+      const back = await start(caseInput('dispute-return', quality));
+      await send(reship, 'merchant_review', { actor: merchant, decision: 'reject', reason: 'not our fault: the courier crushed it' });
+      await send(reship, 'request_intervention', { actor: customer, reason: 'the kettle arrived crushed' });
+      await reach(back, 'awaiting_merchant_review');
+      await send(back, 'request_intervention', { actor: merchant, reason: 'the customer used it for a month' });
+      for (const handle of [reship, back]) {
+        await send(handle, 'submit_evidence', { actor: customer, note: 'photos' });
+        await send(handle, 'submit_evidence', { actor: merchant, note: 'records' });
+      }
+      await rejected(send(reship, 'rule_dispute', { actor: supervisor, responsibleParty: 'courier', remedy: 'reship', items: [{ sku: 'nope', quantity: 1 }], reasons: 'x' }), 'invalid_items');
+      await send(reship, 'rule_dispute', { actor: supervisor, responsibleParty: 'courier', remedy: 'reship', reasons: 'the courier’s scan shows the crush' });
+      await send(back, 'rule_dispute', { actor: supervisor, responsibleParty: 'merchant', remedy: 'return_and_refund', reasons: 'a defect within the return window' });
+      await env.sleep(7 * DAY + HOUR);
+
+      const reshipped = await view(reship);
+      expect(reshipped).toMatchObject({ status: 'closed', outcome: 'reshipped' });
+      expect(reshipped.reships).toEqual([expect.objectContaining({ reason: 'dispute_reship_1', status: 'succeeded', items: [{ sku: 'sku-1', quantity: 1 }] })]);
+      expect(reshipped.charges).toEqual([expect.objectContaining({ party: 'courier', amountCents: PAID, reason: 'dispute_ruling' })]);
+      expect(fake.named('createReshipOrder')).toHaveLength(1);
+      expect(fake.named('issueRefund')).toEqual([]);
+
+      const returning = await view(back);
+      expect(returning.status).toBe('awaiting_return_shipment');
+      expect(returning.clocks.find((c) => c.name === 'merchant_review')?.status).toBe('cancelled');
+      expect(returning.clocks.find((c) => c.name === 'customer_ship_back')).toMatchObject({ status: 'running', owner: 'customer' });
+      expect(returning.charges).toEqual([]);
+      // From here it is the plain return: ship back, inspection, refund.
+      await send(back, 'ship_back', { actor: customer, trackingNumber: 'SF77' });
+      expect((await view(back)).status).toBe('return_in_transit');
+    });
+  });
 });

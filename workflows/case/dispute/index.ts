@@ -220,9 +220,9 @@ function refundTarget(ctx: CaseContext, r: Ruling): number {
   return 0;
 }
 
+/** What the responsible party is charged: the refund or reship the dispute paid (a return's refund is settled by the return path). */
 function costOf(ctx: CaseContext, r: Ruling): number {
   if (r.remedy === 'reship') return itemsValueCents(ctx, reshipItems(ctx, r));
-  if (r.remedy === 'return_and_refund') return ctx.requireOrder().paidAmountCents;
   return refundTarget(ctx, r);
 }
 
