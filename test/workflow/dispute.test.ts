@@ -247,4 +247,42 @@ describe('disputes: intervention, evidence, ruling, appeal (time-skipping)', () 
       expect((await view(back)).status).toBe('return_in_transit');
     });
   });
+
+  it('a ruling’s refund the payment partner refuses waits for the platform, is paid once on retry, and an upheld appeal pays nothing more', async () => {
+    let refusals = 1;
+    const issueRefund: CaseActivities['issueRefund'] = async (input) => {
+      fake.calls.push({ name: 'issueRefund', input });
+      if (refusals-- > 0) throw ApplicationFailure.nonRetryable('exceeds refundable amount', 'RefundRefused');
+      return { refundId: `r-${input.idempotencyKey}`, status: 'succeeded' };
+    };
+    const fake = recordingActivities({ issueRefund });
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('dispute-refund-refused', quality));
+      await send(handle, 'merchant_review', { actor: merchant, decision: 'reject', reason: 'no defect' });
+      await send(handle, 'request_intervention', { actor: customer, reason: 'it leaks' });
+      await send(handle, 'submit_evidence', { actor: customer, note: 'video' });
+      await send(handle, 'submit_evidence', { actor: merchant, note: 'inspection notes' });
+      await send(handle, 'rule_dispute', { actor: supervisor, responsibleParty: 'merchant', remedy: 'full_refund', reasons: 'defect on video' });
+      await env.sleep(HOUR);
+      const blocked = await view(handle);
+      expect(blocked).toMatchObject({ status: 'in_dispute', facts: { refundBlocked: true }, dispute: { rulings: [{ executed: false }] } });
+      await send(handle, 'resolve_blocked_refund', { actor: otherSupervisor, resolution: 'retry', amountCents: 15_000, reason: 'the partner caps this order at 150.00' });
+      await env.sleep(HOUR);
+      const paid = await view(handle);
+      expect(paid.dispute).toMatchObject({ phase: 'appeal_window', rulings: [{ executed: true }] });
+      expect(paid.refunds.map((r) => [r.idempotencyKey, r.amountCents, r.status])).toEqual([
+        ['dispute-refund-refused:refund:1', PAID, 'failed'],
+        ['dispute-refund-refused:refund:2', 15_000, 'succeeded'],
+      ]);
+      expect(paid.charges).toEqual([expect.objectContaining({ party: 'merchant', amountCents: 15_000, reason: 'dispute_ruling' })]);
+      await send(handle, 'appeal_ruling', { actor: customer, reason: 'I want the rest' });
+      await send(handle, 'rule_appeal', { actor: otherSupervisor, responsibleParty: 'merchant', remedy: 'partial_refund', amountCents: 15_000, reasons: 'upheld at what the partner could refund' });
+      await env.sleep(7 * DAY + HOUR);
+      const closed = await view(handle);
+      expect(closed).toMatchObject({ status: 'closed', outcome: 'partially_refunded' });
+      expect(closed.charges).toEqual([expect.objectContaining({ party: 'merchant', amountCents: 15_000, reason: 'dispute_ruling' })]);
+      expect(fake.named('issueRefund').map((r) => r.idempotencyKey)).toEqual(['dispute-refund-refused:refund:1', 'dispute-refund-refused:refund:2']);
+    });
+  });
 });

@@ -220,10 +220,14 @@ function refundTarget(ctx: CaseContext, r: Ruling): number {
   return 0;
 }
 
-/** What the responsible party is charged: the refund or reship the dispute paid (a return's refund is settled by the return path). */
+/**
+ * What the responsible party is charged: the reship, or the refund the ruling orders as far as the dispute paid it
+ * (a platform decision on a refused refund may pay less); a return's refund is settled by the return path.
+ */
 function costOf(ctx: CaseContext, r: Ruling): number {
   if (r.remedy === 'reship') return itemsValueCents(ctx, reshipItems(ctx, r));
-  return refundTarget(ctx, r);
+  const paid = ctx.view.refunds.filter((x) => x.reason.startsWith('dispute_') && (x.status === 'succeeded' || x.status === 'settled_offline')).reduce((sum, x) => sum + x.amountCents, 0);
+  return Math.min(refundTarget(ctx, r), paid);
 }
 
 const reshipItems = (ctx: CaseContext, r: Ruling) => r.items ?? ctx.requireOrder().items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
