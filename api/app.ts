@@ -4,6 +4,8 @@ import { loadRuntimeConfig } from '../config/env';
 import { loadPolicy } from '../config/policy';
 import type { CasePolicy } from '../workflows/policy';
 import { authenticate } from './auth';
+import { ATTACHMENT_PATH } from './case-thread';
+import { ATTACHMENT_MAX_BYTES } from '../workflows/contract';
 import { consoleFiles } from './console/routes';
 import type { CaseApiContext } from './context';
 import { toProblem } from './errors';
@@ -27,6 +29,8 @@ export interface ApiDeps extends HealthDeps {
   callTimeoutMs?: number;
   /** Where a JSON line per answered request goes (api/request-log.ts); none when not given. */
   logLine?: (line: string) => void;
+  /** Where attachments are stored (default: loadRuntimeConfig().dataDir, DATA_DIR). */
+  dataDir?: string;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -39,6 +43,7 @@ export function createApp(deps: ApiDeps): express.Express {
     policies: new PolicySource(deps.store, policy),
     metrics: apiMetrics(deps.store),
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
+    dataDir: deps.dataDir ?? loadRuntimeConfig().dataDir,
   };
   const keys = deps.apiKeys ?? loadApiKeys();
 
@@ -47,6 +52,9 @@ export function createApp(deps: ApiDeps): express.Express {
   app.set('query parser', 'simple');
   app.use(ctx.metrics.count);
   if (deps.logLine) app.use(requestLog(deps.logLine));
+  // An attachment's body is the file: read raw (up to the limit, else 413) before the JSON parser sees it.
+  const rawFile = express.raw({ type: () => true, limit: ATTACHMENT_MAX_BYTES });
+  app.use(ATTACHMENT_PATH, (req, res, next) => (req.method === 'POST' ? rawFile(req, res, next) : next()));
   app.use(express.json({ limit: '256kb' }));
   const { publicRouter, keyedRouter } = mountRoutes(API_ROUTES, ctx);
   app.use(publicRouter);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { caseModel, findCaseView, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
 import { caseWorkflow } from '../workflows';
-import { AuditEntry, ClockState } from '../workflows/contract';
+import { AuditEntry, ClockState, type DISPUTE_PHASES } from '../workflows/contract';
 import { matchPolicy } from '../workflows/policy-rules';
 import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
@@ -17,7 +17,7 @@ import { isUnavailable, isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
 import { CASE_RESPONSES, COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
-import { ActionsDoc, caseIdParam, CaseReadDoc, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, CreateCaseBody, ListCasesQuery } from './schemas';
+import { ActionsDoc, caseIdParam, CaseReadDoc, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, ComplaintBody, CreateCaseBody, ListCasesQuery } from './schemas';
 
 export const STAFF: ApiRole[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
 export const ROUTE_ROLES = {
@@ -33,7 +33,7 @@ export const ROUTE_ROLES = {
 } satisfies Record<string, ApiRole[]>;
 
 /** Commands for the platform alone, whatever the case's state: decisions on refused refunds and reviews, and deadlines. */
-export const PLATFORM_COMMANDS: readonly CommandName[] = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline'];
+export const PLATFORM_COMMANDS: readonly CommandName[] = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline', 'request_info', 'rule_dispute', 'rule_appeal'];
 
 /** The roles that may call a command's route (the workflow's validator then checks the role against the case's state). */
 export const commandRoles = (name: CommandName): ApiRole[] => (PLATFORM_COMMANDS.includes(name) ? ROUTE_ROLES.platformCommand : ROUTE_ROLES.command);
@@ -125,10 +125,19 @@ function isRetryableQueryError(err: unknown): boolean {
 const keyReused = () =>
   new ProblemError({ status: 409, code: 'idempotency_key_reused', title: 'Idempotency key reused', detail: 'this Idempotency-Key was used with a different request body' });
 
-/** Opens case `caseId` from a create body under the active policy rules (POST /cases; QA reopenings open follow-ups). */
-export async function openCaseFrom(ctx: CaseApiContext, caller: Caller, caseId: string, body: z.output<typeof CreateCaseBody>): Promise<{ view: CaseView; created: boolean }> {
+/**
+ * Opens case `caseId` from a create body under the active policy rules (POST /cases; complaints and QA reopenings open
+ * linked cases). Idempotent by caseId and request hash (by default the body's).
+ */
+export async function openCaseFrom(
+  ctx: CaseApiContext,
+  caller: Caller,
+  caseId: string,
+  body: z.output<typeof CreateCaseBody>,
+  link: { requestHash?: string; aboutCaseId?: string } = {},
+): Promise<{ view: CaseView; created: boolean }> {
   const kind = body.details.kind;
-  const requestHash = sha256(canonical(body));
+  const requestHash = link.requestHash ?? sha256(canonical(body));
   const rules = await ctx.policies.rules();
   const { policy, override } = matchPolicy(rules, { kind, priority: body.priority, category: body.order?.category, merchantTier: body.order?.merchantTier });
   const input: CaseInput = {
@@ -146,6 +155,7 @@ export async function openCaseFrom(ctx: CaseApiContext, caller: Caller, caseId: 
     description: body.description,
     evidence: body.evidence,
     details: body.details,
+    ...(link.aboutCaseId && { aboutCaseId: link.aboutCaseId }),
     requestHash,
   };
   return openCase(ctx, input, requestHash);
@@ -177,7 +187,7 @@ async function openCase(ctx: CaseApiContext, input: CaseInput, requestHash: stri
 }
 
 /** Reads the case for a scoped caller and answers 404 for another merchant's or customer's case. */
-async function scopedView(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<CaseView> {
+export async function scopedView(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<CaseView> {
   const { view } = await readCase(ctx, caseId).catch((err) => {
     if (isWorkflowNotFound(err)) throw notFound();
     throw err;
@@ -206,6 +216,7 @@ function toSummary(doc: CaseDocument) {
     escalated: !!doc.escalated,
     breached: !!doc.breached,
     refundBlocked: !!doc.refundBlocked,
+    disputePhase: (doc.disputePhase as (typeof DISPUTE_PHASES)[number] | undefined) ?? undefined,
   };
 }
 export { toSummary };
@@ -263,6 +274,44 @@ export const CASE_ROUTES: ApiRoute[] = [
       }
       const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
       const { view, created } = await openCaseFrom(ctx, caller, caseId, body);
+      res
+        .status(created ? 201 : 200)
+        .location(`/cases/${caseId}`)
+        .set(created ? {} : { 'Idempotent-Replayed': 'true' })
+        .json(presentView(caller, view));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/cases/:id/complaints',
+    roles: [...STAFF, 'customer'],
+    summary: 'Complain about the result of a closed case: opens a feedback case linked to it',
+    description:
+      'The new case is an after_sales_service feedback case on the same order, with aboutCaseId naming the closed case (seed 000 二(一)4). Idempotent like POST /cases. An open case is disputed with request_intervention instead (409 case_open).',
+    params: caseIdParam,
+    headers: z.object({ 'Idempotency-Key': idempotencyHeader('complaint-88412') }),
+    body: ComplaintBody,
+    responses: {
+      201: json('The complaint’s case (Location names it)', CaseViewDoc),
+      200: json('Replay of an earlier request with this key', CaseViewDoc),
+      ...CASE_RESPONSES,
+      409: problem('case_open: the case is not closed; or idempotency_key_reused'),
+    },
+    async handle(ctx, { caller, params: { id }, headers, body }, res) {
+      const about = await scopedView(ctx, caller, id);
+      if (about.closedAt === undefined) {
+        throw new ProblemError({ status: 409, code: 'case_open', title: 'Case still open', detail: 'complain about a closed case; an open one is taken to the platform with request_intervention' });
+      }
+      const caseId = caseIdFor(caller.id, `complaint:${id}:${headers['Idempotency-Key']}`);
+      const create: CreateCaseBody = {
+        channel: about.channel,
+        customer: about.customer,
+        ...(about.order && { order: about.order }),
+        description: body.description,
+        evidence: body.evidence,
+        details: { kind: 'feedback', feedbackType: 'after_sales_service', occurredAt: about.closedAt, ...(body.desiredResolution && { desiredResolution: body.desiredResolution }) },
+      };
+      const { view, created } = await openCaseFrom(ctx, caller, caseId, create, { requestHash: sha256(canonical({ about: id, ...body })), aboutCaseId: id });
       res
         .status(created ? 201 : 200)
         .location(`/cases/${caseId}`)

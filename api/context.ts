@@ -17,6 +17,8 @@ export interface CaseApiContext {
   metrics: ApiMetrics;
   /** Deadline for one query or update round trip to the workflow (ms). */
   callTimeoutMs: number;
+  /** Where attachments are kept (DATA_DIR/attachments). */
+  dataDir: string;
 }
 
 export function withDeadline<T>(ctx: CaseApiContext, fn: () => Promise<T>, ms = ctx.callTimeoutMs): Promise<T> {

@@ -37,8 +37,10 @@ export interface ApiRoute<P extends Schema | undefined = Schema | undefined, Q e
   headers?: H;
   body?: B;
   bodyExample?: object;
+  /** A body that is a file, not JSON (read raw by the route from `req`); documented with these content types. */
+  rawBody?: { contentTypes: readonly string[] };
   responses: RouteConfig['responses'];
-  handle(ctx: CaseApiContext, request: RouteRequest<Out<P>, Out<Q>, Out<H>, Out<B>>, res: Response): Promise<void> | void;
+  handle(ctx: CaseApiContext, request: RouteRequest<Out<P>, Out<Q>, Out<H>, Out<B>>, res: Response, req?: Request): Promise<void> | void;
 }
 
 /** Declares a route; the schemas type its handler's request. */
@@ -55,7 +57,7 @@ export function mountRoutes(routes: readonly ApiRoute[], ctx: CaseApiContext): {
   for (const route of routes) {
     const handler = async (req: Request, res: Response) => {
       const caller = route.roles === 'public' ? (undefined as unknown as Caller) : callerOf(req);
-      await route.handle(ctx, { caller, ...parseParts(route, req) }, res);
+      await route.handle(ctx, { caller, ...parseParts(route, req) }, res, req);
     };
     if (route.roles === 'public') publicRouter[route.method](route.path, handler);
     else keyedRouter[route.method](route.path, allow(...route.roles), handler);
@@ -107,6 +109,7 @@ export function registerRoutes(registry: OpenAPIRegistry, routes: readonly ApiRo
         ...(route.query && { query: route.query as RouteParameter }),
         ...(route.headers && { headers: route.headers as RouteParameter }),
         ...(route.body && { body: { required: true, content: { 'application/json': { schema: route.body, ...(route.bodyExample && { example: route.bodyExample }) } } } }),
+        ...(route.rawBody && { body: { required: true, content: Object.fromEntries(route.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } }),
       },
       responses: route.responses,
     });

@@ -4,6 +4,7 @@ import { ADMIN_CALENDAR_ROUTES } from './admin-calendars';
 import { ADMIN_POLICY_ROUTES } from './admin-policies';
 import { CALLBACK_ROUTES } from './callbacks';
 import { CASE_ROUTES } from './cases';
+import { CASE_THREAD_ROUTES } from './case-thread';
 import { CONSOLE_ROUTES } from './console/routes';
 import { HEALTH_ROUTES } from './health';
 import { LEDGER_ROUTES } from './ledger';
@@ -29,4 +30,4 @@ const OPENAPI_ROUTE = defineRoute({
   },
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...SETTLEMENT_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...CASE_THREAD_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...SETTLEMENT_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];

@@ -3,7 +3,7 @@
  * from the contract (workflows/contract). The OpenAPI document is generated from both.
  */
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, text } from '../workflows/contract';
+import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, DISPUTE_PHASES, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, text } from '../workflows/contract';
 import type { CommandName } from '../workflows/messages';
 
 export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
@@ -48,6 +48,11 @@ export const CreateCaseBody = z
   });
 export type CreateCaseBody = z.infer<typeof CreateCaseBody>;
 
+/** A complaint about the result of a closed case (POST /cases/{id}/complaints). */
+export const ComplaintBody = z
+  .strictObject({ description: text(4000), desiredResolution: text(2000).optional(), evidence: evidence.default([]) })
+  .openapi('ComplaintBody', { example: { description: 'The merchant rejected my return and the platform never looked at my photos.', desiredResolution: 'a full refund' } });
+
 export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   assign: { agentId: 'agent-7' },
   escalate: { to: 'platform', reason: 'merchant unresponsive' },
@@ -58,6 +63,10 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   start_refund: {},
   propose_remedy: { remedy: 'reship_part', description: 'reship the cracked lid', items: [{ sku: 'kettle-lid-1', quantity: 1 }] },
   resolve_blocked_refund: { resolution: 'retry', amountCents: 15900, reason: 'the order has 159.00 left to refund after an earlier partial refund' },
+  request_intervention: { reason: 'the merchant rejected a defective kettle', evidence: [{ kind: 'video', uri: 'attachment://9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }] },
+  submit_evidence: { note: 'unboxing video shows the leak' },
+  rule_dispute: { responsibleParty: 'merchant', remedy: 'full_refund', reasons: 'defect shown on video; the merchant sent no evidence' },
+  appeal_ruling: { reason: 'lab report shows misuse' },
 };
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -118,7 +127,7 @@ export const BulkAssignBody = z
   .openapi('BulkAssignBody');
 
 export const STUCK_STATES = ['breached', 'within', 'idle'] as const;
-export const STUCK_REASONS = ['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked'] as const;
+export const STUCK_REASONS = ['deadline_breached', 'deadline_within_window', 'idle', 'refund_blocked', 'dispute_open'] as const;
 
 const statusName = z.enum(CASE_STATUSES);
 const clockName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name');
@@ -199,6 +208,7 @@ export const CaseSummaryDoc = z
     escalated: z.boolean(),
     breached: z.boolean(),
     refundBlocked: z.boolean().openapi({ description: 'The payment partner refused a refund and the case waits for the platform (resolve_blocked_refund)' }),
+    disputePhase: z.enum(DISPUTE_PHASES).optional().openapi({ description: 'The open dispute’s phase: evidence (the parties’ evidence clocks), awaiting_ruling, appeal_window, appeal_review' }),
   })
   .openapi('CaseSummary');
 

@@ -179,6 +179,7 @@ function reasonsFor(doc: CaseDocument, m: Measure): Reason[] {
   else if (deadline !== undefined && deadline <= m.horizon) reasons.push('deadline_within_window');
   if (m.idleSince !== undefined && new Date(doc.lastTransitionAt).getTime() <= m.idleSince) reasons.push('idle');
   if (doc.refundBlocked) reasons.push('refund_blocked');
+  if (doc.disputePhase) reasons.push('dispute_open');
   return reasons;
 }
 
@@ -240,11 +241,12 @@ function stuckGroups(q: StuckCasesQuery, m: Measure): Source[][] {
       // Deadlines up to the horizon first; then the cases stuck otherwise (refund blocked, idle): those whose deadline
       // is later, then those without one. The last two groups are small: they are read only once the first runs out.
       const blocked = { refundBlocked: { $eq: true } };
+      const disputed = { disputePhase: { $exists: true } };
       const later = { nextDeadline: { $gt: horizon } };
       return [
         [dated({ nextDeadline: { $lte: horizon } }, horizon)],
-        [dated({ ...blocked, ...later }), ...(idle ? [dated({ ...idle, ...later })] : [])],
-        [undated(blocked), ...(idle ? [undated(idle)] : [])],
+        [dated({ ...blocked, ...later }), dated({ ...disputed, ...later }), ...(idle ? [dated({ ...idle, ...later })] : [])],
+        [undated(blocked), undated(disputed), ...(idle ? [undated(idle)] : [])],
       ];
     }
   }

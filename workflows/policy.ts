@@ -64,6 +64,14 @@ export type CasePolicy = {
 
   /** Appeal against a ruling; afterwards the ruling is final. */
   appealWindow: Limit;
+  /** Disputes (workflows/case/dispute): platform intervention asked within this long after the event (default 72 h). */
+  interventionWindow?: Limit;
+  /** Each party's evidence deadline in a dispute (default 48 h); a party silent by it loses on the point. */
+  disputeEvidence?: Limit;
+  /** The platform's ruling (and re-review) deadline once the evidence is in (default 72 h); late → on-call paged. */
+  disputeRuling?: Limit;
+  /** request_info pauses the asked party's evidence clock until it answers (default false). */
+  disputeInfoPausesClock?: boolean;
 
   /** Customer confirms the remedy; afterwards the case closes. */
   customerConfirmationTimeout: Limit;

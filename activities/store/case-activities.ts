@@ -35,6 +35,7 @@ export function toCaseProjection(view: CaseView): CaseProjection {
     escalatedTo: summary.escalatedTo,
     breached: view.breached,
     refundBlocked: view.facts?.refundBlocked === true,
+    disputePhase: view.status === 'in_dispute' ? view.dispute?.phase : undefined,
   };
   // A replacement document holds no undefined fields: a value the case no longer has is simply absent.
   const summaryDoc = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as CaseProjection['summary'];

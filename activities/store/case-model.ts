@@ -38,6 +38,8 @@ export interface CaseDocument {
   breached: boolean;
   /** The payment partner refused a refund and the case waits for the platform's decision (view.facts.refundBlocked). */
   refundBlocked: boolean;
+  /** The phase of the case's open dispute (view.dispute.phase while in_dispute); absent otherwise. */
+  disputePhase?: string;
 }
 
 export interface CaseViewDocument {
@@ -77,6 +79,7 @@ const caseSchema = new Schema<CaseDocument>(
     escalatedTo: { type: [String], default: [] },
     breached: { type: Boolean, default: false },
     refundBlocked: { type: Boolean, default: false },
+    disputePhase: String,
   },
   { collection: 'cases', versionKey: false, minimize: false, _id: false },
 );
@@ -92,6 +95,7 @@ caseSchema.index({ open: 1, nextDeadline: 1, _id: 1 });
 caseSchema.index({ open: 1, escalatedTo: 1, nextDeadline: 1 });
 caseSchema.index({ open: 1, lastTransitionAt: 1 });
 caseSchema.index({ open: 1, refundBlocked: 1 });
+caseSchema.index({ open: 1, disputePhase: 1 });
 
 const caseViewSchema = new Schema<CaseViewDocument>(
   {

@@ -32,7 +32,7 @@ export interface ApiHarness {
  * `policy`: the policy new cases open under (default: the default policy), e.g. with deadlines of seconds.
  * `logLine`: receives the API's JSON line per answered request.
  */
-export async function startApiHarness(options: { policy?: CasePolicy; logLine?: (line: string) => void } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: { policy?: CasePolicy; logLine?: (line: string) => void; dataDir?: string } = {}): Promise<ApiHarness> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -63,7 +63,7 @@ export async function startApiHarness(options: { policy?: CasePolicy; logLine?: 
     const connection = await Connection.connect({ address: devTemporal.address });
     stops.push(() => connection.close());
     const temporal = new Client({ connection });
-    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logLine: options.logLine });
+    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logLine: options.logLine, ...(options.dataDir && { dataDir: options.dataDir }) });
     return { app, temporal, store, taskQueue, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
   } catch (err) {
     await stop();

@@ -36,8 +36,8 @@ const probes: RouteProbe[] = [
 
 // The route roles the matrix probes come from the app; pin the ones that differ from the rest, so the matrix cannot
 // drift with them: a decision on a refund the payment partner refused, a review override and a deadline's extension,
-// pause or resumption are the platform's alone.
-const PLATFORM_ONLY_COMMANDS = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline'];
+// pause or resumption are the platform's alone, and so are a dispute's requests for evidence, rulings and re-reviews.
+const PLATFORM_ONLY_COMMANDS = ['resolve_blocked_refund', 'override_review', 'extend_deadline', 'pause_deadline', 'resume_deadline', 'request_info', 'rule_dispute', 'rule_appeal'];
 
 describe('authorisation matrix and fuzzing', () => {
   it('every command route is for case staff, merchants and customers (no command is the warehouse’s), but platform decisions for supervisors and admins only', () => {

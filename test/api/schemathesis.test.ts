@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type mongoose from 'mongoose';
-import { caseModel } from '../../activities/store/case-model';
+import { caseModel, caseViewModel } from '../../activities/store/case-model';
 import { calendarYearModel } from '../../activities/store/calendar-store';
 import { policyVersionModel } from '../../activities/store/policy-store';
 import { qaReopeningModel, qaReviewModel } from '../../activities/store/qa-samples';
+import { attachmentModel, caseMessageModel } from '../../activities/store/case-thread';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { describeFailures, runSchemathesis } from '../../scripts/faults/schemathesis';
 import { ApiHarness, startApiHarness } from './harness';
@@ -24,12 +25,18 @@ const SAMPLE_ROLES = ['admin-dev', 'merchant-a-user'];
  * so their count is awaited.
  */
 const CREATES: Array<{ route: string; count: (store: mongoose.Connection) => Promise<number> }> = [
-  { route: 'POST /cases', count: (store) => caseModel(store).countDocuments({}) },
+  // A complaint opens a case too: the cases POST /cases made are those that are no complaint.
+  { route: 'POST /cases', count: async (store) => (await caseModel(store).countDocuments({})) - (await complaints(store)) },
+  { route: 'POST /cases/:id/complaints', count: (store) => complaints(store) },
   { route: 'POST /admin/policies', count: (store) => policyVersionModel(store).countDocuments({}) },
   { route: 'POST /admin/calendars', count: (store) => calendarYearModel(store).countDocuments({}) },
   { route: 'POST /qa/reviews', count: (store) => qaReviewModel(store).countDocuments({}) },
   { route: 'POST /qa/reopenings', count: (store) => qaReopeningModel(store).countDocuments({}) },
+  { route: 'POST /cases/:id/messages', count: (store) => caseMessageModel(store).countDocuments({}) },
+  { route: 'POST /cases/:id/attachments', count: (store) => attachmentModel(store).countDocuments({}) },
 ];
+
+const complaints = (store: mongoose.Connection) => caseViewModel(store).countDocuments({ 'view.aboutCaseId': { $exists: true } });
 
 interface LoggedAnswer {
   method: string;

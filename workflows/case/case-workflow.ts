@@ -22,7 +22,8 @@ import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
 import { playbookFor } from './playbooks';
 import { nextConditionCheck } from './condition-check';
-import { COMMANDS_AFTER_RESULTS_PATCH } from './patches';
+import { COMMANDS_AFTER_RESULTS_PATCH, DISPUTE_WINDOW_PATCH } from './patches';
+import { interventionOpenUntil } from './dispute';
 
 /** One after-sales case, from intake to its satisfaction survey. The workflow id is the case id. */
 export async function caseWorkflow(input: CaseInput, carried?: CarriedState): Promise<CaseView> {
@@ -52,6 +53,9 @@ async function runPlaybook(ctx: CaseContext, playbook: Playbook, projector: Prom
       }
     }
     await Promise.race([runSatisfactionSurvey(ctx), projector]);
+    // A rejection the customer may still take to the platform keeps the case open to it until its window ends.
+    const openUntil = interventionOpenUntil(ctx);
+    if (openUntil !== undefined && patched(DISPUTE_WINDOW_PATCH)) await Promise.race([ctx.waitUntilOrAt(() => !ctx.closed, openUntil), projector]);
   } while (!ctx.closed);
   await condition(allHandlersFinished);
   await ctx.effects.settled();

@@ -53,3 +53,10 @@ export const ESCALATION_ALERT_PATCH = 'escalation-alerts';
  * Histories from before run the handler at once.
  */
 export const COMMANDS_AFTER_RESULTS_PATCH = 'commands-after-activation-results';
+
+/**
+ * patched() id of disputes (workflows/case/dispute): a case closed by a rejection the customer may take to the platform
+ * stays open to request_intervention until its intervention window ends, even once its survey is answered or expired.
+ * Histories from before completed when the survey wait ended.
+ */
+export const DISPUTE_WINDOW_PATCH = 'dispute-intervention-window';

@@ -231,6 +231,7 @@ function initialView(input: CaseInput): Omit<CaseView, 'clocks'> {
     description: input.description,
     details: input.details,
     openedBy: input.openedBy,
+    ...(input.aboutCaseId && { aboutCaseId: input.aboutCaseId }),
     refunds: [],
     reships: [],
     charges: [],

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { Actor, cents, epochMs, EvidenceRef, id, PARTIES, PRIORITIES, text } from './common';
+import { Dispute } from './dispute';
 
 export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety'] as const;
 
@@ -30,9 +31,9 @@ const GOODS_RETURN = ['submitted', 'awaiting_merchant_review', 'awaiting_platfor
 
 /** The statuses each kind of case passes through; every playbook has a step or commands for each, and nothing else. */
 export const STATUSES_BY_KIND = {
-  return: [...GOODS_RETURN, 'refund_due', 'awaiting_remedy_agreement', 'awaiting_senior_review', 'remedy_agreed', 'closed'],
-  exchange: [...GOODS_RETURN, 'awaiting_customer_confirmation', 'exchange_unresolved', 'settling_price_difference', 'refund_due', 'closed'],
-  refund_only: ['submitted', 'awaiting_return_to_sender', 'awaiting_remedy', 'refund_due', 'closed'],
+  return: [...GOODS_RETURN, 'refund_due', 'awaiting_remedy_agreement', 'awaiting_senior_review', 'remedy_agreed', 'in_dispute', 'closed'],
+  exchange: [...GOODS_RETURN, 'awaiting_customer_confirmation', 'exchange_unresolved', 'settling_price_difference', 'refund_due', 'in_dispute', 'closed'],
+  refund_only: ['submitted', 'awaiting_return_to_sender', 'awaiting_remedy', 'refund_due', 'in_dispute', 'closed'],
   feedback: ['submitted', 'registered', 'investigating', 'investigated', 'awaiting_approval', 'approved', 'awaiting_confirmation', 'closed'],
   safety: ['submitted', 'awaiting_emergency_start', 'emergency_in_progress', 'closed'],
 } as const satisfies Record<(typeof CASE_KINDS)[number], readonly string[]>;
@@ -212,6 +213,7 @@ export const CaseView = z
     description: z.string(),
     details: KindDetails,
     openedBy: Actor.optional().openapi({ description: 'Absent on cases opened before it was kept' }),
+    aboutCaseId: z.string().optional().openapi({ description: 'A complaint about the result of this closed case (POST /cases/{id}/complaints)' }),
     assignedAgentId: z.string().optional(),
     ticketNumber: z.string().optional(),
     priority: z.enum(PRIORITIES).optional(),
@@ -235,6 +237,7 @@ export const CaseView = z
     audit: z.array(AuditEntry),
     facts: CaseFacts,
     survey: z.object({ sentAt: epochMs, rating: z.int().optional(), comment: z.string().optional() }).optional(),
+    dispute: Dispute.optional().openapi({ description: 'The platform’s intervention (request_intervention): evidence, rulings and appeals' }),
   })
   .openapi('CaseView', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', kind: 'return', status: 'awaiting_merchant_review', version: 3 } });
 

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { cents, evidence, id, PARTIES, PRIORITIES, text } from './common';
+import { disputeCommandBodies } from './dispute';
 
 const reason = text(2000);
 const base = { reason: reason.optional(), evidence: evidence.optional() };
@@ -77,5 +78,6 @@ export const commandBodies = {
   resume_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
   change_priority: z.strictObject({ ...base, priority: z.enum(PRIORITIES), reason }),
   add_note: z.strictObject({ ...base, note: text(4000), reason }).openapi({ description: 'An internal note for staff, in the audit trail; never sent to a party' }),
+  ...disputeCommandBodies,
 };
 

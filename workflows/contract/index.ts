@@ -7,3 +7,5 @@ export * from './commands';
 export * from './events';
 export * from './case';
 export * from './settlement';
+export * from './dispute';
+export * from './messages';

@@ -44,6 +44,8 @@ export interface CaseInput {
   policyRules?: PolicyRules;
   /** The override of the version that matched when the case opened. */
   policyOverride?: string;
+  /** A complaint about the result of this closed case (POST /cases/:id/complaints). */
+  aboutCaseId?: string;
   /** Hash of the create request the case was opened by (its Idempotency-Key's body); absent on older cases. */
   requestHash?: string;
 }

@@ -44,7 +44,7 @@ async function assess(ctx: CaseContext): Promise<void> {
   ctx.transition(SYSTEM_ACTOR, 'submitted_for_merchant_review', S.merchantReview, { data: { responsibleParty: result.responsibleParty, shippingCostBearer: result.shippingCostBearer } });
 }
 
-function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'], returnAddress: string | undefined, action: string): void {
+export function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'], returnAddress: string | undefined, action: string): void {
   ctx.satisfyClock('merchant_review');
   ctx.satisfyClock('platform_review');
   ctx.view.returnAddress = returnAddress ?? ctx.view.returnAddress ?? `merchant ${ctx.requireOrder().merchantId} returns desk`;

@@ -7,11 +7,12 @@ import { refundOnlyPlaybook } from './refund-only';
 import { returnPlaybook } from './return';
 import { safetyPlaybook } from './safety';
 import { withSopBranches } from './sop-branches';
+import { withDisputes } from '../dispute';
 
 const PLAYBOOKS: Partial<Record<CaseKind, Playbook>> = {
-  return: withSopBranches(returnPlaybook),
-  exchange: exchangePlaybook,
-  refund_only: refundOnlyPlaybook,
+  return: withDisputes(withSopBranches(returnPlaybook)),
+  exchange: withDisputes(exchangePlaybook),
+  refund_only: withDisputes(refundOnlyPlaybook),
   feedback: feedbackPlaybook,
   safety: safetyPlaybook,
 };
