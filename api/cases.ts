@@ -10,6 +10,7 @@ import { matchPolicy } from '../workflows/policy-rules';
 import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
 import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
+import { claimIssues } from '../workflows/domain/item-claims';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
 import { actorOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
 import { withDeadline, type CaseApiContext } from './context';
@@ -225,7 +226,7 @@ export const CASE_ROUTES: ApiRoute[] = [
       200: json('Replay of an earlier request with this key', CaseViewDoc),
       ...COMMON_RESPONSES,
       409: problem('idempotency_key_reused'),
-      422: problem('unsupported_case_kind'),
+      422: problem('unsupported_case_kind; unknown_sku, duplicate_sku or quantity_exceeds_order (details.items against the order)'),
     },
     async handle(ctx, { caller, headers, body }, res) {
       const kind = body.details.kind;
@@ -235,6 +236,7 @@ export const CASE_ROUTES: ApiRoute[] = [
       if (caller.role === 'customer' && body.order && body.order.customerId !== caller.id) {
         throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });
       }
+      checkClaimedItems(body);
       const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
       const requestHash = sha256(canonical(body));
       const rules = await ctx.policies.rules();
@@ -362,6 +364,21 @@ export const CASE_ROUTES: ApiRoute[] = [
   }),
   ...COMMAND_NAMES.map(commandRoute),
 ];
+
+/** An item-level return or exchange names skus of its order, each once, no more than bought: else 422, nothing opened. */
+function checkClaimedItems(body: { order?: CaseInput['order']; details: CaseInput['details'] }): void {
+  const { details, order } = body;
+  if ((details.kind !== 'return' && details.kind !== 'exchange') || !details.items || !order) return;
+  const issues = claimIssues(order, details.items, 'body.details.items');
+  if (issues.length === 0) return;
+  throw new ProblemError({
+    status: 422,
+    code: issues[0].code,
+    title: 'Items do not match the order',
+    detail: issues.map((i) => i.message).join('; '),
+    errors: issues.map(({ field, message }) => ({ field, message })),
+  });
+}
 
 /** A command's route: its contract body, sent as the workflow update of the same name. */
 function commandRoute(name: CommandName): ApiRoute {

@@ -7,10 +7,11 @@ import type { CaseContext } from './context';
 
 /**
  * Refuses a command from its validator: nothing reaches history, and the caller gets the failure's type as a
- * machine-readable code ('invalid_transition', 'role_not_allowed', 'not_your_case', or a business rule's own).
+ * machine-readable code ('invalid_transition', 'role_not_allowed', 'not_your_case', or a business rule's own), and
+ * `field`, when given, the offending field of the command's body (the API names it in the problem's errors).
  */
-export function commandRejected(code: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: true });
+export function commandRejected(code: string, message: string, field?: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true, ...(field !== undefined && { details: [{ field }] }) });
 }
 
 export type CommandHandlers = { [N in CommandName]?: (ctx: CaseContext, payload: CommandPayloads[N]) => void | Promise<void> };

@@ -67,10 +67,19 @@ export const CustomerContact = z.strictObject({
 
 const returnReason = z.enum(RETURN_REASONS);
 
+/** One order line a return or exchange is about (item-level requests); skus of the order, no more than bought. */
+export const ClaimItem = z.strictObject({ sku: id, quantity: z.int().min(1).max(10_000), reason: returnReason }).openapi('ClaimItem');
+const claimItems = z
+  .array(ClaimItem)
+  .min(1)
+  .max(200)
+  .optional()
+  .openapi({ description: 'The order lines the request is about, each sku once; absent: every item of the order (order-level request)' });
+
 export const KindDetails = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('return'), reason: returnReason, goodsIntact: z.boolean().optional(), outerPackageDamaged: z.boolean().optional() }),
-    z.strictObject({ kind: z.literal('exchange'), reason: returnReason, goodsIntact: z.boolean().optional(), replacementSku: id.optional() }),
+    z.strictObject({ kind: z.literal('return'), reason: returnReason, goodsIntact: z.boolean().optional(), outerPackageDamaged: z.boolean().optional(), items: claimItems }),
+    z.strictObject({ kind: z.literal('exchange'), reason: returnReason, goodsIntact: z.boolean().optional(), replacementSku: id.optional(), items: claimItems }),
     z.strictObject({
       kind: z.literal('refund_only'),
       ground: z.enum(REFUND_ONLY_GROUNDS),
@@ -156,6 +165,23 @@ export const ReshipRecord = z.object({
   failure: z.string().optional(),
 });
 
+/** One line of the refund an item-level return or exchange computed: an accepted item, a deduction, the postage. */
+export const RefundLine = z
+  .object({
+    kind: z.enum(['item', 'deduction', 'postage']),
+    sku: z.string().optional(),
+    quantity: z.int().optional(),
+    amountCents: z.int().openapi({ description: 'Negative for a deduction' }),
+    reason: z.string().optional(),
+    evidence: z.array(EvidenceRef).optional(),
+  })
+  .openapi('RefundLine');
+
+/** The merchant's inspection of one claimed item. */
+export const ItemInspection = z
+  .object({ sku: z.string(), quantity: z.int(), result: z.enum(['accepted', 'rejected']), deductionCents: z.int().optional(), findings: z.string().optional(), evidence: z.array(EvidenceRef).optional() })
+  .openapi('ItemInspection');
+
 /** A liability recorded against a party, settled monthly (couriers through 快递月结). */
 /** The parties a charge can be recorded against. */
 export const CHARGE_PARTIES = ['merchant', 'courier', 'warehouse', 'customer', 'platform'] as const;
@@ -191,6 +217,8 @@ export const CaseFacts = z
     solutionAmountCents: z.int().optional(),
     emergencyPlan: z.string().optional(),
     surveyExpired: z.boolean().optional(),
+    refundMaxCents: z.int().optional().openapi({ description: 'The most start_refund.amountCents may ask: the accepted items without deductions (refundAmountCents is the least)' }),
+    refundRequestedAmountCents: z.int().optional().openapi({ description: 'The amount start_refund asked for, within the bounds' }),
   })
   .openapi('CaseFacts');
 
@@ -226,6 +254,8 @@ export const CaseView = z
     returnAddress: z.string().optional(),
     returnTrackingNumber: z.string().optional(),
     refunds: z.array(RefundRecord),
+    refundLines: z.array(RefundLine).optional().openapi({ description: 'Returns and exchanges: what the refund is made of (accepted items, deductions, postage); their sum is the total refunded' }),
+    itemInspections: z.array(ItemInspection).optional().openapi({ description: 'The inspection of each claimed item' }),
     reships: z.array(ReshipRecord),
     charges: z.array(ChargeRecord),
     escalated: z.boolean(),

@@ -29,8 +29,43 @@ export const commandBodies = {
   request_pickup: z
     .strictObject({ ...base, address: text(500).openapi({ description: 'Where the courier collects the goods' }) })
     .openapi({ description: 'Instead of shipping the goods back, the customer has the courier collect them; the case books the pickup and follows the courier’s tracking number' }),
-  inspect: z.strictObject({ ...base, result: z.enum(['accepted', 'rejected']), findings: text(4000) }),
-  start_refund: z.strictObject({ ...base }).openapi({ description: 'The merchant starts the refund of the amount the case has due (refundAmountCents)' }),
+  inspect: z
+    .strictObject({
+      ...base,
+      result: z.enum(['accepted', 'rejected']).optional().openapi({ description: 'The whole parcel; with items, the items not listed get it (default: accepted when any item is)' }),
+      findings: text(4000),
+      items: z
+        .array(
+          z.strictObject({
+            sku: id,
+            result: z.enum(['accepted', 'rejected']),
+            deductionCents: cents.min(1).optional().openapi({ description: 'Accepted with a deduction (e.g. a missing accessory); needs evidence' }),
+            findings: text(2000).optional(),
+            evidence: evidence.optional(),
+          }),
+        )
+        .min(1)
+        .max(200)
+        .optional()
+        .openapi({ description: 'Per claimed item: accepted, rejected, or accepted with a deduction; each sku once' }),
+    })
+    .superRefine((body, ctx) => {
+      if (body.result === undefined && body.items === undefined) ctx.addIssue({ code: 'custom', path: ['result'], message: 'give the result, or the items with theirs' });
+      body.items?.forEach((item, i) => {
+        if (item.deductionCents === undefined) return;
+        if (item.result !== 'accepted') ctx.addIssue({ code: 'custom', path: ['items', i, 'deductionCents'], message: 'a deduction is for an accepted item' });
+        if (!item.evidence?.length) ctx.addIssue({ code: 'custom', path: ['items', i, 'evidence'], message: 'a deduction needs evidence' });
+      });
+    }),
+  start_refund: z
+    .strictObject({
+      ...base,
+      amountCents: cents
+        .min(1)
+        .optional()
+        .openapi({ description: 'At least the amount due (refundAmountCents) and at most the accepted items without deductions (refundMaxCents), else 422 amount_out_of_bounds; default: the amount due' }),
+    })
+    .openapi({ description: 'The merchant starts the refund of the amount the case has due (refundAmountCents)' }),
   convert_to_refund: z.strictObject({ ...base, reason }),
   /** `price_difference_charge`: the customer keeps a dearer wrong item and owes `amountCents` (a charge against the customer). */
   propose_remedy: z.strictObject({
