@@ -59,6 +59,11 @@ const policyFields = z.strictObject({
     priceDifferenceWindow: limitSchema,
     noReasonReturnWindow: limitSchema,
     noReasonReturnExcludedCategories: z.array(z.string().min(1)),
+    warrantyByCategory: z.record(z.string().min(1).max(100), limitSchema).optional(),
+    repairTurnaround: limitSchema.optional(),
+    repairTurnaroundWarnAfter: limitSchema.optional(),
+    repairQuoteDecision: limitSchema.optional(),
+    repairConfirmation: limitSchema.optional(),
 });
 
 const policySchema = policyFields

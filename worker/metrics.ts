@@ -21,6 +21,8 @@ const PARTNER_OF: Record<string, string> = {
   notifyStaff: 'notification',
   createReshipOrder: 'erp',
   pageOnCall: 'oncall',
+  dispatchRepair: 'repair',
+  instructRepair: 'repair',
 };
 
 const partnerCalls = new Counter({

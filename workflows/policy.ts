@@ -78,6 +78,16 @@ export type CasePolicy = {
   noReasonReturnWindow: Limit;
   /** Categories excluded from the no-reason return (plus any the product page declares). */
   noReasonReturnExcludedCategories: string[];
+
+  /** Repair: the warranty period per order category, counted from delivery (else purchase); a category without one cannot open a repair. */
+  warrantyByCategory?: Record<string, Limit>;
+  /** Repair: the provider's turnaround from dispatch to the goods shipped back; warned after repairTurnaroundWarnAfter, escalated at breach. */
+  repairTurnaround?: Limit;
+  repairTurnaroundWarnAfter?: Limit;
+  /** Repair: the customer accepts or declines a quote within this (silence = declined). */
+  repairQuoteDecision?: Limit;
+  /** Repair: the customer confirms the repaired goods within this (silence = accepted). */
+  repairConfirmation?: Limit;
 };
 
 const DAY_HOURS = 24;
@@ -118,4 +128,10 @@ export const DEFAULT_POLICY: CasePolicy = {
   priceDifferenceWindow: { hours: 3 * DAY_HOURS },
   noReasonReturnWindow: { hours: 7 * DAY_HOURS },
   noReasonReturnExcludedCategories: ['custom_made', 'perishable', 'intimate_apparel'],
+
+  warrantyByCategory: { electronics: { hours: 365 * DAY_HOURS }, kitchen: { hours: 365 * DAY_HOURS }, appliances: { hours: 3 * 365 * DAY_HOURS } },
+  repairTurnaround: { workingDays: 10 },
+  repairTurnaroundWarnAfter: { workingDays: 7 },
+  repairQuoteDecision: { hours: 3 * DAY_HOURS },
+  repairConfirmation: { hours: 7 * DAY_HOURS },
 };

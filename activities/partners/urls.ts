@@ -7,6 +7,7 @@ export interface PartnerUrls {
   notification: string;
   erp: string;
   oncall: string;
+  repair: string;
 }
 
 const PARTNERS: ReadonlyArray<{ key: keyof PartnerUrls; envVar: string; prefix: string }> = [
@@ -16,9 +17,10 @@ const PARTNERS: ReadonlyArray<{ key: keyof PartnerUrls; envVar: string; prefix: 
   { key: 'notification', envVar: 'NOTIFICATION_API_URL', prefix: '/notifications' },
   { key: 'erp', envVar: 'ERP_API_URL', prefix: '/erp' },
   { key: 'oncall', envVar: 'ONCALL_API_URL', prefix: '/oncall' },
+  { key: 'repair', envVar: 'REPAIR_API_URL', prefix: '/repair' },
 ];
 
-/** Every partner on `sandboxUrl`, except those whose own variable (MERCHANT_API_URL … ONCALL_API_URL) is set in `env`. */
+/** Every partner on `sandboxUrl`, except those whose own variable (MERCHANT_API_URL … ONCALL_API_URL, REPAIR_API_URL) is set in `env`. */
 export function partnerUrlsFor(sandboxUrl: string, env: Record<string, string | undefined> = {}): PartnerUrls {
   const sandbox = trimSlash(sandboxUrl);
   const urls = {} as PartnerUrls;

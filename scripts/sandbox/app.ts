@@ -15,6 +15,8 @@
  *   /notifications/staff     {caseId, role, message}                            → 201 {messageId}
  *   /erp/reship-orders       {caseId, orderId, items:[{sku, quantity, name?}]}  → 201 {erpOrderId}
  *   /oncall/pages            {caseId, severity:'critical'|'high'|'medium'|'low', message} → 201 {pageId}
+ *   /repair/orders           {caseId, orderId, sku, fault, chargeable, inboundTrackingNumber?} → 201 {repairOrderId, status}
+ *   /repair/instructions     {caseId, repairOrderId, instruction:'proceed'|'return_unrepaired'} → 201 {instructionId}
  * Other refusals → 422 {code:'partner_refused', reason}; invalid body → 400 {code:'invalid_request', issues}.
  *
  * Controls (no key needed): POST /_control/faults, GET /_control/faults, POST /_control/reset,
@@ -32,6 +34,7 @@ import { merchantRoutes } from './routes/merchant';
 import { notificationRoutes } from './routes/notification';
 import { oncallRoutes } from './routes/oncall';
 import { paymentRoutes } from './routes/payment';
+import { repairRoutes } from './routes/repair';
 import { SandboxState, type SandboxOptions } from './state';
 
 export { SandboxState } from './state';
@@ -45,6 +48,7 @@ export const PARTNER_ROUTES: readonly PartnerRoute[] = [
   ...notificationRoutes,
   ...erpRoutes,
   ...oncallRoutes,
+  ...repairRoutes,
 ];
 
 export function createSandboxApp(options: SandboxOptions = {}): { app: Express; state: SandboxState } {

@@ -108,6 +108,23 @@ export interface PageRecord extends Recorded {
   message: string;
 }
 
+export interface RepairOrderRecord extends Recorded {
+  repairOrderId: string;
+  caseId: string;
+  orderId: string;
+  sku: string;
+  fault: string;
+  chargeable: boolean;
+  inboundTrackingNumber?: string;
+}
+
+export interface RepairInstructionRecord extends Recorded {
+  instructionId: string;
+  caseId: string;
+  repairOrderId: string;
+  instruction: string;
+}
+
 export interface SandboxRecords {
   merchantNotifications: MerchantNotificationRecord[];
   pickups: PickupRecord[];
@@ -118,6 +135,8 @@ export interface SandboxRecords {
   staffNotifications: StaffNotificationRecord[];
   reshipOrders: ReshipOrderRecord[];
   pages: PageRecord[];
+  repairOrders: RepairOrderRecord[];
+  repairInstructions: RepairInstructionRecord[];
 }
 
 export interface WeightPreset {
@@ -147,6 +166,8 @@ const emptyRecords = (): SandboxRecords => ({
   staffNotifications: [],
   reshipOrders: [],
   pages: [],
+  repairOrders: [],
+  repairInstructions: [],
 });
 
 export class SandboxState {

@@ -111,6 +111,7 @@ describe('partner URLs (config/env.ts)', () => {
       notification: 'http://127.0.0.1:4100/notifications',
       erp: 'http://127.0.0.1:4100/erp',
       oncall: 'http://127.0.0.1:4100/oncall',
+      repair: 'http://127.0.0.1:4100/repair',
     });
   });
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CommandName, CommandPayloads, CourierEvent } from '../messages';
+import type { CommandName, CommandPayloads, CourierEvent, RepairEvent } from '../messages';
 import type { CaseStatus } from '../domain/case';
 import type { Role } from '../domain/parties';
 import type { ClockDefinition } from './clock-definition';
@@ -34,6 +34,8 @@ export interface Playbook {
   /** The customer let a proposed remedy lapse (the customer_decision clock). */
   onRemedyLapse?(ctx: CaseContext): void;
   onCourierEvent?(ctx: CaseContext, event: CourierEvent): void;
+  /** The repair provider reported progress (deduplicated by its dedup key). */
+  onRepairEvent?(ctx: CaseContext, event: RepairEvent): void;
 }
 
 export const CASE_STAFF: readonly Role[] = ['agent', 'senior_agent', 'supervisor', 'admin'];

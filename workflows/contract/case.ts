@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Actor, cents, epochMs, EvidenceRef, id, PARTIES, PRIORITIES, text } from './common';
 
-export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety'] as const;
+export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety', 'repair'] as const;
 
 /** Why the customer asks for a return, refund or exchange (seed 003's branches). */
 export const RETURN_REASONS = [
@@ -35,6 +35,7 @@ export const STATUSES_BY_KIND = {
   refund_only: ['submitted', 'awaiting_return_to_sender', 'awaiting_remedy', 'refund_due', 'closed'],
   feedback: ['submitted', 'registered', 'investigating', 'investigated', 'awaiting_approval', 'approved', 'awaiting_confirmation', 'closed'],
   safety: ['submitted', 'awaiting_emergency_start', 'emergency_in_progress', 'closed'],
+  repair: ['submitted', 'awaiting_collection', 'at_repair_provider', 'awaiting_quote_decision', 'awaiting_repair_confirmation', 'awaiting_repair_remedy', 'refund_due', 'closed'],
 } as const satisfies Record<(typeof CASE_KINDS)[number], readonly string[]>;
 
 export const CASE_STATUSES = [...new Set(Object.values(STATUSES_BY_KIND).flat())] as Array<(typeof STATUSES_BY_KIND)[keyof typeof STATUSES_BY_KIND][number]>;
@@ -96,6 +97,12 @@ export const KindDetails = z
       impact: text(2000).optional(),
     }),
     z.strictObject({ kind: z.literal('safety'), hazard: text(2000), affectedOrderIds: z.array(id).max(1000), relatedCaseIds: z.array(id).max(1000) }),
+    z.strictObject({
+      kind: z.literal('repair'),
+      sku: id.openapi({ description: 'The item of the order to repair' }),
+      fault: text(2000),
+      misuse: z.boolean().optional().openapi({ description: 'Damage by the customer’s own use (known at intake); the provider’s diagnosis can find it too. Misuse makes the repair paid' }),
+    }),
   ])
   .openapi('KindDetails', { example: { kind: 'return', reason: 'quality_defect' } });
 
@@ -217,6 +224,15 @@ export const CaseFacts = z
     solutionAmountCents: z.int().optional(),
     emergencyPlan: z.string().optional(),
     surveyExpired: z.boolean().optional(),
+    repairWarranty: z.enum(['in_warranty', 'out_of_warranty']).optional().openapi({ description: 'Repair: the warranty check at intake (policy.warrantyByCategory)' }),
+    repairChargeable: z.boolean().optional().openapi({ description: 'Repair: out of warranty or misuse, so the repair is quoted and paid' }),
+    repairCollection: z.enum(['pickup', 'drop_off']).optional(),
+    repairOrderId: z.string().optional().openapi({ description: 'The repair provider’s order (dispatched once)' }),
+    repairQuoteCents: z.int().optional(),
+    repairQuoteDecision: z.enum(['accepted', 'declined']).optional(),
+    repairResult: z.enum(['repaired', 'unrepairable', 'still_faulty']).optional(),
+    repairRemedy: z.enum(['return_refund', 'exchange', 'discount_refund']).optional(),
+    repairDiscountCents: z.int().optional(),
     refundMaxCents: z.int().optional().openapi({ description: 'The most start_refund.amountCents may ask: the accepted items without deductions (refundAmountCents is the least)' }),
     refundRequestedAmountCents: z.int().optional().openapi({ description: 'The amount start_refund asked for, within the bounds' }),
   })

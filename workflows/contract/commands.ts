@@ -111,6 +111,19 @@ export const commandBodies = {
   pause_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
   resume_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
   change_priority: z.strictObject({ ...base, priority: z.enum(PRIORITIES), reason }),
+  drop_off: z
+    .strictObject({ ...base, location: text(500).openapi({ description: 'Where the customer hands the goods in' }) })
+    .openapi({ description: 'Repair: the customer drops the goods off instead of a courier pickup (request_pickup)' }),
+  choose_repair_remedy: z
+    .strictObject({
+      ...base,
+      remedy: z.enum(['return_refund', 'exchange', 'discount_refund']),
+      amountCents: cents.min(1).optional().openapi({ description: 'discount_refund: the discount, at most the item’s price' }),
+    })
+    .superRefine((body, ctx) => {
+      if (body.remedy === 'discount_refund' && body.amountCents === undefined) ctx.addIssue({ code: 'custom', path: ['amountCents'], message: 'a discount refund needs its amount' });
+    })
+    .openapi({ description: 'Repair unrepairable or still faulty: the customer takes a refund (goods returned), an exchange, or keeps the goods with a discount refund' }),
   add_note: z.strictObject({ ...base, note: text(4000), reason }).openapi({ description: 'An internal note for staff, in the audit trail; never sent to a party' }),
 };
 

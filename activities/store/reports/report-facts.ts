@@ -65,6 +65,8 @@ export function reasonOf(details: CaseView['details']): string {
       return details.feedbackType;
     case 'safety':
       return 'safety_hazard';
+    case 'repair':
+      return 'repair';
   }
 }
 

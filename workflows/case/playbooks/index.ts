@@ -4,6 +4,7 @@ import type { Playbook } from '../playbook';
 import { exchangePlaybook } from './exchange';
 import { feedbackPlaybook } from './feedback';
 import { refundOnlyPlaybook } from './refund-only';
+import { repairPlaybook } from './repair';
 import { returnPlaybook } from './return';
 import { safetyPlaybook } from './safety';
 import { withSopBranches } from './sop-branches';
@@ -14,6 +15,7 @@ const PLAYBOOKS: Partial<Record<CaseKind, Playbook>> = {
   refund_only: refundOnlyPlaybook,
   feedback: feedbackPlaybook,
   safety: safetyPlaybook,
+  repair: repairPlaybook,
 };
 
 export const SUPPORTED_KINDS = Object.keys(PLAYBOOKS) as CaseKind[];
