@@ -244,6 +244,9 @@ export const CASE_ROUTES: ApiRoute[] = [
       const rules = await ctx.policies.rules();
       const { policy, override } = matchPolicy(rules, { kind, priority: body.priority, category: body.order?.category, merchantTier: body.order?.merchantTier });
       if (body.details.kind === 'repair' && body.order) checkRepairable(body.order, body.details.sku, policy);
+      if (body.details.kind === 'maintenance' && body.order && !body.order.items.some((i) => i.sku === (body.details as { packageSku: string }).packageSku)) {
+        throw new ProblemError({ status: 422, code: 'unknown_sku', title: 'Package not in the order', detail: 'the maintenance package must be an item of the order', errors: [{ field: 'body.details.packageSku', message: 'not in the order' }] });
+      }
       const input: CaseInput = {
         caseId,
         kind,

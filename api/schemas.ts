@@ -11,7 +11,7 @@ export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
 export const caseIdParam = z.strictObject({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'case-3f2a9c0e1b7d4a65c8e91f20' }) });
 
 
-const ORDER_KINDS = new Set(['return', 'exchange', 'refund_only', 'repair']);
+const ORDER_KINDS = new Set(['return', 'exchange', 'refund_only', 'repair', 'maintenance']);
 
 export const CreateCaseBody = z
   .strictObject({
@@ -58,6 +58,9 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   start_refund: {},
   drop_off: { location: 'Service point, 3 Harbour Rd' },
   choose_repair_remedy: { remedy: 'discount_refund', amountCents: 5_000 },
+  book_service: { slotAt: 1_893_456_000_000 },
+  reschedule_service: { slotAt: 1_893_542_400_000 },
+  record_service: { outcome: 'completed', serviceRecord: 'descaled, seals replaced, tested at 100 °C' },
   propose_remedy: { remedy: 'reship_part', description: 'reship the cracked lid', items: [{ sku: 'kettle-lid-1', quantity: 1 }] },
   resolve_blocked_refund: { resolution: 'retry', amountCents: 15900, reason: 'the order has 159.00 left to refund after an earlier partial refund' },
 };

@@ -23,6 +23,7 @@ const PARTNER_OF: Record<string, string> = {
   pageOnCall: 'oncall',
   dispatchRepair: 'repair',
   instructRepair: 'repair',
+  bookService: 'repair',
 };
 
 const partnerCalls = new Counter({

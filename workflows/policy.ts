@@ -88,6 +88,13 @@ export type CasePolicy = {
   repairQuoteDecision?: Limit;
   /** Repair: the customer confirms the repaired goods within this (silence = accepted). */
   repairConfirmation?: Limit;
+
+  /** Maintenance: the customer is reminded this long before the slot. */
+  maintenanceReminderBefore?: { hours?: number; minutes?: number };
+  /** Maintenance: how long after the slot the visit's outcome may be recorded before the provider counts as absent. */
+  maintenanceNoShowGrace?: Limit;
+  /** Maintenance: reschedules (customer no-shows included) a booking allows. */
+  maintenanceRescheduleLimit?: number;
 };
 
 const DAY_HOURS = 24;
@@ -134,4 +141,8 @@ export const DEFAULT_POLICY: CasePolicy = {
   repairTurnaroundWarnAfter: { workingDays: 7 },
   repairQuoteDecision: { hours: 3 * DAY_HOURS },
   repairConfirmation: { hours: 7 * DAY_HOURS },
+
+  maintenanceReminderBefore: { hours: 24 },
+  maintenanceNoShowGrace: { hours: 24 },
+  maintenanceRescheduleLimit: 2,
 };

@@ -27,7 +27,7 @@ import type { IssueRefundInput, IssueRefundResult } from './payment';
 import type { NotifyCustomerInput, NotifyCustomerResult, NotifyStaffInput, NotifyStaffResult } from './notification';
 import type { CreateReshipOrderInput, CreateReshipOrderResult } from './erp';
 import type { PageOnCallInput, PageOnCallResult } from './oncall';
-import { createRepairProviderAdapter, type DispatchRepairInput, type DispatchRepairResult, type InstructRepairInput, type InstructRepairResult } from './repair-provider';
+import { createRepairProviderAdapter, type BookServiceInput, type BookServiceResult, type DispatchRepairInput, type DispatchRepairResult, type InstructRepairInput, type InstructRepairResult } from './repair-provider';
 
 export * from './http';
 export * from './urls';
@@ -58,6 +58,7 @@ export interface PartnerActivities {
   pageOnCall(input: PageOnCallInput): Promise<PageOnCallResult>;
   dispatchRepair(input: DispatchRepairInput): Promise<DispatchRepairResult>;
   instructRepair(input: InstructRepairInput): Promise<InstructRepairResult>;
+  bookService(input: BookServiceInput): Promise<BookServiceResult>;
 }
 
 export interface PartnerActivitiesDeps {

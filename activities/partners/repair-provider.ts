@@ -1,4 +1,4 @@
-/** The repair provider (issue 9): repair orders for goods sent to repair, and instructions on them. Progress comes back by callback (POST /callbacks/repair). */
+/** The repair provider (issue 9): repair orders for goods sent to repair, instructions on them, and maintenance service bookings. Progress comes back by callback (POST /callbacks/repair). */
 import { partnerPoster, type PartnerAdapterDeps } from './http';
 
 export interface DispatchRepairInput {
@@ -28,11 +28,27 @@ export interface InstructRepairResult {
   instructionId: string;
 }
 
+export interface BookServiceInput {
+  /** One per booking of the case (`<caseId>:service-booking:<n>`): a reschedule is a new booking. */
+  idempotencyKey: string;
+  caseId: string;
+  orderId: string;
+  packageSku: string;
+  /** Epoch ms of the slot. */
+  slotAt: number;
+}
+export interface BookServiceResult {
+  bookingId: string;
+}
+
 export function createRepairProviderAdapter(deps: PartnerAdapterDeps) {
   const post = partnerPoster(deps);
   return {
     async dispatchRepair({ idempotencyKey, ...body }: DispatchRepairInput): Promise<DispatchRepairResult> {
       return post<DispatchRepairResult>('/orders', idempotencyKey, body, ['repairOrderId']);
+    },
+    async bookService({ idempotencyKey, ...body }: BookServiceInput): Promise<BookServiceResult> {
+      return post<BookServiceResult>('/service-bookings', idempotencyKey, body, ['bookingId']);
     },
     async instructRepair({ idempotencyKey, ...body }: InstructRepairInput): Promise<InstructRepairResult> {
       return post<InstructRepairResult>('/instructions', idempotencyKey, body, ['instructionId']);

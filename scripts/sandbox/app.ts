@@ -17,6 +17,7 @@
  *   /oncall/pages            {caseId, severity:'critical'|'high'|'medium'|'low', message} → 201 {pageId}
  *   /repair/orders           {caseId, orderId, sku, fault, chargeable, inboundTrackingNumber?} → 201 {repairOrderId, status}
  *   /repair/instructions     {caseId, repairOrderId, instruction:'proceed'|'return_unrepaired'} → 201 {instructionId}
+ *   /repair/service-bookings {caseId, orderId, packageSku, slotAt}             → 201 {bookingId}
  * Other refusals → 422 {code:'partner_refused', reason}; invalid body → 400 {code:'invalid_request', issues}.
  *
  * Controls (no key needed): POST /_control/faults, GET /_control/faults, POST /_control/reset,

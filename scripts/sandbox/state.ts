@@ -125,6 +125,14 @@ export interface RepairInstructionRecord extends Recorded {
   instruction: string;
 }
 
+export interface ServiceBookingRecord extends Recorded {
+  bookingId: string;
+  caseId: string;
+  orderId: string;
+  packageSku: string;
+  slotAt: number;
+}
+
 export interface SandboxRecords {
   merchantNotifications: MerchantNotificationRecord[];
   pickups: PickupRecord[];
@@ -137,6 +145,7 @@ export interface SandboxRecords {
   pages: PageRecord[];
   repairOrders: RepairOrderRecord[];
   repairInstructions: RepairInstructionRecord[];
+  serviceBookings: ServiceBookingRecord[];
 }
 
 export interface WeightPreset {
@@ -168,6 +177,7 @@ const emptyRecords = (): SandboxRecords => ({
   pages: [],
   repairOrders: [],
   repairInstructions: [],
+  serviceBookings: [],
 });
 
 export class SandboxState {

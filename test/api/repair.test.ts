@@ -83,3 +83,49 @@ describe('repair cases over the API, the sandbox playing the repair provider', (
     expect(doc.components.schemas.RepairCallback).toBeDefined();
   });
 });
+
+describe('maintenance cases over the API', () => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness();
+  }, 180_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  const api = () => request(h.app);
+  function maintenanceBody(packageSku = 'care-1') {
+    const body = returnBody();
+    return {
+      ...body,
+      order: { ...body.order, paidAmountCents: 31_900, items: [...body.order.items, { sku: 'care-1', name: 'Descaling service', quantity: 1, unitPriceCents: 6_000 }] },
+      details: { kind: 'maintenance', packageSku },
+    };
+  }
+
+  it('refuses a package not in the order (422 naming the field) and a slot in the past (422 slot_in_past), then books a future slot', async () => {
+    const key = `maint-bad-${Date.now()}`;
+    const bad = await api().post('/cases').set(auth(KEYS.agent)).set('Idempotency-Key', key).send(maintenanceBody('care-9'));
+    expect(bad.status).toBe(422);
+    expect(bad.body).toMatchObject({ code: 'unknown_sku', errors: [{ field: 'body.details.packageSku', message: 'not in the order' }] });
+    expect((await api().get(`/cases/${caseIdFor(agentId, key)}`).set(auth(KEYS.agent))).status).toBe(404);
+
+    const created = await api().post('/cases').set(auth(KEYS.customer)).set('Idempotency-Key', `maint-ok-${Date.now()}`).send(maintenanceBody());
+    expect(created.status).toBe(201);
+    const caseId = created.body.caseId as string;
+    for (let i = 0; i < 50 && (await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body.status !== 'awaiting_booking'; i++) await new Promise((r) => setTimeout(r, 200));
+    const past = await api().post(`/cases/${caseId}/commands/book-service`).set(auth(KEYS.customer)).send({ slotAt: Date.now() - 60_000 });
+    expect(past.status).toBe(422);
+    expect(past.body).toMatchObject({ code: 'slot_in_past', errors: [expect.objectContaining({ field: 'body.slotAt' })] });
+    expect((await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body.status).toBe('awaiting_booking');
+    const booked = await api().post(`/cases/${caseId}/commands/book-service`).set(auth(KEYS.customer)).send({ slotAt: Date.now() + 3 * 86_400_000 });
+    expect(booked.status).toBe(200);
+    expect(booked.body.status).toBe('service_booked');
+    let bookings: Array<{ caseId: string }> = [];
+    for (let i = 0; i < 50 && bookings.length === 0; i++) {
+      bookings = ((await (await fetch(`${h.sandboxUrl}/_control/records`)).json()).serviceBookings as Array<{ caseId: string }>).filter((b) => b.caseId === caseId);
+      if (bookings.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(bookings).toEqual([expect.objectContaining({ packageSku: 'care-1', idempotencyKey: `${caseId}:service-booking:1` })]);
+  });
+});

@@ -71,6 +71,7 @@ export function recordingActivities(overrides: Partial<CaseActivities> = {}) {
     pageOnCall: async (i) => record('pageOnCall', i, { pageId: `pg-${++n}` }),
     dispatchRepair: async (i) => record('dispatchRepair', i, { repairOrderId: `rep-${i.idempotencyKey}` }),
     instructRepair: async (i) => record('instructRepair', i, { instructionId: `ins-${++n}` }),
+    bookService: async (i) => record('bookService', i, { bookingId: `bk-${i.idempotencyKey}` }),
     sampleClosedCases: async (i) => record('sampleClosedCases', i, { day: i.day, closed: 0, caseIds: [], drawn: true }),
     projectCase: async (view) => {
       const known = projections.get(view.caseId);

@@ -56,7 +56,7 @@ describe('item-level claims', () => {
         { sku: 'kettle', quantity: 1, reason: 'quality_defect' },
         { sku: 'cup', quantity: 1, reason: 'damaged_in_transit' },
       ],
-      { items: [{ sku: 'kettle', result: 'rejected' }, { sku: 'cup', result: 'accepted' }] },
+      { result: 'rejected', items: [{ sku: 'kettle', result: 'rejected' }, { sku: 'cup', result: 'accepted' }] },
       0,
       { due: 2_500, max: 2_500, total: 2_500, lines: [['item', 'cup', 2_500]] },
     ],
@@ -75,7 +75,7 @@ describe('item-level claims', () => {
       'everything rejected',
       threeLines,
       [{ sku: 'lid', quantity: 1, reason: 'changed_mind' }],
-      { items: [{ sku: 'lid', result: 'rejected' }] },
+      { result: 'rejected', items: [{ sku: 'lid', result: 'rejected' }] },
       800,
       { due: 0, max: 0, total: 800, lines: [['postage', undefined, 800]] },
     ],
@@ -122,15 +122,12 @@ describe('item-level claims', () => {
     expect(claimedPrices(threeLines, claimedLines(threeLines, { reason: 'no_reason' }))).toEqual([19_900, 10_000, 2_000]);
   });
 
-  it('refuses inspections of unclaimed skus, deductions above the price, and items left without a result', () => {
+  it('refuses inspections of unclaimed skus and deductions above the price', () => {
     const claimed: ClaimItem[] = [
       { sku: 'cup', quantity: 1, reason: 'quality_defect' },
       { sku: 'lid', quantity: 1, reason: 'quality_defect' },
     ];
-    expect(inspectionIssues(threeLines, claimed, { items: [{ sku: 'kettle', result: 'accepted' }] }).map((i) => [i.field, i.code])).toEqual([
-      ['items.0.sku', 'sku_not_claimed'],
-      ['items', 'item_not_inspected'],
-    ]);
+    expect(inspectionIssues(threeLines, claimed, { result: 'accepted', items: [{ sku: 'kettle', result: 'accepted' }] }).map((i) => [i.field, i.code])).toEqual([['items.0.sku', 'sku_not_claimed']]);
     expect(inspectionIssues(threeLines, claimed, { result: 'accepted', items: [{ sku: 'cup', result: 'accepted', deductionCents: 2_501, evidence: photo }] }).map((i) => [i.field, i.code])).toEqual([
       ['items.0.deductionCents', 'deduction_above_price'],
     ]);
@@ -138,7 +135,7 @@ describe('item-level claims', () => {
 
   it('a partial exchange reships only the accepted items, or the replacement sku', () => {
     const claimed = claimedLines(threeLines, { reason: 'quality_defect', items: [{ sku: 'cup', quantity: 2, reason: 'quality_defect' }, { sku: 'lid', quantity: 1, reason: 'wrong_item' }] });
-    const inspected = inspectItems(claimed, { items: [{ sku: 'cup', result: 'accepted' }, { sku: 'lid', result: 'rejected' }] });
+    const inspected = inspectItems(claimed, { result: 'accepted', items: [{ sku: 'cup', result: 'accepted' }, { sku: 'lid', result: 'rejected' }] });
     expect(exchangedItems(inspected)).toEqual([{ sku: 'cup', quantity: 2 }]);
     expect(exchangedItems(inspected, 'cup-blue')).toEqual([{ sku: 'cup-blue', quantity: 2 }]);
   });

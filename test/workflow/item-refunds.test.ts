@@ -53,6 +53,7 @@ describe('item-level returns and exchanges (time-skipping)', () => {
 
       await send(handle, 'inspect', {
         actor: merchant,
+        result: 'accepted',
         findings: 'kettle defect confirmed; one cup chipped by use; the lid is not ours',
         items: [
           { sku: 'kettle', result: 'accepted' },
@@ -145,7 +146,7 @@ describe('item-level returns and exchanges (time-skipping)', () => {
       const converted = await start(caseInput('items-exchange-converted', { kind: 'exchange', reason: 'damaged_in_transit', items }, { order: threeLines }));
       await send(converted, 'convert_to_refund', { actor: customer, reason: 'no longer wanted as a replacement' });
       await toInspection(converted, 'SF-EX-2');
-      await send(converted, 'inspect', { actor: merchant, findings: 'cups broken', items: [{ sku: 'cup', result: 'accepted' }, { sku: 'lid', result: 'rejected' }] });
+      await send(converted, 'inspect', { actor: merchant, result: 'rejected', findings: 'cups broken', items: [{ sku: 'cup', result: 'accepted' }, { sku: 'lid', result: 'rejected' }] });
       const due = await reach(converted, 'refund_due');
       expect(due.facts).toMatchObject({ refundAmountCents: 7_500, refundMaxCents: 7_500 });
       await expect(send(converted, 'start_refund', { actor: merchant, amountCents: 31_900 })).rejects.toMatchObject({ cause: { type: 'amount_out_of_bounds' } });

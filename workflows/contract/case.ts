@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { Actor, cents, epochMs, EvidenceRef, id, PARTIES, PRIORITIES, text } from './common';
 
-export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety', 'repair'] as const;
+export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety', 'repair', 'maintenance'] as const;
 
 /** Why the customer asks for a return, refund or exchange (seed 003's branches). */
 export const RETURN_REASONS = [
@@ -36,6 +36,7 @@ export const STATUSES_BY_KIND = {
   feedback: ['submitted', 'registered', 'investigating', 'investigated', 'awaiting_approval', 'approved', 'awaiting_confirmation', 'closed'],
   safety: ['submitted', 'awaiting_emergency_start', 'emergency_in_progress', 'closed'],
   repair: ['submitted', 'awaiting_collection', 'at_repair_provider', 'awaiting_quote_decision', 'awaiting_repair_confirmation', 'awaiting_repair_remedy', 'refund_due', 'closed'],
+  maintenance: ['submitted', 'awaiting_booking', 'service_booked', 'closed'],
 } as const satisfies Record<(typeof CASE_KINDS)[number], readonly string[]>;
 
 export const CASE_STATUSES = [...new Set(Object.values(STATUSES_BY_KIND).flat())] as Array<(typeof STATUSES_BY_KIND)[keyof typeof STATUSES_BY_KIND][number]>;
@@ -103,6 +104,7 @@ export const KindDetails = z
       fault: text(2000),
       misuse: z.boolean().optional().openapi({ description: 'Damage by the customer’s own use (known at intake); the provider’s diagnosis can find it too. Misuse makes the repair paid' }),
     }),
+    z.strictObject({ kind: z.literal('maintenance'), packageSku: id.openapi({ description: 'The maintenance package bought with the order (an item of the order)' }), serviceAddress: text(500).optional() }),
   ])
   .openapi('KindDetails', { example: { kind: 'return', reason: 'quality_defect' } });
 
@@ -233,6 +235,11 @@ export const CaseFacts = z
     repairResult: z.enum(['repaired', 'unrepairable', 'still_faulty']).optional(),
     repairRemedy: z.enum(['return_refund', 'exchange', 'discount_refund']).optional(),
     repairDiscountCents: z.int().optional(),
+    serviceSlotAt: epochMs.optional().openapi({ description: 'Maintenance: the booked slot' }),
+    serviceBookingId: z.string().optional(),
+    serviceBookings: z.int().optional().openapi({ description: 'Maintenance: bookings made with the provider (each reschedule or rebooking is one)' }),
+    serviceReschedules: z.int().optional().openapi({ description: 'Maintenance: reschedules and customer no-shows, against policy.maintenanceRescheduleLimit' }),
+    serviceRecord: z.string().optional().openapi({ description: 'Maintenance: the service record of the completed visit' }),
     refundMaxCents: z.int().optional().openapi({ description: 'The most start_refund.amountCents may ask: the accepted items without deductions (refundAmountCents is the least)' }),
     refundRequestedAmountCents: z.int().optional().openapi({ description: 'The amount start_refund asked for, within the bounds' }),
   })

@@ -9,7 +9,7 @@ import type { EvidenceRef } from './parties';
 /** A refused field: `field` is the path in the request body (e.g. details.items.1.quantity). */
 export interface ClaimIssue {
   field: string;
-  code: 'unknown_sku' | 'duplicate_sku' | 'quantity_exceeds_order' | 'sku_not_claimed' | 'item_not_inspected' | 'deduction_above_price';
+  code: 'unknown_sku' | 'duplicate_sku' | 'quantity_exceeds_order' | 'sku_not_claimed' | 'deduction_above_price';
   message: string;
 }
 
@@ -65,7 +65,7 @@ export function claimedPrices(order: OrderSnapshot, claimed: readonly ClaimItem[
 }
 
 export interface InspectPayload {
-  result?: 'accepted' | 'rejected';
+  result: 'accepted' | 'rejected';
   findings?: string;
   evidence?: EvidenceRef[];
   items?: Array<{ sku: string; result: 'accepted' | 'rejected'; deductionCents?: number; findings?: string; evidence?: EvidenceRef[] }>;
@@ -85,10 +85,6 @@ export function inspectionIssues(order: OrderSnapshot, claimed: readonly ClaimIt
     }
     seen.add(item.sku);
   });
-  if (payload.result === undefined) {
-    const missing = claimed.filter((c) => !seen.has(c.sku)).map((c) => c.sku);
-    if (missing.length) issues.push({ field: 'items', code: 'item_not_inspected', message: `without a result for the whole parcel, every claimed item needs one; missing: ${missing.join(', ')}` });
-  }
   return issues;
 }
 
@@ -96,7 +92,7 @@ export function inspectionIssues(order: OrderSnapshot, claimed: readonly ClaimIt
 export function inspectItems(claimed: readonly ClaimItem[], payload: InspectPayload): ItemInspection[] {
   return claimed.map((c) => {
     const own = payload.items?.find((i) => i.sku === c.sku);
-    if (!own) return { sku: c.sku, quantity: c.quantity, result: payload.result ?? 'accepted' };
+    if (!own) return { sku: c.sku, quantity: c.quantity, result: payload.result };
     return {
       sku: c.sku,
       quantity: c.quantity,

@@ -67,6 +67,8 @@ export function reasonOf(details: CaseView['details']): string {
       return 'safety_hazard';
     case 'repair':
       return 'repair';
+    case 'maintenance':
+      return 'maintenance';
   }
 }
 

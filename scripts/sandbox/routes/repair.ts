@@ -1,4 +1,4 @@
-/** Repair provider: repair orders (dispatch of goods to repair) and instructions on them (proceed after a quote, return unrepaired). */
+/** Repair provider: repair orders (dispatch of goods to repair), instructions on them (proceed after a quote, return unrepaired), maintenance service bookings. */
 import { z } from 'zod';
 import { defineRoute, ok, refuse, type PartnerRoute } from '../partner-route';
 import { newId } from '../state';
@@ -24,6 +24,16 @@ export const repairRoutes: PartnerRoute[] = [
       const instructionId = newId('ins');
       state.records.repairInstructions.push({ instructionId, ...input, idempotencyKey, createdAt: now });
       return ok({ instructionId });
+    },
+  }),
+  defineRoute({
+    path: '/repair/service-bookings',
+    refusalCode: 'booking_refused',
+    schema: z.object({ caseId: id, orderId: id, packageSku: id, slotAt: z.number().int().nonnegative() }),
+    handle(input, { state, idempotencyKey, now }) {
+      const bookingId = newId('bk');
+      state.records.serviceBookings.push({ bookingId, ...input, idempotencyKey, createdAt: now });
+      return ok({ bookingId });
     },
   }),
 ];

@@ -4,6 +4,7 @@ import type { Playbook } from '../playbook';
 import { exchangePlaybook } from './exchange';
 import { feedbackPlaybook } from './feedback';
 import { refundOnlyPlaybook } from './refund-only';
+import { maintenancePlaybook } from './maintenance';
 import { repairPlaybook } from './repair';
 import { returnPlaybook } from './return';
 import { safetyPlaybook } from './safety';
@@ -16,6 +17,7 @@ const PLAYBOOKS: Partial<Record<CaseKind, Playbook>> = {
   feedback: feedbackPlaybook,
   safety: safetyPlaybook,
   repair: repairPlaybook,
+  maintenance: maintenancePlaybook,
 };
 
 export const SUPPORTED_KINDS = Object.keys(PLAYBOOKS) as CaseKind[];

@@ -233,7 +233,7 @@ export const repairPlaybook: Playbook = {
     choose_repair_remedy: (ctx, p) => {
       if (ctx.view.facts.repairRemedy !== undefined) throw commandRejected('already_decided', 'the remedy is already chosen');
       const price = repairItemPrice(ctx);
-      if (p.remedy === 'discount_refund' && (p.amountCents ?? 0) > price) {
+      if (p.remedy === 'discount_refund' && p.amountCents > price) {
         throw commandRejected('amount_out_of_bounds', `amountCents: a discount refund is at most the item's price, ${price} cents`, 'amountCents');
       }
     },
@@ -265,8 +265,8 @@ export const repairPlaybook: Playbook = {
     },
     choose_repair_remedy: (ctx, p) => {
       ctx.setFact('repairRemedy', p.remedy);
-      if (p.amountCents !== undefined) ctx.setFact('repairDiscountCents', p.amountCents);
-      ctx.record(p.actor, 'repair_remedy_chosen', { reason: p.reason, data: { remedy: p.remedy, ...(p.amountCents !== undefined && { amountCents: p.amountCents }) } });
+      if (p.remedy === 'discount_refund') ctx.setFact('repairDiscountCents', p.amountCents);
+      ctx.record(p.actor, 'repair_remedy_chosen', { reason: p.reason, data: { remedy: p.remedy, ...(p.remedy === 'discount_refund' && { amountCents: p.amountCents }) } });
     },
   },
   clocks: [REPAIR_TURNAROUND, QUOTE_DECISION, REPAIR_CONFIRMATION, REFUND_START],
