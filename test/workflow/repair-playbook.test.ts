@@ -129,17 +129,20 @@ describe('repair playbook (time-skipping)', () => {
     });
   });
 
-  it('the provider overruns: a warning at the warn mark, an escalation to the platform at the breach; a silent quote is declined', async () => {
+  it('the provider overruns: a warning at the warn mark, an escalation to the platform at the breach; a silent quote is declined; an unchosen remedy goes to a senior agent', async () => {
     const fake = recordingActivities();
     const { worker, start } = await caseWorker(env, fake.activities);
     await worker.runUntil(async () => {
       const slow = await start(caseInput('repair-overdue', repair()));
       const silent = await start(caseInput('repair-quote-silent', repair({ misuse: true })));
-      for (const handle of [slow, silent]) {
+      const undecided = await start(caseInput('repair-remedy-silent', repair()));
+      for (const handle of [slow, silent, undecided]) {
         await reach(handle, 'awaiting_collection');
         await send(handle, 'drop_off', { actor: customer, location: 'Service point' });
       }
       await dispatched(slow);
+      await repairEvent(undecided, await dispatched(undecided), 'unrepairable');
+      expect((await reach(undecided, 'awaiting_repair_remedy')).clocks.find((c) => c.name === 'repair_remedy_choice')).toMatchObject({ status: 'running', owner: 'customer' });
       await repairEvent(silent, await dispatched(silent), 'diagnosed', { quoteCents: 3_000 });
       await reach(silent, 'awaiting_quote_decision');
       await env.sleep(4 * DAY);
@@ -151,6 +154,8 @@ describe('repair playbook (time-skipping)', () => {
       expect(overdue.clocks.find((c) => c.name === 'repair_turnaround')).toMatchObject({ status: 'breached', warned: true, owner: 'repair_provider' });
       expect(overdue.escalations).toEqual([expect.objectContaining({ to: 'platform', clock: 'repair_turnaround' })]);
       expect(fake.named('notifyCustomer').filter((n) => n.caseId === 'repair-overdue').map((n) => n.template)).toContain('repair_delayed');
+      const unchosen = await view(undecided);
+      expect(unchosen).toMatchObject({ status: 'awaiting_repair_remedy', escalations: [expect.objectContaining({ to: 'senior_agent', clock: 'repair_remedy_choice' })] });
     });
   });
 

@@ -5,7 +5,8 @@
  * dispatches the repair once (idempotency key per case) and follows the provider's callbacks (repair_event signals,
  * deduplicated). Clocks: repair_turnaround (the provider's, warned and escalated at breach; paused while a quote awaits
  * the customer), repair_quote_decision (silence = declined), repair_confirmation (silence = accepted). Unrepairable or
- * still faulty → the customer chooses return-and-refund, exchange (ERP reship) or a discount refund (refund_due path).
+ * still faulty → the customer chooses return-and-refund, exchange (ERP reship) or a discount refund (refund_due path)
+ * within repair_remedy_choice (else a senior agent is escalated to; staff may choose for the customer).
  */
 import type { RepairEvent } from '../../messages';
 import { SYSTEM_ACTOR } from '../../domain/parties';
@@ -72,6 +73,14 @@ const REPAIR_CONFIRMATION = defineClock({
   breach: (ctx) => {
     if (ctx.status === RP.confirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'repaired', { reason: 'the customer did not report a fault within the limit' });
   },
+});
+
+/** The customer chooses what follows a failed repair; left unchosen, a senior agent takes it up (staff may choose for the customer). */
+const REMEDY_CHOICE = defineClock({
+  name: 'repair_remedy_choice',
+  owner: 'customer',
+  terms: (policy) => ({ limit: policy.repairConfirmation ?? policy.customerConfirmationTimeout, breachAction: 'escalate_to_senior_agent' }),
+  breach: (ctx) => ctx.escalate('senior_agent', 'the customer did not choose a remedy for the failed repair', SYSTEM_ACTOR, 'repair_remedy_choice'),
 });
 
 async function assess(ctx: CaseContext): Promise<void> {
@@ -167,6 +176,7 @@ export function onRepairEvent(ctx: CaseContext, event: RepairEvent): void {
       ctx.setFact('repairResult', 'unrepairable');
       if (!atProvider) return ctx.record(PROVIDER, 'repair_unrepairable', { data });
       ctx.satisfyClock('repair_turnaround');
+      ctx.startClock(REMEDY_CHOICE);
       ctx.transition(PROVIDER, 'repair_unrepairable', RP.remedy, { data });
       return;
     case 'shipped_back':
@@ -261,14 +271,16 @@ export const repairPlaybook: Playbook = {
         return;
       }
       ctx.setFact('repairResult', 'still_faulty');
+      ctx.startClock(REMEDY_CHOICE);
       ctx.transition(p.actor, 'repair_still_faulty', RP.remedy, { reason: p.reason, evidence: p.evidence });
     },
     choose_repair_remedy: (ctx, p) => {
+      ctx.satisfyClock('repair_remedy_choice');
       ctx.setFact('repairRemedy', p.remedy);
       if (p.remedy === 'discount_refund') ctx.setFact('repairDiscountCents', p.amountCents);
       ctx.record(p.actor, 'repair_remedy_chosen', { reason: p.reason, data: { remedy: p.remedy, ...(p.remedy === 'discount_refund' && { amountCents: p.amountCents }) } });
     },
   },
-  clocks: [REPAIR_TURNAROUND, QUOTE_DECISION, REPAIR_CONFIRMATION, REFUND_START],
+  clocks: [REPAIR_TURNAROUND, QUOTE_DECISION, REPAIR_CONFIRMATION, REMEDY_CHOICE, REFUND_START],
   onRepairEvent,
 };
