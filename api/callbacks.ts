@@ -1,10 +1,10 @@
-import { courierEventSignal, paymentEventSignal } from '../workflows/messages';
+import { courierEventSignal, paymentEventSignal, repairEventSignal } from '../workflows/messages';
 import { withDeadline, type CaseApiContext } from './context';
 import { isWorkflowNotFound } from './errors';
 import { ProblemError } from './problem';
 import { COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
-import { AcceptedDoc, CourierCallback, PaymentCallback } from './schemas';
+import { AcceptedDoc, CourierCallback, PaymentCallback, RepairCallback } from './schemas';
 
 /** Sends a partner's event to its case; repeats are dropped by the workflow, which knows the dedup keys. */
 async function signalCase<A>(ctx: CaseApiContext, caseId: string, send: () => Promise<A>) {
@@ -48,6 +48,18 @@ export const CALLBACK_ROUTES: ApiRoute[] = [
       const handle = ctx.temporal.workflow.getHandle(body.caseId);
       const event = { dedupKey: body.dedupKey, refundId: body.refundId, status: body.status };
       res.status(202).json(await signalCase(ctx, body.caseId, () => handle.signal(paymentEventSignal, event)));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/callbacks/repair',
+    roles: ['repair_provider', 'admin'],
+    ...callbackDoc('repair provider'),
+    body: RepairCallback,
+    async handle(ctx, { body }, res) {
+      const { caseId, ...event } = body;
+      const handle = ctx.temporal.workflow.getHandle(caseId);
+      res.status(202).json(await signalCase(ctx, caseId, () => handle.signal(repairEventSignal, event)));
     },
   }),
 ];

@@ -86,11 +86,14 @@ export function refusalProblem(err: unknown): Problem | undefined {
   const code = failure?.type ?? 'command_refused';
   const known = UPDATE_CODES[code];
   if (code === 'not_your_case') return { status: 404, code: 'case_not_found', title: 'Case not found' };
+  const field = (failure?.details?.[0] as { field?: unknown } | undefined)?.field;
+  const detail = failure?.message ?? err.message;
   return {
     status: known?.status ?? 422,
     code,
     title: known?.title ?? 'Refused by a business rule',
-    detail: failure?.message ?? err.message,
+    detail,
+    ...(typeof field === 'string' && { errors: [{ field: `body.${field}`, message: detail }] }),
   };
 }
 

@@ -3,7 +3,7 @@
  * from the contract (workflows/contract). The OpenAPI document is generated from both.
  */
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, DISPUTE_PHASES, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, text } from '../workflows/contract';
+import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, DISPUTE_PHASES, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, RepairEvent, text } from '../workflows/contract';
 import type { CommandName } from '../workflows/messages';
 
 export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
@@ -11,7 +11,7 @@ export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
 export const caseIdParam = z.strictObject({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'case-3f2a9c0e1b7d4a65c8e91f20' }) });
 
 
-const ORDER_KINDS = new Set(['return', 'exchange', 'refund_only']);
+const ORDER_KINDS = new Set(['return', 'exchange', 'refund_only', 'repair', 'maintenance']);
 
 export const CreateCaseBody = z
   .strictObject({
@@ -61,6 +61,11 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
   request_pickup: { address: '12 West Lake Rd, Xihu District, Hangzhou' },
   inspect: { result: 'accepted', findings: 'leak confirmed at the base seal' },
   start_refund: {},
+  drop_off: { location: 'Service point, 3 Harbour Rd' },
+  choose_repair_remedy: { remedy: 'discount_refund', amountCents: 5_000 },
+  book_service: { slotAt: 1_893_456_000_000 },
+  reschedule_service: { slotAt: 1_893_542_400_000 },
+  record_service: { outcome: 'completed', serviceRecord: 'descaled, seals replaced, tested at 100 °C' },
   propose_remedy: { remedy: 'reship_part', description: 'reship the cracked lid', items: [{ sku: 'kettle-lid-1', quantity: 1 }] },
   resolve_blocked_refund: { resolution: 'retry', amountCents: 15900, reason: 'the order has 159.00 left to refund after an earlier partial refund' },
   request_intervention: { reason: 'the merchant rejected a defective kettle', evidence: [{ kind: 'video', uri: 'attachment://9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }] },
@@ -78,6 +83,10 @@ export const CourierCallback = CourierEvent.extend({ caseId: id, at: z.union([ti
 
 export const PaymentCallback = PaymentEvent.extend({ caseId: id }).openapi('PaymentCallback', {
   example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'pay-evt-17', refundId: 'rf-123', status: 'succeeded' },
+});
+
+export const RepairCallback = RepairEvent.extend({ caseId: id }).openapi('RepairCallback', {
+  example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'rep-evt-4', repairOrderId: 'rep-81', event: 'diagnosed', misuse: true, quoteCents: 8_000 },
 });
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');

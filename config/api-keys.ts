@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import type { Role } from '../workflows/domain/parties';
 
-export const API_ROLES = ['customer', 'agent', 'senior_agent', 'merchant', 'supervisor', 'courier', 'warehouse', 'payment', 'admin'] as const;
+export const API_ROLES = ['customer', 'agent', 'senior_agent', 'merchant', 'supervisor', 'courier', 'warehouse', 'payment', 'admin', 'repair_provider'] as const;
 export type ApiRole = (typeof API_ROLES)[number] & Role;
 
 export interface ApiKeyEntry {
@@ -53,6 +53,7 @@ export const DEV_API_KEYS: readonly ApiKeyEntry[] = [
   { key: 'dev-warehouse-key', role: 'warehouse', id: 'warehouse-dev' },
   { key: 'dev-payment-key', role: 'payment', id: 'payment-dev' },
   { key: 'dev-customer-key', role: 'customer', id: 'customer-1' },
+  { key: 'dev-repair-provider-key', role: 'repair_provider', id: 'repair-provider-dev' },
 ];
 
 export function loadApiKeys(env: NodeJS.ProcessEnv = process.env): ApiKeyEntry[] {

@@ -63,6 +63,14 @@ const policyFields = z.strictObject({
     priceDifferenceWindow: limitSchema,
     noReasonReturnWindow: limitSchema,
     noReasonReturnExcludedCategories: z.array(z.string().min(1)),
+    warrantyByCategory: z.record(z.string().min(1).max(100), limitSchema).optional(),
+    repairTurnaround: limitSchema.optional(),
+    repairTurnaroundWarnAfter: limitSchema.optional(),
+    repairQuoteDecision: limitSchema.optional(),
+    repairConfirmation: limitSchema.optional(),
+    maintenanceReminderBefore: z.strictObject({ hours: z.number().nonnegative().optional(), minutes: z.number().nonnegative().optional() }).optional(),
+    maintenanceNoShowGrace: limitSchema.optional(),
+    maintenanceRescheduleLimit: z.int().min(0).max(20).optional(),
 });
 
 const policySchema = policyFields

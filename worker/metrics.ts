@@ -22,6 +22,9 @@ const PARTNER_OF: Record<string, string> = {
   createReshipOrder: 'erp',
   pageOnCall: 'oncall',
   sendStatement: 'statements',
+  dispatchRepair: 'repair',
+  instructRepair: 'repair',
+  bookService: 'repair',
 };
 
 const partnerCalls = new Counter({

@@ -32,6 +32,8 @@ export type PaymentEvent = z.output<typeof contract.PaymentEvent>;
 
 export const courierEventSignal = defineSignal<[CourierEvent]>('courier_event');
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('payment_event');
+export type RepairEvent = z.output<typeof contract.RepairEvent>;
+export const repairEventSignal = defineSignal<[RepairEvent]>('repair_event');
 
 /**
  * Sent with the start of a case (update-with-start): answers its first view once the opening step has run, and whether

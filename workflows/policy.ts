@@ -86,6 +86,23 @@ export type CasePolicy = {
   noReasonReturnWindow: Limit;
   /** Categories excluded from the no-reason return (plus any the product page declares). */
   noReasonReturnExcludedCategories: string[];
+
+  /** Repair: the warranty period per order category, counted from delivery (else purchase); a category without one cannot open a repair. */
+  warrantyByCategory?: Record<string, Limit>;
+  /** Repair: the provider's turnaround from dispatch to the goods shipped back; warned after repairTurnaroundWarnAfter, escalated at breach. */
+  repairTurnaround?: Limit;
+  repairTurnaroundWarnAfter?: Limit;
+  /** Repair: the customer accepts or declines a quote within this (silence = declined). */
+  repairQuoteDecision?: Limit;
+  /** Repair: the customer confirms the repaired goods within this (silence = accepted). */
+  repairConfirmation?: Limit;
+
+  /** Maintenance: the customer is reminded this long before the slot. */
+  maintenanceReminderBefore?: { hours?: number; minutes?: number };
+  /** Maintenance: how long after the slot the visit's outcome may be recorded before the provider counts as absent. */
+  maintenanceNoShowGrace?: Limit;
+  /** Maintenance: reschedules (customer no-shows included) a booking allows. */
+  maintenanceRescheduleLimit?: number;
 };
 
 const DAY_HOURS = 24;
@@ -126,4 +143,14 @@ export const DEFAULT_POLICY: CasePolicy = {
   priceDifferenceWindow: { hours: 3 * DAY_HOURS },
   noReasonReturnWindow: { hours: 7 * DAY_HOURS },
   noReasonReturnExcludedCategories: ['custom_made', 'perishable', 'intimate_apparel'],
+
+  warrantyByCategory: { electronics: { hours: 365 * DAY_HOURS }, kitchen: { hours: 365 * DAY_HOURS }, appliances: { hours: 3 * 365 * DAY_HOURS } },
+  repairTurnaround: { workingDays: 10 },
+  repairTurnaroundWarnAfter: { workingDays: 7 },
+  repairQuoteDecision: { hours: 3 * DAY_HOURS },
+  repairConfirmation: { hours: 7 * DAY_HOURS },
+
+  maintenanceReminderBefore: { hours: 24 },
+  maintenanceNoShowGrace: { hours: 24 },
+  maintenanceRescheduleLimit: 2,
 };

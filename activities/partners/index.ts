@@ -27,6 +27,7 @@ import type { IssueRefundInput, IssueRefundResult } from './payment';
 import type { NotifyCustomerInput, NotifyCustomerResult, NotifyStaffInput, NotifyStaffResult } from './notification';
 import type { CreateReshipOrderInput, CreateReshipOrderResult } from './erp';
 import type { PageOnCallInput, PageOnCallResult } from './oncall';
+import { createRepairProviderAdapter, type BookServiceInput, type BookServiceResult, type DispatchRepairInput, type DispatchRepairResult, type InstructRepairInput, type InstructRepairResult } from './repair-provider';
 
 export * from './http';
 export * from './urls';
@@ -36,12 +37,14 @@ export type * from './payment';
 export type * from './notification';
 export type * from './erp';
 export type * from './oncall';
+export type * from './repair-provider';
 export { createMerchantAdapter } from './merchant';
 export { createCourierAdapter } from './courier';
 export { createPaymentAdapter } from './payment';
 export { createNotificationAdapter } from './notification';
 export { createErpAdapter } from './erp';
 export { createOnCallAdapter } from './oncall';
+export { createRepairProviderAdapter } from './repair-provider';
 
 export interface PartnerActivities {
   notifyMerchant(input: NotifyMerchantInput): Promise<NotifyMerchantResult>;
@@ -53,6 +56,9 @@ export interface PartnerActivities {
   notifyStaff(input: NotifyStaffInput): Promise<NotifyStaffResult>;
   createReshipOrder(input: CreateReshipOrderInput): Promise<CreateReshipOrderResult>;
   pageOnCall(input: PageOnCallInput): Promise<PageOnCallResult>;
+  dispatchRepair(input: DispatchRepairInput): Promise<DispatchRepairResult>;
+  instructRepair(input: InstructRepairInput): Promise<InstructRepairResult>;
+  bookService(input: BookServiceInput): Promise<BookServiceResult>;
 }
 
 export interface PartnerActivitiesDeps {
@@ -72,5 +78,6 @@ export function createPartnerActivities(deps: PartnerActivitiesDeps): PartnerAct
     ...createNotificationAdapter({ ...common, baseUrl: deps.urls.notification }),
     ...createErpAdapter({ ...common, baseUrl: deps.urls.erp }),
     ...createOnCallAdapter({ ...common, baseUrl: deps.urls.oncall }),
+    ...createRepairProviderAdapter({ ...common, baseUrl: deps.urls.repair }),
   };
 }

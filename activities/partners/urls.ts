@@ -9,6 +9,7 @@ export interface PartnerUrls {
   oncall: string;
   /** The warehouse (monthly statements). */
   warehouse: string;
+  repair: string;
 }
 
 const PARTNERS: ReadonlyArray<{ key: keyof PartnerUrls; envVar: string; prefix: string }> = [
@@ -19,9 +20,10 @@ const PARTNERS: ReadonlyArray<{ key: keyof PartnerUrls; envVar: string; prefix: 
   { key: 'erp', envVar: 'ERP_API_URL', prefix: '/erp' },
   { key: 'oncall', envVar: 'ONCALL_API_URL', prefix: '/oncall' },
   { key: 'warehouse', envVar: 'WAREHOUSE_API_URL', prefix: '/warehouse' },
+  { key: 'repair', envVar: 'REPAIR_API_URL', prefix: '/repair' },
 ];
 
-/** Every partner on `sandboxUrl`, except those whose own variable (MERCHANT_API_URL … WAREHOUSE_API_URL) is set in `env`. */
+/** Every partner on `sandboxUrl`, except those whose own variable (MERCHANT_API_URL … WAREHOUSE_API_URL, REPAIR_API_URL) is set in `env`. */
 export function partnerUrlsFor(sandboxUrl: string, env: Record<string, string | undefined> = {}): PartnerUrls {
   const sandbox = trimSlash(sandboxUrl);
   const urls = {} as PartnerUrls;

@@ -8,6 +8,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { loadRuntimeConfig } from '../../config/env';
 import { API_ROLES } from '../../config/api-keys';
+import { CASE_KINDS, PARTIES } from '../../workflows/contract';
 import { COMMON_RESPONSES, json } from '../responses';
 import { defineRoute, type ApiRoute } from '../route-table';
 
@@ -37,11 +38,16 @@ export const CONSOLE_ROUTES: ApiRoute[] = [
     method: 'get',
     path: '/console/config.json',
     roles: 'public',
-    summary: 'The console’s settings: where a case’s workflow opens in the Temporal Web UI',
-    responses: { 200: json('Settings', z.object({ temporalUiUrl: z.string(), temporalNamespace: z.string() })) },
+    summary: 'The console’s settings: where a case’s workflow opens in the Temporal Web UI, and the contract’s case kinds and parties for its filters',
+    responses: { 200: json('Settings', z.object({ temporalUiUrl: z.string(), temporalNamespace: z.string(), kinds: z.array(z.enum(CASE_KINDS)), parties: z.array(z.enum(PARTIES)) })) },
     handle(_ctx, _request, res) {
       const runtime = loadRuntimeConfig();
-      res.json({ temporalUiUrl: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${runtime.ports.temporalUi}`, temporalNamespace: runtime.temporalNamespace });
+      res.json({
+        temporalUiUrl: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${runtime.ports.temporalUi}`,
+        temporalNamespace: runtime.temporalNamespace,
+        kinds: CASE_KINDS,
+        parties: PARTIES,
+      });
     },
   }),
   defineRoute({

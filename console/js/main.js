@@ -2,7 +2,7 @@
 import { api, session } from './api.js';
 import { clearProblem, guarded, startTicker } from './dom.js';
 import { renderCase } from './case-page.js';
-import { renderOwnCases, renderRoleQueue, renderStuckQueue } from './queue.js';
+import { renderOwnCases, renderRoleQueue, renderStuckQueue, useContractLists } from './queue.js';
 import { renderReports } from './reports.js';
 import { renderSignIn } from './signin.js';
 
@@ -61,6 +61,7 @@ window.addEventListener('hashchange', () => {
 
 startTicker();
 config = await api('/console/config.json').catch(() => ({ temporalUiUrl: 'http://127.0.0.1:8233', temporalNamespace: 'default' }));
+useContractLists(config);
 if (session.key()) me = await guarded(() => api('/console/me'));
 if (!me) session.signOut();
 route();

@@ -2,8 +2,15 @@
 import { api } from './api.js';
 import { countdown, el, guarded } from './dom.js';
 
-const KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety'];
-const PARTIES = ['customer', 'agent', 'senior_agent', 'cs_lead', 'merchant', 'platform', 'courier', 'warehouse', 'safety_owner', 'payment'];
+// The case kinds and parties come from the contract, through GET /console/config.json (useContractLists).
+let KINDS = [];
+let PARTIES = [];
+
+/** Takes the filter lists from the console's settings. */
+export function useContractLists(config) {
+  KINDS = config.kinds || [];
+  PARTIES = config.parties || [];
+}
 const QUEUE_ROLES = ['cs_lead', 'senior_agent', 'platform', 'safety_owner', 'merchant', 'agent'];
 const PRIORITIES = ['low', 'normal', 'high', 'urgent'];
 

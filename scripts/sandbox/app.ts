@@ -17,6 +17,9 @@
  *   /oncall/pages            {caseId, severity:'critical'|'high'|'medium'|'low', message} → 201 {pageId}
  *   /courier/statements, /warehouse/statements, /merchant/statements
  *                            {statementId, partyId, period, totalCents, currency, lines} → 201 {receiptId}
+ *   /repair/orders           {caseId, orderId, sku, fault, chargeable, inboundTrackingNumber?} → 201 {repairOrderId, status}
+ *   /repair/instructions     {caseId, repairOrderId, instruction:'proceed'|'return_unrepaired'} → 201 {instructionId}
+ *   /repair/service-bookings {caseId, orderId, packageSku, slotAt}             → 201 {bookingId}
  * Other refusals → 422 {code:'partner_refused', reason}; invalid body → 400 {code:'invalid_request', issues}.
  *
  * Controls (no key needed): POST /_control/faults, GET /_control/faults, POST /_control/reset,
@@ -35,6 +38,7 @@ import { notificationRoutes } from './routes/notification';
 import { oncallRoutes } from './routes/oncall';
 import { paymentRoutes } from './routes/payment';
 import { statementRoutes } from './routes/statements';
+import { repairRoutes } from './routes/repair';
 import { SandboxState, type SandboxOptions } from './state';
 
 export { SandboxState } from './state';
@@ -49,6 +53,7 @@ export const PARTNER_ROUTES: readonly PartnerRoute[] = [
   ...erpRoutes,
   ...oncallRoutes,
   ...statementRoutes,
+  ...repairRoutes,
 ];
 
 export function createSandboxApp(options: SandboxOptions = {}): { app: Express; state: SandboxState } {

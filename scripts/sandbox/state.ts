@@ -119,6 +119,31 @@ export interface StatementRecord extends Recorded {
   lines: unknown[];
 }
 
+export interface RepairOrderRecord extends Recorded {
+  repairOrderId: string;
+  caseId: string;
+  orderId: string;
+  sku: string;
+  fault: string;
+  chargeable: boolean;
+  inboundTrackingNumber?: string;
+}
+
+export interface RepairInstructionRecord extends Recorded {
+  instructionId: string;
+  caseId: string;
+  repairOrderId: string;
+  instruction: string;
+}
+
+export interface ServiceBookingRecord extends Recorded {
+  bookingId: string;
+  caseId: string;
+  orderId: string;
+  packageSku: string;
+  slotAt: number;
+}
+
 export interface SandboxRecords {
   merchantNotifications: MerchantNotificationRecord[];
   statements: StatementRecord[];
@@ -130,6 +155,9 @@ export interface SandboxRecords {
   staffNotifications: StaffNotificationRecord[];
   reshipOrders: ReshipOrderRecord[];
   pages: PageRecord[];
+  repairOrders: RepairOrderRecord[];
+  repairInstructions: RepairInstructionRecord[];
+  serviceBookings: ServiceBookingRecord[];
 }
 
 export interface WeightPreset {
@@ -160,6 +188,9 @@ const emptyRecords = (): SandboxRecords => ({
   staffNotifications: [],
   reshipOrders: [],
   pages: [],
+  repairOrders: [],
+  repairInstructions: [],
+  serviceBookings: [],
 });
 
 export class SandboxState {

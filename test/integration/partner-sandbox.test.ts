@@ -112,6 +112,7 @@ describe('partner URLs (config/env.ts)', () => {
       erp: 'http://127.0.0.1:4100/erp',
       oncall: 'http://127.0.0.1:4100/oncall',
       warehouse: 'http://127.0.0.1:4100/warehouse',
+      repair: 'http://127.0.0.1:4100/repair',
     });
   });
 

@@ -12,11 +12,12 @@ import {
   getClocksQuery,
   openCaseUpdate,
   paymentEventSignal,
+  repairEventSignal,
   type CommandName,
   type CommandPayloads,
 } from '../messages';
 import { isPartyTo } from '../domain/case-access';
-import { commandBodies, CourierEvent, PaymentEvent } from '../contract';
+import { commandBodies, CourierEvent, PaymentEvent, RepairEvent } from '../contract';
 import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
@@ -72,6 +73,10 @@ function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
   setHandler(courierEventSignal, (event) => {
     if (!matchesContract(CourierEvent, event, 'courier_event')) return;
     if (ctx.firstSighting(`courier:${event.dedupKey}`)) playbook.onCourierEvent?.(ctx, event);
+  });
+  setHandler(repairEventSignal, (event) => {
+    if (!matchesContract(RepairEvent, event, 'repair_event')) return;
+    if (ctx.firstSighting(`repair:${event.dedupKey}`)) playbook.onRepairEvent?.(ctx, event);
   });
   setHandler(paymentEventSignal, (event) => {
     if (!matchesContract(PaymentEvent, event, 'payment_event') || !ctx.firstSighting(`payment:${event.dedupKey}`)) return;

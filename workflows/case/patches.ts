@@ -60,3 +60,12 @@ export const COMMANDS_AFTER_RESULTS_PATCH = 'commands-after-activation-results';
  * Histories from before completed when the survey wait ended.
  */
 export const DISPUTE_WINDOW_PATCH = 'dispute-intervention-window';
+
+/**
+ * patched() id of item-level refunds: once the goods are accepted, the refund of a return (or of an exchange turned
+ * refund) is computed from the claimed items and their inspection (accepted items' prices, less deductions; the
+ * return postage refunded apart is one of its lines), kept as `refundLines`, and start_refund.amountCents is honoured
+ * within its bounds; an exchange reships only the accepted items. Histories from before refund the whole paid amount
+ * and reship the ordered items (or the replacement sku).
+ */
+export const ITEM_REFUND_PATCH = 'item-refund-lines';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CommandName, CommandPayloads, CourierEvent } from '../messages';
+import type { CommandName, CommandPayloads, CourierEvent, RepairEvent } from '../messages';
 import type { CaseStatus } from '../domain/case';
 import type { Role } from '../domain/parties';
 import type { ClockDefinition } from './clock-definition';
@@ -7,10 +7,11 @@ import type { CaseContext } from './context';
 
 /**
  * Refuses a command from its validator: nothing reaches history, and the caller gets the failure's type as a
- * machine-readable code ('invalid_transition', 'role_not_allowed', 'not_your_case', or a business rule's own).
+ * machine-readable code ('invalid_transition', 'role_not_allowed', 'not_your_case', or a business rule's own), and
+ * `field`, when given, the offending field of the command's body (the API names it in the problem's errors).
  */
-export function commandRejected(code: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: true });
+export function commandRejected(code: string, message: string, field?: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true, ...(field !== undefined && { details: [{ field }] }) });
 }
 
 export type CommandHandlers = { [N in CommandName]?: (ctx: CaseContext, payload: CommandPayloads[N]) => void | Promise<void> };
@@ -33,6 +34,8 @@ export interface Playbook {
   /** The customer let a proposed remedy lapse (the customer_decision clock). */
   onRemedyLapse?(ctx: CaseContext): void;
   onCourierEvent?(ctx: CaseContext, event: CourierEvent): void;
+  /** The repair provider reported progress (deduplicated by its dedup key). */
+  onRepairEvent?(ctx: CaseContext, event: RepairEvent): void;
 }
 
 export const CASE_STAFF: readonly Role[] = ['agent', 'senior_agent', 'supervisor', 'admin'];

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { Actor, cents, epochMs, EvidenceRef, id, PARTIES, PRIORITIES, text } from './common';
 import { Dispute } from './dispute';
 
-export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety'] as const;
+export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety', 'repair', 'maintenance'] as const;
 
 /** Why the customer asks for a return, refund or exchange (seed 003's branches). */
 export const RETURN_REASONS = [
@@ -36,6 +36,8 @@ export const STATUSES_BY_KIND = {
   refund_only: ['submitted', 'awaiting_return_to_sender', 'awaiting_remedy', 'refund_due', 'in_dispute', 'closed'],
   feedback: ['submitted', 'registered', 'investigating', 'investigated', 'awaiting_approval', 'approved', 'awaiting_confirmation', 'closed'],
   safety: ['submitted', 'awaiting_emergency_start', 'emergency_in_progress', 'closed'],
+  repair: ['submitted', 'awaiting_collection', 'at_repair_provider', 'awaiting_quote_decision', 'awaiting_repair_confirmation', 'awaiting_repair_remedy', 'refund_due', 'closed'],
+  maintenance: ['submitted', 'awaiting_booking', 'service_booked', 'closed'],
 } as const satisfies Record<(typeof CASE_KINDS)[number], readonly string[]>;
 
 export const CASE_STATUSES = [...new Set(Object.values(STATUSES_BY_KIND).flat())] as Array<(typeof STATUSES_BY_KIND)[keyof typeof STATUSES_BY_KIND][number]>;
@@ -68,10 +70,19 @@ export const CustomerContact = z.strictObject({
 
 const returnReason = z.enum(RETURN_REASONS);
 
+/** One order line a return or exchange is about (item-level requests); skus of the order, no more than bought. */
+export const ClaimItem = z.strictObject({ sku: id, quantity: z.int().min(1).max(10_000), reason: returnReason }).openapi('ClaimItem');
+const claimItems = z
+  .array(ClaimItem)
+  .min(1)
+  .max(200)
+  .optional()
+  .openapi({ description: 'The order lines the request is about, each sku once; absent: every item of the order (order-level request)' });
+
 export const KindDetails = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('return'), reason: returnReason, goodsIntact: z.boolean().optional(), outerPackageDamaged: z.boolean().optional() }),
-    z.strictObject({ kind: z.literal('exchange'), reason: returnReason, goodsIntact: z.boolean().optional(), replacementSku: id.optional() }),
+    z.strictObject({ kind: z.literal('return'), reason: returnReason, goodsIntact: z.boolean().optional(), outerPackageDamaged: z.boolean().optional(), items: claimItems }),
+    z.strictObject({ kind: z.literal('exchange'), reason: returnReason, goodsIntact: z.boolean().optional(), replacementSku: id.optional(), items: claimItems }),
     z.strictObject({
       kind: z.literal('refund_only'),
       ground: z.enum(REFUND_ONLY_GROUNDS),
@@ -88,6 +99,13 @@ export const KindDetails = z
       impact: text(2000).optional(),
     }),
     z.strictObject({ kind: z.literal('safety'), hazard: text(2000), affectedOrderIds: z.array(id).max(1000), relatedCaseIds: z.array(id).max(1000) }),
+    z.strictObject({
+      kind: z.literal('repair'),
+      sku: id.openapi({ description: 'The item of the order to repair' }),
+      fault: text(2000),
+      misuse: z.boolean().optional().openapi({ description: 'Damage by the customer’s own use (known at intake); the provider’s diagnosis can find it too. Misuse makes the repair paid' }),
+    }),
+    z.strictObject({ kind: z.literal('maintenance'), packageSku: id.openapi({ description: 'The maintenance package bought with the order (an item of the order)' }), serviceAddress: text(500).optional() }),
   ])
   .openapi('KindDetails', { example: { kind: 'return', reason: 'quality_defect' } });
 
@@ -157,6 +175,23 @@ export const ReshipRecord = z.object({
   failure: z.string().optional(),
 });
 
+/** One line of the refund an item-level return or exchange computed: an accepted item, a deduction, the postage. */
+export const RefundLine = z
+  .object({
+    kind: z.enum(['item', 'deduction', 'postage']),
+    sku: z.string().optional(),
+    quantity: z.int().optional(),
+    amountCents: z.int().openapi({ description: 'Negative for a deduction' }),
+    reason: z.string().optional(),
+    evidence: z.array(EvidenceRef).optional(),
+  })
+  .openapi('RefundLine');
+
+/** The merchant's inspection of one claimed item. */
+export const ItemInspection = z
+  .object({ sku: z.string(), quantity: z.int(), result: z.enum(['accepted', 'rejected']), deductionCents: z.int().optional(), findings: z.string().optional(), evidence: z.array(EvidenceRef).optional() })
+  .openapi('ItemInspection');
+
 /** A liability recorded against a party, settled monthly (couriers through 快递月结). */
 /** The parties a charge can be recorded against. */
 export const CHARGE_PARTIES = ['merchant', 'courier', 'warehouse', 'customer', 'platform'] as const;
@@ -192,6 +227,22 @@ export const CaseFacts = z
     solutionAmountCents: z.int().optional(),
     emergencyPlan: z.string().optional(),
     surveyExpired: z.boolean().optional(),
+    repairWarranty: z.enum(['in_warranty', 'out_of_warranty']).optional().openapi({ description: 'Repair: the warranty check at intake (policy.warrantyByCategory)' }),
+    repairChargeable: z.boolean().optional().openapi({ description: 'Repair: out of warranty or misuse, so the repair is quoted and paid' }),
+    repairCollection: z.enum(['pickup', 'drop_off']).optional(),
+    repairOrderId: z.string().optional().openapi({ description: 'The repair provider’s order (dispatched once)' }),
+    repairQuoteCents: z.int().optional(),
+    repairQuoteDecision: z.enum(['accepted', 'declined']).optional(),
+    repairResult: z.enum(['repaired', 'unrepairable', 'still_faulty']).optional(),
+    repairRemedy: z.enum(['return_refund', 'exchange', 'discount_refund']).optional(),
+    repairDiscountCents: z.int().optional(),
+    serviceSlotAt: epochMs.optional().openapi({ description: 'Maintenance: the booked slot' }),
+    serviceBookingId: z.string().optional(),
+    serviceBookings: z.int().optional().openapi({ description: 'Maintenance: bookings made with the provider (each reschedule or rebooking is one)' }),
+    serviceReschedules: z.int().optional().openapi({ description: 'Maintenance: reschedules and customer no-shows, against policy.maintenanceRescheduleLimit' }),
+    serviceRecord: z.string().optional().openapi({ description: 'Maintenance: the service record of the completed visit' }),
+    refundMaxCents: z.int().optional().openapi({ description: 'The most start_refund.amountCents may ask: the accepted items without deductions (refundAmountCents is the least)' }),
+    refundRequestedAmountCents: z.int().optional().openapi({ description: 'The amount start_refund asked for, within the bounds' }),
   })
   .openapi('CaseFacts');
 
@@ -228,6 +279,8 @@ export const CaseView = z
     returnAddress: z.string().optional(),
     returnTrackingNumber: z.string().optional(),
     refunds: z.array(RefundRecord),
+    refundLines: z.array(RefundLine).optional().openapi({ description: 'Returns and exchanges: what the refund is made of (accepted items, deductions, postage); their sum is the total refunded' }),
+    itemInspections: z.array(ItemInspection).optional().openapi({ description: 'The inspection of each claimed item' }),
     reships: z.array(ReshipRecord),
     charges: z.array(ChargeRecord),
     escalated: z.boolean(),

@@ -4,7 +4,7 @@
  * cannot send a malformed command), and the payload types are inferred from them (workflows/messages.ts).
  */
 import { z } from 'zod';
-import { cents, evidence, id, PARTIES, PRIORITIES, text } from './common';
+import { cents, epochMs, evidence, id, PARTIES, PRIORITIES, text } from './common';
 import { disputeCommandBodies } from './dispute';
 
 const reason = text(2000);
@@ -30,8 +30,39 @@ export const commandBodies = {
   request_pickup: z
     .strictObject({ ...base, address: text(500).openapi({ description: 'Where the courier collects the goods' }) })
     .openapi({ description: 'Instead of shipping the goods back, the customer has the courier collect them; the case books the pickup and follows the courier’s tracking number' }),
-  inspect: z.strictObject({ ...base, result: z.enum(['accepted', 'rejected']), findings: text(4000) }),
-  start_refund: z.strictObject({ ...base }).openapi({ description: 'The merchant starts the refund of the amount the case has due (refundAmountCents)' }),
+  inspect: z.strictObject({
+    ...base,
+    result: z.enum(['accepted', 'rejected']).openapi({ description: 'The whole parcel; with items, the claimed items not listed get it' }),
+    findings: text(4000),
+    items: z
+      .array(
+        z.union([
+          z.strictObject({ sku: id, result: z.enum(['accepted', 'rejected']), findings: text(2000).optional(), evidence: evidence.optional() }),
+          z
+            .strictObject({
+              sku: id,
+              result: z.literal('accepted'),
+              deductionCents: cents.min(1).openapi({ description: 'Accepted with a deduction (e.g. a missing accessory), at most the item’s price' }),
+              findings: text(2000).optional(),
+              evidence: evidence.min(1).openapi({ description: 'A deduction needs evidence' }),
+            })
+            .openapi({ description: 'Accepted with a deduction and its evidence' }),
+        ]),
+      )
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'Per claimed item: accepted, rejected, or accepted with a deduction and evidence; each sku once. The goods are accepted when any item is' }),
+  }),
+  start_refund: z
+    .strictObject({
+      ...base,
+      amountCents: cents
+        .min(1)
+        .optional()
+        .openapi({ description: 'At least the amount due (refundAmountCents) and at most the accepted items without deductions (refundMaxCents), else 422 amount_out_of_bounds; default: the amount due' }),
+    })
+    .openapi({ description: 'The merchant starts the refund of the amount the case has due (refundAmountCents)' }),
   convert_to_refund: z.strictObject({ ...base, reason }),
   /** `price_difference_charge`: the customer keeps a dearer wrong item and owes `amountCents` (a charge against the customer). */
   propose_remedy: z.strictObject({
@@ -77,6 +108,27 @@ export const commandBodies = {
   pause_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
   resume_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
   change_priority: z.strictObject({ ...base, priority: z.enum(PRIORITIES), reason }),
+  drop_off: z
+    .strictObject({ ...base, location: text(500).openapi({ description: 'Where the customer hands the goods in' }) })
+    .openapi({ description: 'Repair: the customer drops the goods off instead of a courier pickup (request_pickup)' }),
+  choose_repair_remedy: z
+    .union([
+      z.strictObject({ ...base, remedy: z.enum(['return_refund', 'exchange']) }),
+      z.strictObject({ ...base, remedy: z.literal('discount_refund'), amountCents: cents.min(1).openapi({ description: 'The discount, at most the item’s price' }) }),
+    ])
+    .openapi({ description: 'Repair unrepairable or still faulty: the customer takes a refund (goods returned), an exchange, or keeps the goods with a discount refund' }),
+  book_service: z
+    .strictObject({ ...base, slotAt: epochMs.openapi({ description: 'The slot, in the future' }) })
+    .openapi({ description: 'Maintenance: books the provider for a slot (a slot in the past is 422 slot_in_past)' }),
+  reschedule_service: z
+    .strictObject({ ...base, slotAt: epochMs })
+    .openapi({ description: 'Maintenance: moves the booking to another slot, up to policy.maintenanceRescheduleLimit times (then 422 reschedule_limit_reached)' }),
+  record_service: z
+    .union([
+      z.strictObject({ ...base, outcome: z.literal('completed'), serviceRecord: text(4000).openapi({ description: 'What was done, as the provider recorded it' }) }),
+      z.strictObject({ ...base, outcome: z.enum(['customer_no_show', 'provider_no_show']) }),
+    ])
+    .openapi({ description: 'Maintenance: the visit took place (with its service record), or one side did not show up' }),
   add_note: z.strictObject({ ...base, note: text(4000), reason }).openapi({ description: 'An internal note for staff, in the audit trail; never sent to a party' }),
   ...disputeCommandBodies,
 };

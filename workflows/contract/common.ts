@@ -10,9 +10,9 @@ export const cents = z.int().min(0).max(1_000_000_000_00);
 export const epochMs = z.int().min(0).max(8_640_000_000_000_000).openapi({ description: 'Epoch milliseconds', example: 1_793_520_000_000 });
 
 /** Parties that can owe the next action, be escalated to, or carry a liability. */
-export const PARTIES = ['customer', 'agent', 'senior_agent', 'cs_lead', 'merchant', 'platform', 'courier', 'warehouse', 'safety_owner', 'payment'] as const;
+export const PARTIES = ['customer', 'agent', 'senior_agent', 'cs_lead', 'merchant', 'platform', 'courier', 'warehouse', 'safety_owner', 'payment', 'repair_provider'] as const;
 /** Who may act on a case. `system` is the workflow itself acting on a deadline. */
-export const ROLES = ['customer', 'agent', 'senior_agent', 'merchant', 'supervisor', 'courier', 'warehouse', 'payment', 'admin', 'system'] as const;
+export const ROLES = ['customer', 'agent', 'senior_agent', 'merchant', 'supervisor', 'courier', 'warehouse', 'payment', 'admin', 'system', 'repair_provider'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 
 export const Actor = z.object({ id: z.string(), role: z.enum(ROLES), merchantId: z.string().optional().openapi({ description: 'Set for merchants: the merchant they act for' }) }).openapi('Actor');

@@ -10,3 +10,15 @@ export const CourierEvent = z.strictObject({
 });
 
 export const PaymentEvent = z.strictObject({ dedupKey: id, refundId: id, status: z.enum(['succeeded', 'failed']) });
+
+/** The repair provider's progress on a repair order (POST /callbacks/repair). */
+export const REPAIR_EVENTS = ['accepted', 'diagnosed', 'repairing', 'repaired', 'unrepairable', 'shipped_back'] as const;
+export const RepairEvent = z.strictObject({
+  dedupKey: id,
+  repairOrderId: id,
+  event: z.enum(REPAIR_EVENTS),
+  misuse: z.boolean().optional().openapi({ description: 'diagnosed: the fault comes from misuse (the repair is paid)' }),
+  quoteCents: z.int().min(0).max(100_000_00).optional().openapi({ description: 'diagnosed: the price of a paid repair' }),
+  trackingNumber: id.optional().openapi({ description: 'shipped_back: the parcel back to the customer' }),
+  note: z.string().trim().min(1).max(2000).optional(),
+});

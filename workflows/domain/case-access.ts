@@ -23,6 +23,9 @@ export function isPartyTo(actor: Pick<Actor, 'id' | 'role' | 'merchantId'>, view
       return involves(view, 'warehouse');
     case 'payment':
       return (view.refunds?.length ?? 0) > 0;
+    case 'repair_provider':
+      // Reports progress by callback only; it reads and commands no case.
+      return false;
     default:
       return true;
   }

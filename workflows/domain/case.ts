@@ -21,6 +21,9 @@ export type ChargeRecord = z.infer<typeof contract.ChargeRecord>;
 export type Escalation = z.infer<typeof contract.Escalation>;
 export type OpenBreach = z.infer<typeof contract.OpenBreach>;
 export type CaseFacts = z.infer<typeof contract.CaseFacts>;
+export type ClaimItem = z.infer<typeof contract.ClaimItem>;
+export type RefundLine = z.infer<typeof contract.RefundLine>;
+export type ItemInspection = z.infer<typeof contract.ItemInspection>;
 /** Everything a query returns about a case; also the projection written to the case store. */
 export type CaseView = z.infer<typeof contract.CaseView>;
 export type PartnerCaseView = z.infer<typeof contract.PartnerCaseView>;

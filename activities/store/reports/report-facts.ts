@@ -65,6 +65,10 @@ export function reasonOf(details: CaseView['details']): string {
       return details.feedbackType;
     case 'safety':
       return 'safety_hazard';
+    case 'repair':
+      return 'repair';
+    case 'maintenance':
+      return 'maintenance';
   }
 }
 

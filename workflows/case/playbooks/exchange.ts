@@ -10,7 +10,10 @@
  * lapsed proposal resumes them with the time they had left.
  * The return postage the customer advanced is refunded once the goods are accepted (merchant's or courier's fault).
  */
+import { patched } from '@temporalio/workflow';
 import type { CaseStatus } from '../../domain/case';
+import { allAccepted, claimedLines, exchangedItems } from '../../domain/item-claims';
+import { ITEM_REFUND_PATCH } from '../patches';
 import { SYSTEM_ACTOR, type Role } from '../../domain/parties';
 import { CLOSED, partnerRefusal, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
@@ -26,6 +29,7 @@ import {
   refundReturnPostage,
   returnDetails,
   S,
+  settleItemRefund,
 } from './goods-return';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from './refund-due';
 import { agreedProposal, checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, pendingProposal, proposeRemedy } from './remedy';
@@ -61,7 +65,12 @@ function releaseReturnClocks(ctx: CaseContext, reason: string): void {
   for (const name of HELD_WHILE_DECIDING) ctx.resumeClock(name, reason);
 }
 
-/** The replacement: the requested sku (same quantity as ordered), else the ordered items again. */
+function exchangeDetails(ctx: CaseContext): { replacementSku?: string } {
+  const d = ctx.input.details;
+  return d.kind === 'exchange' ? d : {};
+}
+
+/** The replacement of an order-level exchange before item-level refunds: the requested sku (same quantity as ordered), else the ordered items again. */
 export function replacementItems(ctx: CaseContext): Array<{ sku: string; quantity: number }> {
   const d = ctx.input.details;
   const items = ctx.requireOrder().items;
@@ -69,22 +78,35 @@ export function replacementItems(ctx: CaseContext): Array<{ sku: string; quantit
   return items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
 }
 
-async function shipReplacement(ctx: CaseContext): Promise<void> {
-  await refundReturnPostage(ctx);
-  if (ctx.view.facts.convertedToRefund === true) {
+/** An exchange turned refund: the accepted items (patch item-refund-lines), else the whole paid amount. */
+function enterConvertedRefund(ctx: CaseContext, itemLevel: boolean): void {
+  if (!itemLevel) {
     enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', refundAmountCents(ctx), 'exchange_converted_to_refund');
     return;
   }
+  const refund = settleItemRefund(ctx);
+  enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', refund.dueCents, 'exchange_converted_to_refund', undefined, refund.maxCents);
+}
+
+async function shipReplacement(ctx: CaseContext): Promise<void> {
+  await refundReturnPostage(ctx);
+  const itemLevel = patched(ITEM_REFUND_PATCH);
+  if (ctx.view.facts.convertedToRefund === true) {
+    enterConvertedRefund(ctx, itemLevel);
+    return;
+  }
+  // A partial exchange reships only the items asked for and accepted.
+  const items = itemLevel ? exchangedItems(ctx.view.itemInspections ?? allAccepted(claimedLines(ctx.requireOrder(), returnDetails(ctx))), exchangeDetails(ctx).replacementSku) : replacementItems(ctx);
   let erpOrderId: string | undefined;
   try {
-    erpOrderId = (await ctx.effects.reship(replacementItems(ctx), 'exchange_replacement')).erpOrderId;
+    erpOrderId = (await ctx.effects.reship(items, 'exchange_replacement')).erpOrderId;
   } catch (err) {
     const refusal = partnerRefusal(err);
     if (!refusal) throw err;
     // The ERP refuses the reship order (e.g. the replacement is out of stock): the exchange becomes a refund.
     ctx.setFact('convertedToRefund', true);
     ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `replacement could not be reshipped: ${refusal.message}` });
-    enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', refundAmountCents(ctx), 'exchange_converted_to_refund');
+    enterConvertedRefund(ctx, itemLevel);
     return;
   }
   ctx.startClock(CUSTOMER_CONFIRMATION);

@@ -3,7 +3,8 @@
  * What follows an accepted inspection (refund or reship) is the playbook's own.
  */
 import { assessReturn } from '../../domain/eligibility';
-import type { ReturnReason } from '../../domain/case';
+import type { ClaimItem, ReturnReason } from '../../domain/case';
+import { allAccepted, claimedLines, computeItemRefund, inspectionIssues, inspectItems, type ItemRefund } from '../../domain/item-claims';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
 import { patched } from '@temporalio/workflow';
@@ -24,7 +25,7 @@ export const S = {
   accepted: 'goods_accepted',
 } as const;
 
-export function returnDetails(ctx: CaseContext): { reason: ReturnReason; goodsIntact?: boolean; outerPackageDamaged?: boolean } {
+export function returnDetails(ctx: CaseContext): { reason: ReturnReason; goodsIntact?: boolean; outerPackageDamaged?: boolean; items?: ClaimItem[] } {
   const d = ctx.input.details;
   if (d.kind !== 'return' && d.kind !== 'exchange') throw new Error(`not a goods return: ${d.kind}`);
   return d;
@@ -161,17 +162,28 @@ export const goodsReturnHandlers: CommandHandlers = {
   },
   inspect: (ctx, p) => {
     ctx.satisfyClock('merchant_inspection');
-    if (p.result === 'accepted') {
-      ctx.transition(p.actor, 'inspection_accepted', S.accepted, { reason: p.findings, evidence: p.evidence });
+    const inspections = inspectItems(claimedLines(ctx.requireOrder(), returnDetails(ctx)), p);
+    ctx.view.itemInspections = inspections;
+    // Item by item: the goods are accepted when any item is; the rejected ones are not refunded or reshipped.
+    const result = p.items ? (inspections.some((i) => i.result === 'accepted') ? 'accepted' : 'rejected') : p.result;
+    const data = p.items ? { data: { items: inspections.map(({ sku, result, deductionCents }) => ({ sku, result, ...(deductionCents && { deductionCents }) })) } } : {};
+    if (result === 'accepted') {
+      ctx.transition(p.actor, 'inspection_accepted', S.accepted, { reason: p.findings, evidence: p.evidence, ...data });
     } else {
       // Damage or missing accessories through the customer's own fault void the return (spec §Responsibility).
       ctx.view.responsibleParty = 'customer';
-      ctx.close(p.actor, 'inspection_rejected', 'rejected_after_inspection', { reason: p.findings, evidence: p.evidence });
+      ctx.close(p.actor, 'inspection_rejected', 'rejected_after_inspection', { reason: p.findings, evidence: p.evidence, ...data });
     }
   },
 };
 
 export const goodsReturnChecks: CommandChecks = {
+  inspect: (ctx, p) => {
+    const issue = inspectionIssues(ctx.requireOrder(), claimedLines(ctx.requireOrder(), returnDetails(ctx)), p)[0];
+    if (issue) throw commandRejected(issue.code, `${issue.field}: ${issue.message}`, issue.field);
+  },
+  /** An amount of its own: at least what is due, at most the accepted items without deductions. */
+  start_refund: (ctx, p) => checkRefundAmount(ctx, p.amountCents),
   /** The platform reverses a review: an approval before the goods left (reject), or a rejection (approve, reopening the case). */
   override_review: (ctx, p) => {
     requireReason(p);
@@ -209,4 +221,41 @@ export function onReturnShipmentEvent(ctx: CaseContext, event: { event: string; 
   if (event.trackingNumber && event.trackingNumber !== ctx.view.returnTrackingNumber) return;
   ctx.startClock(MERCHANT_INSPECTION);
   ctx.transition({ id: 'courier', role: 'courier' }, 'return_delivered_to_merchant', S.inspection, { data: { trackingNumber: ctx.view.returnTrackingNumber } });
+}
+
+/** The amount start_refund may ask: from the refund due (refundAmountCents) to refundMaxCents; refused otherwise. */
+export function checkRefundAmount(ctx: CaseContext, amountCents: number | undefined): void {
+  if (amountCents === undefined) return;
+  const min = ctx.view.facts.refundAmountCents ?? ctx.requireOrder().paidAmountCents;
+  const max = Math.max(ctx.view.facts.refundMaxCents ?? min, min);
+  if (amountCents < min || amountCents > max) {
+    const bounds = min === max ? `exactly ${min}` : `between ${min} and ${max}`;
+    throw commandRejected('amount_out_of_bounds', `amountCents: the refund due is ${bounds} cents (accepted items, less deductions at the least); ${amountCents} is outside`, 'amountCents');
+  }
+}
+
+/** The return postage refunded apart once the goods are accepted (refundReturnPostage): 0 when the customer bears it. */
+function postageRefunded(ctx: CaseContext): number {
+  const postage = ctx.view.facts.returnPostageCents;
+  const bearer = ctx.view.shippingCostBearer;
+  return typeof postage === 'number' && postage > 0 && bearer !== undefined && bearer !== 'customer' ? postage : 0;
+}
+
+/**
+ * The refund of the accepted items (patch item-refund-lines): kept as the case's refund lines, the amount due and its
+ * upper bound. Goods deemed accepted (no inspection) count every claimed item accepted.
+ */
+export function settleItemRefund(ctx: CaseContext): ItemRefund {
+  const order = ctx.requireOrder();
+  const claimed = claimedLines(order, returnDetails(ctx));
+  const refund = computeItemRefund(order, claimed, ctx.view.itemInspections ?? allAccepted(claimed), postageRefunded(ctx));
+  ctx.view.refundLines = refund.lines;
+  ctx.setFact('refundAmountCents', refund.dueCents);
+  ctx.setFact('refundMaxCents', refund.maxCents);
+  return refund;
+}
+
+/** The amount the refund_due step pays: what start_refund asked (within bounds), else what is due, else (older cases) what was paid. */
+export function refundToPay(ctx: CaseContext): number {
+  return ctx.view.facts.refundRequestedAmountCents ?? ctx.view.facts.refundAmountCents ?? ctx.requireOrder().paidAmountCents;
 }

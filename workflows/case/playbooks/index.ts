@@ -4,6 +4,8 @@ import type { Playbook } from '../playbook';
 import { exchangePlaybook } from './exchange';
 import { feedbackPlaybook } from './feedback';
 import { refundOnlyPlaybook } from './refund-only';
+import { maintenancePlaybook } from './maintenance';
+import { repairPlaybook } from './repair';
 import { returnPlaybook } from './return';
 import { safetyPlaybook } from './safety';
 import { withSopBranches } from './sop-branches';
@@ -15,6 +17,8 @@ const PLAYBOOKS: Partial<Record<CaseKind, Playbook>> = {
   refund_only: withDisputes(refundOnlyPlaybook),
   feedback: feedbackPlaybook,
   safety: safetyPlaybook,
+  repair: repairPlaybook,
+  maintenance: maintenancePlaybook,
 };
 
 export const SUPPORTED_KINDS = Object.keys(PLAYBOOKS) as CaseKind[];

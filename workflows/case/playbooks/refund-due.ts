@@ -12,8 +12,9 @@ import { startRefundClock } from '../refund-clock';
 export const REFUND_DUE = 'refund_due';
 
 /** Starts the refund clock and moves the case to REFUND_DUE; `refundReason` keys the refund's idempotency record. */
-export function enterRefundDue(ctx: CaseContext, actor: Actor, action: string, amountCents: number, refundReason: string, reason?: string): void {
+export function enterRefundDue(ctx: CaseContext, actor: Actor, action: string, amountCents: number, refundReason: string, reason?: string, maxCents?: number): void {
   ctx.setFact('refundAmountCents', amountCents);
+  if (maxCents !== undefined) ctx.setFact('refundMaxCents', maxCents);
   ctx.setFact('refundReason', refundReason);
   startRefundClock(ctx);
   ctx.transition(actor, action, REFUND_DUE, { ...(reason !== undefined && { reason }), data: { amountCents } });
@@ -33,7 +34,7 @@ export const refundDueSteps: Playbook['steps'] = {
     await ctx.effects.notifyMerchant('refund_due', `Case ${ctx.caseId}: the refund is due, please start it.`);
     await ctx.waitUntil(() => ctx.view.facts.refundRequested === true || ctx.view.facts.refundOnBehalfOfMerchant === true);
     const onBehalf = ctx.view.facts.refundRequested !== true;
-    const refund = await ctx.effects.refund(Number(ctx.view.facts.refundAmountCents), String(ctx.view.facts.refundReason), onBehalf);
+    const refund = await ctx.effects.refund(ctx.view.facts.refundRequestedAmountCents ?? Number(ctx.view.facts.refundAmountCents), String(ctx.view.facts.refundReason), onBehalf);
     ctx.satisfyClock('refund_start');
     ctx.close(SYSTEM_ACTOR, 'refunded', 'refunded', { data: { amountCents: refund.amountCents, onBehalfOfMerchant: onBehalf } });
     await ctx.effects.notifyCustomer('refund_issued', { amountCents: refund.amountCents });
@@ -47,6 +48,7 @@ export const refundDueCommands: Playbook['commands'] = {
 export const refundDueHandlers: CommandHandlers = {
   start_refund: (ctx, p) => {
     ctx.setFact('refundRequested', true);
-    ctx.record(p.actor, 'refund_requested', { reason: p.reason });
+    if (p.amountCents !== undefined) ctx.setFact('refundRequestedAmountCents', p.amountCents);
+    ctx.record(p.actor, 'refund_requested', { reason: p.reason, ...(p.amountCents !== undefined && { data: { amountCents: p.amountCents } }) });
   },
 };

@@ -14,6 +14,7 @@ import { addDuration } from '../../sla/calendar';
 import type { CaseContext } from '../context';
 import { CASE_STAFF, type Playbook } from '../playbook';
 import { REFUND_START } from '../refund-clock';
+import { checkRefundAmount } from './goods-return';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps, refundNow } from './refund-due';
 import { checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, proposeRemedy } from './remedy';
 
@@ -93,6 +94,7 @@ export const refundOnlyPlaybook: Playbook = {
     [RO.awaitingRemedy]: { propose_remedy: ['merchant', ...CASE_STAFF], customer_decision: ['customer'] },
   },
   checks: {
+    start_refund: (ctx, p) => checkRefundAmount(ctx, p.amountCents),
     propose_remedy: (ctx, p) => checkProposal(ctx, p, ['partial_refund', 'gift']),
     customer_decision: (ctx) => checkDecision(ctx),
   },

@@ -1,0 +1,147 @@
+/**
+ * 保养服务 (issue 9; seed 001 保养服务): a maintenance package bought with the order. The customer (or staff) books the
+ * provider for a slot (never in the past); the customer is reminded before it (policy.maintenanceReminderBefore); the
+ * booking can be moved up to policy.maintenanceRescheduleLimit times. At the visit staff record its outcome: completed
+ * with the service record (closed 'serviced'), a customer no-show (counts as a reschedule; past the limit the case
+ * closes 'customer_no_show'), or a provider no-show (escalated to the platform, rebooked, not counted). No outcome
+ * within policy.maintenanceNoShowGrace of the slot counts as a provider no-show.
+ */
+import { SYSTEM_ACTOR, type Actor } from '../../domain/parties';
+import { workflowNow } from '../../clock-source';
+import { partnerActions } from '../activities';
+import { defineClock, type ClockDefinition } from '../clock-definition';
+import type { CaseContext } from '../context';
+import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
+import { addDuration } from '../../sla/calendar';
+
+export const MT = { submitted: 'submitted', booking: 'awaiting_booking', booked: 'service_booked' } as const;
+
+const SLOT_CLOCK = 'service_visit';
+
+function maintenanceDetails(ctx: CaseContext): { packageSku: string; serviceAddress?: string } {
+  const d = ctx.input.details;
+  if (d.kind !== 'maintenance') throw new Error(`not a maintenance case: ${d.kind}`);
+  return d;
+}
+
+/** The provider owes the visit at the slot (its outcome recorded within the grace after it); the customer is reminded before. */
+const SERVICE_VISIT = defineClock({
+  name: SLOT_CLOCK,
+  owner: 'repair_provider',
+  terms: (policy) => ({ limit: policy.maintenanceNoShowGrace ?? { hours: 24 }, ...(policy.maintenanceReminderBefore && { warnBefore: policy.maintenanceReminderBefore }), breachAction: 'provider_no_show' }),
+  warn: (ctx) => ctx.effects.notifyCustomer('service_reminder', { slotAt: ctx.view.facts.serviceSlotAt ?? 0 }, `service-reminder:${ctx.view.facts.serviceBookings ?? 0}`),
+  breach: (ctx) => providerNoShow(ctx, SYSTEM_ACTOR, 'no visit was recorded within the grace after the slot'),
+});
+
+/** The visit clock for this slot: the deadline is the slot plus the grace, the reminder before the deadline's slot. */
+function visitClock(ctx: CaseContext, slotAt: number): ClockDefinition {
+  const grace = ctx.policy.maintenanceNoShowGrace ?? { hours: 24 };
+  const deadline = addDuration(slotAt, grace, ctx.policy.calendar);
+  const graceMs = deadline - slotAt;
+  const reminder = ctx.policy.maintenanceReminderBefore;
+  const reminderMs = reminder ? ((reminder.hours ?? 0) * 60 + (reminder.minutes ?? 0)) * 60_000 : undefined;
+  return {
+    ...SERVICE_VISIT,
+    terms: () => ({
+      limit: { minutes: Math.max(0, deadline - workflowNow()) / 60_000 },
+      ...(reminderMs !== undefined && { warnBefore: { minutes: (reminderMs + graceMs) / 60_000 } }),
+      breachAction: 'provider_no_show',
+    }),
+  };
+}
+
+function checkSlot(slotAt: number): void {
+  if (slotAt <= workflowNow()) throw commandRejected('slot_in_past', `slotAt: ${new Date(slotAt).toISOString()} is not in the future`, 'slotAt');
+}
+
+function book(ctx: CaseContext, actor: Actor, action: string, slotAt: number): void {
+  ctx.setFact('serviceSlotAt', slotAt);
+  ctx.setFact('serviceBookings', (ctx.view.facts.serviceBookings ?? 0) + 1);
+  delete ctx.view.facts.serviceBookingId;
+  ctx.startClock(visitClock(ctx, slotAt));
+  ctx.transition(actor, action, MT.booked, { data: { slotAt } });
+}
+
+function providerNoShow(ctx: CaseContext, actor: Actor, reason: string): void {
+  ctx.escalate('platform', `the maintenance provider did not show up: ${reason}`, actor, SLOT_CLOCK);
+  ctx.transition(actor, 'provider_no_show', MT.booking, { reason, data: { slotAt: ctx.view.facts.serviceSlotAt } });
+}
+
+export const maintenancePlaybook: Playbook = {
+  steps: {
+    [MT.submitted]: async (ctx) => {
+      const order = ctx.requireOrder();
+      const { packageSku } = maintenanceDetails(ctx);
+      if (!order.items.some((i) => i.sku === packageSku)) {
+        ctx.close(SYSTEM_ACTOR, 'rejected_no_package', 'rejected', { reason: `sku ${packageSku} is not in order ${order.orderId}` });
+        return;
+      }
+      ctx.transition(SYSTEM_ACTOR, 'package_confirmed', MT.booking, { data: { packageSku } });
+    },
+    [MT.booking]: async (ctx) => {
+      await ctx.effects.notifyCustomer('service_booking_open', { packageSku: maintenanceDetails(ctx).packageSku }, `service-booking-open:${ctx.view.facts.serviceBookings ?? 0}`);
+      await ctx.waitUntil(() => ctx.status !== MT.booking);
+    },
+    [MT.booked]: async (ctx) => {
+      const facts = ctx.view.facts;
+      if (facts.serviceBookingId === undefined) {
+        const n = facts.serviceBookings ?? 1;
+        const slotAt = facts.serviceSlotAt!;
+        const { bookingId } = await partnerActions.bookService({
+          idempotencyKey: `${ctx.caseId}:service-booking:${n}`,
+          caseId: ctx.caseId,
+          orderId: ctx.requireOrder().orderId,
+          packageSku: maintenanceDetails(ctx).packageSku,
+          slotAt,
+        });
+        // A reschedule while the booking call ran books again in the next round.
+        if ((ctx.view.facts.serviceBookings ?? 1) === n) {
+          ctx.setFact('serviceBookingId', bookingId);
+          ctx.record(SYSTEM_ACTOR, 'service_booked_with_provider', { data: { bookingId, slotAt } });
+          await ctx.effects.notifyCustomer('service_booked', { slotAt }, `service-booked:${n}`);
+        }
+      }
+      const booking = ctx.view.facts.serviceBookings;
+      await ctx.waitUntil(() => ctx.status !== MT.booked || ctx.view.facts.serviceBookings !== booking || ctx.view.facts.serviceBookingId === undefined);
+    },
+  },
+  commands: {
+    [MT.booking]: { book_service: ['customer', ...CASE_STAFF] },
+    [MT.booked]: { reschedule_service: ['customer', ...CASE_STAFF], record_service: [...CASE_STAFF] },
+  },
+  checks: {
+    book_service: (_ctx, p) => checkSlot(p.slotAt),
+    reschedule_service: (ctx, p) => {
+      checkSlot(p.slotAt);
+      const limit = ctx.policy.maintenanceRescheduleLimit ?? 2;
+      if ((ctx.view.facts.serviceReschedules ?? 0) >= limit) throw commandRejected('reschedule_limit_reached', `the booking was already moved ${limit} times, the most the policy allows`);
+    },
+  },
+  handlers: {
+    book_service: (ctx, p) => book(ctx, p.actor, 'service_slot_booked', p.slotAt),
+    reschedule_service: (ctx, p) => {
+      ctx.setFact('serviceReschedules', (ctx.view.facts.serviceReschedules ?? 0) + 1);
+      book(ctx, p.actor, 'service_rescheduled', p.slotAt);
+    },
+    record_service: (ctx, p) => {
+      ctx.satisfyClock(SLOT_CLOCK);
+      if (p.outcome === 'completed') {
+        ctx.setFact('serviceRecord', p.serviceRecord);
+        ctx.close(p.actor, 'service_completed', 'serviced', { reason: p.reason, evidence: p.evidence, data: { serviceRecord: p.serviceRecord, bookingId: ctx.view.facts.serviceBookingId } });
+        return;
+      }
+      if (p.outcome === 'provider_no_show') {
+        providerNoShow(ctx, p.actor, p.reason ?? 'reported by staff');
+        return;
+      }
+      const used = (ctx.view.facts.serviceReschedules ?? 0) + 1;
+      ctx.setFact('serviceReschedules', used);
+      if (used > (ctx.policy.maintenanceRescheduleLimit ?? 2)) {
+        ctx.close(p.actor, 'customer_no_show', 'customer_no_show', { reason: p.reason ?? 'the customer missed the visit with no reschedule left' });
+        return;
+      }
+      ctx.transition(p.actor, 'customer_no_show', MT.booking, { reason: p.reason, data: { reschedulesUsed: used } });
+    },
+  },
+  clocks: [SERVICE_VISIT],
+};
