@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { RuntimeConfig } from '../config/env';
 import { sideTaskQueues } from '../workflows/task-queues';
@@ -6,6 +7,8 @@ export interface WorkerDeps {
   connection: NativeConnection;
   config: Pick<RuntimeConfig, 'temporalNamespace' | 'taskQueue'>;
   activities: object;
+  /** Cases kept in the workflow cache (WORKER_MAX_CACHED_WORKFLOWS); by default sized from the heap (cachedCasesFor). */
+  maxCachedWorkflows?: number;
 }
 
 export interface CaseWorkers {
@@ -29,7 +32,17 @@ export interface CaseWorkers {
  */
 export const SHARED_WORKFLOW_MODULES = ['zod', '@asteasolutions/zod-to-openapi', require.resolve('../workflows/contract/openapi-zod')];
 
-export async function createCaseWorkers({ connection, config, activities }: WorkerDeps): Promise<CaseWorkers> {
+/**
+ * How many cases fit the workflow cache of a heap of `heapLimitMiB`: 1,500 open returns took 2.4 GB of worker memory
+ * (`npm run faults`, FAULTS_SCENARIOS=temporal-restart), about 1.4 MB each, so 2 MiB each of the heap less 512 MiB.
+ * The SDK's default (600 per GiB) ran the workflow thread out of heap. Beyond it the least recently used cases are
+ * evicted and replayed from their history when they next have work.
+ */
+export function cachedCasesFor(heapLimitMiB = getHeapStatistics().heap_size_limit / 2 ** 20): number {
+  return Math.max(100, Math.floor((heapLimitMiB - 512) / 2));
+}
+
+export async function createCaseWorkers({ connection, config, activities, maxCachedWorkflows = cachedCasesFor() }: WorkerDeps): Promise<CaseWorkers> {
   const side = sideTaskQueues(config.taskQueue);
   const base = { connection, namespace: config.temporalNamespace, activities };
   const workers = await Promise.all([
@@ -37,6 +50,7 @@ export async function createCaseWorkers({ connection, config, activities }: Work
       ...base,
       taskQueue: config.taskQueue,
       workflowsPath: require.resolve('../workflows'),
+      maxCachedWorkflows,
       bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES },
     }),
     // Projection activities wait on a coalescing writer, not on CPU: many may wait at once.
