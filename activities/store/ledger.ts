@@ -17,6 +17,8 @@ export interface LedgerEntryDocument {
   reason: string;
   at: Date;
   status: 'open';
+  /** A reversal a settlement decision wrote: that statement already left the line out of its debit, so no later one carries it. */
+  settledIn?: string;
 }
 
 const schema = new Schema<LedgerEntryDocument>(
@@ -30,6 +32,7 @@ const schema = new Schema<LedgerEntryDocument>(
     reason: { type: String, required: true },
     at: { type: Date, required: true },
     status: { type: String, required: true },
+    settledIn: { type: String },
   },
   { collection: 'ledger_entries', versionKey: false },
 );

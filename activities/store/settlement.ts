@@ -55,9 +55,10 @@ export const merchantFlagModel = (c: mongoose.Connection): mongoose.Model<Mercha
 
 const SETTLED: readonly SettledParty[] = ['courier', 'warehouse', 'merchant'];
 
+/** The period's entries a statement settles (not the reversals statements already settled). */
 function periodFilter(period: string) {
   const { fromMs, toMs } = periodRange(period);
-  return { at: { $gte: new Date(fromMs), $lt: new Date(toMs) } };
+  return { at: { $gte: new Date(fromMs), $lt: new Date(toMs) }, settledIn: { $exists: false } };
 }
 
 /** Each courier, warehouse and merchant with ledger entries in the period, in a stable order. */
@@ -118,7 +119,7 @@ export async function recordReversal(store: mongoose.Connection, input: { key: s
   const model = ledgerModel(store);
   const charge = await model.findById(input.key).lean<LedgerEntryDocument>().exec();
   if (!charge) throw new Error(`no ledger entry ${input.key}`);
-  const reversal: LedgerEntryDocument = { ...charge, _id: `${input.key}:reversal`, amountCents: -charge.amountCents, reason: `reversal_of:${charge.reason}`, at: new Date(input.atMs) };
+  const reversal: LedgerEntryDocument = { ...charge, _id: `${input.key}:reversal`, amountCents: -charge.amountCents, reason: `reversal_of:${charge.reason}`, at: new Date(input.atMs), settledIn: input.statementId };
   return insertOnce(model, reversal);
 }
 

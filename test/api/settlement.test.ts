@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import request from 'supertest';
 import { ledgerModel, type LedgerEntryDocument } from '../../activities/store/ledger';
 import { reportFactsModel } from '../../activities/store/reports/report-facts';
-import { depositModel, merchantFlagModel, statementModel } from '../../activities/store/settlement';
+import { buildStatement, depositModel, merchantFlagModel, statementModel } from '../../activities/store/settlement';
 import { previousPeriod, periodRange } from '../../workflows/contract/settlement';
 import { ensureSettlementSchedule, SETTLEMENT_SCHEDULE_ID } from '../../worker/settlement-schedule';
 import { ApiHarness, KEYS, startApiHarness } from './harness';
@@ -165,9 +165,13 @@ describe('monthly settlement (dev server)', () => {
     const late = await decide({ key: 'ma2', decision: 'uphold', note: 'again' }).expect(409);
     expect(late.body.code).toBe('statement_not_open');
 
-    // The charge stands as it was; its reversal is an entry of its own, dated now (next month's statement carries it).
+    // The charge stands as it was; its reversal is an entry of its own, dated now, settled by this statement (left out
+    // of its debit), so next month's statement does not credit it a second time.
     expect(await ledgerModel(h.store).findById('ma2').lean().exec()).toMatchObject({ amountCents: 2500, reason: 'merchant_charge' });
-    expect(await ledgerModel(h.store).findById('ma2:reversal').lean().exec()).toMatchObject({ amountCents: -2500, party: 'merchant', partyId: 'merchant-a', caseId: 'case-ma2', reason: 'reversal_of:merchant_charge' });
+    expect(await ledgerModel(h.store).findById('ma2:reversal').lean().exec()).toMatchObject({ amountCents: -2500, party: 'merchant', partyId: 'merchant-a', caseId: 'case-ma2', reason: 'reversal_of:merchant_charge', settledIn: id });
+    const nextMonth = new Date().toISOString().slice(0, 7);
+    const next = await buildStatement(h.store, { period: nextMonth, party: 'merchant', partyId: 'merchant-a', confirmHours: 168 });
+    expect(next.lines.map((l) => l.key)).not.toContain('ma2:reversal');
     const deposits = await request(h.app).get('/settlement/deposits').set(auth(KEYS['merchant-a'])).expect(200);
     expect(deposits.body.entries).toEqual([expect.objectContaining({ merchantId: 'merchant-a', period, amountCents: -5700, lineKeys: ['ma1', 'ma3'] })]);
     expect(deposits.body.totals).toEqual([{ merchantId: 'merchant-a', amountCents: -5700 }]);
