@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, type UpdateDefinition } from '@temporalio/common';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { caseModel, findCaseView, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
@@ -250,6 +251,15 @@ function decodeCursor(cursor: string): { openedAt: Date; caseId: string } {
 
 const idempotencyHeader = (example: string) => idempotencyKey.openapi({ example });
 
+/** 201 with the new case, or 200 replaying an earlier request with the same key. */
+function answerOpened(res: Response, caller: Caller, caseId: string, { view, created }: { view: CaseView; created: boolean }): void {
+  res
+    .status(created ? 201 : 200)
+    .location(`/cases/${caseId}`)
+    .set(created ? {} : { 'Idempotent-Replayed': 'true' })
+    .json(presentView(caller, view));
+}
+
 /** Scope check for roles bound to their own cases; staff read any case. */
 async function checkScope(ctx: CaseApiContext, caller: Caller, caseId: string): Promise<void> {
   if (needsScope(caller)) await scopedView(ctx, caller, caseId);
@@ -281,12 +291,7 @@ export const CASE_ROUTES: ApiRoute[] = [
       }
       checkClaimedItems(body);
       const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
-      const { view, created } = await openCaseFrom(ctx, caller, caseId, body);
-      res
-        .status(created ? 201 : 200)
-        .location(`/cases/${caseId}`)
-        .set(created ? {} : { 'Idempotent-Replayed': 'true' })
-        .json(presentView(caller, view));
+      answerOpened(res, caller, caseId, await openCaseFrom(ctx, caller, caseId, body));
     },
   }),
   defineRoute({
@@ -319,12 +324,7 @@ export const CASE_ROUTES: ApiRoute[] = [
         evidence: body.evidence,
         details: { kind: 'feedback', feedbackType: 'after_sales_service', occurredAt: about.closedAt, ...(body.desiredResolution && { desiredResolution: body.desiredResolution }) },
       };
-      const { view, created } = await openCaseFrom(ctx, caller, caseId, create, { requestHash: sha256(canonical({ about: id, ...body })), aboutCaseId: id });
-      res
-        .status(created ? 201 : 200)
-        .location(`/cases/${caseId}`)
-        .set(created ? {} : { 'Idempotent-Replayed': 'true' })
-        .json(presentView(caller, view));
+      answerOpened(res, caller, caseId, await openCaseFrom(ctx, caller, caseId, create, { requestHash: sha256(canonical({ about: id, ...body })), aboutCaseId: id }));
     },
   }),
   defineRoute({
