@@ -1,10 +1,10 @@
-import { courierEventSignal, paymentEventSignal, repairEventSignal } from '../workflows/messages';
+import { courierEventSignal, paymentEventSignal, repairEventSignal, serviceEventSignal } from '../workflows/messages';
 import { withDeadline, type CaseApiContext } from './context';
 import { isWorkflowNotFound } from './errors';
 import { ProblemError } from './problem';
 import { COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
-import { AcceptedDoc, CourierCallback, PaymentCallback, RepairCallback } from './schemas';
+import { AcceptedDoc, CourierCallback, PaymentCallback, RepairCallback, ServiceCallback } from './schemas';
 
 /** Sends a partner's event to its case; repeats are dropped by the workflow, which knows the dedup keys. */
 async function signalCase<A>(ctx: CaseApiContext, caseId: string, send: () => Promise<A>) {
@@ -60,6 +60,18 @@ export const CALLBACK_ROUTES: ApiRoute[] = [
       const { caseId, ...event } = body;
       const handle = ctx.temporal.workflow.getHandle(caseId);
       res.status(202).json(await signalCase(ctx, caseId, () => handle.signal(repairEventSignal, event)));
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/callbacks/service',
+    roles: ['repair_provider', 'admin'],
+    ...callbackDoc('maintenance provider: the outcome of a booked visit'),
+    body: ServiceCallback,
+    async handle(ctx, { body }, res) {
+      const { caseId, ...event } = body;
+      const handle = ctx.temporal.workflow.getHandle(caseId);
+      res.status(202).json(await signalCase(ctx, caseId, () => handle.signal(serviceEventSignal, event)));
     },
   }),
 ];

@@ -3,7 +3,7 @@
  * from the contract (workflows/contract). The OpenAPI document is generated from both.
  */
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, DISPUTE_PHASES, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, RepairEvent, text } from '../workflows/contract';
+import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, DISPUTE_PHASES, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, RepairEvent, ServiceEvent, text } from '../workflows/contract';
 import type { CommandName } from '../workflows/messages';
 
 export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
@@ -88,6 +88,12 @@ export const PaymentCallback = PaymentEvent.extend({ caseId: id }).openapi('Paym
 export const RepairCallback = RepairEvent.extend({ caseId: id }).openapi('RepairCallback', {
   example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'rep-evt-4', repairOrderId: 'rep-81', event: 'diagnosed', misuse: true, quoteCents: 8_000 },
 });
+
+export const ServiceCallback = z
+  .union([ServiceEvent.options[0].extend({ caseId: id }), ServiceEvent.options[1].extend({ caseId: id })])
+  .openapi('ServiceCallback', {
+    example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'svc-evt-9', bookingId: 'bk-77', event: 'completed', serviceRecord: 'descaled, seals replaced', evidence: [{ kind: 'document', uri: 'evidence://service-sheet-1' }] },
+  });
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 

@@ -34,6 +34,8 @@ export const courierEventSignal = defineSignal<[CourierEvent]>('courier_event');
 export const paymentEventSignal = defineSignal<[PaymentEvent]>('payment_event');
 export type RepairEvent = z.output<typeof contract.RepairEvent>;
 export const repairEventSignal = defineSignal<[RepairEvent]>('repair_event');
+export type ServiceEvent = z.output<typeof contract.ServiceEvent>;
+export const serviceEventSignal = defineSignal<[ServiceEvent]>('service_event');
 
 /**
  * Sent with the start of a case (update-with-start): answers its first view once the opening step has run, and whether

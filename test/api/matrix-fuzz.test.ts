@@ -79,6 +79,7 @@ describe('authorisation matrix and fuzzing', () => {
       ['/callbacks/courier', ['admin', 'courier']],
       ['/callbacks/payment', ['admin', 'payment']],
       ['/callbacks/repair', ['admin', 'repair_provider']],
+      ['/callbacks/service', ['admin', 'repair_provider']],
     ]);
   });
 

@@ -128,4 +128,35 @@ describe('maintenance cases over the API', () => {
     }
     expect(bookings).toEqual([expect.objectContaining({ packageSku: 'care-1', idempotencyKey: `${caseId}:service-booking:1` })]);
   });
+
+  it('takes the provider’s visit outcome by POST /callbacks/service: its role only, validated, deduplicated, closing the case with the service record', async () => {
+    const created = await api().post('/cases').set(auth(KEYS.customer)).set('Idempotency-Key', `maint-cb-${Date.now()}`).send(maintenanceBody());
+    const caseId = created.body.caseId as string;
+    for (let i = 0; i < 50 && (await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body.status !== 'awaiting_booking'; i++) await new Promise((r) => setTimeout(r, 200));
+    expect((await api().post(`/cases/${caseId}/commands/book-service`).set(auth(KEYS.customer)).send({ slotAt: Date.now() + 86_400_000 })).status).toBe(200);
+    let bookingId: string | undefined;
+    for (let i = 0; i < 50 && bookingId === undefined; i++) {
+      bookingId = (await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body.facts.serviceBookingId;
+      if (bookingId === undefined) await new Promise((r) => setTimeout(r, 200));
+    }
+    const done = { caseId, dedupKey: `${caseId}-visit`, bookingId, event: 'completed', serviceRecord: 'descaled, seals replaced', evidence: [{ kind: 'document', uri: 'evidence://service-sheet-1' }] };
+    expect((await api().post('/callbacks/service').set(auth(KEYS.courier)).send(done)).status).toBe(403);
+    const noRecord = await api().post('/callbacks/service').set(auth(REPAIR_KEY)).send({ ...done, serviceRecord: undefined });
+    expect(noRecord.status).toBe(400);
+    expect(noRecord.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect((await api().post('/callbacks/service').set(auth(REPAIR_KEY)).send({ ...done, event: 'rained_off' })).status).toBe(400);
+    expect((await api().post('/callbacks/service').set(auth(REPAIR_KEY)).send({ ...done, caseId: 'case-nope' })).status).toBe(404);
+    expect((await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body.status).toBe('service_booked');
+    for (let i = 0; i < 2; i++) expect((await api().post('/callbacks/service').set(auth(REPAIR_KEY)).send(done)).status).toBe(202);
+    let closed = { status: 'service_booked' } as { status: string; outcome?: string; facts?: Record<string, unknown>; audit?: Array<{ action: string; evidence?: unknown }> };
+    for (let i = 0; i < 50 && closed.status !== 'closed'; i++) {
+      closed = (await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body;
+      if (closed.status !== 'closed') await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'serviced', facts: { serviceRecord: 'descaled, seals replaced' } });
+    expect(closed.audit!.filter((a) => a.action === 'service_completed')).toEqual([expect.objectContaining({ evidence: done.evidence })]);
+    const doc = JSON.parse((await api().get('/openapi.json')).text);
+    expect(doc.paths['/callbacks/service']).toBeDefined();
+    expect(doc.components.schemas.ServiceCallback).toBeDefined();
+  });
 });

@@ -90,4 +90,52 @@ describe('maintenance playbook (time-skipping)', () => {
       expect(await reach(none, 'closed')).toMatchObject({ outcome: 'rejected' });
     });
   });
+
+  it('the provider reports the visit by callback: a stale booking and repeats are ignored, a no-show rebooks, completion closes with the service record', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('maintenance-callbacks', details, { order: withPackage }));
+      await reach(handle, 'awaiting_booking');
+      let now = await env.currentTimeMs();
+      await send(handle, 'book_service', { actor: customer, slotAt: now + DAY });
+      await env.sleep(HOUR);
+      const first = (await view(handle)).facts.serviceBookingId!;
+      expect(first).toBe('bk-maintenance-callbacks:service-booking:1');
+      const report = (dedupKey: string, event: Record<string, unknown>) => handle.signal('service_event', { dedupKey, ...event } as never);
+
+      await report('svc-0', { bookingId: 'bk-other', event: 'completed', serviceRecord: 'not this one' });
+      await report('svc-1', { bookingId: first, event: 'customer_no_show', note: 'nobody at home' });
+      await report('svc-1', { bookingId: first, event: 'customer_no_show', note: 'nobody at home' });
+      const missed = await reach(handle, 'awaiting_booking');
+      expect(missed.facts.serviceReschedules).toBe(1);
+      expect(missed.audit.filter((a) => a.action === 'customer_no_show')).toEqual([expect.objectContaining({ actor: { id: 'repair-provider', role: 'repair_provider' }, reason: 'nobody at home' })]);
+      expect(missed.audit.filter((a) => a.action === 'service_event_ignored')).toHaveLength(1);
+      expect(missed.clocks.find((c) => c.name === 'service_visit')?.status).toBe('satisfied');
+
+      now = await env.currentTimeMs();
+      await send(handle, 'book_service', { actor: customer, slotAt: now + DAY });
+      await env.sleep(HOUR);
+      const second = (await view(handle)).facts.serviceBookingId!;
+      await report('svc-2', { bookingId: first, event: 'provider_no_show' });
+      await report('svc-3', { bookingId: second, event: 'provider_no_show', note: 'technician ill' });
+      const rebook = await reach(handle, 'awaiting_booking');
+      expect(rebook.escalations).toEqual([expect.objectContaining({ to: 'platform', clock: 'service_visit' })]);
+      expect(rebook.facts.serviceReschedules).toBe(1);
+
+      now = await env.currentTimeMs();
+      await send(handle, 'book_service', { actor: customer, slotAt: now + DAY });
+      await env.sleep(HOUR);
+      const third = (await view(handle)).facts.serviceBookingId!;
+      await env.sleep(DAY - HOUR);
+      const sheet = [{ kind: 'document' as const, uri: 'evidence://service-sheet-3' }];
+      await report('svc-4', { bookingId: third, event: 'completed', serviceRecord: 'descaled, filter changed', evidence: sheet });
+      await report('svc-4', { bookingId: third, event: 'completed', serviceRecord: 'descaled, filter changed', evidence: sheet });
+      const closed = await reach(handle, 'closed');
+      expect(closed).toMatchObject({ outcome: 'serviced', facts: { serviceRecord: 'descaled, filter changed' } });
+      expect(closed.audit.filter((a) => a.action === 'service_completed')).toEqual([expect.objectContaining({ evidence: sheet, actor: { id: 'repair-provider', role: 'repair_provider' } })]);
+      expect(closed.clocks.find((c) => c.name === 'service_visit')?.status).toBe('satisfied');
+      expect(closed.escalations).toHaveLength(1);
+    });
+  });
 });

@@ -13,11 +13,12 @@ import {
   openCaseUpdate,
   paymentEventSignal,
   repairEventSignal,
+  serviceEventSignal,
   type CommandName,
   type CommandPayloads,
 } from '../messages';
 import { isPartyTo } from '../domain/case-access';
-import { commandBodies, CourierEvent, PaymentEvent, RepairEvent } from '../contract';
+import { commandBodies, CourierEvent, PaymentEvent, RepairEvent, ServiceEvent } from '../contract';
 import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
@@ -77,6 +78,10 @@ function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
   setHandler(repairEventSignal, (event) => {
     if (!matchesContract(RepairEvent, event, 'repair_event')) return;
     if (ctx.firstSighting(`repair:${event.dedupKey}`)) playbook.onRepairEvent?.(ctx, event);
+  });
+  setHandler(serviceEventSignal, (event) => {
+    if (!matchesContract(ServiceEvent, event, 'service_event')) return;
+    if (ctx.firstSighting(`service:${event.dedupKey}`)) playbook.onServiceEvent?.(ctx, event);
   });
   setHandler(paymentEventSignal, (event) => {
     if (!matchesContract(PaymentEvent, event, 'payment_event') || !ctx.firstSighting(`payment:${event.dedupKey}`)) return;

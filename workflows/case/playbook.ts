@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CommandName, CommandPayloads, CourierEvent, RepairEvent } from '../messages';
+import type { CommandName, CommandPayloads, CourierEvent, RepairEvent, ServiceEvent } from '../messages';
 import type { CaseStatus } from '../domain/case';
 import type { Role } from '../domain/parties';
 import type { ClockDefinition } from './clock-definition';
@@ -36,6 +36,8 @@ export interface Playbook {
   onCourierEvent?(ctx: CaseContext, event: CourierEvent): void;
   /** The repair provider reported progress (deduplicated by its dedup key). */
   onRepairEvent?(ctx: CaseContext, event: RepairEvent): void;
+  /** The maintenance provider's visit outcome (POST /callbacks/service), first sighting of its dedup key only. */
+  onServiceEvent?(ctx: CaseContext, event: ServiceEvent): void;
 }
 
 export const CASE_STAFF: readonly Role[] = ['agent', 'senior_agent', 'supervisor', 'admin'];

@@ -1,6 +1,6 @@
 /** What partners report about a case, delivered to its workflow as signals carrying the partner's dedup key. */
 import { z } from 'zod';
-import { epochMs, id } from './common';
+import { epochMs, evidence, id, text } from './common';
 
 export const CourierEvent = z.strictObject({
   dedupKey: id,
@@ -22,3 +22,15 @@ export const RepairEvent = z.strictObject({
   trackingNumber: id.optional().openapi({ description: 'shipped_back: the parcel back to the customer' }),
   note: z.string().trim().min(1).max(2000).optional(),
 });
+
+/** The maintenance provider's outcome of a booked visit (POST /callbacks/service): done with its service record, or a no-show. */
+const serviceEventBase = { dedupKey: id, bookingId: id.openapi({ description: 'The booking the visit was for (book_service)' }), note: z.string().trim().min(1).max(2000).optional() };
+export const ServiceEvent = z.union([
+  z.strictObject({
+    ...serviceEventBase,
+    event: z.literal('completed'),
+    serviceRecord: text(4000).openapi({ description: 'What was done at the visit' }),
+    evidence: evidence.optional().openapi({ description: 'The service sheet, photos' }),
+  }),
+  z.strictObject({ ...serviceEventBase, event: z.enum(['customer_no_show', 'provider_no_show']) }),
+]);

@@ -4,8 +4,11 @@
  * booking can be moved up to policy.maintenanceRescheduleLimit times. At the visit staff record its outcome: completed
  * with the service record (closed 'serviced'), a customer no-show (counts as a reschedule; past the limit the case
  * closes 'customer_no_show'), or a provider no-show (escalated to the platform, rebooked, not counted). No outcome
- * within policy.maintenanceNoShowGrace of the slot counts as a provider no-show.
+ * within policy.maintenanceNoShowGrace of the slot counts as a provider no-show. The provider reports the same outcomes
+ * itself by POST /callbacks/service (service_event signals, deduplicated; for the current booking only), staff's
+ * record_service keeps working beside it: whichever comes first decides the visit.
  */
+import type { CommandPayloads, ServiceEvent } from '../../messages';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
 import { partnerActions } from '../activities';
@@ -67,6 +70,43 @@ function providerNoShow(ctx: CaseContext, actor: Actor, reason: string): void {
   ctx.transition(actor, 'provider_no_show', MT.booking, { reason, data: { slotAt: ctx.view.facts.serviceSlotAt } });
 }
 
+const PROVIDER: Actor = { id: 'repair-provider', role: 'repair_provider' };
+
+type VisitOutcome = CommandPayloads['record_service'] extends infer P ? (P extends unknown ? Omit<P, 'actor'> : never) : never;
+
+/** The outcome of the booked visit, from staff (record_service) or the provider (its callback). */
+function recordVisit(ctx: CaseContext, actor: Actor, p: VisitOutcome): void {
+  ctx.satisfyClock(SLOT_CLOCK);
+  if (p.outcome === 'completed') {
+    ctx.setFact('serviceRecord', p.serviceRecord);
+    ctx.close(actor, 'service_completed', 'serviced', { reason: p.reason, evidence: p.evidence, data: { serviceRecord: p.serviceRecord, bookingId: ctx.view.facts.serviceBookingId } });
+    return;
+  }
+  if (p.outcome === 'provider_no_show') {
+    providerNoShow(ctx, actor, p.reason ?? `reported by ${actor.role === 'repair_provider' ? 'the provider' : 'staff'}`);
+    return;
+  }
+  const used = (ctx.view.facts.serviceReschedules ?? 0) + 1;
+  ctx.setFact('serviceReschedules', used);
+  if (used > (ctx.policy.maintenanceRescheduleLimit ?? 2)) {
+    ctx.close(actor, 'customer_no_show', 'customer_no_show', { reason: p.reason ?? 'the customer missed the visit with no reschedule left' });
+    return;
+  }
+  ctx.transition(actor, 'customer_no_show', MT.booking, { reason: p.reason, data: { reschedulesUsed: used } });
+}
+
+/** The provider's callback: it counts only for the booking the case holds now and while the visit is still open. */
+function onServiceEvent(ctx: CaseContext, event: ServiceEvent): void {
+  const bookingId = ctx.view.facts.serviceBookingId;
+  if (ctx.status !== MT.booked || bookingId === undefined || event.bookingId !== bookingId) {
+    ctx.record(PROVIDER, 'service_event_ignored', { reason: `no open visit for booking ${event.bookingId} on this case`, data: { event: event.event, bookingId: event.bookingId } });
+    return;
+  }
+  const reason = event.note;
+  if (event.event === 'completed') recordVisit(ctx, PROVIDER, { outcome: 'completed', serviceRecord: event.serviceRecord, ...(event.evidence && { evidence: event.evidence }), ...(reason && { reason }) });
+  else recordVisit(ctx, PROVIDER, { outcome: event.event, ...(reason && { reason }) });
+}
+
 export const maintenancePlaybook: Playbook = {
   steps: {
     [MT.submitted]: async (ctx) => {
@@ -123,25 +163,8 @@ export const maintenancePlaybook: Playbook = {
       ctx.setFact('serviceReschedules', (ctx.view.facts.serviceReschedules ?? 0) + 1);
       book(ctx, p.actor, 'service_rescheduled', p.slotAt);
     },
-    record_service: (ctx, p) => {
-      ctx.satisfyClock(SLOT_CLOCK);
-      if (p.outcome === 'completed') {
-        ctx.setFact('serviceRecord', p.serviceRecord);
-        ctx.close(p.actor, 'service_completed', 'serviced', { reason: p.reason, evidence: p.evidence, data: { serviceRecord: p.serviceRecord, bookingId: ctx.view.facts.serviceBookingId } });
-        return;
-      }
-      if (p.outcome === 'provider_no_show') {
-        providerNoShow(ctx, p.actor, p.reason ?? 'reported by staff');
-        return;
-      }
-      const used = (ctx.view.facts.serviceReschedules ?? 0) + 1;
-      ctx.setFact('serviceReschedules', used);
-      if (used > (ctx.policy.maintenanceRescheduleLimit ?? 2)) {
-        ctx.close(p.actor, 'customer_no_show', 'customer_no_show', { reason: p.reason ?? 'the customer missed the visit with no reschedule left' });
-        return;
-      }
-      ctx.transition(p.actor, 'customer_no_show', MT.booking, { reason: p.reason, data: { reschedulesUsed: used } });
-    },
+    record_service: (ctx, p) => recordVisit(ctx, p.actor, p),
   },
   clocks: [SERVICE_VISIT],
+  onServiceEvent,
 };
