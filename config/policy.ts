@@ -68,6 +68,8 @@ const policyFields = z.strictObject({
     repairTurnaroundWarnAfter: limitSchema.optional(),
     repairQuoteDecision: limitSchema.optional(),
     repairConfirmation: limitSchema.optional(),
+    repairCollection: limitSchema.optional(),
+    repairCollectionWarnAfter: limitSchema.optional(),
     maintenanceReminderBefore: z.strictObject({ hours: z.number().nonnegative().optional(), minutes: z.number().nonnegative().optional() }).optional(),
     maintenanceNoShowGrace: limitSchema.optional(),
     maintenanceRescheduleLimit: z.int().min(0).max(20).optional(),

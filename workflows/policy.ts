@@ -96,6 +96,9 @@ export type CasePolicy = {
   repairQuoteDecision?: Limit;
   /** Repair: the customer confirms the repaired goods within this (silence = accepted). */
   repairConfirmation?: Limit;
+  /** Repair: the customer hands the goods over (pickup or drop-off) within this (default customerShipBack), reminded after repairCollectionWarnAfter; else closed as abandoned. */
+  repairCollection?: Limit;
+  repairCollectionWarnAfter?: Limit;
 
   /** Maintenance: the customer is reminded this long before the slot. */
   maintenanceReminderBefore?: { hours?: number; minutes?: number };
@@ -149,6 +152,8 @@ export const DEFAULT_POLICY: CasePolicy = {
   repairTurnaroundWarnAfter: { workingDays: 7 },
   repairQuoteDecision: { hours: 3 * DAY_HOURS },
   repairConfirmation: { hours: 7 * DAY_HOURS },
+  repairCollection: { hours: 7 * DAY_HOURS },
+  repairCollectionWarnAfter: { hours: 5 * DAY_HOURS },
 
   maintenanceReminderBefore: { hours: 24 },
   maintenanceNoShowGrace: { hours: 24 },

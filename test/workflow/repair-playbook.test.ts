@@ -185,4 +185,41 @@ describe('repair playbook (time-skipping)', () => {
       expect(closed.audit.find((a) => a.action === 'rejected_no_warranty_info')?.reason).toMatch(/no warranty period for category "garden"/);
     });
   });
+
+  it('collection: the customer owes the hand-over, is reminded at the warn mark and the case closes as abandoned with notice at the breach; a drop-off satisfies it', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('repair-uncollected', repair()));
+      const opened = await reach(handle, 'awaiting_collection');
+      const collection = opened.clocks.find((c) => c.name === 'repair_collection')!;
+      expect(collection).toMatchObject({ status: 'running', owner: 'customer', breachAction: 'close_abandoned' });
+      expect(collection.deadline - collection.startedAt).toBe(7 * DAY);
+      expect(opened.owingParty).toBe('customer');
+      const reminders = () => fake.named('notifyCustomer').filter((n) => n.caseId === 'repair-uncollected' && n.template === 'repair_collection_reminder');
+      await env.sleep(4 * DAY);
+      expect(reminders()).toEqual([]);
+      await env.sleep(DAY + HOUR);
+      expect(reminders()).toHaveLength(1);
+      expect((await view(handle)).clocks.find((c) => c.name === 'repair_collection')).toMatchObject({ status: 'running', warned: true });
+      await env.sleep(2 * DAY);
+      const closed = await view(handle);
+      expect(closed).toMatchObject({ status: 'closed', outcome: 'abandoned' });
+      expect(closed.clocks.find((c) => c.name === 'repair_collection')).toMatchObject({ status: 'breached' });
+      expect(closed.audit.find((a) => a.action === 'closed_abandoned')?.at).toBeGreaterThanOrEqual(collection.deadline);
+      expect(fake.named('notifyCustomer').filter((n) => n.caseId === 'repair-uncollected').map((n) => n.template)).toContain('closed_abandoned');
+      expect(fake.named('dispatchRepair')).toEqual([]);
+
+      const dropped = await start(caseInput('repair-dropped-off', repair()));
+      await reach(dropped, 'awaiting_collection');
+      await env.sleep(DAY);
+      await send(dropped, 'drop_off', { actor: customer, location: 'service point 4, Binjiang' });
+      await dispatched(dropped);
+      await env.sleep(7 * DAY);
+      const atProvider = await view(dropped);
+      expect(atProvider.status).toBe('at_repair_provider');
+      expect(atProvider.clocks.find((c) => c.name === 'repair_collection')).toMatchObject({ status: 'satisfied' });
+      expect(fake.named('notifyCustomer').filter((n) => n.caseId === 'repair-dropped-off' && n.template === 'repair_collection_reminder')).toEqual([]);
+    });
+  });
 });

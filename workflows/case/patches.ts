@@ -69,3 +69,11 @@ export const DISPUTE_WINDOW_PATCH = 'dispute-intervention-window';
  * and reship the ordered items (or the replacement sku).
  */
 export const ITEM_REFUND_PATCH = 'item-refund-lines';
+
+/**
+ * patched() id of the repair collection clock: once the warranty check sends a repair to collection, a
+ * `repair_collection` clock (the customer's: policy.repairCollection, default customerShipBack) runs until the goods
+ * are handed over (request_pickup or drop_off); the customer is reminded after repairCollectionWarnAfter, and at the
+ * breach the case closes as abandoned with notice. Histories from before wait for the hand-over with no clock.
+ */
+export const REPAIR_COLLECTION_CLOCK_PATCH = 'repair-collection-clock';

@@ -8,12 +8,14 @@
  * still faulty → the customer chooses return-and-refund, exchange (ERP reship) or a discount refund (refund_due path)
  * within repair_remedy_choice (else a senior agent is escalated to; staff may choose for the customer).
  */
+import { patched } from '@temporalio/workflow';
 import type { RepairEvent } from '../../messages';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { claimedPrices } from '../../domain/item-claims';
 import { checkWarranty } from '../../domain/warranty';
 import { workflowNow } from '../../clock-source';
 import { partnerActions } from '../activities';
+import { REPAIR_COLLECTION_CLOCK_PATCH } from '../patches';
 import { defineClock } from '../clock-definition';
 import { partnerRefusal, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
@@ -50,6 +52,17 @@ const REPAIR_TURNAROUND = defineClock({
   terms: (policy) => ({ limit: policy.repairTurnaround ?? { workingDays: 10 }, ...(policy.repairTurnaroundWarnAfter && { warnAfter: policy.repairTurnaroundWarnAfter }), breachAction: 'escalate_to_platform' }),
   warn: (ctx) => ctx.effects.notifyCustomer('repair_delayed', { repairOrderId: ctx.view.facts.repairOrderId ?? '' }),
   breach: (ctx) => ctx.escalate('platform', 'the repair provider did not return the goods within the repair turnaround', SYSTEM_ACTOR, 'repair_turnaround'),
+});
+
+/** The customer hands the goods over (request_pickup or drop_off): reminded, then the case closes as abandoned. */
+const REPAIR_COLLECTION = defineClock({
+  name: 'repair_collection',
+  owner: 'customer',
+  terms: (policy) => ({ limit: policy.repairCollection ?? policy.customerShipBack, ...(policy.repairCollectionWarnAfter && { warnAfter: policy.repairCollectionWarnAfter }), breachAction: 'close_abandoned' }),
+  warn: (ctx, clock) => ctx.effects.notifyCustomer('repair_collection_reminder', { deadline: clock.deadline ?? 0 }),
+  breach: (ctx) => {
+    if (ctx.status === RP.collection) ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'the goods were not handed over for repair within the limit' });
+  },
 });
 
 /** The customer answers a repair quote; silence declines it. */
@@ -96,6 +109,7 @@ async function assess(ctx: CaseContext): Promise<void> {
   const chargeable = !warranty.inWarranty || details.misuse === true;
   ctx.setFact('repairWarranty', warranty.inWarranty ? 'in_warranty' : 'out_of_warranty');
   ctx.setFact('repairChargeable', chargeable);
+  if (patched(REPAIR_COLLECTION_CLOCK_PATCH)) ctx.startClock(REPAIR_COLLECTION);
   ctx.transition(SYSTEM_ACTOR, 'warranty_checked', RP.collection, { data: { inWarranty: warranty.inWarranty, warrantyEndsAt: warranty.endsAt, chargeable } });
 }
 
@@ -200,6 +214,7 @@ export const repairPlaybook: Playbook = {
     [RP.collection]: async (ctx) => {
       await ctx.effects.notifyCustomer('repair_accepted', { chargeable: ctx.view.facts.repairChargeable === true });
       await ctx.waitUntil(() => ctx.status !== RP.collection);
+      if (ctx.view.outcome === 'abandoned') await ctx.effects.notifyCustomer('closed_abandoned');
     },
     [RP.atProvider]: async (ctx) => {
       if (ctx.view.facts.repairCollection === 'pickup' && ctx.view.facts.pickupAddress !== undefined) await ctx.effects.bookPickup(ctx.view.facts.pickupAddress);
@@ -251,11 +266,13 @@ export const repairPlaybook: Playbook = {
   handlers: {
     ...refundDueHandlers,
     request_pickup: (ctx, p) => {
+      ctx.satisfyClock('repair_collection');
       ctx.setFact('repairCollection', 'pickup');
       ctx.setFact('pickupAddress', p.address);
       ctx.transition(p.actor, 'pickup_requested', RP.atProvider, { reason: p.reason, data: { address: p.address } });
     },
     drop_off: (ctx, p) => {
+      ctx.satisfyClock('repair_collection');
       ctx.setFact('repairCollection', 'drop_off');
       ctx.transition(p.actor, 'dropped_off', RP.atProvider, { reason: p.reason, data: { location: p.location } });
     },
@@ -281,6 +298,6 @@ export const repairPlaybook: Playbook = {
       ctx.record(p.actor, 'repair_remedy_chosen', { reason: p.reason, data: { remedy: p.remedy, ...(p.remedy === 'discount_refund' && { amountCents: p.amountCents }) } });
     },
   },
-  clocks: [REPAIR_TURNAROUND, QUOTE_DECISION, REPAIR_CONFIRMATION, REMEDY_CHOICE, REFUND_START],
+  clocks: [REPAIR_COLLECTION, REPAIR_TURNAROUND, QUOTE_DECISION, REPAIR_CONFIRMATION, REMEDY_CHOICE, REFUND_START],
   onRepairEvent,
 };
