@@ -105,7 +105,7 @@ describe('repair playbook (time-skipping)', () => {
     });
   });
 
-  it('repaired but still faulty: the customer chooses an exchange, reshipped through the ERP; return-and-refund refunds the item', async () => {
+  it('repaired but still faulty: the customer chooses an exchange, reshipped through the ERP; return-and-refund takes the goods back (pickup, delivery, inspection) before it refunds the item', async () => {
     const fake = recordingActivities();
     const { worker, start } = await caseWorker(env, fake.activities);
     await worker.runUntil(async () => {
@@ -125,7 +125,31 @@ describe('repair playbook (time-skipping)', () => {
       expect(await reach(exchange, 'closed')).toMatchObject({ outcome: 'exchanged' });
       expect(fake.named('createReshipOrder')).toEqual([expect.objectContaining({ items: [{ sku: 'sku-1', quantity: 1 }] })]);
       await send(refund, 'choose_repair_remedy', { actor: customer, remedy: 'return_refund' });
-      expect((await reach(refund, 'refund_due')).facts).toMatchObject({ refundAmountCents: 19_900 });
+      const arranged = await reach(refund, 'awaiting_return_shipment');
+      expect(arranged).toMatchObject({ shippingCostBearer: 'merchant', returnAddress: expect.any(String) });
+      expect(arranged.clocks.find((c) => c.name === 'customer_ship_back')).toMatchObject({ status: 'running', owner: 'customer' });
+      await env.sleep(HOUR);
+      expect(fake.named('issueRefund')).toEqual([]);
+      await send(refund, 'request_pickup', { actor: customer, address: '12 West Lake Rd, Hangzhou' });
+      await reach(refund, 'return_in_transit');
+      for (let i = 0; i < 50 && fake.named('requestCourierPickup').length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(fake.named('requestCourierPickup')).toEqual([expect.objectContaining({ idempotencyKey: 'repair-return-refund:return-pickup', address: '12 West Lake Rd, Hangzhou' })]);
+      let tracking: string | undefined;
+      for (let i = 0; i < 50 && !tracking; i++) {
+        const v = await view(refund);
+        tracking = v.facts.pickupId ? v.returnTrackingNumber : undefined;
+        if (!tracking) await new Promise((r) => setTimeout(r, 100));
+      }
+      await refund.signal('courier_event', { dedupKey: `${tracking}-delivered`, trackingNumber: tracking, event: 'delivered', at: 0 });
+      await reach(refund, 'awaiting_inspection');
+      expect(fake.named('issueRefund')).toEqual([]);
+      await expect(send(refund, 'inspect', { actor: merchant, result: 'accepted', findings: 'x', items: [{ sku: 'sku-1', result: 'accepted' }] })).rejects.toMatchObject({ cause: { type: 'items_not_applicable' } });
+      await send(refund, 'inspect', { actor: merchant, result: 'accepted', findings: 'heating element dead, as reported' });
+      expect((await reach(refund, 'refund_due')).facts).toMatchObject({ refundAmountCents: 19_900, refundReason: 'repair_return_refund' });
+      await send(refund, 'start_refund', { actor: merchant });
+      const closed = await reach(refund, 'closed');
+      expect(closed.refunds).toEqual([expect.objectContaining({ amountCents: 19_900, reason: 'repair_return_refund' })]);
+      expect(closed.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['return_arranged', 'pickup_requested', 'return_delivered_to_merchant', 'inspection_accepted', 'refund_conditions_met']));
     });
   });
 
@@ -220,6 +244,41 @@ describe('repair playbook (time-skipping)', () => {
       expect(atProvider.status).toBe('at_repair_provider');
       expect(atProvider.clocks.find((c) => c.name === 'repair_collection')).toMatchObject({ status: 'satisfied' });
       expect(fake.named('notifyCustomer').filter((n) => n.caseId === 'repair-dropped-off' && n.template === 'repair_collection_reminder')).toEqual([]);
+    });
+  });
+
+  it('unrepairable, return-and-refund: shipped back with postage, the merchant silent past the inspection limit (deemed accepted), postage and item refunded; never shipped: abandoned', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const shipped = await start(caseInput('repair-return-shipped', repair()));
+      const kept = await start(caseInput('repair-return-kept', repair()));
+      for (const handle of [shipped, kept]) {
+        await reach(handle, 'awaiting_collection');
+        await send(handle, 'drop_off', { actor: customer, location: 'Service point' });
+        await repairEvent(handle, await dispatched(handle), 'unrepairable', { note: 'no spare parts' });
+        await reach(handle, 'awaiting_repair_remedy');
+        await send(handle, 'choose_repair_remedy', { actor: customer, remedy: 'return_refund' });
+        await reach(handle, 'awaiting_return_shipment');
+      }
+      await send(shipped, 'ship_back', { actor: customer, trackingNumber: 'SF-RET-1', postageCents: 1_200 });
+      await reach(shipped, 'return_in_transit');
+      await shipped.signal('courier_event', { dedupKey: 'SF-RET-1-delivered', trackingNumber: 'SF-RET-1', event: 'delivered', at: 0 });
+      const delivered = await reach(shipped, 'awaiting_inspection');
+      expect(delivered.clocks.find((c) => c.name === 'merchant_inspection')).toMatchObject({ status: 'running', owner: 'merchant' });
+      expect(fake.named('issueRefund').filter((r) => r.caseId === 'repair-return-shipped')).toEqual([]);
+      await env.sleep(48 * HOUR + HOUR);
+      const due = await view(shipped);
+      expect(due).toMatchObject({ status: 'refund_due', facts: { refundAmountCents: 19_900, refundReason: 'repair_return_refund' } });
+      expect(due.audit.map((a) => a.action)).toContain('inspection_deemed_accepted');
+      expect(fake.named('issueRefund').filter((r) => r.caseId === 'repair-return-shipped').map((r) => r.amountCents)).toEqual([1_200]);
+      expect(fake.named('requestCourierPickup')).toEqual([]);
+
+      await env.sleep(7 * DAY);
+      const abandoned = await view(kept);
+      expect(abandoned).toMatchObject({ status: 'closed', outcome: 'abandoned' });
+      expect(fake.named('issueRefund').filter((r) => r.caseId === 'repair-return-kept')).toEqual([]);
+      expect(fake.named('notifyCustomer').filter((n) => n.caseId === 'repair-return-kept').map((n) => n.template)).toContain('closed_abandoned');
     });
   });
 });

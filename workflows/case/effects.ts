@@ -237,10 +237,11 @@ export class CaseEffects {
    * number becomes the return's, so the courier's scans move the case. A courier that refuses the booking is audited
    * and escalated to the platform, which arranges the return another way.
    */
-  async bookPickup(address: string): Promise<void> {
+  /** Books the courier's pickup once per case and `key` (a repair's return of the goods is a second pickup: its own key). */
+  async bookPickup(address: string, key = 'pickup'): Promise<void> {
     if (this.ctx.view.facts.pickupId !== undefined) return;
     try {
-      const booking = await partnerActions.requestCourierPickup({ idempotencyKey: `${this.caseId}:pickup`, caseId: this.caseId, orderId: this.ctx.requireOrder().orderId, address });
+      const booking = await partnerActions.requestCourierPickup({ idempotencyKey: `${this.caseId}:${key}`, caseId: this.caseId, orderId: this.ctx.requireOrder().orderId, address });
       this.ctx.setFact('pickupId', booking.pickupId);
       this.ctx.view.returnTrackingNumber = booking.trackingNumber;
       this.ctx.record(SYSTEM_ACTOR, 'pickup_booked', { data: { pickupId: booking.pickupId, trackingNumber: booking.trackingNumber } });

@@ -77,3 +77,11 @@ export const ITEM_REFUND_PATCH = 'item-refund-lines';
  * breach the case closes as abandoned with notice. Histories from before wait for the hand-over with no clock.
  */
 export const REPAIR_COLLECTION_CLOCK_PATCH = 'repair-collection-clock';
+
+/**
+ * patched() id of a repair's return_refund remedy that takes the goods back first, like a return: the case waits for
+ * the customer's ship_back or request_pickup (customer_ship_back clock; abandoned at its breach), follows the parcel to
+ * the merchant, who inspects it (merchant_inspection clock; deemed accepted at its breach), and only an accepted parcel
+ * makes the item's refund due. Histories from before refund the item at once, without the goods.
+ */
+export const REPAIR_RETURN_PATCH = 'repair-return-before-refund';

@@ -86,7 +86,7 @@ const MERCHANT_REVIEW = defineClock({
 });
 
 /** The customer ships the goods back, or the case closes as abandoned. */
-const CUSTOMER_SHIP_BACK = defineClock({
+export const CUSTOMER_SHIP_BACK = defineClock({
   name: 'customer_ship_back',
   owner: 'customer',
   terms: (policy) => ({ limit: policy.customerShipBack, breachAction: policy.customerShipBackTimeoutAction }),
@@ -94,7 +94,7 @@ const CUSTOMER_SHIP_BACK = defineClock({
 });
 
 /** The merchant inspects the delivered goods, or they are deemed accepted. */
-const MERCHANT_INSPECTION = defineClock({
+export const MERCHANT_INSPECTION = defineClock({
   name: 'merchant_inspection',
   owner: 'merchant',
   terms: (policy) => ({ limit: policy.merchantInspection, breachAction: policy.merchantInspectionTimeoutAction }),

@@ -15,12 +15,12 @@ import { claimedPrices } from '../../domain/item-claims';
 import { checkWarranty } from '../../domain/warranty';
 import { workflowNow } from '../../clock-source';
 import { partnerActions } from '../activities';
-import { REPAIR_COLLECTION_CLOCK_PATCH } from '../patches';
+import { REPAIR_COLLECTION_CLOCK_PATCH, REPAIR_RETURN_PATCH } from '../patches';
 import { defineClock } from '../clock-definition';
 import { partnerRefusal, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
 import { REFUND_START } from '../refund-clock';
-import { checkRefundAmount } from './goods-return';
+import { checkRefundAmount, CUSTOMER_SHIP_BACK, goodsReturnChecks, goodsReturnHandlers, goodsReturnSteps, MERCHANT_INSPECTION, onReturnShipmentEvent, refundReturnPostage, S } from './goods-return';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from './refund-due';
 
 export const RP = {
@@ -156,7 +156,23 @@ async function applyRemedy(ctx: CaseContext): Promise<void> {
       ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `the replacement could not be reshipped: ${refusal.message}` });
     }
   }
+  if (remedy === 'return_refund' && patched(REPAIR_RETURN_PATCH)) {
+    awaitGoodsBack(ctx);
+    return;
+  }
   enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', price, 'repair_return_refund');
+}
+
+/** return_refund (patch repair-return-before-refund): the goods go back to the merchant as in a return before the refund. */
+function awaitGoodsBack(ctx: CaseContext): void {
+  // The collection's pickup was for the trip to the provider; the return books its own.
+  delete ctx.view.facts.pickupAddress;
+  delete ctx.view.facts.pickupId;
+  ctx.view.returnAddress ??= `merchant ${ctx.requireOrder().merchantId} returns desk`;
+  // A failed repair is the goods' fault: the merchant bears the trip back unless the customer's misuse caused it.
+  ctx.view.shippingCostBearer ??= ctx.view.facts.repairChargeable === true ? 'customer' : 'merchant';
+  ctx.startClock(CUSTOMER_SHIP_BACK);
+  ctx.transition(SYSTEM_ACTOR, 'return_arranged', S.shipBack, { data: { returnAddress: ctx.view.returnAddress, shippingCostBearer: ctx.view.shippingCostBearer } });
 }
 
 export function onRepairEvent(ctx: CaseContext, event: RepairEvent): void {
@@ -237,6 +253,17 @@ export const repairPlaybook: Playbook = {
       await ctx.effects.notifyCustomer('repair_completed', { trackingNumber: ctx.view.returnTrackingNumber ?? '' });
       await ctx.waitUntil(() => ctx.status !== RP.confirmation);
     },
+    [S.shipBack]: goodsReturnSteps[S.shipBack],
+    [S.inTransit]: async (ctx) => {
+      if (ctx.view.facts.pickupAddress !== undefined) await ctx.effects.bookPickup(ctx.view.facts.pickupAddress, 'return-pickup');
+      await ctx.effects.notifyMerchant('goods_shipped_back', `Goods for case ${ctx.caseId} are on their way back after a failed repair: ${ctx.view.returnTrackingNumber}.`);
+      await ctx.waitUntil(() => ctx.status !== S.inTransit);
+    },
+    [S.inspection]: goodsReturnSteps[S.inspection],
+    [S.accepted]: async (ctx) => {
+      await refundReturnPostage(ctx);
+      enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', repairItemPrice(ctx), 'repair_return_refund');
+    },
     [RP.remedy]: async (ctx) => {
       await ctx.effects.notifyCustomer('repair_remedy_choice', { result: ctx.view.facts.repairResult ?? '' });
       await ctx.waitUntil(() => ctx.view.facts.repairRemedy !== undefined);
@@ -249,11 +276,17 @@ export const repairPlaybook: Playbook = {
     [RP.quote]: { customer_decision: ['customer'] },
     [RP.confirmation]: { confirm_resolution: REQUESTERS },
     [RP.remedy]: { choose_repair_remedy: REQUESTERS },
+    [S.shipBack]: { ship_back: REQUESTERS, request_pickup: REQUESTERS },
+    [S.inspection]: { inspect: ['merchant'] },
   },
   checks: {
     start_refund: (ctx, p) => checkRefundAmount(ctx, p.amountCents),
     customer_decision: (ctx) => {
       if (ctx.view.facts.repairQuoteDecision !== undefined) throw commandRejected('already_decided', 'the quote is already decided');
+    },
+    ship_back: goodsReturnChecks.ship_back,
+    inspect: (_ctx, p) => {
+      if (p.items) throw commandRejected('items_not_applicable', 'items: a repair returns one item; inspect the parcel with result', 'items');
     },
     choose_repair_remedy: (ctx, p) => {
       if (ctx.view.facts.repairRemedy !== undefined) throw commandRejected('already_decided', 'the remedy is already chosen');
@@ -265,7 +298,18 @@ export const repairPlaybook: Playbook = {
   },
   handlers: {
     ...refundDueHandlers,
+    ship_back: goodsReturnHandlers.ship_back,
+    inspect: (ctx, p) => {
+      ctx.satisfyClock('merchant_inspection');
+      if (p.result === 'accepted') {
+        ctx.transition(p.actor, 'inspection_accepted', S.accepted, { reason: p.findings, evidence: p.evidence });
+        return;
+      }
+      ctx.view.responsibleParty = 'customer';
+      ctx.close(p.actor, 'inspection_rejected', 'rejected_after_inspection', { reason: p.findings, evidence: p.evidence });
+    },
     request_pickup: (ctx, p) => {
+      if (ctx.status === S.shipBack) return goodsReturnHandlers.request_pickup!(ctx, p);
       ctx.satisfyClock('repair_collection');
       ctx.setFact('repairCollection', 'pickup');
       ctx.setFact('pickupAddress', p.address);
@@ -298,6 +342,7 @@ export const repairPlaybook: Playbook = {
       ctx.record(p.actor, 'repair_remedy_chosen', { reason: p.reason, data: { remedy: p.remedy, ...(p.remedy === 'discount_refund' && { amountCents: p.amountCents }) } });
     },
   },
-  clocks: [REPAIR_COLLECTION, REPAIR_TURNAROUND, QUOTE_DECISION, REPAIR_CONFIRMATION, REMEDY_CHOICE, REFUND_START],
+  clocks: [REPAIR_COLLECTION, REPAIR_TURNAROUND, QUOTE_DECISION, REPAIR_CONFIRMATION, REMEDY_CHOICE, REFUND_START, CUSTOMER_SHIP_BACK, MERCHANT_INSPECTION],
   onRepairEvent,
+  onCourierEvent: onReturnShipmentEvent,
 };
