@@ -6,7 +6,8 @@
  *   event, once per party per case. The case goes to `in_dispute` (a closed case is reopened), its own running clocks
  *   pause, and each party gets an evidence clock (policy.disputeEvidence);
  * - submit_evidence satisfies the party's clock; a party silent at its deadline loses on the point (recorded in the
- *   ruling); request_info asks a party for specific evidence, pausing its clock only under policy.disputeInfoPausesClock;
+ *   ruling); request_info asks a party for specific evidence, pausing its clock only under policy.disputeInfoPausesClock,
+ *   or the courier through its adapter (one idempotency key per request; its answer is recorded as evidence);
  * - rule_dispute (supervisor, once the evidence is in): responsible party, remedy, reasons; executed at once through the
  *   case's effects (refund at most once, reship, a charge against the responsible party), both parties told the reasons;
  * - appeal_ruling within policy.appealWindow, once per party; rule_appeal by a supervisor who has not ruled in this
@@ -24,6 +25,7 @@ import type { Dispute, DisputeRuling, DISPUTE_PARTIES } from '../../contract/dis
 import { workflowNow } from '../../clock-source';
 import { addDuration, type Limit } from '../../sla/calendar';
 import { defineClock, type ClockDefinition } from '../clock-definition';
+import { partnerActions } from '../activities';
 import { CLOSED, partnerRefusal, type CaseContext } from '../context';
 import { commandRejected, PLATFORM, type Playbook } from '../playbook';
 import { approve } from '../playbooks/goods-return';
@@ -212,6 +214,37 @@ function addRuling(ctx: CaseContext, p: CommandPayloads['rule_dispute'], stage: 
 }
 
 const pendingRuling = (d: DisputeRecord | undefined) => d?.rulings.find((r) => !r.executed);
+type InfoRequest = DisputeRecord['infoRequests'][number];
+const pendingCourierRequest = (d: DisputeRecord | undefined) => d?.infoRequests.find((r) => r.party === 'courier' && !r.answer && r.refused === undefined);
+const COURIER: Actor = { id: 'courier', role: 'courier' };
+
+/**
+ * Asks the courier through its adapter for the evidence the platform requested (retried through its faults under one
+ * key per request); its answer goes into the request and the audit trail as evidence, a refusal is recorded.
+ */
+async function askCourier(ctx: CaseContext, req: InfoRequest): Promise<void> {
+  const n = disputeOf(ctx)!.infoRequests.indexOf(req) + 1;
+  try {
+    const answer = await partnerActions.requestCourierEvidence({
+      idempotencyKey: `${ctx.caseId}:courier-evidence:${n}`,
+      caseId: ctx.caseId,
+      orderId: ctx.requireOrder().orderId,
+      trackingNumber: req.trackingNumber!,
+      request: req.request,
+    });
+    req.answer = { at: workflowNow(), evidenceId: answer.evidenceId, kind: answer.kind, uri: answer.uri, events: answer.events };
+    ctx.record(COURIER, 'courier_evidence_received', {
+      reason: req.request,
+      evidence: [{ kind: 'tracking', uri: answer.uri, note: `${answer.kind} of ${answer.trackingNumber}` }],
+      data: { request: n, evidenceId: answer.evidenceId, trackingNumber: answer.trackingNumber, kind: answer.kind, events: answer.events },
+    });
+  } catch (err) {
+    const refusal = partnerRefusal(err);
+    if (!refusal) throw err;
+    req.refused = refusal.message;
+    ctx.record(SYSTEM_ACTOR, 'courier_evidence_refused', { reason: refusal.message, data: { request: n, trackingNumber: req.trackingNumber } });
+  }
+}
 
 /** The total a ruling refunds through the dispute (return_and_refund refunds through the return path). */
 function refundTarget(ctx: CaseContext, r: Ruling): number {
@@ -304,8 +337,11 @@ function conclude(ctx: CaseContext): void {
 
 async function disputeStep(ctx: CaseContext): Promise<void> {
   const d = disputeOf(ctx)!;
-  await ctx.waitUntil(() => ctx.status !== IN_DISPUTE || pendingRuling(d) !== undefined || d.phase === 'appeal_window' || d.phase === 'final');
+  // A courier request only exists on cases that asked one (no history before it has one): the wait is otherwise the same.
+  await ctx.waitUntil(() => ctx.status !== IN_DISPUTE || pendingRuling(d) !== undefined || d.phase === 'appeal_window' || d.phase === 'final' || pendingCourierRequest(d) !== undefined);
   if (ctx.status !== IN_DISPUTE) return;
+  const asked = pendingCourierRequest(d);
+  if (asked) return askCourier(ctx, asked);
   const ruling = pendingRuling(d);
   if (ruling) return executeRuling(ctx, ruling);
   if (d.phase === 'appeal_window') {
@@ -342,9 +378,12 @@ export function withDisputes(base: Playbook): Playbook {
         const d = requireDispute(ctx);
         if (d.phase !== 'evidence' && d.phase !== 'awaiting_ruling') throw commandRejected('evidence_closed', 'the dispute has been ruled; appeal the ruling instead');
       },
-      request_info: (ctx) => {
+      request_info: (ctx, p) => {
         const d = requireDispute(ctx);
         if (d.phase !== 'evidence' && d.phase !== 'awaiting_ruling') throw commandRejected('evidence_closed', 'the dispute has been ruled');
+        if (p.party === 'courier' && !(p.trackingNumber ?? ctx.view.returnTrackingNumber)) {
+          throw commandRejected('tracking_number_required', 'the case has no parcel of its own: name the trackingNumber the courier is asked about', 'body.trackingNumber');
+        }
       },
       rule_dispute: (ctx, p) => {
         const d = requireDispute(ctx);
@@ -379,11 +418,19 @@ export function withDisputes(base: Playbook): Playbook {
       },
       request_info: async (ctx, p) => {
         const d = disputeOf(ctx)!;
-        const paused = ctx.policy.disputeInfoPausesClock === true && ctx.pauseClock(evidenceClockName(p.party), `waiting for the ${p.party}'s answer to the platform's request`, p.actor);
-        d.infoRequests.push({ party: p.party, at: workflowNow(), request: p.request, pausedClock: paused });
-        ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party: p.party, pausedClock: paused } });
+        if (p.party === 'courier') {
+          // The dispute's step asks the courier through its adapter (askCourier): the command answers at once.
+          const trackingNumber = (p.trackingNumber ?? ctx.view.returnTrackingNumber)!;
+          d.infoRequests.push({ party: 'courier', at: workflowNow(), request: p.request, pausedClock: false, trackingNumber });
+          ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party: 'courier', trackingNumber, pausedClock: false } });
+          return;
+        }
+        const party = p.party;
+        const paused = ctx.policy.disputeInfoPausesClock === true && ctx.pauseClock(evidenceClockName(party), `waiting for the ${party}'s answer to the platform's request`, p.actor);
+        d.infoRequests.push({ party, at: workflowNow(), request: p.request, pausedClock: paused });
+        ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party, pausedClock: paused } });
         const n = d.infoRequests.length;
-        if (p.party === 'customer') await ctx.effects.notifyCustomer('dispute_info_requested', { request: p.request }, `dispute_info:${n}`);
+        if (party === 'customer') await ctx.effects.notifyCustomer('dispute_info_requested', { request: p.request }, `dispute_info:${n}`);
         else await ctx.effects.notifyMerchant(`dispute_info_${n}`, `Case ${ctx.caseId}: the platform asks for evidence: ${p.request}`);
       },
       rule_dispute: (ctx, p) => addRuling(ctx, p, 'ruling'),
