@@ -382,7 +382,7 @@ export function withDisputes(base: Playbook): Playbook {
         const d = requireDispute(ctx);
         if (d.phase !== 'evidence' && d.phase !== 'awaiting_ruling') throw commandRejected('evidence_closed', 'the dispute has been ruled');
         if (p.party === 'courier' && !(p.trackingNumber ?? ctx.view.returnTrackingNumber)) {
-          throw commandRejected('tracking_number_required', 'the case has no parcel of its own: name the trackingNumber the courier is asked about', 'body.trackingNumber');
+          throw commandRejected('tracking_number_required', 'the case has no parcel of its own: name the trackingNumber the courier is asked about', 'trackingNumber');
         }
       },
       rule_dispute: (ctx, p) => {
