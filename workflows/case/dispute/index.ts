@@ -10,12 +10,13 @@
  *   or the courier through its adapter (one idempotency key per request; its answer is recorded as evidence);
  * - rule_dispute (supervisor, once the evidence is in): responsible party, remedy, reasons; executed at once through the
  *   case's effects (refund at most once, reship, a charge against the responsible party), both parties told the reasons;
- * - appeal_ruling within policy.appealWindow, once per party; rule_appeal by a supervisor who has not ruled in this
+ * - appeal_ruling within policy.appealWindow (each party's own clock, dispute_appeal_<party>), once per party; rule_appeal by a supervisor who has not ruled in this
  *   dispute; its ruling is executed on top of what was done (a refund paid is not paid again, a charge it overturns is
  *   reversed as its own entry);
  * - once final: a ruling of no remedy resumes the case where it was (its clocks resume) or closes it again as it was;
  *   return_and_refund sends the goods back through the return path; a refund or reship closes the case.
  */
+import { patched } from '@temporalio/workflow';
 import type { CommandPayloads } from '../../messages';
 import type { AuditEntry, CaseStatus } from '../../domain/case';
 import type { Actor } from '../../domain/parties';
@@ -26,6 +27,7 @@ import { workflowNow } from '../../clock-source';
 import { addDuration, type Limit } from '../../sla/calendar';
 import { defineClock, type ClockDefinition } from '../clock-definition';
 import { partnerActions } from '../activities';
+import { DISPUTE_APPEAL_CLOCK_PATCH } from '../patches';
 import { CLOSED, partnerRefusal, type CaseContext } from '../context';
 import { commandRejected, PLATFORM, type Playbook } from '../playbook';
 import { approve } from '../playbooks/goods-return';
@@ -74,7 +76,34 @@ const DISPUTE_RULING = defineClock({
   breach: (ctx) => ctx.effects.page('high', `dispute_ruling_overdue_${disputeOf(ctx)?.rulings.length ?? 0}`, `Case ${ctx.caseId}: the dispute awaits the platform's ruling past its deadline.`),
 });
 
-export const DISPUTE_CLOCKS: readonly ClockDefinition[] = [EVIDENCE_CLOCKS.customer, EVIDENCE_CLOCKS.merchant, DISPUTE_RULING];
+const appealClockName = (party: DisputeParty) => `dispute_appeal_${party}`;
+
+/**
+ * A party's appeal window (policy.appealWindow) against the last ruling, owned by the party: it shows in the queues and
+ * the stuck-case view like every deadline. The dispute's step ends it at its deadline (cancelled: letting the window
+ * lapse is no one's lateness, so it is never breached); the breach below only runs if a wait ever arms its timer.
+ */
+const appealClock = (party: DisputeParty) =>
+  defineClock({
+    name: appealClockName(party),
+    owner: party,
+    terms: (policy) => ({ limit: policy.appealWindow, breachAction: 'ruling_final' }),
+    breach: (ctx) => {
+      ctx.satisfyClock(appealClockName(party));
+    },
+  });
+
+const APPEAL_CLOCKS = { customer: appealClock('customer'), merchant: appealClock('merchant') } satisfies Record<DisputeParty, ClockDefinition>;
+
+export const DISPUTE_CLOCKS: readonly ClockDefinition[] = [EVIDENCE_CLOCKS.customer, EVIDENCE_CLOCKS.merchant, DISPUTE_RULING, APPEAL_CLOCKS.customer, APPEAL_CLOCKS.merchant];
+
+/** Ends the appeal clocks still open (an appeal was made, or the window lapsed). */
+function endAppealClocks(ctx: CaseContext): void {
+  for (const party of ['customer', 'merchant'] as const) {
+    const status = ctx.clocks.get(appealClockName(party))?.status;
+    if (status === 'running' || status === 'paused') ctx.clocks.cancel(appealClockName(party));
+  }
+}
 
 export function disputeOf(ctx: CaseContext): DisputeRecord | undefined {
   return ctx.view.dispute;
@@ -310,6 +339,13 @@ async function executeRuling(ctx: CaseContext, r: Ruling): Promise<void> {
   if (canAppeal) {
     d.phase = 'appeal_window';
     d.appealDeadline = addDuration(workflowNow(), ctx.policy.appealWindow, ctx.policy.calendar);
+    if (patched(DISPUTE_APPEAL_CLOCK_PATCH)) {
+      for (const party of ['customer', 'merchant'] as const) {
+        if (d.appeals.some((a) => a.party === party)) continue;
+        ctx.startClock(APPEAL_CLOCKS[party]);
+        d.appealDeadline = ctx.clocks.get(appealClockName(party))!.deadline;
+      }
+    }
   } else {
     d.phase = 'final';
   }
@@ -348,6 +384,7 @@ async function disputeStep(ctx: CaseContext): Promise<void> {
     const appealed = await ctx.waitUntilOrAt(() => d.phase !== 'appeal_window', d.appealDeadline!);
     if (!appealed) {
       d.phase = 'final';
+      endAppealClocks(ctx);
       ctx.record(SYSTEM_ACTOR, 'appeal_window_lapsed', { reason: 'no appeal within the appeal window: the ruling is final' });
     }
     return;
@@ -439,6 +476,8 @@ export function withDisputes(base: Playbook): Playbook {
         const party = partyOf(p.actor);
         d.appeals.push({ party, at: workflowNow(), reason: p.reason });
         d.phase = 'appeal_review';
+        ctx.satisfyClock(appealClockName(party));
+        endAppealClocks(ctx);
         ctx.startClock(DISPUTE_RULING);
         ctx.record(p.actor, 'ruling_appealed', { reason: p.reason, evidence: p.evidence, data: { party } });
       },
