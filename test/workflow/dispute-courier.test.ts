@@ -7,6 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createPartnerActivities, partnerUrlsFor } from '../../activities/partners';
 import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import type { RequestLogEntry, SandboxRecords } from '../../scripts/sandbox/state';
+import { DEFAULT_POLICY } from '../../workflows/policy';
 import { caseInput, customer, HOUR, merchant, recordingActivities, supervisor } from '../support/case-fixtures';
 import { caseWorker, reach, send, view } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
@@ -29,13 +30,14 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
   const control = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
     (await (await fetch(`${sandbox.url}/_control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
 
-  it('asks the courier for the handover record through two injected failures, records its answer once as evidence, and refuses an unknown parcel', async () => {
+  it('asks the courier for the handover record through injected failures, records its answer once as evidence, refuses an unknown parcel, and keeps the evidence clocks running through a courier outage', async () => {
     const real = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url) });
     const fake = recordingActivities({ requestCourierEvidence: real.requestCourierEvidence });
     await control('POST', '/faults', { route: '/courier/evidence-requests', mode: 'fail', status: 503, times: 2 });
     const { worker, start } = await caseWorker(env, fake.activities);
     await worker.runUntil(async () => {
-      const handle = await start(caseInput('dispute-courier', quality));
+      // Evidence deadlines of 2 h, so a courier outage of hours outlasts them.
+      const handle = await start(caseInput('dispute-courier', quality, {}, { ...DEFAULT_POLICY, disputeEvidence: { hours: 2 } }));
       await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
       await send(handle, 'ship_back', { actor: customer, trackingNumber: 'SF42' });
       await handle.signal('courier_event', { dedupKey: 'sf42-d', trackingNumber: 'SF42', event: 'delivered', at: 0 });
@@ -78,12 +80,28 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
         ['dispute-courier:courier-evidence:2', 'refused'],
       ]);
 
-      // The dispute goes on: evidence from the parties, a ruling with the courier's record in hand.
-      await send(handle, 'submit_evidence', { actor: customer, note: 'packing video' });
-      await send(handle, 'submit_evidence', { actor: merchant, note: 'unboxing video' });
+      // The courier is down for hours (30 failed attempts under the activity's backoff): the parties' evidence clocks
+      // still fire at their deadline while the third request waits, and its answer arrives once the courier is back.
+      await control('POST', '/faults', { route: '/courier/evidence-requests', mode: 'fail', status: 503, times: 30 });
+      await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the pickup scan' });
+      await env.sleep(2 * HOUR + 60_000);
+      const outage = await view(handle);
+      expect(outage.dispute).toMatchObject({ phase: 'awaiting_ruling', silentParties: expect.arrayContaining(['customer', 'merchant']) });
+      expect(outage.dispute!.infoRequests[2]).toMatchObject({ party: 'courier', trackingNumber: 'SF42' });
+      expect(outage.dispute!.infoRequests[2].answer).toBeUndefined();
+      let back = outage;
+      for (let i = 0; i < 100 && !back.dispute!.infoRequests[2].answer; i++) {
+        await env.sleep(10 * 60_000);
+        back = await view(handle);
+      }
+      expect(back.dispute!.infoRequests[2].answer).toMatchObject({ kind: 'handover_record' });
+      const evidenceLog = (await control<{ requests: RequestLogEntry[] }>('GET', `/requests?route=${encodeURIComponent('/courier/evidence-requests')}`)).requests.filter((e) => e.idempotencyKey === 'dispute-courier:courier-evidence:3');
+      expect(evidenceLog.map((e) => e.outcome)).toEqual([...Array(30).fill('injected_failure'), 'processed']);
+      expect((await control<SandboxRecords>('GET', '/records')).courierEvidence).toHaveLength(2);
+
       await send(handle, 'rule_dispute', { actor: supervisor, responsibleParty: 'courier', remedy: 'full_refund', reasons: 'the courier’s handover record shows the parcel weighed as packed at pickup' });
       await env.sleep(HOUR);
-      expect((await view(handle)).dispute).toMatchObject({ phase: 'appeal_window', rulings: [{ executed: true, responsibleParty: 'courier' }] });
+      expect((await view(handle)).dispute).toMatchObject({ phase: 'appeal_window', rulings: [{ executed: true, responsibleParty: 'courier', silentParties: expect.arrayContaining(['customer', 'merchant']) }] });
     });
   });
 });

@@ -28,7 +28,7 @@ import { addDuration, type Limit } from '../../sla/calendar';
 import { defineClock, type ClockDefinition } from '../clock-definition';
 import { partnerActions } from '../activities';
 import { DISPUTE_APPEAL_CLOCK_PATCH } from '../patches';
-import { CLOSED, partnerRefusal, type CaseContext } from '../context';
+import { CLOSED, errorMessage, partnerRefusal, type CaseContext } from '../context';
 import { commandRejected, PLATFORM, type Playbook } from '../playbook';
 import { approve } from '../playbooks/goods-return';
 import { itemsValueCents } from '../playbooks/liability';
@@ -244,15 +244,14 @@ function addRuling(ctx: CaseContext, p: CommandPayloads['rule_dispute'], stage: 
 
 const pendingRuling = (d: DisputeRecord | undefined) => d?.rulings.find((r) => !r.executed);
 type InfoRequest = DisputeRecord['infoRequests'][number];
-const pendingCourierRequest = (d: DisputeRecord | undefined) => d?.infoRequests.find((r) => r.party === 'courier' && !r.answer && r.refused === undefined);
 const COURIER: Actor = { id: 'courier', role: 'courier' };
 
 /**
  * Asks the courier through its adapter for the evidence the platform requested (retried through its faults under one
- * key per request); its answer goes into the request and the audit trail as evidence, a refusal is recorded.
+ * key per request), beside the dispute's progress: its evidence clocks keep running while the courier is slow or down.
+ * The answer goes into the request and the audit trail as evidence; a refusal (or any other failure) is recorded.
  */
-async function askCourier(ctx: CaseContext, req: InfoRequest): Promise<void> {
-  const n = disputeOf(ctx)!.infoRequests.indexOf(req) + 1;
+async function askCourier(ctx: CaseContext, req: InfoRequest, n: number): Promise<void> {
   try {
     const answer = await partnerActions.requestCourierEvidence({
       idempotencyKey: `${ctx.caseId}:courier-evidence:${n}`,
@@ -268,10 +267,9 @@ async function askCourier(ctx: CaseContext, req: InfoRequest): Promise<void> {
       data: { request: n, evidenceId: answer.evidenceId, trackingNumber: answer.trackingNumber, kind: answer.kind, events: answer.events },
     });
   } catch (err) {
-    const refusal = partnerRefusal(err);
-    if (!refusal) throw err;
-    req.refused = refusal.message;
-    ctx.record(SYSTEM_ACTOR, 'courier_evidence_refused', { reason: refusal.message, data: { request: n, trackingNumber: req.trackingNumber } });
+    const message = partnerRefusal(err)?.message ?? errorMessage(err);
+    req.refused = message;
+    ctx.record(SYSTEM_ACTOR, 'courier_evidence_refused', { reason: message, data: { request: n, trackingNumber: req.trackingNumber } });
   }
 }
 
@@ -373,11 +371,8 @@ function conclude(ctx: CaseContext): void {
 
 async function disputeStep(ctx: CaseContext): Promise<void> {
   const d = disputeOf(ctx)!;
-  // A courier request only exists on cases that asked one (no history before it has one): the wait is otherwise the same.
-  await ctx.waitUntil(() => ctx.status !== IN_DISPUTE || pendingRuling(d) !== undefined || d.phase === 'appeal_window' || d.phase === 'final' || pendingCourierRequest(d) !== undefined);
+  await ctx.waitUntil(() => ctx.status !== IN_DISPUTE || pendingRuling(d) !== undefined || d.phase === 'appeal_window' || d.phase === 'final');
   if (ctx.status !== IN_DISPUTE) return;
-  const asked = pendingCourierRequest(d);
-  if (asked) return askCourier(ctx, asked);
   const ruling = pendingRuling(d);
   if (ruling) return executeRuling(ctx, ruling);
   if (d.phase === 'appeal_window') {
@@ -456,11 +451,14 @@ export function withDisputes(base: Playbook): Playbook {
       request_info: async (ctx, p) => {
         const d = disputeOf(ctx)!;
         if (p.party === 'courier') {
-          // The dispute's step asks the courier through its adapter (askCourier): the command answers at once.
+          // The courier is asked beside the case (askCourier): the command answers at once.
           const trackingNumber = (p.trackingNumber ?? ctx.view.returnTrackingNumber)!;
-          d.infoRequests.push({ party: 'courier', at: workflowNow(), request: p.request, pausedClock: false, trackingNumber });
+          const req: InfoRequest = { party: 'courier', at: workflowNow(), request: p.request, pausedClock: false, trackingNumber };
+          d.infoRequests.push(req);
           ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party: 'courier', trackingNumber, pausedClock: false } });
-          return;
+          // Numbered across the case (a later dispute on it has its own requests): one effect and one key per request.
+          const n = ctx.view.audit.filter((a) => a.action === 'info_requested' && a.data?.party === 'courier').length;
+          return ctx.effects.alongside(`courier-evidence:${n}`, 'courier', () => askCourier(ctx, req, n));
         }
         const party = p.party;
         const paused = ctx.policy.disputeInfoPausesClock === true && ctx.pauseClock(evidenceClockName(party), `waiting for the ${party}'s answer to the platform's request`, p.actor);
