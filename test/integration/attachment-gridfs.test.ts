@@ -24,6 +24,11 @@ describe('GridFS attachment store on the embedded store', () => {
   });
 
   it('stores a multi-chunk file once by its sha256 and reads it back byte for byte', async () => {
+    if (!process.env.MONGODB_URI) {
+      // The embedded store answers as FerretDB v1.
+      const info = await conn.db!.admin().command({ buildInfo: 1 });
+      expect(String(info.ferretdbVersion ?? info.ferretdb?.version)).toMatch(/^v?1\./);
+    }
     const store = gridFsAttachmentStore(conn);
     // 600 KiB: three GridFS chunks of 255 KiB.
     const big = crypto.randomBytes(600 * 1024);
@@ -46,5 +51,9 @@ describe('GridFS attachment store on the embedded store', () => {
     // The driver created its indexes, the chunks' one unique.
     const chunkIndexes = await conn.db!.collection(`${GRIDFS_BUCKET}.chunks`).listIndexes().toArray();
     expect(chunkIndexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { files_id: 1, n: 1 }, unique: true })]));
+    // ... and enforced: a second chunk 0 of the same file is refused as a duplicate key.
+    const chunks = conn.db!.collection(`${GRIDFS_BUCKET}.chunks`);
+    const first = await chunks.findOne({ n: 0 });
+    await expect(chunks.insertOne({ files_id: first!.files_id, n: 0, data: Buffer.from('x') })).rejects.toMatchObject({ code: 11000 });
   });
 });
