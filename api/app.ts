@@ -1,6 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
 import { loadApiKeys, type ApiKeyEntry } from '../config/api-keys';
-import { loadRuntimeConfig } from '../config/env';
+import { loadRuntimeConfig, type AttachmentStoreKind } from '../config/env';
+import { attachmentStoreFor } from './attachment-store';
 import { loadPolicy } from '../config/policy';
 import type { CasePolicy } from '../workflows/policy';
 import { authenticate } from './auth';
@@ -31,10 +32,13 @@ export interface ApiDeps extends HealthDeps {
   logLine?: (line: string) => void;
   /** Where attachments are stored (default: loadRuntimeConfig().dataDir, DATA_DIR). */
   dataDir?: string;
+  /** Which store keeps attachment files (default: loadRuntimeConfig().attachmentStore, ATTACHMENT_STORE). */
+  attachmentStore?: AttachmentStoreKind;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
   const policy = deps.policy ?? loadPolicy();
+  const dataDir = deps.dataDir ?? loadRuntimeConfig().dataDir;
   const ctx: CaseApiContext = {
     temporal: deps.temporal,
     store: deps.store,
@@ -43,7 +47,8 @@ export function createApp(deps: ApiDeps): express.Express {
     policies: new PolicySource(deps.store, policy),
     metrics: apiMetrics(deps.store),
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
-    dataDir: deps.dataDir ?? loadRuntimeConfig().dataDir,
+    dataDir,
+    attachments: attachmentStoreFor(deps.attachmentStore ?? loadRuntimeConfig().attachmentStore, { dataDir, store: deps.store }),
   };
   const keys = deps.apiKeys ?? loadApiKeys();
 

@@ -1,12 +1,11 @@
 /**
  * Messages and attachments on a case (disputes, issue 8, item 2). Messages are public to the parties or internal to
- * staff; attachments are stored under DATA_DIR/attachments by their sha256, at most ATTACHMENT_MAX_BYTES, of an
+ * staff; attachments are stored by their sha256 (ctx.attachments: DATA_DIR/attachments, or GridFS in the case store
+ * under ATTACHMENT_STORE=gridfs), at most ATTACHMENT_MAX_BYTES, of an
  * allowed content type, and read only by the case's parties and staff: a merchant never reads another merchant's
  * evidence (the case answers 404, as every read of another merchant's case does).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
 import type express from 'express';
 import { attachmentModel, caseMessageModel, type AttachmentDocument, type CaseMessageDocument } from '../activities/store/case-thread';
@@ -14,7 +13,6 @@ import type { ApiRole } from '../config/api-keys';
 import { Attachment, ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, CaseMessage, PostMessageBody, sha256Hex } from '../workflows/contract';
 import { actorOf, type Caller } from './auth';
 import { scopedView, STAFF } from './cases';
-import type { CaseApiContext } from './context';
 import { ProblemError } from './problem';
 import { CASE_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
@@ -22,9 +20,6 @@ import { caseIdParam } from './schemas';
 
 const THREAD_ROLES: ApiRole[] = [...STAFF, 'merchant', 'customer'];
 const isStaff = (caller: Caller) => (STAFF as readonly string[]).includes(caller.role);
-
-const attachmentsDir = (ctx: CaseApiContext) => path.join(ctx.dataDir, 'attachments');
-const attachmentPath = (ctx: CaseApiContext, sha: string) => path.join(attachmentsDir(ctx), sha.slice(0, 2), sha);
 
 /** The raw body parser of the attachment route, mounted before express.json (app.ts). */
 export const ATTACHMENT_PATH = '/cases/:id/attachments';
@@ -102,13 +97,7 @@ export const CASE_THREAD_ROUTES: ApiRoute[] = [
       if (!Buffer.isBuffer(data) || data.length === 0) throw new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', errors: [{ field: 'body', message: 'the file is empty' }] });
       await scopedView(ctx, caller, id);
       const sha = crypto.createHash('sha256').update(data).digest('hex');
-      const file = attachmentPath(ctx, sha);
-      if (!fs.existsSync(file)) {
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.${crypto.randomUUID()}.tmp`;
-        fs.writeFileSync(tmp, data);
-        fs.renameSync(tmp, file);
-      }
+      await ctx.attachments.put(sha, data, contentType);
       const model = attachmentModel(ctx.store);
       const existing = await model.findById(`${id}:${sha}`).lean();
       if (existing) {
@@ -130,9 +119,9 @@ export const CASE_THREAD_ROUTES: ApiRoute[] = [
     async handle(ctx, { caller, params: { id, sha256 } }, res) {
       await scopedView(ctx, caller, id);
       const doc = (await attachmentModel(ctx.store).findById(`${id}:${sha256}`).lean()) as AttachmentDocument | null;
-      const file = attachmentPath(ctx, sha256);
-      if (!doc || !fs.existsSync(file)) throw new ProblemError({ status: 404, code: 'attachment_not_found', title: 'No such attachment on this case' });
-      res.type(doc.contentType).send(fs.readFileSync(file));
+      const file = doc ? await ctx.attachments.get(sha256) : undefined;
+      if (!doc || !file) throw new ProblemError({ status: 404, code: 'attachment_not_found', title: 'No such attachment on this case' });
+      res.type(doc.contentType).send(file);
     },
   }),
 ];

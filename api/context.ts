@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type mongoose from 'mongoose';
 import type { CasePolicy } from '../workflows/policy';
+import type { AttachmentStore } from './attachment-store';
 import type { ApiMetrics } from './metrics';
 import type { PolicySource } from './policy-source';
 
@@ -19,6 +20,8 @@ export interface CaseApiContext {
   callTimeoutMs: number;
   /** Where attachments are kept (DATA_DIR/attachments). */
   dataDir: string;
+  /** The attachment files' store (ATTACHMENT_STORE: local under dataDir, or GridFS in the case store). */
+  attachments: AttachmentStore;
 }
 
 export function withDeadline<T>(ctx: CaseApiContext, fn: () => Promise<T>, ms = ctx.callTimeoutMs): Promise<T> {

@@ -5,6 +5,10 @@
 import path from 'node:path';
 import { partnerUrlsFor, type PartnerUrls } from '../activities/partners/urls';
 
+/** Where attachment files can be kept (api/attachment-store.ts). */
+export const ATTACHMENT_STORES = ['local', 'gridfs'] as const;
+export type AttachmentStoreKind = (typeof ATTACHMENT_STORES)[number];
+
 export interface Ports {
   temporal: number;
   temporalUi: number;
@@ -35,6 +39,8 @@ export interface RuntimeConfig {
   partnerUrls: PartnerUrls;
   /** Where the embedded servers keep their data and logs (DATA_DIR, default `.data/` in the project). */
   dataDir: string;
+  /** Where attachment files are kept (ATTACHMENT_STORE): `local` (default, DATA_DIR/attachments) or `gridfs` (the case store). */
+  attachmentStore: AttachmentStoreKind;
   /** Servers given from outside (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL): used as they are, never started. */
   external: { temporal: boolean; store: boolean; sandbox: boolean };
 }
@@ -74,6 +80,12 @@ function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 
 const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : undefined);
 
+function attachmentStoreFromEnv(env: NodeJS.ProcessEnv): AttachmentStoreKind {
+  const value = nonEmpty(env.ATTACHMENT_STORE) ?? 'local';
+  if (!(ATTACHMENT_STORES as readonly string[]).includes(value)) throw new Error(`ATTACHMENT_STORE must be one of ${ATTACHMENT_STORES.join(', ')}, got "${value}"`);
+  return value as AttachmentStoreKind;
+}
+
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const ports = Object.fromEntries(
     (Object.keys(DEFAULT_PORTS) as Array<keyof Ports>).map((key) => [key, portFromEnv(env, PORT_VARIABLES[key], DEFAULT_PORTS[key])]),
@@ -95,6 +107,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     partnerSandboxUrl,
     partnerUrls: partnerUrlsFor(partnerSandboxUrl, env),
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? path.join(__dirname, '..', '.data')),
+    attachmentStore: attachmentStoreFromEnv(env),
     external: { temporal: !!nonEmpty(env.TEMPORAL_ADDRESS), store: !!nonEmpty(env.MONGODB_URI), sandbox: !!nonEmpty(env.PARTNER_SANDBOX_URL) },
   };
 }

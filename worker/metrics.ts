@@ -16,6 +16,7 @@ const PARTNER_OF: Record<string, string> = {
   requestCourierPickup: 'courier',
   checkOutboundWeight: 'courier',
   fileCourierClaim: 'courier',
+  requestCourierEvidence: 'courier',
   issueRefund: 'payment',
   notifyCustomer: 'notification',
   notifyStaff: 'notification',

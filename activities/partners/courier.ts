@@ -37,6 +37,22 @@ export interface FileCourierClaimResult {
   claimId: string;
 }
 
+/** The platform asks the courier for specific evidence in a dispute (e.g. the handover record of a parcel). */
+export interface RequestCourierEvidenceInput {
+  idempotencyKey: string;
+  caseId: string;
+  orderId: string;
+  trackingNumber: string;
+  request: string;
+}
+export interface RequestCourierEvidenceResult {
+  evidenceId: string;
+  trackingNumber: string;
+  kind: string;
+  uri: string;
+  events: Array<{ event: string; at: string; detail: string }>;
+}
+
 export function createCourierAdapter(deps: PartnerAdapterDeps) {
   const post = partnerPoster(deps);
   return {
@@ -52,6 +68,9 @@ export function createCourierAdapter(deps: PartnerAdapterDeps) {
     },
     async fileCourierClaim({ idempotencyKey, ...body }: FileCourierClaimInput): Promise<FileCourierClaimResult> {
       return post<FileCourierClaimResult>('/claims', idempotencyKey, body, ['claimId']);
+    },
+    async requestCourierEvidence({ idempotencyKey, ...body }: RequestCourierEvidenceInput): Promise<RequestCourierEvidenceResult> {
+      return post<RequestCourierEvidenceResult>('/evidence-requests', idempotencyKey, body, ['evidenceId', 'trackingNumber', 'kind', 'uri', 'events']);
     },
   };
 }

@@ -20,6 +20,8 @@ import type {
   CheckOutboundWeightResult,
   FileCourierClaimInput,
   FileCourierClaimResult,
+  RequestCourierEvidenceInput,
+  RequestCourierEvidenceResult,
   RequestCourierPickupInput,
   RequestCourierPickupResult,
 } from './courier';
@@ -51,6 +53,7 @@ export interface PartnerActivities {
   requestCourierPickup(input: RequestCourierPickupInput): Promise<RequestCourierPickupResult>;
   checkOutboundWeight(input: CheckOutboundWeightInput): Promise<CheckOutboundWeightResult>;
   fileCourierClaim(input: FileCourierClaimInput): Promise<FileCourierClaimResult>;
+  requestCourierEvidence(input: RequestCourierEvidenceInput): Promise<RequestCourierEvidenceResult>;
   issueRefund(input: IssueRefundInput): Promise<IssueRefundResult>;
   notifyCustomer(input: NotifyCustomerInput): Promise<NotifyCustomerResult>;
   notifyStaff(input: NotifyStaffInput): Promise<NotifyStaffResult>;

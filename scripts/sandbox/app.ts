@@ -9,6 +9,8 @@
  *   /courier/pickups         {caseId, orderId, address}                         → 201 {pickupId, trackingNumber}
  *   /courier/weight-checks   {caseId, orderId, trackingNumber?}                 → 200 {recordedWeightGrams, measuredWeightGrams, mismatch}
  *   /courier/claims          {caseId, orderId?, reason, amountCents}            → 201 {claimId}
+ *   /courier/evidence-requests {caseId, orderId, trackingNumber, request}  → 201 {evidenceId, trackingNumber, kind, uri, events}
+ *                            (tracking number UNKNOWN…: 422 unknown_tracking_number)
  *   /payment/refunds         {caseId, orderId, amountCents, currency, method:'original'} → 201 {refundId, status:'succeeded'}
  *                            refusals → 422 {code:'refund_refused', reason}
  *   /notifications/customer  {caseId, channel:'sms'|'email', template, to?, variables?} → 201 {messageId}

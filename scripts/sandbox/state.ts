@@ -144,12 +144,23 @@ export interface ServiceBookingRecord extends Recorded {
   slotAt: number;
 }
 
+/** The courier's answer to the platform's request for evidence in a dispute (its handover record for a parcel). */
+export interface CourierEvidenceRecord extends Recorded {
+  evidenceId: string;
+  caseId: string;
+  orderId: string;
+  trackingNumber: string;
+  request: string;
+  events: Array<{ event: string; at: string; detail: string }>;
+}
+
 export interface SandboxRecords {
   merchantNotifications: MerchantNotificationRecord[];
   statements: StatementRecord[];
   pickups: PickupRecord[];
   weightChecks: WeightCheckRecord[];
   courierClaims: CourierClaimRecord[];
+  courierEvidence: CourierEvidenceRecord[];
   refunds: RefundRecord[];
   customerNotifications: CustomerNotificationRecord[];
   staffNotifications: StaffNotificationRecord[];
@@ -183,6 +194,7 @@ const emptyRecords = (): SandboxRecords => ({
   pickups: [],
   weightChecks: [],
   courierClaims: [],
+  courierEvidence: [],
   refunds: [],
   customerNotifications: [],
   staffNotifications: [],

@@ -146,4 +146,39 @@ describe('disputes through the API: messages, attachments and their scoping, int
     expect(replay.status).toBe(200);
     expect(replay.body.caseId).toBe(complaint.body.caseId);
   });
+
+  it('the appeal window shows in the stuck-case view with the party that may still appeal', async () => {
+    const created = await api().post('/cases').set(auth(KEYS.agent)).set('Idempotency-Key', 'dispute-api-0003').send(returnBody());
+    const id = created.body.caseId as string;
+    for (let i = 0; i < 50 && (await api().get(`/cases/${id}`).set(auth(KEYS.agent))).body.status !== 'awaiting_merchant_review'; i++) await new Promise((r) => setTimeout(r, 200));
+    await api().post(`/cases/${id}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).send({ decision: 'reject', reason: 'no defect found' }).expect(200);
+    await api().post(`/cases/${id}/commands/request-intervention`).set(auth(KEYS.customer)).send({ reason: 'it leaks' }).expect(200);
+    await api().post(`/cases/${id}/commands/submit-evidence`).set(auth(KEYS.customer)).send({ note: 'video' }).expect(200);
+    await api().post(`/cases/${id}/commands/submit-evidence`).set(auth(KEYS['merchant-a'])).send({ note: 'photos' }).expect(200);
+    await api().post(`/cases/${id}/commands/rule-dispute`).set(auth(KEYS.supervisor)).send({ responsibleParty: 'customer', remedy: 'none', reasons: 'no defect shown' }).expect(200);
+
+    type Item = { caseId: string; disputePhase?: string; owingParty?: string; nextDeadlineClock?: string; reasons: string[] };
+    const find = async (url: string, fits: (item: Item) => boolean) => {
+      for (let i = 0; i < 50; i++) {
+        const item = ((await api().get(url).set(auth(KEYS.supervisor))).body.items as Item[]).find((x) => x.caseId === id && fits(x));
+        if (item) return item;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error(`case ${id} not listed as expected at ${url}`);
+    };
+    const ruled = await find('/supervisor/stuck-cases?within=P8D', (x) => x.disputePhase === 'appeal_window');
+    expect(ruled).toMatchObject({ nextDeadlineClock: expect.stringMatching(/^dispute_appeal_(customer|merchant)$/), reasons: ['deadline_within_window', 'dispute_open'] });
+    expect(ruled.nextDeadlineClock).toBe(`dispute_appeal_${ruled.owingParty}`);
+
+    // The customer appeals, another staff member rules again: only the merchant may still appeal, and owes that window.
+    await api().post(`/cases/${id}/commands/appeal-ruling`).set(auth(KEYS.customer)).send({ reason: 'the video shows the leak' }).expect(200);
+    await api().post(`/cases/${id}/commands/rule-appeal`).set(auth(KEYS.admin)).send({ responsibleParty: 'merchant', remedy: 'partial_refund', amountCents: 1_000, reasons: 'a small leak' }).expect(200);
+    const reruled = await find('/supervisor/stuck-cases?within=P8D&owingParty=merchant', (x) => x.disputePhase === 'appeal_window');
+    expect(reruled).toMatchObject({ owingParty: 'merchant', nextDeadlineClock: 'dispute_appeal_merchant' });
+    const clocks = await api().get(`/cases/${id}/clocks`).set(auth(KEYS['merchant-a']));
+    expect(clocks.body.clocks.filter((c: { name: string }) => c.name.startsWith('dispute_appeal_')).map((c: { name: string; status: string }) => [c.name, c.status])).toEqual([
+      ['dispute_appeal_customer', 'satisfied'],
+      ['dispute_appeal_merchant', 'running'],
+    ]);
+  });
 });

@@ -10,6 +10,7 @@ import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
+import type { AttachmentStoreKind } from '../../config/env';
 import type { CasePolicy } from '../../workflows/policy';
 import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import { createCaseWorkers } from '../../worker/create-worker';
@@ -32,7 +33,7 @@ export interface ApiHarness {
  * `policy`: the policy new cases open under (default: the default policy), e.g. with deadlines of seconds.
  * `logLine`: receives the API's JSON line per answered request.
  */
-export async function startApiHarness(options: { policy?: CasePolicy; logLine?: (line: string) => void; dataDir?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: { policy?: CasePolicy; logLine?: (line: string) => void; dataDir?: string; attachmentStore?: AttachmentStoreKind } = {}): Promise<ApiHarness> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -63,7 +64,7 @@ export async function startApiHarness(options: { policy?: CasePolicy; logLine?: 
     const connection = await Connection.connect({ address: devTemporal.address });
     stops.push(() => connection.close());
     const temporal = new Client({ connection });
-    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logLine: options.logLine, ...(options.dataDir && { dataDir: options.dataDir }) });
+    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logLine: options.logLine, ...(options.dataDir && { dataDir: options.dataDir }), ...(options.attachmentStore && { attachmentStore: options.attachmentStore }) });
     return { app, temporal, store, taskQueue, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
   } catch (err) {
     await stop();

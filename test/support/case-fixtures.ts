@@ -64,6 +64,7 @@ export function recordingActivities(overrides: Partial<CaseActivities> = {}) {
     requestCourierPickup: async (i) => record('requestCourierPickup', i, { pickupId: `p-${++n}`, trackingNumber: `T${++n}` }),
     checkOutboundWeight: async (i) => record('checkOutboundWeight', i, { recordedWeightGrams: 1000, measuredWeightGrams: 1000, mismatch: false }),
     fileCourierClaim: async (i) => record('fileCourierClaim', i, { claimId: `c-${++n}` }),
+    requestCourierEvidence: async (i) => record('requestCourierEvidence', i, { evidenceId: `ev-${i.idempotencyKey}`, trackingNumber: i.trackingNumber, kind: 'handover_record', uri: `courier-evidence://ev-${i.idempotencyKey}`, events: [{ event: 'delivered', at: '2026-01-01T00:00:00.000Z', detail: 'signed by the recipient' }] }),
     issueRefund: async (i) => record('issueRefund', i, { refundId: `r-${i.idempotencyKey}`, status: 'succeeded' as const }),
     notifyCustomer: async (i) => record('notifyCustomer', i, { messageId: `m-${++n}` }),
     notifyStaff: async (i) => record('notifyStaff', i, { messageId: `s-${++n}` }),

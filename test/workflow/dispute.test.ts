@@ -285,4 +285,56 @@ describe('disputes: intervention, evidence, ruling, appeal (time-skipping)', () 
       expect(fake.named('issueRefund').map((r) => r.idempotencyKey)).toEqual(['dispute-refund-refused:refund:1', 'dispute-refund-refused:refund:2']);
     });
   });
+
+  it('the appeal window is each party’s own clock: started at the ruling, ended by an appeal, restarted after the re-review, cancelled (not breached) when it lapses (dispute-appeal-clock)', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('dispute-appeal-clock', quality));
+      await send(handle, 'merchant_review', { actor: merchant, decision: 'reject', reason: 'no defect' });
+      await send(handle, 'request_intervention', { actor: customer, reason: 'it leaks' });
+      await send(handle, 'submit_evidence', { actor: customer, note: 'video' });
+      await send(handle, 'submit_evidence', { actor: merchant, note: 'inspection notes' });
+      await send(handle, 'rule_dispute', { actor: supervisor, responsibleParty: 'merchant', remedy: 'partial_refund', amountCents: 3_000, reasons: 'a minor defect' });
+      await env.sleep(HOUR);
+      const appealClocks = async () => (await view(handle)).clocks.filter((c) => c.name.startsWith('dispute_appeal_')).map((c) => [c.name, c.owner, c.status]);
+      const ruled = await view(handle);
+      const windows = ruled.clocks.filter((c) => c.name.startsWith('dispute_appeal_'));
+      expect(windows.map((c) => [c.name, c.owner, c.status, c.deadline - c.startedAt])).toEqual([
+        ['dispute_appeal_customer', 'customer', 'running', 7 * DAY],
+        ['dispute_appeal_merchant', 'merchant', 'running', 7 * DAY],
+      ]);
+      expect(ruled.dispute!.appealDeadline).toBe(windows[0].deadline);
+      // The parties owe the next step (their appeal, if any), not the platform.
+      expect(['customer', 'merchant']).toContain(ruled.owingParty);
+
+      await env.sleep(3 * DAY);
+      await send(handle, 'appeal_ruling', { actor: merchant, reason: 'no defect at all' });
+      expect(await appealClocks()).toEqual([
+        ['dispute_appeal_customer', 'customer', 'cancelled'],
+        ['dispute_appeal_merchant', 'merchant', 'satisfied'],
+      ]);
+      expect((await view(handle)).owingParty).toBe('platform');
+      await send(handle, 'rule_appeal', { actor: otherSupervisor, responsibleParty: 'merchant', remedy: 'partial_refund', amountCents: 3_000, reasons: 'upheld' });
+      await env.sleep(HOUR);
+      // Only the customer may still appeal: its window starts again from the re-review's ruling.
+      const reruled = await view(handle);
+      expect(reruled.clocks.filter((c) => c.name.startsWith('dispute_appeal_')).map((c) => [c.name, c.status])).toEqual([
+        ['dispute_appeal_customer', 'running'],
+        ['dispute_appeal_merchant', 'satisfied'],
+      ]);
+      expect(reruled.owingParty).toBe('customer');
+      expect(reruled.clocks.find((c) => c.name === 'dispute_appeal_customer')!.deadline - reruled.dispute!.rulings[1].at).toBe(7 * DAY);
+
+      await env.sleep(7 * DAY - 2 * HOUR);
+      expect((await view(handle)).status).toBe('in_dispute');
+      await env.sleep(2 * HOUR);
+      const closed = await view(handle);
+      expect(closed).toMatchObject({ status: 'closed', outcome: 'partially_refunded', breached: false });
+      expect(closed.clocks.find((c) => c.name === 'dispute_appeal_customer')?.status).toBe('cancelled');
+      expect(closed.audit.map((a) => a.action)).toContain('appeal_window_lapsed');
+      expect(closed.audit.map((a) => a.action)).not.toContain('sla_breached');
+      expect(fake.named('issueRefund')).toEqual([expect.objectContaining({ amountCents: 3_000 })]);
+    });
+  });
 });

@@ -63,6 +63,14 @@ export class CaseEffects {
     return Promise.resolve();
   }
 
+  /**
+   * Asks a partner for something beside the case's progress, once per case and key (the courier's evidence in a
+   * dispute): its clocks keep firing while the partner is slow or down. `run` records its answer and its failure.
+   */
+  alongside(effect: string, lane: string, run: () => Promise<void>): Promise<void> {
+    return this.beside(effect, lane, run);
+  }
+
   /** Resolves once every side effect started so far has finished (before continue-as-new and completion). */
   async settled(): Promise<void> {
     await condition(() => this.sideEffects.size === 0);

@@ -85,3 +85,12 @@ export const REPAIR_COLLECTION_CLOCK_PATCH = 'repair-collection-clock';
  * makes the item's refund due. Histories from before refund the item at once, without the goods.
  */
 export const REPAIR_RETURN_PATCH = 'repair-return-before-refund';
+
+/**
+ * patched() id of the appeal window as owned clocks (workflows/case/dispute): an executed ruling starts
+ * `dispute_appeal_customer` / `dispute_appeal_merchant` (policy.appealWindow, owned by each party that may still appeal),
+ * so the window shows in queues and the stuck-case view with its owing party; an appeal satisfies the appellant's and
+ * cancels the other's (a new one starts after the re-review), and a lapsed window cancels them (not a breach: nobody
+ * was late). Histories from before kept the window as the dispute's appealDeadline only.
+ */
+export const DISPUTE_APPEAL_CLOCK_PATCH = 'dispute-appeal-clock';

@@ -4,10 +4,12 @@
  * bodies join commandBodies, the record is the view's `dispute`.
  */
 import { z } from 'zod';
-import { Actor, cents, epochMs, evidence, text } from './common';
+import { Actor, cents, epochMs, evidence, id, text } from './common';
 
 /** The parties of a dispute: the customer and the merchant. */
 export const DISPUTE_PARTIES = ['customer', 'merchant'] as const;
+/** Whom request_info can ask: a party, or the courier through its adapter (its answer arrives as evidence). */
+export const INFO_PARTIES = [...DISPUTE_PARTIES, 'courier'] as const;
 /** Who a ruling can hold responsible (and charge, except the customer). */
 export const DISPUTE_RESPONSIBLE = ['customer', 'merchant', 'courier', 'warehouse', 'platform'] as const;
 /** What a ruling orders. return_and_refund: the goods go back through the return path (returns only). */
@@ -38,8 +40,17 @@ export const disputeCommandBodies = {
     }),
   submit_evidence: z.strictObject({ reason: text(2000).optional(), note: text(4000), evidence: evidence.optional() }).openapi({ description: 'A party’s evidence in an open dispute; satisfies its evidence clock' }),
   request_info: z
-    .strictObject({ party: z.enum(DISPUTE_PARTIES), request: text(2000), reason: text(2000).optional(), evidence: evidence.optional() })
-    .openapi({ description: 'Supervisor: asks a party for specific evidence; pauses its evidence clock when policy disputeInfoPausesClock is true' }),
+    .strictObject({
+      party: z.enum(INFO_PARTIES),
+      request: text(2000),
+      trackingNumber: id.optional().openapi({ description: 'courier: the parcel the evidence is about (default: the case’s return parcel)' }),
+      reason: text(2000).optional(),
+      evidence: evidence.optional(),
+    })
+    .openapi({
+      description:
+        'Supervisor: asks a party for specific evidence (pauses its evidence clock when policy disputeInfoPausesClock is true), or the courier through its adapter (its answer is recorded as evidence on the case)',
+    }),
   rule_dispute: z.strictObject({ ...ruling, reason: text(2000).optional() }).openapi({ description: 'Supervisor: the ruling, executed at once; each party may appeal it within appealWindow' }),
   appeal_ruling: z.strictObject({ reason: reasons, evidence: evidence.optional() }).openapi({ description: 'Customer or merchant: appeal the ruling within appealWindow, once per party' }),
   rule_appeal: z.strictObject({ ...ruling, reason: text(2000).optional() }).openapi({ description: 'Supervisor other than any who ruled in this dispute: the re-review’s ruling' }),
@@ -71,7 +82,20 @@ export const Dispute = z
     interventions: z.array(z.object({ party: z.enum(DISPUTE_PARTIES), at: epochMs })),
     submissions: z.array(z.object({ party: z.enum(DISPUTE_PARTIES), at: epochMs, actor: Actor, note: z.string(), evidence: evidence.optional() })),
     silentParties: z.array(z.enum(DISPUTE_PARTIES)),
-    infoRequests: z.array(z.object({ party: z.enum(DISPUTE_PARTIES), at: epochMs, request: z.string(), pausedClock: z.boolean() })),
+    infoRequests: z.array(
+      z.object({
+        party: z.enum(INFO_PARTIES),
+        at: epochMs,
+        request: z.string(),
+        pausedClock: z.boolean(),
+        trackingNumber: z.string().optional(),
+        answer: z
+          .object({ at: epochMs, evidenceId: z.string(), kind: z.string(), uri: z.string(), events: z.array(z.object({ event: z.string(), at: z.string(), detail: z.string() })) })
+          .optional()
+          .openapi({ description: 'courier: its answer, also in the audit trail as courier_evidence_received' }),
+        refused: z.string().optional().openapi({ description: 'courier: why it could not answer' }),
+      }),
+    ),
     appealDeadline: epochMs.optional().openapi({ description: 'Appeals against the last ruling are taken until then' }),
     appeals: z.array(z.object({ party: z.enum(DISPUTE_PARTIES), at: epochMs, reason: z.string() })),
     rulings: z.array(DisputeRuling),

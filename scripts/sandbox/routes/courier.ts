@@ -1,4 +1,7 @@
-/** Courier: pickups, outbound weight checks (missing-item cases), and claims charged to the monthly settlement. */
+/**
+ * Courier: pickups, outbound weight checks (missing-item cases), claims charged to the monthly settlement, and the
+ * evidence the platform asks for in a dispute (the parcel's handover record).
+ */
 import { z } from 'zod';
 import { defineRoute, ok, refuse, type PartnerRoute } from '../partner-route';
 import { newId, newTrackingNumber, type WeightPreset } from '../state';
@@ -45,6 +48,20 @@ export const courierRoutes: PartnerRoute[] = [
       const claimId = newId('cl');
       state.records.courierClaims.push({ claimId, ...input, settlement: 'monthly', idempotencyKey, createdAt: now });
       return ok({ claimId });
+    },
+  }),
+  defineRoute({
+    path: '/courier/evidence-requests',
+    schema: z.object({ caseId: id, orderId: id, trackingNumber: id, request: text }),
+    handle(input, { state, idempotencyKey, now }) {
+      if (input.trackingNumber.startsWith('UNKNOWN')) return refuse('unknown_tracking_number', `no parcel ${input.trackingNumber} in the courier's records`);
+      const evidenceId = newId('ev');
+      const events = [
+        { event: 'picked_up', at: now, detail: `parcel ${input.trackingNumber} scanned at pickup` },
+        { event: 'delivered', at: now, detail: 'handed over at the address, signed by the recipient' },
+      ];
+      state.records.courierEvidence.push({ evidenceId, ...input, events, idempotencyKey, createdAt: now });
+      return ok({ evidenceId, trackingNumber: input.trackingNumber, kind: 'handover_record', uri: `courier-evidence://${evidenceId}`, events });
     },
   }),
 ];

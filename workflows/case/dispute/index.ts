@@ -6,15 +6,17 @@
  *   event, once per party per case. The case goes to `in_dispute` (a closed case is reopened), its own running clocks
  *   pause, and each party gets an evidence clock (policy.disputeEvidence);
  * - submit_evidence satisfies the party's clock; a party silent at its deadline loses on the point (recorded in the
- *   ruling); request_info asks a party for specific evidence, pausing its clock only under policy.disputeInfoPausesClock;
+ *   ruling); request_info asks a party for specific evidence, pausing its clock only under policy.disputeInfoPausesClock,
+ *   or the courier through its adapter (one idempotency key per request; its answer is recorded as evidence);
  * - rule_dispute (supervisor, once the evidence is in): responsible party, remedy, reasons; executed at once through the
  *   case's effects (refund at most once, reship, a charge against the responsible party), both parties told the reasons;
- * - appeal_ruling within policy.appealWindow, once per party; rule_appeal by a supervisor who has not ruled in this
+ * - appeal_ruling within policy.appealWindow (each party's own clock, dispute_appeal_<party>), once per party; rule_appeal by a supervisor who has not ruled in this
  *   dispute; its ruling is executed on top of what was done (a refund paid is not paid again, a charge it overturns is
  *   reversed as its own entry);
  * - once final: a ruling of no remedy resumes the case where it was (its clocks resume) or closes it again as it was;
  *   return_and_refund sends the goods back through the return path; a refund or reship closes the case.
  */
+import { patched } from '@temporalio/workflow';
 import type { CommandPayloads } from '../../messages';
 import type { AuditEntry, CaseStatus } from '../../domain/case';
 import type { Actor } from '../../domain/parties';
@@ -24,7 +26,9 @@ import type { Dispute, DisputeRuling, DISPUTE_PARTIES } from '../../contract/dis
 import { workflowNow } from '../../clock-source';
 import { addDuration, type Limit } from '../../sla/calendar';
 import { defineClock, type ClockDefinition } from '../clock-definition';
-import { CLOSED, partnerRefusal, type CaseContext } from '../context';
+import { partnerActions } from '../activities';
+import { DISPUTE_APPEAL_CLOCK_PATCH } from '../patches';
+import { CLOSED, errorMessage, partnerRefusal, type CaseContext } from '../context';
 import { commandRejected, PLATFORM, type Playbook } from '../playbook';
 import { approve } from '../playbooks/goods-return';
 import { itemsValueCents } from '../playbooks/liability';
@@ -72,7 +76,34 @@ const DISPUTE_RULING = defineClock({
   breach: (ctx) => ctx.effects.page('high', `dispute_ruling_overdue_${disputeOf(ctx)?.rulings.length ?? 0}`, `Case ${ctx.caseId}: the dispute awaits the platform's ruling past its deadline.`),
 });
 
-export const DISPUTE_CLOCKS: readonly ClockDefinition[] = [EVIDENCE_CLOCKS.customer, EVIDENCE_CLOCKS.merchant, DISPUTE_RULING];
+const appealClockName = (party: DisputeParty) => `dispute_appeal_${party}`;
+
+/**
+ * A party's appeal window (policy.appealWindow) against the last ruling, owned by the party: it shows in the queues and
+ * the stuck-case view like every deadline. The dispute's step ends it at its deadline (cancelled: letting the window
+ * lapse is no one's lateness, so it is never breached); the breach below only runs if a wait ever arms its timer.
+ */
+const appealClock = (party: DisputeParty) =>
+  defineClock({
+    name: appealClockName(party),
+    owner: party,
+    terms: (policy) => ({ limit: policy.appealWindow, breachAction: 'ruling_final' }),
+    breach: (ctx) => {
+      ctx.satisfyClock(appealClockName(party));
+    },
+  });
+
+const APPEAL_CLOCKS = { customer: appealClock('customer'), merchant: appealClock('merchant') } satisfies Record<DisputeParty, ClockDefinition>;
+
+export const DISPUTE_CLOCKS: readonly ClockDefinition[] = [EVIDENCE_CLOCKS.customer, EVIDENCE_CLOCKS.merchant, DISPUTE_RULING, APPEAL_CLOCKS.customer, APPEAL_CLOCKS.merchant];
+
+/** Ends the appeal clocks still open (an appeal was made, or the window lapsed). */
+function endAppealClocks(ctx: CaseContext): void {
+  for (const party of ['customer', 'merchant'] as const) {
+    const status = ctx.clocks.get(appealClockName(party))?.status;
+    if (status === 'running' || status === 'paused') ctx.clocks.cancel(appealClockName(party));
+  }
+}
 
 export function disputeOf(ctx: CaseContext): DisputeRecord | undefined {
   return ctx.view.dispute;
@@ -212,6 +243,35 @@ function addRuling(ctx: CaseContext, p: CommandPayloads['rule_dispute'], stage: 
 }
 
 const pendingRuling = (d: DisputeRecord | undefined) => d?.rulings.find((r) => !r.executed);
+type InfoRequest = DisputeRecord['infoRequests'][number];
+const COURIER: Actor = { id: 'courier', role: 'courier' };
+
+/**
+ * Asks the courier through its adapter for the evidence the platform requested (retried through its faults under one
+ * key per request), beside the dispute's progress: its evidence clocks keep running while the courier is slow or down.
+ * The answer goes into the request and the audit trail as evidence; a refusal (or any other failure) is recorded.
+ */
+async function askCourier(ctx: CaseContext, req: InfoRequest, n: number): Promise<void> {
+  try {
+    const answer = await partnerActions.requestCourierEvidence({
+      idempotencyKey: `${ctx.caseId}:courier-evidence:${n}`,
+      caseId: ctx.caseId,
+      orderId: ctx.requireOrder().orderId,
+      trackingNumber: req.trackingNumber!,
+      request: req.request,
+    });
+    req.answer = { at: workflowNow(), evidenceId: answer.evidenceId, kind: answer.kind, uri: answer.uri, events: answer.events };
+    ctx.record(COURIER, 'courier_evidence_received', {
+      reason: req.request,
+      evidence: [{ kind: 'tracking', uri: answer.uri, note: `${answer.kind} of ${answer.trackingNumber}` }],
+      data: { request: n, evidenceId: answer.evidenceId, trackingNumber: answer.trackingNumber, kind: answer.kind, events: answer.events },
+    });
+  } catch (err) {
+    const message = partnerRefusal(err)?.message ?? errorMessage(err);
+    req.refused = message;
+    ctx.record(SYSTEM_ACTOR, 'courier_evidence_refused', { reason: message, data: { request: n, trackingNumber: req.trackingNumber } });
+  }
+}
 
 /** The total a ruling refunds through the dispute (return_and_refund refunds through the return path). */
 function refundTarget(ctx: CaseContext, r: Ruling): number {
@@ -277,6 +337,13 @@ async function executeRuling(ctx: CaseContext, r: Ruling): Promise<void> {
   if (canAppeal) {
     d.phase = 'appeal_window';
     d.appealDeadline = addDuration(workflowNow(), ctx.policy.appealWindow, ctx.policy.calendar);
+    if (patched(DISPUTE_APPEAL_CLOCK_PATCH)) {
+      for (const party of ['customer', 'merchant'] as const) {
+        if (d.appeals.some((a) => a.party === party)) continue;
+        ctx.startClock(APPEAL_CLOCKS[party]);
+        d.appealDeadline = ctx.clocks.get(appealClockName(party))!.deadline;
+      }
+    }
   } else {
     d.phase = 'final';
   }
@@ -312,6 +379,7 @@ async function disputeStep(ctx: CaseContext): Promise<void> {
     const appealed = await ctx.waitUntilOrAt(() => d.phase !== 'appeal_window', d.appealDeadline!);
     if (!appealed) {
       d.phase = 'final';
+      endAppealClocks(ctx);
       ctx.record(SYSTEM_ACTOR, 'appeal_window_lapsed', { reason: 'no appeal within the appeal window: the ruling is final' });
     }
     return;
@@ -342,9 +410,12 @@ export function withDisputes(base: Playbook): Playbook {
         const d = requireDispute(ctx);
         if (d.phase !== 'evidence' && d.phase !== 'awaiting_ruling') throw commandRejected('evidence_closed', 'the dispute has been ruled; appeal the ruling instead');
       },
-      request_info: (ctx) => {
+      request_info: (ctx, p) => {
         const d = requireDispute(ctx);
         if (d.phase !== 'evidence' && d.phase !== 'awaiting_ruling') throw commandRejected('evidence_closed', 'the dispute has been ruled');
+        if (p.party === 'courier' && !(p.trackingNumber ?? ctx.view.returnTrackingNumber)) {
+          throw commandRejected('tracking_number_required', 'the case has no parcel of its own: name the trackingNumber the courier is asked about', 'trackingNumber');
+        }
       },
       rule_dispute: (ctx, p) => {
         const d = requireDispute(ctx);
@@ -379,11 +450,22 @@ export function withDisputes(base: Playbook): Playbook {
       },
       request_info: async (ctx, p) => {
         const d = disputeOf(ctx)!;
-        const paused = ctx.policy.disputeInfoPausesClock === true && ctx.pauseClock(evidenceClockName(p.party), `waiting for the ${p.party}'s answer to the platform's request`, p.actor);
-        d.infoRequests.push({ party: p.party, at: workflowNow(), request: p.request, pausedClock: paused });
-        ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party: p.party, pausedClock: paused } });
+        if (p.party === 'courier') {
+          // The courier is asked beside the case (askCourier): the command answers at once.
+          const trackingNumber = (p.trackingNumber ?? ctx.view.returnTrackingNumber)!;
+          const req: InfoRequest = { party: 'courier', at: workflowNow(), request: p.request, pausedClock: false, trackingNumber };
+          d.infoRequests.push(req);
+          ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party: 'courier', trackingNumber, pausedClock: false } });
+          // Numbered across the case (a later dispute on it has its own requests): one effect and one key per request.
+          const n = ctx.view.audit.filter((a) => a.action === 'info_requested' && a.data?.party === 'courier').length;
+          return ctx.effects.alongside(`courier-evidence:${n}`, 'courier', () => askCourier(ctx, req, n));
+        }
+        const party = p.party;
+        const paused = ctx.policy.disputeInfoPausesClock === true && ctx.pauseClock(evidenceClockName(party), `waiting for the ${party}'s answer to the platform's request`, p.actor);
+        d.infoRequests.push({ party, at: workflowNow(), request: p.request, pausedClock: paused });
+        ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party, pausedClock: paused } });
         const n = d.infoRequests.length;
-        if (p.party === 'customer') await ctx.effects.notifyCustomer('dispute_info_requested', { request: p.request }, `dispute_info:${n}`);
+        if (party === 'customer') await ctx.effects.notifyCustomer('dispute_info_requested', { request: p.request }, `dispute_info:${n}`);
         else await ctx.effects.notifyMerchant(`dispute_info_${n}`, `Case ${ctx.caseId}: the platform asks for evidence: ${p.request}`);
       },
       rule_dispute: (ctx, p) => addRuling(ctx, p, 'ruling'),
@@ -392,6 +474,8 @@ export function withDisputes(base: Playbook): Playbook {
         const party = partyOf(p.actor);
         d.appeals.push({ party, at: workflowNow(), reason: p.reason });
         d.phase = 'appeal_review';
+        ctx.satisfyClock(appealClockName(party));
+        endAppealClocks(ctx);
         ctx.startClock(DISPUTE_RULING);
         ctx.record(p.actor, 'ruling_appealed', { reason: p.reason, evidence: p.evidence, data: { party } });
       },

@@ -1,0 +1,107 @@
+/**
+ * request_info addressed to the courier (issue 8): the platform asks the courier, through its adapter against the
+ * sandbox (with its fault injection), for the handover record of a parcel; the answer arrives as evidence on the case,
+ * one evidence record at the courier however often the call is retried.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createPartnerActivities, partnerUrlsFor } from '../../activities/partners';
+import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
+import type { RequestLogEntry, SandboxRecords } from '../../scripts/sandbox/state';
+import { DEFAULT_POLICY } from '../../workflows/policy';
+import { caseInput, customer, HOUR, merchant, recordingActivities, supervisor } from '../support/case-fixtures';
+import { caseWorker, reach, send, view } from '../support/case-env';
+import { timeSkippingEnv } from '../support/servers';
+
+const quality = { kind: 'return' as const, reason: 'quality_defect' as const };
+const rejected = (p: Promise<unknown>, type: string) => expect(p).rejects.toMatchObject({ cause: { type } });
+
+describe('dispute: request_info to the courier through its adapter (time-skipping, sandbox)', () => {
+  let env: TestWorkflowEnvironment;
+  let sandbox: RunningSandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    env = await timeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await sandbox?.close();
+  });
+
+  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> =>
+    (await (await fetch(`${sandbox.url}/_control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
+
+  it('asks the courier for the handover record through injected failures, records its answer once as evidence, refuses an unknown parcel, and keeps the evidence clocks running through a courier outage', async () => {
+    const real = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url) });
+    const fake = recordingActivities({ requestCourierEvidence: real.requestCourierEvidence });
+    await control('POST', '/faults', { route: '/courier/evidence-requests', mode: 'fail', status: 503, times: 2 });
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      // Evidence deadlines of 2 h, so a courier outage of hours outlasts them.
+      const handle = await start(caseInput('dispute-courier', quality, {}, { ...DEFAULT_POLICY, disputeEvidence: { hours: 2 } }));
+      await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
+      await send(handle, 'ship_back', { actor: customer, trackingNumber: 'SF42' });
+      await handle.signal('courier_event', { dedupKey: 'sf42-d', trackingNumber: 'SF42', event: 'delivered', at: 0 });
+      await reach(handle, 'awaiting_inspection');
+      await send(handle, 'inspect', { actor: merchant, result: 'rejected', findings: 'the parcel arrived empty' });
+      await send(handle, 'request_intervention', { actor: customer, reason: 'I packed the kettle; ask the courier' });
+
+      // Only staff asks; the courier is asked about the case's own parcel unless told another.
+      await rejected(send(handle, 'request_info', { actor: merchant, party: 'courier', request: 'handover record' }), 'role_not_allowed');
+      const asked = await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the handover record of the return parcel' });
+      expect(asked.dispute?.infoRequests).toEqual([expect.objectContaining({ party: 'courier', trackingNumber: 'SF42', pausedClock: false })]);
+      // Asking the courier pauses no party's evidence clock.
+      expect(asked.clocks.filter((c) => c.name.startsWith('dispute_evidence_')).map((c) => c.status)).toEqual(['running', 'running']);
+
+      await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the record of this parcel', trackingNumber: 'UNKNOWN-1' });
+      let answered = await view(handle);
+      for (let i = 0; i < 100 && answered.dispute!.infoRequests.some((r) => !r.answer && r.refused === undefined); i++) {
+        await env.sleep(10_000);
+        answered = await view(handle);
+      }
+      const [first, second] = answered.dispute!.infoRequests;
+      expect(first.answer).toMatchObject({ kind: 'handover_record', uri: expect.stringMatching(/^courier-evidence:\/\/ev/) });
+      expect(first.answer!.events.map((e) => e.event)).toEqual(['picked_up', 'delivered']);
+      expect(second).toMatchObject({ trackingNumber: 'UNKNOWN-1', refused: expect.stringContaining('unknown_tracking_number') });
+      expect(second.answer).toBeUndefined();
+      const received = answered.audit.filter((a) => a.action === 'courier_evidence_received');
+      expect(received).toEqual([
+        expect.objectContaining({ actor: { id: 'courier', role: 'courier' }, evidence: [expect.objectContaining({ kind: 'tracking', uri: first.answer!.uri })], data: expect.objectContaining({ trackingNumber: 'SF42', request: 1 }) }),
+      ]);
+      expect(answered.audit.filter((a) => a.action === 'courier_evidence_refused')).toHaveLength(1);
+
+      // One evidence record at the courier through the retries: every attempt carried the request's one key.
+      const records = await control<SandboxRecords>('GET', '/records');
+      expect(records.courierEvidence).toEqual([expect.objectContaining({ caseId: 'dispute-courier', trackingNumber: 'SF42', idempotencyKey: 'dispute-courier:courier-evidence:1' })]);
+      const log = (await control<{ requests: RequestLogEntry[] }>('GET', `/requests?route=${encodeURIComponent('/courier/evidence-requests')}`)).requests;
+      expect(log.map((e) => [e.idempotencyKey, e.outcome])).toEqual([
+        ['dispute-courier:courier-evidence:1', 'injected_failure'],
+        ['dispute-courier:courier-evidence:1', 'injected_failure'],
+        ['dispute-courier:courier-evidence:1', 'processed'],
+        ['dispute-courier:courier-evidence:2', 'refused'],
+      ]);
+
+      // The courier is down for hours (30 failed attempts under the activity's backoff): the parties' evidence clocks
+      // still fire at their deadline while the third request waits, and its answer arrives once the courier is back.
+      await control('POST', '/faults', { route: '/courier/evidence-requests', mode: 'fail', status: 503, times: 30 });
+      await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the pickup scan' });
+      await env.sleep(2 * HOUR + 60_000);
+      const outage = await view(handle);
+      expect(outage.dispute).toMatchObject({ phase: 'awaiting_ruling', silentParties: expect.arrayContaining(['customer', 'merchant']) });
+      expect(outage.dispute!.infoRequests[2]).toMatchObject({ party: 'courier', trackingNumber: 'SF42' });
+      expect(outage.dispute!.infoRequests[2].answer).toBeUndefined();
+      let back = outage;
+      for (let i = 0; i < 100 && !back.dispute!.infoRequests[2].answer; i++) {
+        await env.sleep(10 * 60_000);
+        back = await view(handle);
+      }
+      expect(back.dispute!.infoRequests[2].answer).toMatchObject({ kind: 'handover_record' });
+      const evidenceLog = (await control<{ requests: RequestLogEntry[] }>('GET', `/requests?route=${encodeURIComponent('/courier/evidence-requests')}`)).requests.filter((e) => e.idempotencyKey === 'dispute-courier:courier-evidence:3');
+      expect(evidenceLog.map((e) => e.outcome)).toEqual([...Array(30).fill('injected_failure'), 'processed']);
+      expect((await control<SandboxRecords>('GET', '/records')).courierEvidence).toHaveLength(2);
+
+      await send(handle, 'rule_dispute', { actor: supervisor, responsibleParty: 'courier', remedy: 'full_refund', reasons: 'the courier’s handover record shows the parcel weighed as packed at pickup' });
+      await env.sleep(HOUR);
+      expect((await view(handle)).dispute).toMatchObject({ phase: 'appeal_window', rulings: [{ executed: true, responsibleParty: 'courier', silentParties: expect.arrayContaining(['customer', 'merchant']) }] });
+    });
+  });
+});
