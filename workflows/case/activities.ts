@@ -15,13 +15,18 @@ export interface QualityActivities {
 export type CaseActivities = PartnerActivities & StoreActivities & QualityActivities;
 export type NotificationActivities = Pick<PartnerActivities, 'notifyCustomer' | 'notifyMerchant' | 'notifyStaff' | 'pageOnCall'>;
 
-/** Money and goods: retried until they succeed or the partner refuses; the idempotency key makes retries safe. */
+/**
+ * Money and goods: retried until they succeed or the partner refuses; the idempotency key makes retries safe. At most a
+ * minute apart, so a refund goes out within a minute of the partner's recovery: with 10 minutes, ten failed attempts
+ * in a row (one refund of 500 in `npm run faults`, payment failing 35 % of calls) left it waiting 8.5 minutes more.
+ * The retry policy is not part of replay: older histories replay.
+ */
 export const partnerActions = proxyActivities<PartnerActivities>({
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
-    maximumInterval: '10 minutes',
+    maximumInterval: '1 minute',
     nonRetryableErrorTypes: ['RefundRefused', 'PartnerRejected', 'IdempotencyKeyReused'],
   },
 });
