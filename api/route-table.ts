@@ -109,7 +109,7 @@ export function registerRoutes(registry: OpenAPIRegistry, routes: readonly ApiRo
         ...(route.query && { query: route.query as RouteParameter }),
         ...(route.headers && { headers: route.headers as RouteParameter }),
         ...(route.body && { body: { required: true, content: { 'application/json': { schema: route.body, ...(route.bodyExample && { example: route.bodyExample }) } } } }),
-        ...(route.rawBody && { body: { required: true, content: Object.fromEntries(route.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) } }),
+        ...(route.rawBody && { body: { required: true, content: Object.fromEntries(route.rawBody.contentTypes.map((type) => [type, { schema: { type: 'string', format: 'binary', minLength: 1 } }])) } }),
       },
       responses: route.responses,
     });

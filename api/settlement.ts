@@ -121,7 +121,12 @@ export const SETTLEMENT_ROUTES: ApiRoute[] = [
     description: 'Only the statement’s own party answers (another party is 403 not_your_statement); each line once.',
     params: StatementParams,
     body: StatementResponse,
-    responses: { 200: json('The statement after the answer', Statement), ...COMMON_RESPONSES, ...STATEMENT_REFUSALS },
+    responses: {
+      200: json('The statement after the answer', Statement),
+      ...COMMON_RESPONSES,
+      ...STATEMENT_REFUSALS,
+      413: problem('body_too_large: a body over 256 kB; answer a long statement in several requests'),
+    },
     async handle(ctx, { caller, params, body }, res) {
       const doc = await statementFor(ctx, caller, params.statementId);
       const statement = await update(ctx, doc, () => ctx.temporal.workflow.getHandle(doc._id).executeUpdate(respondToStatementUpdate, { args: [{ actor: actorOf(caller), ...body }] }));

@@ -121,7 +121,7 @@ function readReport(file: string): Pick<FuzzResult, 'requests' | 'failures'> {
         const exchange = recorder.interactions?.[caseId];
         const body = exchange?.response?.content?.$base64;
         const answer = exchange ? ` [${exchange.request?.method} ${exchange.request?.uri} → ${exchange.response?.status_code} ${body ? Buffer.from(body, 'base64').toString('utf8').slice(0, 300) : ''}]` : '';
-        failures.push({ operation: failure?.operation ?? recorder.label, check: check.name, code: failure?.code, message: `${failure?.title ?? ''}: ${failure?.message ?? ''}${answer}`.slice(0, 1500) });
+        failures.push({ operation: failure?.operation ?? recorder.label, check: check.name, code: failure?.code, message: `${failure?.title ?? ''}${answer.replace(/\s+/g, ' ')}: ${failure?.message ?? ''}`.slice(0, 1500) });
       }
     }
   }
