@@ -14,6 +14,7 @@ import { timeSkippingEnv } from '../support/servers';
 
 const quality = { kind: 'return' as const, reason: 'quality_defect' as const };
 const rejected = (p: Promise<unknown>, type: string) => expect(p).rejects.toMatchObject({ cause: { type } });
+const OUTAGE_ATTEMPTS = 150;
 
 describe('dispute: request_info to the courier through its adapter (time-skipping, sandbox)', () => {
   let env: TestWorkflowEnvironment;
@@ -80,9 +81,10 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
         ['dispute-courier:courier-evidence:2', 'refused'],
       ]);
 
-      // The courier is down for hours (30 failed attempts under the activity's backoff): the parties' evidence clocks
-      // still fire at their deadline while the third request waits, and its answer arrives once the courier is back.
-      await control('POST', '/faults', { route: '/courier/evidence-requests', mode: 'fail', status: 503, times: 30 });
+      // The courier is down for hours (150 failed attempts, at most a minute apart under the activity's backoff): the
+      // parties' evidence clocks still fire at their deadline while the third request waits, and its answer arrives once
+      // the courier is back.
+      await control('POST', '/faults', { route: '/courier/evidence-requests', mode: 'fail', status: 503, times: OUTAGE_ATTEMPTS });
       await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the pickup scan' });
       await env.sleep(2 * HOUR + 60_000);
       const outage = await view(handle);
@@ -96,7 +98,7 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
       }
       expect(back.dispute!.infoRequests[2].answer).toMatchObject({ kind: 'handover_record' });
       const evidenceLog = (await control<{ requests: RequestLogEntry[] }>('GET', `/requests?route=${encodeURIComponent('/courier/evidence-requests')}`)).requests.filter((e) => e.idempotencyKey === 'dispute-courier:courier-evidence:3');
-      expect(evidenceLog.map((e) => e.outcome)).toEqual([...Array(30).fill('injected_failure'), 'processed']);
+      expect(evidenceLog.map((e) => e.outcome)).toEqual([...Array(OUTAGE_ATTEMPTS).fill('injected_failure'), 'processed']);
       expect((await control<SandboxRecords>('GET', '/records')).courierEvidence).toHaveLength(2);
 
       await send(handle, 'rule_dispute', { actor: supervisor, responsibleParty: 'courier', remedy: 'full_refund', reasons: 'the courier’s handover record shows the parcel weighed as packed at pickup' });
