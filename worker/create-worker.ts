@@ -20,11 +20,6 @@ export interface CaseWorkers {
 }
 
 /**
- * The case workers: workflows and the money path (refunds, reships, partner decisions) on the case task queue, store
- * writes and notifications each on a queue of its own with its own slots (workflows/task-queues.ts). Every worker
- * registers every activity, so an activity scheduled on the case queue by an older history still runs.
- */
-/**
  * Modules evaluated once per workflow thread and shared by every cached case instead of once per case: zod and its
  * OpenAPI extension hold no per-case state. Evaluated per case, a case took about 2.5 MB, and a worker with about 1,500
  * cases in its cache ran its workflow thread out of heap (ERR_WORKER_OUT_OF_MEMORY). The contract's schemas stay per
@@ -35,13 +30,18 @@ export const SHARED_WORKFLOW_MODULES = ['zod', '@asteasolutions/zod-to-openapi',
 /**
  * How many cases fit the workflow cache of a heap of `heapLimitMiB`: 1,500 open returns took 2.4 GB of worker memory
  * (`npm run faults`, FAULTS_SCENARIOS=temporal-restart), about 1.4 MB each, so 2 MiB each of the heap less 512 MiB.
- * The SDK's default (600 per GiB) ran the workflow thread out of heap. Beyond it the least recently used cases are
+ * The SDK's default (600 per GiB: 2,311 cases here) would ask for 3.2 GB of a 4 GB heap. Beyond it the least recently used cases are
  * evicted and replayed from their history when they next have work.
  */
 export function cachedCasesFor(heapLimitMiB = getHeapStatistics().heap_size_limit / 2 ** 20): number {
   return Math.max(100, Math.floor((heapLimitMiB - 512) / 2));
 }
 
+/**
+ * The case workers: workflows and the money path (refunds, reships, partner decisions) on the case task queue, store
+ * writes and notifications each on a queue of its own with its own slots (workflows/task-queues.ts). Every worker
+ * registers every activity, so an activity scheduled on the case queue by an older history still runs.
+ */
 export async function createCaseWorkers({ connection, config, activities, maxCachedWorkflows = cachedCasesFor() }: WorkerDeps): Promise<CaseWorkers> {
   const side = sideTaskQueues(config.taskQueue);
   const base = { connection, namespace: config.temporalNamespace, activities };
