@@ -8,7 +8,7 @@ import { loadPolicy } from '../../config/policy';
 import { freePort } from '../../scripts/servers/process';
 import { CASE_KINDS } from '../../workflows/domain/case';
 import { SUPPORTED_KINDS } from '../../workflows/case/playbooks';
-import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
+import { ApiHarness, caseInStatus, KEYS, returnBody, startApiHarness } from './harness';
 import { seedCases, type SeedCase } from './seed';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -26,18 +26,6 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
 
   async function create(key: string, idemKey: string, body: object = returnBody()) {
     return api().post('/cases').set(auth(key)).set('Idempotency-Key', idemKey).send(body);
-  }
-
-  async function waitForStatus(caseId: string, status: string, timeoutMs = 20_000) {
-    const until = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < until) {
-      const res = await api().get(`/cases/${caseId}`).set(auth(KEYS.agent));
-      last = res.body.status;
-      if (last === status) return res.body;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`case ${caseId} stayed ${last}, expected ${status}`);
   }
 
   describe('opening a case', () => {
@@ -124,7 +112,7 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       const res = await api().post('/cases').set('X-API-Key', KEYS.agent).set('Idempotency-Key', 'walkthrough-0001').send(returnBody());
       expect(res.status).toBe(201);
       caseId = res.body.caseId;
-      await waitForStatus(caseId, 'awaiting_merchant_review');
+      await caseInStatus(h, caseId, 'awaiting_merchant_review');
     });
 
     it('reads the case, masking contact data for merchants; partner systems see only cases they take part in', async () => {
@@ -197,14 +185,14 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       expect(cb.status).toBe(202);
       expect((await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(delivered)).status).toBe(202);
       expect((await api().post('/callbacks/courier').set(auth(KEYS.payment)).send(delivered)).status).toBe(403);
-      await waitForStatus(caseId, 'awaiting_inspection');
+      await caseInStatus(h, caseId, 'awaiting_inspection');
 
       const inspected = await api().post(`/cases/${caseId}/commands/inspect`).set(auth(KEYS['merchant-a'])).send({ result: 'accepted', findings: 'leak confirmed' });
       expect(inspected.status).toBe(200);
-      await waitForStatus(caseId, 'refund_due');
+      await caseInStatus(h, caseId, 'refund_due');
       const refund = await api().post(`/cases/${caseId}/commands/start-refund`).set(auth(KEYS['merchant-a'])).send({});
       expect(refund.status).toBe(200);
-      const done = await waitForStatus(caseId, 'closed');
+      const done = await caseInStatus(h, caseId, 'closed');
       expect(done.outcome).toBe('refunded');
       expect(done.refunds[0]).toMatchObject({ status: 'succeeded', amountCents: 25900 });
       // The OpenAPI document's CaseView describes what the API really answers.
@@ -254,16 +242,16 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       expect(cap.status).toBe(201);
       const command = (name: string, key: string, body: object) => api().post(`/cases/${caseId}/commands/${name}`).set(auth(key)).send(body);
 
-      await waitForStatus(caseId, 'awaiting_merchant_review');
+      await caseInStatus(h, caseId, 'awaiting_merchant_review');
       const nothingBlocked = await command('resolve-blocked-refund', KEYS.supervisor, { resolution: 'retry' });
       expect([nothingBlocked.status, nothingBlocked.body.code]).toEqual([409, 'invalid_transition']);
       expect((await command('merchant-review', KEYS['merchant-a'], { decision: 'approve' })).status).toBe(200);
       expect((await command('ship-back', KEYS.agent, { trackingNumber: 'SF5550001' })).status).toBe(200);
       const delivered = { caseId, dedupKey: 'sf-cap-1', trackingNumber: 'SF5550001', event: 'delivered', at: new Date().toISOString() };
       expect((await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(delivered)).status).toBe(202);
-      await waitForStatus(caseId, 'awaiting_inspection');
+      await caseInStatus(h, caseId, 'awaiting_inspection');
       expect((await command('inspect', KEYS['merchant-a'], { result: 'accepted', findings: 'leak confirmed' })).status).toBe(200);
-      await waitForStatus(caseId, 'refund_due');
+      await caseInStatus(h, caseId, 'refund_due');
       expect((await command('start-refund', KEYS['merchant-a'], {})).status).toBe(200);
 
       const blocked = await waitForView(caseId, (v) => v.facts?.refundBlocked === true, 'refund blocked');
@@ -295,7 +283,7 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       const retried = await command('resolve-blocked-refund', KEYS.supervisor, { resolution: 'retry', amountCents: 15_900, reason: 'only 159.00 is refundable on the order' });
       expect(retried.status).toBe(200);
       expect(retried.body.refunds[1]).toMatchObject({ idempotencyKey: `${caseId}:refund:2`, amountCents: 15_900 });
-      const closed = await waitForStatus(caseId, 'closed');
+      const closed = await caseInStatus(h, caseId, 'closed');
       expect(closed.outcome).toBe('refunded');
       expect(closed.refunds.filter((r: { status: string }) => r.status === 'succeeded')).toEqual([expect.objectContaining({ amountCents: 15_900 })]);
       const ledger = (await (await fetch(`${h.sandboxUrl}/_control/refunds?caseId=${caseId}`)).json()) as { refunds: Array<{ amountCents: number }> };
@@ -312,7 +300,7 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       const res = await create(KEYS.agent, 'remedy-items-0001', body);
       expect(res.status).toBe(201);
       caseId = res.body.caseId;
-      await waitForStatus(caseId, 'awaiting_remedy_agreement');
+      await caseInStatus(h, caseId, 'awaiting_remedy_agreement');
     });
 
     it('answers 400 naming the failing item fields, and passes a valid proposal with its items to the workflow', async () => {
@@ -338,7 +326,7 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
     let caseId: string;
     beforeAll(async () => {
       caseId = (await create(KEYS.agent, 'supervisor-cmd-0001')).body.caseId;
-      await waitForStatus(caseId, 'awaiting_merchant_review');
+      await caseInStatus(h, caseId, 'awaiting_merchant_review');
     });
     const command = (name: string, key: string, body: object) => api().post(`/cases/${caseId}/commands/${name}`).set(auth(key)).send(body);
 
@@ -364,7 +352,7 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
 
     it('answers a command retried with the same Idempotency-Key with its first answer, not a refusal', async () => {
       const other = (await create(KEYS.agent, 'supervisor-cmd-0002')).body.caseId;
-      await waitForStatus(other, 'awaiting_merchant_review');
+      await caseInStatus(h, other, 'awaiting_merchant_review');
       const approve = () => api().post(`/cases/${other}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).set('Idempotency-Key', 'review-retry-0001').send({ decision: 'approve' });
       const first = await approve();
       expect(first.status).toBe(200);

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type express from 'express';
 import type mongoose from 'mongoose';
+import request from 'supertest';
 import { createActivities } from '../../activities';
 import { partnerUrlsFor } from '../../activities/partners/urls';
 import { syncCaseIndexes } from '../../activities/store/case-model';
@@ -99,3 +100,18 @@ export function returnBody(overrides: { merchantId?: string; description?: strin
     details: { kind: 'return', reason: 'quality_defect' },
   };
 }
+
+/** Reads the case as an agent until `done` holds of its view (a command answers before the workflow moves on). */
+export async function caseWhen<V extends { status: string } = request.Response['body']>(h: ApiHarness, caseId: string, done: (view: V) => boolean, timeoutMs = 20_000): Promise<V> {
+  const until = Date.now() + timeoutMs;
+  let last: V | undefined;
+  while (Date.now() < until) {
+    last = (await request(h.app).get(`/cases/${caseId}`).set({ Authorization: `Bearer ${KEYS.agent}` })).body as V;
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`case ${caseId} stayed ${last?.status ?? 'unread'}`);
+}
+
+/** caseWhen the case is in `status`. */
+export const caseInStatus = (h: ApiHarness, caseId: string, status: string, timeoutMs?: number) => caseWhen(h, caseId, (v) => v.status === status, timeoutMs);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { caseIdFor } from '../../api/cases';
 import { CaseViewDoc } from '../../api/schemas';
 import { DEV_API_KEYS } from '../../config/api-keys';
-import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
+import { ApiHarness, caseInStatus, KEYS, returnBody, startApiHarness } from './harness';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 const agentId = DEV_API_KEYS.find((k) => k.key === KEYS.agent)!.id;
@@ -35,18 +35,6 @@ describe('item-level returns over the API', () => {
   });
 
   const api = () => request(h.app);
-
-  async function waitForStatus(caseId: string, status: string, timeoutMs = 20_000) {
-    const until = Date.now() + timeoutMs;
-    let last = '';
-    while (Date.now() < until) {
-      const res = await api().get(`/cases/${caseId}`).set(auth(KEYS.agent));
-      last = res.body.status;
-      if (last === status) return res.body;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`case ${caseId} stayed ${last}, expected ${status}`);
-  }
 
   it.each([
     ['an unknown sku', [{ sku: 'toaster-9', quantity: 1, reason: 'quality_defect' }], 'unknown_sku', ['body.details.items.0.sku']],
@@ -97,7 +85,7 @@ describe('item-level returns over the API', () => {
     expect((await api().post(`/cases/${caseId}/commands/ship-back`).set(auth(KEYS.agent)).send({ trackingNumber: 'SF-ITEMS-API' })).status).toBe(200);
     const delivered = { caseId, dedupKey: 'sf-items-1', trackingNumber: 'SF-ITEMS-API', event: 'delivered', at: new Date().toISOString() };
     expect((await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(delivered)).status).toBe(202);
-    await waitForStatus(caseId, 'awaiting_inspection');
+    await caseInStatus(h, caseId, 'awaiting_inspection');
 
     const noEvidence = await api()
       .post(`/cases/${caseId}/commands/inspect`)
@@ -124,7 +112,7 @@ describe('item-level returns over the API', () => {
         ],
       });
     expect(inspected.status).toBe(200);
-    const due = await waitForStatus(caseId, 'refund_due');
+    const due = await caseInStatus(h, caseId, 'refund_due');
     expect(due.refundLines.map((l: { kind: string; sku?: string; amountCents: number }) => [l.kind, l.sku, l.amountCents])).toEqual([
       ['item', 'kettle-1', 25_900],
       ['item', 'cup-1', 4_000],
@@ -140,7 +128,7 @@ describe('item-level returns over the API', () => {
     expect((await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body.facts.refundRequested).toBeUndefined();
 
     expect((await api().post(`/cases/${caseId}/commands/start-refund`).set(auth(KEYS['merchant-a'])).send({ amountCents: 29_900 })).status).toBe(200);
-    const done = await waitForStatus(caseId, 'closed');
+    const done = await caseInStatus(h, caseId, 'closed');
     expect(done.refunds).toEqual([expect.objectContaining({ amountCents: 29_900, status: 'succeeded' })]);
     expect(CaseViewDoc.safeParse(done).error?.issues ?? []).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { caseIdFor } from '../../api/cases';
 import { DEV_API_KEYS } from '../../config/api-keys';
-import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
+import { ApiHarness, caseWhen, KEYS, returnBody, startApiHarness } from './harness';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 const agentId = DEV_API_KEYS.find((k) => k.key === KEYS.agent)!.id;
@@ -24,17 +24,6 @@ describe('repair cases over the API, the sandbox playing the repair provider', (
   const api = () => request(h.app);
 
   type View = { status: string; facts: Record<string, unknown>; audit: Array<{ action: string }> };
-  async function waitFor(caseId: string, done: (view: View) => boolean, timeoutMs = 20_000) {
-    const until = Date.now() + timeoutMs;
-    let last = { status: 'unread' } as View;
-    while (Date.now() < until) {
-      last = (await api().get(`/cases/${caseId}`).set(auth(KEYS.agent))).body;
-      if (done(last)) return last;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`case ${caseId} stayed ${last.status}`);
-  }
-
   it.each([
     ['a category without a warranty period', { category: 'garden' }, 'no_warranty_info', 'body.order.category'],
     ['an item not in the order', { sku: 'toaster-9' }, 'unknown_sku', 'body.details.sku'],
@@ -51,13 +40,13 @@ describe('repair cases over the API, the sandbox playing the repair provider', (
     const created = await api().post('/cases').set(auth(KEYS.customer)).set('Idempotency-Key', `repair-ok-${Date.now()}`).send(repairBody());
     expect(created.status).toBe(201);
     const caseId = created.body.caseId as string;
-    const opened = await waitFor(caseId, (v) => v.status === 'awaiting_collection');
+    const opened = await caseWhen<View>(h, caseId, (v) => v.status === 'awaiting_collection');
     expect(opened.facts).toMatchObject({ repairWarranty: 'in_warranty', repairChargeable: false });
     const actions = await api().get(`/cases/${caseId}/actions`).set(auth(KEYS.customer));
     expect(actions.body.actions).toEqual(expect.arrayContaining(['request_pickup', 'drop_off']));
     expect((await api().post(`/cases/${caseId}/commands/drop-off`).set(auth(KEYS.customer)).send({})).status).toBe(400);
     expect((await api().post(`/cases/${caseId}/commands/request-pickup`).set(auth(KEYS.customer)).send({ address: '12 West Lake Rd, Hangzhou' })).status).toBe(200);
-    const atProvider = await waitFor(caseId, (v) => v.facts.repairOrderId !== undefined);
+    const atProvider = await caseWhen<View>(h, caseId, (v) => v.facts.repairOrderId !== undefined);
     const repairOrderId = atProvider.facts.repairOrderId as string;
     const sandbox = await (await fetch(`${h.sandboxUrl}/_control/records`)).json();
     expect(sandbox.repairOrders.filter((o: { caseId: string }) => o.caseId === caseId)).toEqual([expect.objectContaining({ repairOrderId, sku: 'kettle-1', chargeable: false })]);
@@ -67,7 +56,7 @@ describe('repair cases over the API, the sandbox playing the repair provider', (
     expect((await api().post('/callbacks/repair').set(auth(REPAIR_KEY)).send({ ...callback('accepted'), event: 'teleported' })).status).toBe(400);
     for (const event of ['accepted', 'repaired', 'repaired']) expect((await api().post('/callbacks/repair').set(auth(REPAIR_KEY)).send(callback(event))).status).toBe(202);
     expect((await api().post('/callbacks/repair').set(auth(REPAIR_KEY)).send(callback('shipped_back', { trackingNumber: 'SF-BACK-9' }))).status).toBe(202);
-    const back = await waitFor(caseId, (v) => v.status === 'awaiting_repair_confirmation');
+    const back = await caseWhen<View>(h, caseId, (v) => v.status === 'awaiting_repair_confirmation');
     expect(back.audit.filter((a: { action: string }) => a.action === 'repair_repaired')).toHaveLength(1);
     expect((await api().post('/callbacks/repair').set(auth(REPAIR_KEY)).send({ ...callback('accepted'), caseId: 'case-nope' })).status).toBe(404);
 
