@@ -21,6 +21,7 @@ import { loadPolicy } from '../../config/policy';
 import type { CaseView } from '../../workflows/domain/case';
 import type { CasePolicy } from '../../workflows/policy';
 import { KEYS, returnBody } from './harness';
+import { waitFor } from '../support/wait-for';
 
 /** The breach-prone deadlines last BREACH_SECONDS; the others keep their default length. */
 export const BREACH_SECONDS = 9;
@@ -59,22 +60,13 @@ export async function openCase(app: express.Express, body: object, tag: string):
 export const command = (app: express.Express, key: string, caseId: string, name: string, body: object) =>
   ok(request(app).post(`/cases/${caseId}/commands/${name}`).set(auth(key)).send(body), `${name} on ${caseId}`);
 
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 export const readCase = async (app: express.Express, caseId: string): Promise<CaseView> =>
   (await ok(request(app).get(`/cases/${caseId}`).set(auth(KEYS.admin)), `read ${caseId}`)).body as CaseView;
 
 /** Waits until the case satisfies `done` (read live through the API). */
 export const caseWhere = (app: express.Express, caseId: string, what: string, done: (v: CaseView) => boolean) =>
-  eventually(what, async () => {
+  waitFor(what, async () => {
     const view = await readCase(app, caseId);
     return done(view) ? view : undefined;
   });
@@ -140,7 +132,7 @@ export async function driveReportScenario(app: express.Express, store: mongoose.
   const views = {} as Record<ScenarioCase, CaseView>;
   for (const [name, caseId] of Object.entries(ids) as Array<[ScenarioCase, string]>) {
     const live = await readCase(app, caseId);
-    await eventually(`${name} in the store at version ${live.version}`, async () => {
+    await waitFor(`${name} in the store at version ${live.version}`, async () => {
       const doc = await caseViewModel(store).findById(caseId, { version: 1 }).lean<{ version: number }>().exec();
       return doc && doc.version >= live.version ? true : undefined;
     });

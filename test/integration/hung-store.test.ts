@@ -14,19 +14,11 @@ import { DEFAULT_POLICY } from '../../workflows/policy';
 import { caseInput, order } from '../support/case-fixtures';
 import { startFreezableProxy, type FreezableProxy } from '../support/freezable-proxy';
 import { startDevMongo, startDevTemporal, type DevMongo, type DevTemporal } from '../support/servers';
+import { waitFor } from '../support/wait-for';
 
 /** More cases than the case task queue has activity slots (100): hung store writes there would starve every refund. */
 const CASES = 150;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /**
  * The store hangs (connections open, no answer) while refund-only cases open: the refunds are still paid, each once,

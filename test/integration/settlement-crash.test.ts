@@ -14,6 +14,7 @@ import { statementWorkflowId } from '../../workflows/contract/settlement';
 import { KEYS, returnBody } from '../api/harness';
 import { startDevServers, type DevMongo, type DevTemporal } from '../support/servers';
 import { crash, startWorkerProcess, type WorkerEnv } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
@@ -65,15 +66,6 @@ describe('settlement through worker crashes (dev server, FerretDB, sandbox, work
   };
   const command = (caseId: string, name: string, key: string, body: object = {}) => api().post(`/cases/${caseId}/commands/${name}`).set(auth(key)).send(body);
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
   const caseInStatus = (caseId: string, status: string) =>
     waitFor(`case ${caseId} in ${status}`, async () => {
       const res = await api().get(`/cases/${caseId}`).set(auth(KEYS.agent));

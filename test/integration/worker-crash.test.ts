@@ -11,6 +11,7 @@ import type { ManagedProcess } from '../../scripts/servers/process';
 import { KEYS, returnBody } from '../api/harness';
 import { startDevServers, type DevMongo, type DevTemporal } from '../support/servers';
 import { crash, startWorkerProcess, type WorkerEnv } from '../support/worker-process';
+import { waitFor } from '../support/wait-for';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 
@@ -56,15 +57,6 @@ describe('a return through worker crashes (dev server, FerretDB, sandbox, worker
   };
   const command = (caseId: string, name: string, key: string, body: object = {}) => api().post(`/cases/${caseId}/commands/${name}`).set(auth(key)).send(body);
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
   const caseInStatus = (caseId: string, status: string) =>
     waitFor(`case ${caseId} in ${status}`, async () => {
       const res = await api().get(`/cases/${caseId}`).set(auth(KEYS.agent));
