@@ -18,8 +18,9 @@ import { COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 
 const STAFF: ApiRole[] = ['supervisor', 'admin'];
-const READERS: ApiRole[] = ['supervisor', 'admin', 'merchant', 'courier', 'warehouse'];
-const PARTIES: ApiRole[] = ['merchant', 'courier', 'warehouse'];
+/** Each settled party answers with its own role's key. */
+const PARTIES: ApiRole[] = [...SETTLED_PARTIES];
+const READERS: ApiRole[] = [...STAFF, ...PARTIES];
 
 const currentPeriod = () => new Date().toISOString().slice(0, 7);
 

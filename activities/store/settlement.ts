@@ -4,7 +4,7 @@
  * period never doubles one; a reversal is a ledger entry of its own, never an edit of the charge.
  */
 import mongoose, { Schema } from 'mongoose';
-import { periodRange, statementWorkflowId, type SettledParty, type Statement, type StatementLine } from '../../workflows/contract/settlement';
+import { periodRange, SETTLED_PARTIES, statementWorkflowId, type SettledParty, type Statement, type StatementLine } from '../../workflows/contract/settlement';
 import type { SettlementActivities } from '../../workflows/settlement/activities';
 import { ledgerModel, type LedgerEntryDocument } from './ledger';
 import { reportFactsModel } from './reports/report-facts';
@@ -53,7 +53,6 @@ export const statementModel = (c: mongoose.Connection): mongoose.Model<Statement
 export const depositModel = (c: mongoose.Connection): mongoose.Model<DepositEntryDocument> => (c.models.DepositEntry as mongoose.Model<DepositEntryDocument>) ?? c.model<DepositEntryDocument>('DepositEntry', depositSchema);
 export const merchantFlagModel = (c: mongoose.Connection): mongoose.Model<MerchantFlagDocument> => (c.models.MerchantFlag as mongoose.Model<MerchantFlagDocument>) ?? c.model<MerchantFlagDocument>('MerchantFlag', flagSchema);
 
-const SETTLED: readonly SettledParty[] = ['courier', 'warehouse', 'merchant'];
 
 /** The period's entries a statement settles (not the reversals statements already settled). */
 function periodFilter(period: string) {
@@ -64,7 +63,7 @@ function periodFilter(period: string) {
 /** Each courier, warehouse and merchant with ledger entries in the period, in a stable order. */
 export async function partiesWithEntries(store: mongoose.Connection, period: string): Promise<Array<{ party: SettledParty; partyId: string }>> {
   const docs = await ledgerModel(store)
-    .find({ ...periodFilter(period), party: { $in: SETTLED } }, { party: 1, partyId: 1 })
+    .find({ ...periodFilter(period), party: { $in: SETTLED_PARTIES } }, { party: 1, partyId: 1 })
     .lean<Array<Pick<LedgerEntryDocument, 'party' | 'partyId'>>>()
     .exec();
   const seen = new Map<string, { party: SettledParty; partyId: string }>();
