@@ -134,7 +134,11 @@ export async function debitDeposit(store: mongoose.Connection, input: { statemen
  */
 export async function flagLateMerchant(store: mongoose.Connection, input: { merchantId: string; period: string; threshold: number; atMs: number }): Promise<{ lateHandling: number; flagged: boolean }> {
   const { fromMs, toMs } = periodRange(input.period);
-  const facts = await reportFactsModel(store).find({ merchantId: { $eq: input.merchantId } }, { clocks: 1 }).lean().exec();
+  // Only a case opened before the month ended and not closed before it began can have missed a deadline within it.
+  const facts = await reportFactsModel(store)
+    .find({ merchantId: { $eq: input.merchantId }, openedAt: { $lt: new Date(toMs) }, $or: [{ closedAt: { $exists: false } }, { closedAt: { $gte: fromMs } }] }, { clocks: 1 })
+    .lean()
+    .exec();
   const lateHandling = facts.reduce(
     (n, f) => n + (f.clocks ?? []).filter((c) => c.owner === 'merchant' && c.outcome === 'breached' && (c.decidedAt ?? c.deadline) >= fromMs && (c.decidedAt ?? c.deadline) < toMs).length,
     0,
