@@ -69,13 +69,19 @@ export async function startDevMongo(database = `test_${process.pid}_${Date.now()
     url.pathname = `/${database}`;
     return { uri: url.toString(), stop: async () => undefined };
   }
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'case-store-test-'));
+  // As for Temporal: a free port can be taken again before FerretDB or PostgreSQL binds it (a fresh-clone run saw
+  // FerretDB exit with code 1 before it was ready); a store that exits before it is ready is started again on new ports.
+  let dataDir: string;
   let store: CaseStore;
-  try {
-    store = await startCaseStore({ dataDir, ephemeral: true });
-  } catch (err) {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'case-store-test-'));
+    try {
+      store = await startCaseStore({ dataDir, ephemeral: true });
+      break;
+    } catch (err) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (attempt >= 3 || !/exited with code/.test(String(err))) throw err;
+    }
   }
   return {
     uri: `${store.uri}${database}`,
