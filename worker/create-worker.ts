@@ -2,6 +2,7 @@ import { getHeapStatistics } from 'node:v8';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { RuntimeConfig } from '../config/env';
 import { sideTaskQueues } from '../workflows/task-queues';
+import { caseWorkflowCode } from './workflow-bundle';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -18,14 +19,6 @@ export interface CaseWorkers {
   /** Runs every worker until `fn` settles, then shuts them down. */
   runUntil<R>(fn: () => Promise<R>): Promise<R>;
 }
-
-/**
- * Modules evaluated once per workflow thread and shared by every cached case instead of once per case: zod and its
- * OpenAPI extension hold no per-case state. Evaluated per case, a case took about 2.5 MB, and a worker with about 1,500
- * cases in its cache ran its workflow thread out of heap (ERR_WORKER_OUT_OF_MEMORY). The contract's schemas stay per
- * case: the SDK freezes shared modules, and zod defines properties on its schemas as they are used.
- */
-export const SHARED_WORKFLOW_MODULES = ['zod', '@asteasolutions/zod-to-openapi', require.resolve('../workflows/contract/openapi-zod')];
 
 /**
  * How many cases fit the workflow cache of a heap of `heapLimitMiB`: 1,500 open returns took 2.4 GB of worker memory
@@ -49,9 +42,8 @@ export async function createCaseWorkers({ connection, config, activities, maxCac
     Worker.create({
       ...base,
       taskQueue: config.taskQueue,
-      workflowsPath: require.resolve('../workflows'),
+      ...caseWorkflowCode(),
       maxCachedWorkflows,
-      bundlerOptions: { preloadModules: SHARED_WORKFLOW_MODULES },
     }),
     // Projection activities wait on a coalescing writer, not on CPU: many may wait at once.
     Worker.create({ ...base, taskQueue: side.projection, maxConcurrentActivityTaskExecutions: 1000 }),

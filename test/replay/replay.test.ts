@@ -3,6 +3,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker, type ReplayResult } from '@temporalio/worker';
+import { caseWorkflowCode } from '../../worker/workflow-bundle';
 import { CASE_KINDS, type CaseInput } from '../../workflows/domain/case';
 
 type History = temporal.api.history.v1.IHistory;
@@ -36,7 +37,7 @@ function startInput(history: History): CaseInput {
 async function replay(workflowsPath: string, cases: RecordedCase[]): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
   const histories = cases.map(({ workflowId, history }) => ({ workflowId, history }));
-  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'recorded-cases' }, histories)) results.push(result);
+  for await (const result of Worker.runReplayHistories({ ...caseWorkflowCode(workflowsPath), replayName: 'recorded-cases' }, histories)) results.push(result);
   return results;
 }
 

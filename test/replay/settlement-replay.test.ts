@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker, type ReplayResult } from '@temporalio/worker';
+import { caseWorkflowCode } from '../../worker/workflow-bundle';
 
 /**
  * Recorded histories of the settlement workflows (a settlement run of a month, its re-run, statements settled by
@@ -21,7 +22,7 @@ describe('replay of recorded settlement histories', () => {
   it('replays every recorded history without a nondeterminism error', async () => {
     const histories = files.map((f) => ({ workflowId: path.basename(f, '.binpb'), history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(HISTORIES_DIR, f))) }));
     const results: ReplayResult[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../../workflows'), replayName: 'settlement' }, histories)) results.push(result);
+    for await (const result of Worker.runReplayHistories({ ...caseWorkflowCode(), replayName: 'settlement' }, histories)) results.push(result);
     expect(results.map((r) => r.workflowId)).toEqual(histories.map((h) => h.workflowId));
     expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`)).toEqual([]);
   });
