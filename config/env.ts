@@ -41,6 +41,8 @@ export interface RuntimeConfig {
   dataDir: string;
   /** Where attachment files are kept (ATTACHMENT_STORE): `local` (default, DATA_DIR/attachments) or `gridfs` (the case store). */
   attachmentStore: AttachmentStoreKind;
+  /** A workflow bundle built ahead (WORKFLOW_BUNDLE_PATH, scripts/build-workflow-bundle.ts): workers load it instead of bundling on start. */
+  workflowBundlePath?: string;
   /** Servers given from outside (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL): used as they are, never started. */
   external: { temporal: boolean; store: boolean; sandbox: boolean };
 }
@@ -108,6 +110,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     partnerUrls: partnerUrlsFor(partnerSandboxUrl, env),
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? path.join(__dirname, '..', '.data')),
     attachmentStore: attachmentStoreFromEnv(env),
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
     external: { temporal: !!nonEmpty(env.TEMPORAL_ADDRESS), store: !!nonEmpty(env.MONGODB_URI), sandbox: !!nonEmpty(env.PARTNER_SANDBOX_URL) },
   };
 }

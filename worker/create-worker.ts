@@ -8,6 +8,8 @@ export interface WorkerDeps {
   connection: NativeConnection;
   config: Pick<RuntimeConfig, 'temporalNamespace' | 'taskQueue'>;
   activities: object;
+  /** A bundle built ahead (writeCaseWorkflowBundle); without it the worker bundles the workflow code itself. */
+  workflowBundlePath?: string;
   /** Cases kept in the workflow cache (WORKER_MAX_CACHED_WORKFLOWS); by default sized from the heap (cachedCasesFor). */
   maxCachedWorkflows?: number;
 }
@@ -35,14 +37,14 @@ export function cachedCasesFor(heapLimitMiB = getHeapStatistics().heap_size_limi
  * writes and notifications each on a queue of its own with its own slots (workflows/task-queues.ts). Every worker
  * registers every activity, so an activity scheduled on the case queue by an older history still runs.
  */
-export async function createCaseWorkers({ connection, config, activities, maxCachedWorkflows = cachedCasesFor() }: WorkerDeps): Promise<CaseWorkers> {
+export async function createCaseWorkers({ connection, config, activities, workflowBundlePath, maxCachedWorkflows = cachedCasesFor() }: WorkerDeps): Promise<CaseWorkers> {
   const side = sideTaskQueues(config.taskQueue);
   const base = { connection, namespace: config.temporalNamespace, activities };
   const workers = await Promise.all([
     Worker.create({
       ...base,
       taskQueue: config.taskQueue,
-      ...caseWorkflowCode(),
+      ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : caseWorkflowCode()),
       maxCachedWorkflows,
     }),
     // Projection activities wait on a coalescing writer, not on CPU: many may wait at once.

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   try {
     const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent, settlement: { confirmHours: config.statementConfirmHours, lateThreshold: config.merchantLateThreshold } }));
     const maxCachedWorkflows = intFromEnv(process.env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) || undefined;
-    const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows });
+    const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows, workflowBundlePath: config.workflowBundlePath });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });
     const scheduleClient = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
     await Promise.all([ensureQualitySchedule(scheduleClient, config.taskQueue), ensureSettlementSchedule(scheduleClient, config.taskQueue)]).finally(() => clientConnection.close());

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+
 /** The bundle's entry: every workflow type the case worker serves. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 /** The workflow code shared by every case, its schemas built ahead (workflows/shared-code.ts). */
@@ -11,4 +15,12 @@ const SHARED_CODE_PATH = require.resolve('../workflows/shared-code');
  */
 export function caseWorkflowCode(workflowsPath = WORKFLOWS_PATH) {
   return { workflowsPath, bundlerOptions: { preloadModules: [SHARED_CODE_PATH] } };
+}
+
+/** The bundle the worker would build, written to `file` so that workers started after can load it without bundling. */
+export async function writeCaseWorkflowBundle(file: string): Promise<void> {
+  const { workflowsPath, bundlerOptions } = caseWorkflowCode();
+  const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: new DefaultLogger('WARN') });
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  await fs.promises.writeFile(file, code);
 }

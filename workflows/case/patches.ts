@@ -94,3 +94,11 @@ export const REPAIR_RETURN_PATCH = 'repair-return-before-refund';
  * was late). Histories from before kept the window as the dispute's appealDeadline only.
  */
 export const DISPUTE_APPEAL_CLOCK_PATCH = 'dispute-appeal-clock';
+
+/**
+ * patched() id of search attributes upserted once per workflow task, and only when they changed: every change of the
+ * case used to upsert status, escalation and next deadline at once (23 upserts for a return from open to refund, most
+ * of them repeating the values already set, each a history event and a visibility write). Histories from before upsert
+ * on every change.
+ */
+export const SEARCH_ATTRIBUTES_PER_TASK_PATCH = 'search-attributes-per-task';

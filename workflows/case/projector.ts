@@ -1,15 +1,23 @@
 /**
- * Keeps a case visible outside its workflow: search attributes on every change (so the Temporal UI filters cases) and
- * the store projection, written beside the playbook for the life of the run, latest version first.
+ * Keeps a case visible outside its workflow: search attributes once per workflow task that changed them (so the
+ * Temporal UI filters cases) and the store projection, written beside the playbook for the life of the run, latest
+ * version first.
  */
-import { condition, log, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { CaseKindAttr, CaseStatusAttr, EscalatedAttr, MerchantIdAttr, NextDeadlineAttr } from '../search-attributes';
 import { store } from './activities';
 import { errorMessage } from './errors';
+import { SEARCH_ATTRIBUTES_PER_TASK_PATCH } from './patches';
 import type { CaseState } from './state';
+import type { CaseSummary } from '../domain/case-summary';
 
 export class CaseProjector {
   private projectedVersion: number;
+  /** The search attributes last upserted (as compared values), and whether an upsert waits for the end of the task. */
+  private upserted?: string;
+  private upsertPending = false;
+  private latestSummary?: CaseSummary;
 
   /** `opened`: this run opened the case (not a continue-as-new), so the case's fixed attributes are set now. */
   constructor(
@@ -21,12 +29,37 @@ export class CaseProjector {
       upsertSearchAttributes([{ key: CaseKindAttr, value: input.kind }, ...(input.order ? [{ key: MerchantIdAttr, value: input.order.merchantId }] : [])]);
     }
     this.projectedVersion = opened ? 0 : view.version;
-    state.onPublish = (summary) =>
-      upsertSearchAttributes([
-        { key: CaseStatusAttr, value: view.status },
-        { key: EscalatedAttr, value: view.escalated },
-        { key: NextDeadlineAttr, value: summary.nextDeadline !== undefined ? new Date(summary.nextDeadline) : null },
-      ]);
+    state.onPublish = (summary) => {
+      if (patched(SEARCH_ATTRIBUTES_PER_TASK_PATCH)) this.upsertOncePerTask(summary);
+      else upsertSearchAttributes(this.changingAttributes(summary));
+    };
+  }
+
+  private changingAttributes(summary: CaseSummary): SearchAttributeUpdatePair[] {
+    const { view } = this.state;
+    return [
+      { key: CaseStatusAttr, value: view.status },
+      { key: EscalatedAttr, value: view.escalated },
+      { key: NextDeadlineAttr, value: summary.nextDeadline !== undefined ? new Date(summary.nextDeadline) : null },
+    ];
+  }
+
+  /**
+   * The upsert waits for the microtasks of the current workflow task to settle (the SDK completes a task only once
+   * they have), so the changes of one task make one upsert, with the last values, and none when nothing changed.
+   */
+  private upsertOncePerTask(summary: CaseSummary): void {
+    this.latestSummary = summary;
+    if (this.upsertPending) return;
+    this.upsertPending = true;
+    void Promise.resolve().then(() => {
+      this.upsertPending = false;
+      const attributes = this.changingAttributes(this.latestSummary!);
+      const values = JSON.stringify(attributes.map((a) => a.value));
+      if (values === this.upserted) return;
+      this.upserted = values;
+      upsertSearchAttributes(attributes);
+    });
   }
 
   /** Writes each new version to the store; runs beside the playbook for the life of the run. */

@@ -1,0 +1,220 @@
+/**
+ * `npm run profile`: what a case costs the worker, and where it goes. Starts a system of its own on free ports (an
+ * in-memory Temporal dev server, FerretDB on PostgreSQL over a temporary directory, the partner sandbox and the API in
+ * this process, the case worker as a process of its own under `node --cpu-prof`), then, each at concurrency 8:
+ * 1. starts PROFILE_CASES no-op workflows directly (the engine's own cost of a start);
+ * 2. opens PROFILE_CASES returns through `POST /cases`;
+ * 3. drives each of them to its refund (approve, ship back, delivered, inspect, start refund).
+ * It prints, per phase, the throughput and the CPU per case of the worker and of Temporal, the worker's RSS per open
+ * case, the history events and activities of one return, and from the worker's CPU profile the top costs per case.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { syncCaseIndexes } from '../../../activities/store/case-model';
+import { openStore } from '../../../activities/store/connection';
+import { createApp } from '../../../api/app';
+import { DEV_API_KEYS } from '../../../config/api-keys';
+import { loadPolicy } from '../../../config/policy';
+import { writeCaseWorkflowBundle } from '../../../worker/workflow-bundle';
+import { WORKER_READY_LINE } from '../../../worker/ready-line';
+import { startSandbox } from '../../sandbox/app';
+import { startCaseStore } from '../../servers/case-store';
+import { freePort, spawnService, waitUntil } from '../../servers/process';
+import { startTemporalDevServer } from '../../servers/temporal-dev';
+import { projectRoot } from '../../servers/tools';
+import { cpuSeconds } from '../deadlines/memory';
+import { benchNoopWorkflow } from '../noop-workflow';
+import { runPool } from '../pool';
+import { Teardown } from '../teardown';
+import { analyseProfiles, type ThreadCost } from './cpu-profile';
+import { returnPath } from './return-path';
+
+const CASES = Number(process.env.PROFILE_CASES ?? 300);
+const CONCURRENCY = Number(process.env.PROFILE_CONCURRENCY ?? 8);
+const logDir = path.join(projectRoot, '.data', 'logs');
+
+interface Phase {
+  name: string;
+  count: number;
+  wallS: number;
+  cpu: Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  const teardown = new Teardown();
+  process.on('SIGINT', () => void teardown.run().finally(() => process.exit(130)));
+  const say = (line: string) => console.log(line);
+  try {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-'));
+    fs.chmodSync(work, 0o711); // as root, PostgreSQL runs as `postgres`, who must pass through it
+    teardown.add('profile data', async () => fs.rmSync(work, { recursive: true, force: true }));
+    // Kept after the run (git-ignored), to open in Chrome DevTools or a profile viewer.
+    const profileDir = path.join(projectRoot, '.data', 'profile', new Date().toISOString().replace(/[:.]/g, '-'));
+    const bundleFile = path.join(profileDir, 'workflow-bundle.js');
+
+    const temporalPort = await freePort();
+    const temporalAddress = `127.0.0.1:${temporalPort}`;
+    const [temporalServer, caseStore] = await Promise.all([
+      startTemporalDevServer({ port: temporalPort, logFile: path.join(logDir, 'profile-temporal.log') }),
+      startCaseStore({ dataDir: path.join(work, 'store'), logDir, logPrefix: 'profile-', ephemeral: true, onStarted: (s) => teardown.add(s.name, () => s.stop()) }),
+      writeCaseWorkflowBundle(bundleFile),
+    ]);
+    teardown.add('Temporal dev server', () => temporalServer.stop());
+    const mongoUri = `${caseStore.uri}profile`;
+    const store = await openStore(mongoUri);
+    teardown.add('store connection', () => store.close());
+    await syncCaseIndexes(store);
+    const sandbox = await startSandbox();
+    teardown.add('sandbox', () => sandbox.close());
+
+    const taskQueue = `profile-${process.pid}`;
+    let ready = false;
+    const worker = spawnService({
+      name: 'worker',
+      command: process.execPath,
+      args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', path.join(projectRoot, 'worker/main.ts')],
+      cwd: projectRoot,
+      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, MONGODB_URI: mongoUri, PARTNER_SANDBOX_URL: sandbox.url, WORKFLOW_BUNDLE_PATH: bundleFile },
+      logFile: path.join(logDir, 'profile-worker.log'),
+      onLine: (line) => (ready ||= line.includes(WORKER_READY_LINE)),
+    });
+    teardown.add('worker', () => worker.stop(30_000));
+    await waitUntil('worker', async () => ready, { timeoutMs: 120_000, failFast: worker });
+
+    const connection = await Connection.connect({ address: temporalAddress });
+    teardown.add('client connection', () => connection.close());
+    const client = new Client({ connection });
+    const app = createApp({ temporal: client, store, taskQueue, policy: loadPolicy({}), apiKeys: DEV_API_KEYS });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    teardown.add('API', () => new Promise((r) => server.close(r)));
+    const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+
+    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+    teardown.add('no-op worker connection', () => nativeConnection.close());
+    const noopQueue = `${taskQueue}-noop`;
+    const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: noopQueue, workflowsPath: require.resolve('../noop-workflow') });
+    const noopRun = noopWorker.run();
+    teardown.add('no-op worker', async () => {
+      noopWorker.shutdown();
+      await noopRun;
+    });
+
+    const targets = [
+      { name: 'worker', pid: worker.child.pid! },
+      { name: 'temporal', pid: temporalServer.child.pid! },
+    ];
+    const idle = () => waitForIdle(() => cpuSeconds(targets).worker!);
+    const phase = async (name: string, items: readonly string[], op: (item: string) => Promise<unknown>): Promise<Phase> => {
+      await idle();
+      const before = cpuSeconds(targets);
+      const began = performance.now();
+      const run = await runPool(items, CONCURRENCY, op);
+      if (run.errors.length) throw new Error(`${name}: ${run.errors.length} failed, first: ${run.errors[0]}`);
+      const wallS = (performance.now() - began) / 1000;
+      await idle(); // the work a call started (activities, projections) counts for its phase
+      const after = cpuSeconds(targets);
+      const cpu = Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - before[k]!]));
+      say(`${name}: ${items.length} in ${wallS.toFixed(1)} s`);
+      return { name, count: items.length, wallS, cpu };
+    };
+
+    const path_ = returnPath(apiUrl);
+    await runPool(['warm-1', 'warm-2'], 2, async (k) => path_.driveToRefund(await path_.open(`${taskQueue}-${k}`)));
+    const keys = Array.from({ length: CASES }, (_, i) => `${taskQueue}-case-${i}`);
+    const caseIds: string[] = [];
+    const noop = await phase('no-op start (direct)', keys, (k) => client.workflow.start(benchNoopWorkflow, { taskQueue: noopQueue, workflowId: `noop-${k}` }));
+    const rssBefore = rssMiB(worker.child.pid!);
+    const open = await phase('open (POST /cases)', keys, async (k) => caseIds.push(await path_.open(k)));
+    const rssOpen = rssMiB(worker.child.pid!);
+    const drive = await phase('open → refund (API)', caseIds, (id) => path_.driveToRefund(id));
+
+    const history = await client.workflow.getHandle(caseIds[0]!).fetchHistory();
+    await worker.stop(60_000); // the profiles are written as it exits
+    const bundle = fs.readFileSync(bundleFile, 'utf8');
+    const profiles = analyseProfiles(profileDir, bundle);
+
+    console.log('');
+    console.log(phaseTable([noop, open, drive]));
+    console.log(`\nworker RSS: ${rssBefore.toFixed(0)} MiB before opening, ${rssOpen.toFixed(0)} MiB with ${CASES} more open cases: ${(((rssOpen - rssBefore) * 1024) / CASES).toFixed(0)} KiB per open case`);
+    console.log(`\n${historyTable(history)}`);
+    const perCase = CASES + 2;
+    if (profiles.workflowThread) console.log(`\n${costTable('workflow thread', profiles.workflowThread, perCase)}`);
+    const main = profiles.others[0];
+    if (main) console.log(`\n${costTable('busiest other thread (activities, SDK)', main, perCase)}`);
+    console.log(`\nthe worker's CPU profiles (one per thread) and its workflow bundle: ${path.relative(projectRoot, profileDir)}`);
+    console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
+  } finally {
+    await teardown.run();
+  }
+}
+
+async function waitForIdle(workerCpu: () => number, quietMs = 1500, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = workerCpu();
+  let quietSince = Date.now();
+  while (Date.now() - quietSince < quietMs) {
+    if (Date.now() > deadline) throw new Error('the worker stayed busy');
+    await new Promise((r) => setTimeout(r, 250));
+    const now = workerCpu();
+    if (now - last > 0.02) quietSince = Date.now();
+    last = now;
+  }
+}
+
+function rssMiB(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const ms = (s: number, n: number) => `${((s * 1000) / n).toFixed(1)} ms`;
+
+function phaseTable(phases: Phase[]): string {
+  const rows = [['phase', 'count', 'throughput', 'worker CPU / case', 'Temporal CPU / case']];
+  for (const p of phases) rows.push([p.name, String(p.count), `${(p.count / p.wallS).toFixed(1)} /s`, ms(p.cpu.worker!, p.count), ms(p.cpu.temporal!, p.count)]);
+  return table(rows);
+}
+
+function historyTable(history: temporal.api.history.v1.IHistory): string {
+  const events = history.events ?? [];
+  const byType = new Map<string, number>();
+  const activities = new Map<string, number>();
+  for (const e of events) {
+    const type = temporal.api.enums.v1.EventType[e.eventType ?? 0]!.replace(/^EVENT_TYPE_/, '').toLowerCase();
+    byType.set(type, (byType.get(type) ?? 0) + 1);
+    const activity = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (activity) activities.set(activity, (activities.get(activity) ?? 0) + 1);
+  }
+  const rows = [['one return, open → refund → survey', 'count']];
+  rows.push(['history events', String(events.length)]);
+  for (const [type, n] of [...byType].sort((a, b) => b[1] - a[1])) rows.push([`  ${type}`, String(n)]);
+  rows.push(['activities', String([...activities.values()].reduce((a, b) => a + b, 0))]);
+  for (const [type, n] of [...activities].sort((a, b) => b[1] - a[1])) rows.push([`  ${type}`, String(n)]);
+  return table(rows);
+}
+
+function costTable(title: string, cost: ThreadCost, cases: number): string {
+  const rows = [[`${title}: ${(cost.busyMs / cases).toFixed(1)} ms busy per case`, 'self ms / case', 'share']];
+  for (const s of cost.sources.slice(0, 12)) rows.push([s.source, (s.ms / cases).toFixed(2), `${((100 * s.ms) / cost.busyMs).toFixed(1)} %`]);
+  if (title.startsWith('workflow')) rows.push(['(inclusive) module initialisation', (cost.moduleInitMs / cases).toFixed(2), `${((100 * cost.moduleInitMs) / cost.busyMs).toFixed(1)} %`]);
+  return table(rows);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error('profile failed:', err);
+    process.exit(1);
+  },
+);
