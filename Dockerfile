@@ -14,6 +14,8 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY --from=build /app/dist ./dist
 # The worker bundles workflow sources at start-up.
 COPY workflows ./workflows
+# Loaded into the worker's threads (node --require): see the file.
+COPY worker/workflow-thread-preload.cjs ./dist/worker/
 # The supervisor console's static files (api/console/routes.ts).
 COPY console ./console
 USER node

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { spawnService, waitUntil, type ManagedProcess } from '../../scripts/servers/process';
+import { workerProcessArgs } from '../../worker/process-args';
 import { WORKER_READY_LINE } from '../../worker/ready-line';
 
 const projectRoot = path.resolve(__dirname, '../..');
@@ -18,7 +19,7 @@ export async function startWorkerProcess(env: WorkerEnv): Promise<ManagedProcess
   const worker = spawnService({
     name: 'worker',
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(projectRoot, 'worker/main.ts')],
+    args: workerProcessArgs(),
     cwd: projectRoot,
     env: { ...process.env, ...env },
     onLine: (line) => {

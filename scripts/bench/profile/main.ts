@@ -12,20 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { syncCaseIndexes } from '../../../activities/store/case-model';
-import { openStore } from '../../../activities/store/connection';
-import { createApp } from '../../../api/app';
-import { DEV_API_KEYS } from '../../../config/api-keys';
-import { loadPolicy } from '../../../config/policy';
-import { writeCaseWorkflowBundle } from '../../../worker/workflow-bundle';
-import { WORKER_READY_LINE } from '../../../worker/ready-line';
-import { startSandbox } from '../../sandbox/app';
-import { startCaseStore } from '../../servers/case-store';
-import { freePort, spawnService, waitUntil } from '../../servers/process';
-import { startTemporalDevServer } from '../../servers/temporal-dev';
 import { projectRoot } from '../../servers/tools';
 import { cpuSeconds } from '../deadlines/memory';
 import { benchNoopWorkflow } from '../noop-workflow';
@@ -33,10 +20,10 @@ import { runPool } from '../pool';
 import { Teardown } from '../teardown';
 import { analyseProfiles, type ThreadCost } from './cpu-profile';
 import { returnPath } from './return-path';
+import { rssMiB, startMeasuredStack, table, workerIdle } from './stack';
 
 const CASES = Number(process.env.PROFILE_CASES ?? 300);
 const CONCURRENCY = Number(process.env.PROFILE_CONCURRENCY ?? 8);
-const logDir = path.join(projectRoot, '.data', 'logs');
 
 interface Phase {
   name: string;
@@ -50,66 +37,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void teardown.run().finally(() => process.exit(130)));
   const say = (line: string) => console.log(line);
   try {
-    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'profile-'));
-    fs.chmodSync(work, 0o711); // as root, PostgreSQL runs as `postgres`, who must pass through it
-    teardown.add('profile data', async () => fs.rmSync(work, { recursive: true, force: true }));
     // Kept after the run (git-ignored), to open in Chrome DevTools or a profile viewer.
     const profileDir = path.join(projectRoot, '.data', 'profile', new Date().toISOString().replace(/[:.]/g, '-'));
-    const bundleFile = path.join(profileDir, 'workflow-bundle.js');
-
-    const temporalPort = await freePort();
-    const temporalAddress = `127.0.0.1:${temporalPort}`;
-    const [temporalServer, caseStore] = await Promise.all([
-      startTemporalDevServer({ port: temporalPort, logFile: path.join(logDir, 'profile-temporal.log') }),
-      startCaseStore({ dataDir: path.join(work, 'store'), logDir, logPrefix: 'profile-', ephemeral: true, onStarted: (s) => teardown.add(s.name, () => s.stop()) }),
-      writeCaseWorkflowBundle(bundleFile),
-    ]);
-    teardown.add('Temporal dev server', () => temporalServer.stop());
-    const mongoUri = `${caseStore.uri}profile`;
-    const store = await openStore(mongoUri);
-    teardown.add('store connection', () => store.close());
-    await syncCaseIndexes(store);
-    const sandbox = await startSandbox();
-    teardown.add('sandbox', () => sandbox.close());
-
-    const taskQueue = `profile-${process.pid}`;
-    let ready = false;
-    const worker = spawnService({
-      name: 'worker',
-      command: process.execPath,
-      args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--import', 'tsx', path.join(projectRoot, 'worker/main.ts')],
-      cwd: projectRoot,
-      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, MONGODB_URI: mongoUri, PARTNER_SANDBOX_URL: sandbox.url, WORKFLOW_BUNDLE_PATH: bundleFile },
-      logFile: path.join(logDir, 'profile-worker.log'),
-      onLine: (line) => (ready ||= line.includes(WORKER_READY_LINE)),
-    });
-    teardown.add('worker', () => worker.stop(30_000));
-    await waitUntil('worker', async () => ready, { timeoutMs: 120_000, failFast: worker });
-
-    const connection = await Connection.connect({ address: temporalAddress });
-    teardown.add('client connection', () => connection.close());
-    const client = new Client({ connection });
-    const app = createApp({ temporal: client, store, taskQueue, policy: loadPolicy({}), apiKeys: DEV_API_KEYS });
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    teardown.add('API', () => new Promise((r) => server.close(r)));
-    const apiUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-
-    const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
-    teardown.add('no-op worker connection', () => nativeConnection.close());
-    const noopQueue = `${taskQueue}-noop`;
-    const noopWorker = await Worker.create({ connection: nativeConnection, taskQueue: noopQueue, workflowsPath: require.resolve('../noop-workflow') });
-    const noopRun = noopWorker.run();
-    teardown.add('no-op worker', async () => {
-      noopWorker.shutdown();
-      await noopRun;
-    });
-
+    const stack = await startMeasuredStack(teardown, { name: 'profile', bundleFile: path.join(profileDir, 'workflow-bundle.js'), workerNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+    const { client, worker, taskQueue } = stack;
     const targets = [
       { name: 'worker', pid: worker.child.pid! },
-      { name: 'temporal', pid: temporalServer.child.pid! },
+      { name: 'temporal', pid: stack.temporalPid },
     ];
-    const idle = () => waitForIdle(() => cpuSeconds(targets).worker!);
+    const idle = () => workerIdle(() => cpuSeconds(targets).worker!);
     const phase = async (name: string, items: readonly string[], op: (item: string) => Promise<unknown>): Promise<Phase> => {
       await idle();
       const before = cpuSeconds(targets);
@@ -124,11 +60,11 @@ async function main(): Promise<void> {
       return { name, count: items.length, wallS, cpu };
     };
 
-    const path_ = returnPath(apiUrl);
+    const path_ = returnPath(stack.apiUrl);
     await runPool(['warm-1', 'warm-2'], 2, async (k) => path_.driveToRefund(await path_.open(`${taskQueue}-${k}`)));
     const keys = Array.from({ length: CASES }, (_, i) => `${taskQueue}-case-${i}`);
     const caseIds: string[] = [];
-    const noop = await phase('no-op start (direct)', keys, (k) => client.workflow.start(benchNoopWorkflow, { taskQueue: noopQueue, workflowId: `noop-${k}` }));
+    const noop = await phase('no-op start (direct)', keys, (k) => client.workflow.start(benchNoopWorkflow, { taskQueue: stack.noopTaskQueue, workflowId: `noop-${k}` }));
     const rssBefore = rssMiB(worker.child.pid!);
     const open = await phase('open (POST /cases)', keys, async (k) => caseIds.push(await path_.open(k)));
     const rssOpen = rssMiB(worker.child.pid!);
@@ -136,7 +72,7 @@ async function main(): Promise<void> {
 
     const history = await client.workflow.getHandle(caseIds[0]!).fetchHistory();
     await worker.stop(60_000); // the profiles are written as it exits
-    const bundle = fs.readFileSync(bundleFile, 'utf8');
+    const bundle = fs.readFileSync(stack.bundleFile, 'utf8');
     const profiles = analyseProfiles(profileDir, bundle);
 
     console.log('');
@@ -152,24 +88,6 @@ async function main(): Promise<void> {
   } finally {
     await teardown.run();
   }
-}
-
-async function waitForIdle(workerCpu: () => number, quietMs = 1500, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = workerCpu();
-  let quietSince = Date.now();
-  while (Date.now() - quietSince < quietMs) {
-    if (Date.now() > deadline) throw new Error('the worker stayed busy');
-    await new Promise((r) => setTimeout(r, 250));
-    const now = workerCpu();
-    if (now - last > 0.02) quietSince = Date.now();
-    last = now;
-  }
-}
-
-function rssMiB(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 const ms = (s: number, n: number) => `${((s * 1000) / n).toFixed(1)} ms`;
@@ -203,12 +121,6 @@ function costTable(title: string, cost: ThreadCost, cases: number): string {
   for (const s of cost.sources.slice(0, 12)) rows.push([s.source, (s.ms / cases).toFixed(2), `${((100 * s.ms) / cost.busyMs).toFixed(1)} %`]);
   if (title.startsWith('workflow')) rows.push(['(inclusive) module initialisation', (cost.moduleInitMs / cases).toFixed(2), `${((100 * cost.moduleInitMs) / cost.busyMs).toFixed(1)} %`]);
   return table(rows);
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
 main().then(
