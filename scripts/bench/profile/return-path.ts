@@ -15,9 +15,9 @@ export function returnPath(apiUrl: string) {
     return text ? (JSON.parse(text) as { caseId: string; status: string }) : undefined;
   };
   const waitForStatus = async (caseId: string, status: string) => {
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 480; i++) {
       if ((await call('GET', `/cases/${caseId}`, KEYS.agent, [200]))?.status === status) return;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(`case ${caseId} never reached ${status}`);
   };
