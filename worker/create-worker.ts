@@ -22,14 +22,18 @@ export interface CaseWorkers {
   runUntil<R>(fn: () => Promise<R>): Promise<R>;
 }
 
+/** Worker RSS per open case, measured with 2,000 open returns (`npm run bench:capacity`, README "Many open cases"). */
+const MEASURED_CASE_KIB = 293;
+/** Room for a case to grow (audit trail, clocks, a dispute) and for garbage between collections. */
+const CASE_HEADROOM = 2.5;
+
 /**
- * How many cases fit the workflow cache of a heap of `heapLimitMiB`: 1,500 open returns took 2.4 GB of worker memory
- * (`npm run faults`, FAULTS_SCENARIOS=temporal-restart), about 1.4 MB each, so 2 MiB each of the heap less 512 MiB.
- * The SDK's default (600 per GiB: 2,311 cases here) would ask for 3.2 GB of a 4 GB heap. Beyond it the least recently used cases are
- * evicted and replayed from their history when they next have work.
+ * How many cases fit the workflow cache of a heap of `heapLimitMiB`: the heap less 512 MiB for everything else, at
+ * the measured size of a case times its headroom (about 730 KiB: 5,077 cases of the 4,144 MiB heap Node gives a 24 GiB machine). Beyond it the least
+ * recently used cases are evicted and replayed from their history when they next have work.
  */
 export function cachedCasesFor(heapLimitMiB = getHeapStatistics().heap_size_limit / 2 ** 20): number {
-  return Math.max(100, Math.floor((heapLimitMiB - 512) / 2));
+  return Math.max(100, Math.floor(((heapLimitMiB - 512) * 1024) / (MEASURED_CASE_KIB * CASE_HEADROOM)));
 }
 
 /**

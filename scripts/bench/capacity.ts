@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     ];
     const idle = () => workerIdle(() => cpuSeconds(targets).worker!);
     const answers = new Map<number, number>();
+    const firstRefusal = new Map<number, string>();
     const create = async (key: string): Promise<string | undefined> => {
       const response = await fetch(`${stack.apiUrl}/cases`, {
         method: 'POST',
@@ -40,14 +41,15 @@ async function main(): Promise<void> {
         body: JSON.stringify(returnCaseBody(`order-${key}`)),
       });
       answers.set(response.status, (answers.get(response.status) ?? 0) + 1);
-      const body = (await response.json().catch(() => ({}))) as { caseId?: string };
-      return body.caseId;
+      const text = await response.text();
+      if (response.status >= 400 && !firstRefusal.has(response.status)) firstRefusal.set(response.status, text.slice(0, 300));
+      return response.status < 300 ? (JSON.parse(text) as { caseId?: string }).caseId : undefined;
     };
 
     await idle();
     const rssBefore = rssMiB(stack.worker.child.pid!);
     const cpuBefore = cpuSeconds(targets);
-    const heldKeys = Array.from({ length: HELD }, (_, i) => `held-${i}`);
+    const heldKeys = Array.from({ length: HELD }, (_, i) => `capacity-held-${i}`);
     const opening = await runPool(heldKeys, 8, create);
     console.log(`opened ${HELD} in ${(opening.wallMs / 1000).toFixed(0)} s`);
     await idle();
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
 
     const burstIds: string[] = [];
     const began = performance.now();
-    const burst = await runPool(Array.from({ length: BURST }, (_, i) => `burst-${i}`), CLIENTS, async (key) => {
+    const burst = await runPool(Array.from({ length: BURST }, (_, i) => `capacity-burst-${i}`), CLIENTS, async (key) => {
       const id = await create(key);
       if (id) burstIds.push(id);
     });
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
         ['burst failures (transport)', String(burst.errors.length)],
       ]),
     );
+    for (const [code, body] of firstRefusal) console.log(`first ${code}: ${body}`);
     console.log(`\nload average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} cores)`);
   } finally {
     await teardown.run();
