@@ -50,7 +50,7 @@ function timeline(audit) {
       el(
         'li',
         {},
-        el('strong', {}, termIn(['command', 'status'], a.action)),
+        el('strong', {}, termIn(['action', 'command', 'status'], a.action)),
         ` — ${actorText(a.actor)}, ${dateTime(a.at)}`,
         a.fromStatus !== a.toStatus ? el('div', { class: 'muted' }, `${term('status', a.fromStatus)} → ${term('status', a.toStatus)}`) : null,
         a.reason ? el('div', {}, t('audit.reason', { reason: a.reason })) : null,

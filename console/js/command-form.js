@@ -4,7 +4,7 @@
 // reason comes first. A refused command keeps the dialog open and shows each failing field's message next to it.
 import { api } from './api.js';
 import { el, problemNodes } from './dom.js';
-import { currentLocale, fromLocalInput, t, term, termIn, timeZone } from './i18n.js';
+import { currentLocale, fieldMessage, fromLocalInput, t, term, termIn, timeZone } from './i18n.js';
 
 let docPromise;
 /** The command's body schema (references resolved) and description, from /openapi.json (read once per page load). */
@@ -21,7 +21,8 @@ export async function commandSchema(name) {
     return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, resolve(v)]));
   };
   const schema = resolve(content.schema);
-  return { schema, description: schema.description || (op.post && op.post.description) };
+  // The body's own description (what the command does); the route's is written for API clients.
+  return { schema, description: schema.description };
 }
 
 const capital = (s) => (currentLocale() === 'en' && s ? s[0].toUpperCase() + s.slice(1) : s);
@@ -227,7 +228,9 @@ class FormModel {
   }
 
   clearErrors() {
-    for (const { input, slot } of this.fields.values()) {
+    for (const field of this.fields.values()) {
+      const { input, slot } = field;
+      field.messages = [];
       slot.hidden = true;
       slot.textContent = '';
       input.removeAttribute('aria-invalid');
@@ -251,8 +254,11 @@ class FormModel {
         left.push(e);
         continue;
       }
+      const message = fieldMessage(e.message);
+      field.messages = field.messages || [];
+      if (!field.messages.includes(message)) field.messages.push(message);
       field.slot.hidden = false;
-      field.slot.textContent = field.slot.textContent ? `${field.slot.textContent}; ${e.message}` : e.message;
+      field.slot.textContent = field.messages.join(' ');
       field.input.setAttribute('aria-invalid', 'true');
       first ??= field.input;
     }

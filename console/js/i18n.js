@@ -124,6 +124,11 @@ const en = {
   'cmd.yuan': 'in yuan (¥)',
   'cmd.fixErrors': 'The command was not sent: see the fields marked below.',
   'cmd.localTime': 'in {zone}',
+  'err.blank': 'Enter some text (not only spaces).',
+  'err.tooLong': 'At most {n} characters.',
+  'err.required': 'Required.',
+  'err.option': 'Choose one of the options.',
+  'err.unknown': 'Not a field of this command.',
   'reports.title': 'Reports',
   'reports.intro': 'Over the cases opened in the range (UTC days).',
   'reports.range': 'Report range',
@@ -305,6 +310,11 @@ const zh = {
   'cmd.yuan': '单位：元（¥）',
   'cmd.fixErrors': '操作未提交：请修改下面标出的字段。',
   'cmd.localTime': '{zone} 时间',
+  'err.blank': '请输入内容（不能只有空格）。',
+  'err.tooLong': '最多 {n} 个字符。',
+  'err.required': '必填。',
+  'err.option': '请从选项中选择。',
+  'err.unknown': '此操作没有这个字段。',
   'reports.title': '报表',
   'reports.intro': '统计在所选日期范围内创建的工单（按 UTC 日期）。',
   'reports.range': '报表日期范围',
@@ -599,6 +609,46 @@ const TERMS = {
     weight_record: ['weight record', '称重记录'],
     other: ['other', '其他'],
   },
+  action: {
+    feedback_received: ['feedback received', '收到反馈'],
+    sla_breached: ['deadline breached', '时限已超时'],
+    sla_warning: ['deadline warning', '时限预警'],
+    sla_paused: ['deadline paused', '时限暂停'],
+    sla_resumed: ['deadline resumed', '时限恢复'],
+    sla_extended: ['deadline extended', '时限延长'],
+    escalated: ['escalated', '已升级'],
+    escalation_notified: ['escalation notified', '已通知升级'],
+    paged: ['paged on call', '已呼叫值班'],
+    assigned: ['assigned', '已分配'],
+    priority_changed: ['priority changed', '优先级已修改'],
+    note_added: ['note added', '已添加备注'],
+    notification_failed: ['notification failed', '通知失败'],
+    refund_requested: ['refund requested', '已申请退款'],
+    refund_issued: ['refund issued', '已退款'],
+    refund_refused: ['refund refused', '退款被拒'],
+    refund_settled_offline: ['refund settled offline', '退款线下结清'],
+    refund_retry_ordered: ['refund retried', '已重新退款'],
+    converted_to_refund: ['converted to refund', '已转为退款'],
+    survey_answered: ['survey answered', '已填写满意度调查'],
+    remedy_proposed: ['remedy proposed', '已提出补偿方案'],
+    remedy_accepted: ['remedy accepted', '已接受补偿方案'],
+    remedy_rejected: ['remedy rejected', '已拒绝补偿方案'],
+    remedy_lapsed: ['remedy lapsed', '补偿方案已过期'],
+    resolution_rejected: ['resolution rejected', '顾客表示未解决'],
+    evidence_submitted: ['evidence submitted', '已提交凭证'],
+    evidence_deadline_missed: ['evidence deadline missed', '未按时举证'],
+    info_requested: ['information requested', '已要求补充信息'],
+    ruling_executed: ['ruling executed', '裁决已执行'],
+    ruling_appealed: ['ruling appealed', '裁决已申诉'],
+    charge_recorded: ['charge recorded', '已记录扣款'],
+    charge_reversed: ['charge reversed', '扣款已撤销'],
+    clocks_retimed: ['deadlines retimed', '时限已重新计算'],
+    pickup_booked: ['pickup booked', '已预约取件'],
+    reship_ordered: ['reship ordered', '已安排补发'],
+    affected_linked: ['affected orders linked', '已关联受影响订单'],
+    merchant_rejected: ['merchant rejected', '商家已拒绝'],
+    merchant_approved: ['merchant approved', '商家已同意'],
+  },
   problem: {
     validation_failed: ['Invalid request', '请求无效'],
     unauthenticated: ['Unknown API key', 'API 密钥无效'],
@@ -711,6 +761,21 @@ export function problemTitle(problem) {
     return term('problem', problem.code);
   }
   return problem.title || t('problem.default');
+}
+
+/**
+ * A failing field's message in the console's language, for the messages the contract's validation gives most (a blank
+ * text, a missing field, a text too long, a value not offered); any other message as the API wrote it.
+ */
+export function fieldMessage(message) {
+  const m = String(message || '');
+  let match;
+  if (/^Too small: expected string to have >=1 characters?$/.test(m) || /^Invalid string: must match pattern \/\[\^\\s\\uFEFF\]\/$/.test(m)) return t('err.blank');
+  if ((match = /^Too big: expected string to have <=(\d+) characters$/.exec(m))) return t('err.tooLong', { n: match[1] });
+  if (/^Invalid input: expected \w+, received undefined$/.test(m)) return t('err.required');
+  if (/^Invalid option/.test(m)) return t('err.option');
+  if (m === 'unknown field') return t('err.unknown');
+  return m;
 }
 
 /** A limit as the policy gives it: { workingDays } | { hours } | { minutes }, in that unit. */

@@ -188,7 +188,7 @@ function pagedList(container, caption, pathFor, { pageSize = 100, live = false }
   };
 
   more.addEventListener('click', load);
-  container.replaceChildren(table, el('div', { class: 'pager' }, more, status), live ? el('p', { class: 'muted' }, t('live.refreshed', { s: POLL_MS / 1000 })) : null);
+  container.replaceChildren(el('div', { class: 'scroll' }, table), el('div', { class: 'pager' }, more, status), live ? el('p', { class: 'muted' }, t('live.refreshed', { s: POLL_MS / 1000 })) : null);
   return load().then(() => {
     if (live) {
       stopLive();
