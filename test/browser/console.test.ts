@@ -231,6 +231,11 @@ describe('console', () => {
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await expectText(page.getByRole('list', { name: 'Audit timeline' }), 'registered late from the console');
     await expectText(page.locator('#case-priority'), 'high');
+    // Registered late, the investigation clock counts from receipt: it carries the time that was left, not the policy's
+    // limit. The console shows the policy's limit in the policy's unit.
+    const registered = (await request(h.app).get(`/cases/${ids.fb1}`).set('Authorization', `Bearer ${KEYS.supervisor}`)).body as { clocks: Array<{ name: string; limit: object }> };
+    expect(registered.clocks.find((c) => c.name === 'initial_investigation')?.limit).toHaveProperty('minutes');
+    expect(await page.locator('tr[data-clock="initial_investigation"] td.limit').textContent()).toBe('1 working day');
 
     // change priority: the same kind of form; the answer redraws the page.
     await page.getByRole('button', { name: 'change priority' }).click();
@@ -400,6 +405,20 @@ describe('console', () => {
       return [red(chart.chartArea.left + 2), red(chart.chartArea.right - 14)];
     });
     expect(ends).toEqual([true, true]);
+    await context.close();
+  });
+
+  it('a report whose clock counted from receipt shows the policy’s limit, not the time that was left', async () => {
+    // Only fb1, registered late: the report's limit for its investigation clock is the time left at registration.
+    const opened = (await request(h.app).get(`/cases/${ids.fb1}`).set('Authorization', `Bearer ${KEYS.supervisor}`)).body as { openedAt: number };
+    const range = new URLSearchParams({ from: new Date(opened.openedAt).toISOString(), to: new Date(opened.openedAt + 1).toISOString() });
+    const sla = await request(h.app).get(`/reports/sla-compliance?${range}`).set('Authorization', `Bearer ${KEYS.supervisor}`);
+    const investigation = (sla.body.clocks as Array<{ clock: string; limit: string }>).find((c) => c.clock === 'initial_investigation');
+    expect(investigation?.limit).toMatch(/^\d+ (s|min)$/);
+    const { context, page } = await signedIn(KEYS.supervisor);
+    await page.goto(`${base}/console/#/reports?${range}`);
+    await page.locator('#table-sla tr[data-key="initial_investigation"]').waitFor();
+    expect(await page.locator('#table-sla tr[data-key="initial_investigation"] td:nth-child(2)').textContent()).toBe('1 working day');
     await context.close();
   });
 
