@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { clockLimitText } from './case-page.js';
 import { el, guarded } from './dom.js';
-import { durationText, limitStringText, t, term } from './i18n.js';
+import { durationText, limitStringText, t, term, termIn } from './i18n.js';
 
 /** The roles the reports API answers (a merchant: its own scorecard); the console offers Reports to these only. */
 export const REPORT_ROLES = ['supervisor', 'admin', 'merchant'];
@@ -107,7 +107,15 @@ function compliance(r, query) {
 
 function handling(r, query) {
   const rows = [['all', r.overall], ...r.byKind.map((g) => ['kind', g]), ...r.byReason.map((g) => ['reason', g]), ...r.byMerchant.map((g) => ['merchant', g]), ...r.byAgent.map((g) => ['agent', g])];
-  const keyText = (by, key) => (by === 'kind' ? term('kind', key) : by === 'reason' ? term('value', key) : key);
+  // Reasons come as "kind/reason" (the same reason name can belong to two kinds).
+  const reasonText = (key) => key.split('/').map((part, i, all) => (i === 0 && all.length > 1 ? term('kind', part) : termIn(['caseReason', 'value'], part))).join(' / ');
+  const keyText = (by, key) => {
+    if (by === 'all') return t('rep.key.all');
+    if (by === 'kind') return term('kind', key);
+    if (by === 'reason') return reasonText(key);
+    if (by === 'agent' && key === '(unassigned)') return t('rep.key.unassigned');
+    return key;
+  };
   return el(
     'section',
     { class: 'card', 'aria-labelledby': 'rep-handling' },
@@ -126,7 +134,7 @@ function distributionCard(r, query) {
     'section',
     { class: 'card', 'aria-labelledby': 'rep-dist' },
     el('h3', { id: 'rep-dist' }, t('rep.dist')),
-    table(t('rep.reasons'), [t('rep.col.kind'), t('rep.col.reason'), t('rep.col.cases'), t('rep.col.share')], r.byReason.map((x) => [term('kind', x.kind), term('value', x.reason), x.count, pct(x.percent)]), { id: 'table-distribution' }),
+    table(t('rep.reasons'), [t('rep.col.kind'), t('rep.col.reason'), t('rep.col.cases'), t('rep.col.share')], r.byReason.map((x) => [term('kind', x.kind), termIn(['caseReason', 'value'], x.reason), x.count, pct(x.percent)]), { id: 'table-distribution' }),
     csvButton('distribution', query),
   );
 }
