@@ -291,6 +291,10 @@ describe('console', () => {
     expect(first.status).toBe(200);
     const again = await list().set('If-None-Match', first.headers.etag);
     expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    const queue = () => request(h.app).get('/queues/senior_agent').set('Authorization', `Bearer ${KEYS.supervisor}`);
+    const queued = await queue();
+    expect((await queue().set('If-None-Match', queued.headers.etag)).status).toBe(304);
 
     const { context, page, errors } = await signedIn(KEYS.supervisor, { viewport: { width: 1400, height: 500 } });
     await page.goto(`${base}/console/#/queue?state=breached&merchantId=live-m`);
