@@ -42,7 +42,7 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'FormData', 'Node', 'Blob', 'setTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'console', 'Chart'].map((name) => [name, 'readonly']),
+        ['window', 'document', 'location', 'sessionStorage', 'localStorage', 'navigator', 'Intl', 'fetch', 'URL', 'URLSearchParams', 'FormData', 'Node', 'Blob', 'setTimeout', 'setInterval', 'clearInterval', 'clearTimeout', 'queueMicrotask', 'console', 'Chart'].map((name) => [name, 'readonly']),
       ),
     },
   },

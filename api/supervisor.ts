@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { caseModel, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
@@ -252,6 +253,16 @@ function stuckGroups(q: StuckCasesQuery, m: Measure): Source[][] {
   }
 }
 
+/**
+ * Answers a page with an ETag of what it lists (not of asOf, which moves on every request, nor of the cursor, which
+ * holds it): a poll with If-None-Match of an unchanged list answers 304 without a body (Express checks freshness).
+ */
+function sendPage(res: Response, page: { asOf: string; nextCursor?: string; [key: string]: unknown }): void {
+  const { asOf: _asOf, nextCursor, ...listed } = page;
+  const tag = crypto.createHash('sha256').update(JSON.stringify([listed, nextCursor !== undefined])).digest('base64url').slice(0, 27);
+  res.set({ ETag: `W/"${tag}"`, 'Cache-Control': 'private, no-cache' }).json(page);
+}
+
 const PAGING =
   'Most overdue first: next deadline ascending, then case id; cases without a deadline last. Pass nextCursor as cursor (with the same filters) for the next page; every page is measured against the first page’s asOf. A cursor from another list, other filters or another route is refused with 400 (query.cursor).';
 
@@ -261,7 +272,7 @@ export const SUPERVISOR_ROUTES: ApiRoute[] = [
     path: '/supervisor/stuck-cases',
     roles: SUPERVISOR_ROLES,
     summary: 'Open cases that are stuck: next deadline past or within `within`, idle for `idleFor`, or a refund the payment partner refused',
-    description: `${PAGING} Each case says why it is listed (reasons) and who it waits on.`,
+    description: `${PAGING} Each case says why it is listed (reasons) and who it waits on. The answer's ETag covers the cases listed (not asOf): If-None-Match with it answers 304 while they are unchanged.`,
     query: StuckCasesQuery,
     responses: { 200: json('A page of stuck cases with who owes the next action and by when', StuckCasesDoc), ...COMMON_RESPONSES },
     async handle(ctx, { query: q }, res) {
@@ -270,7 +281,7 @@ export const SUPERVISOR_ROUTES: ApiRoute[] = [
       const cursor = rawCursor === undefined ? undefined : decodeCursor(rawCursor, digest);
       const asOf = cursor?.t ?? Date.now();
       const m: Measure = { asOf, horizon: asOf + durationMs(q.within), ...(q.idleFor && { idleSince: asOf - durationMs(q.idleFor) }) };
-      res.json(await listPage(ctx, stuckGroups(q, m), cursor, digest, limit, m));
+      sendPage(res, await listPage(ctx, stuckGroups(q, m), cursor, digest, limit, m));
     },
   }),
   defineRoute({
@@ -294,7 +305,7 @@ export const SUPERVISOR_ROUTES: ApiRoute[] = [
         [{ dated: true, filter: { ...base, nextDeadline: { $type: 'date' } } }],
         [{ dated: false, filter: { ...base, ...UNDATED } }],
       ];
-      res.json({ role, ...(await listPage(ctx, groups, cursor, digest, q.limit, { asOf, horizon: asOf })) });
+      sendPage(res, { role, ...(await listPage(ctx, groups, cursor, digest, q.limit, { asOf, horizon: asOf })) });
     },
   }),
   defineRoute({

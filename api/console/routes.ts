@@ -9,6 +9,9 @@ import { z } from 'zod';
 import { loadRuntimeConfig } from '../../config/env';
 import { API_ROLES } from '../../config/api-keys';
 import { CASE_KINDS, PARTIES } from '../../workflows/contract';
+import { Limit as LimitSchema } from '../../workflows/contract/case';
+import type { CasePolicy } from '../../workflows/policy';
+import { playbookFor, SUPPORTED_KINDS } from '../../workflows/case/playbooks';
 import { COMMON_RESPONSES, json } from '../responses';
 import { defineRoute, type ApiRoute } from '../route-table';
 
@@ -21,9 +24,32 @@ function consoleDir(): string {
 /** Chart.js's self-contained browser build, served from node_modules (no CDN, no build step). */
 const chartJsFile = () => path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 
+/** Every clock a playbook runs, with its limit under `policy` (as the policy states it: working days, hours or minutes). */
+export function clockLimits(policy: CasePolicy): Record<string, z.infer<typeof LimitSchema>> {
+  const out: Record<string, z.infer<typeof LimitSchema>> = {};
+  for (const kind of SUPPORTED_KINDS) {
+    for (const clock of playbookFor(kind).clocks) {
+      if (out[clock.name]) continue;
+      const limit = clock.terms(policy).limit as z.infer<typeof LimitSchema> | undefined;
+      if (limit) out[clock.name] = limit;
+    }
+  }
+  return out;
+}
+
+/** How often the console's live lists ask again (CONSOLE_POLL_SECONDS, default 5). */
+function pollSeconds(): number {
+  const value = Number(process.env.CONSOLE_POLL_SECONDS);
+  return Number.isFinite(value) && value >= 1 ? value : 5;
+}
+
 /** The console's files; middleware, not routes: what they serve is not part of the API. */
 export function consoleFiles(): Router {
   const router = Router();
+  // Browsers ask for /favicon.ico on every page: answer it here, before authentication (it used to answer 401).
+  router.get('/favicon.ico', (_req, res) => {
+    res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').sendFile(path.join(consoleDir(), 'favicon.svg'));
+  });
   // The page's relative URLs (style.css, js/…) need the trailing slash; Express's matching ignores it, so check the URL.
   router.use('/console', (req, res, next) => (req.originalUrl.split('?')[0] === '/console' ? res.redirect(301, '/console/') : next()));
   router.use('/console/vendor/chart.umd.min.js', (_req, res) => {
@@ -38,15 +64,35 @@ export const CONSOLE_ROUTES: ApiRoute[] = [
     method: 'get',
     path: '/console/config.json',
     roles: 'public',
-    summary: 'The console’s settings: where a case’s workflow opens in the Temporal Web UI, and the contract’s case kinds and parties for its filters',
-    responses: { 200: json('Settings', z.object({ temporalUiUrl: z.string(), temporalNamespace: z.string(), kinds: z.array(z.enum(CASE_KINDS)), parties: z.array(z.enum(PARTIES)) })) },
-    handle(_ctx, _request, res) {
+    summary:
+      'The console’s settings: where a case’s workflow opens in the Temporal Web UI, the contract’s case kinds and parties for its filters, the platform’s time zone and each clock’s limit under the policy in force, and how often its live lists refresh',
+    responses: {
+      200: json(
+        'Settings',
+        z.object({
+          temporalUiUrl: z.string(),
+          temporalNamespace: z.string(),
+          kinds: z.array(z.enum(CASE_KINDS)),
+          parties: z.array(z.enum(PARTIES)),
+          timeZone: z.string().openapi({ description: 'The business calendar’s time zone (IANA), e.g. Asia/Shanghai: the console shows every instant in it' }),
+          utcOffsetMinutes: z.int(),
+          clockLimits: z.record(z.string(), LimitSchema).openapi({ description: 'Each clock’s limit as the policy in force states it (working days, hours or minutes)' }),
+          pollSeconds: z.number().openapi({ description: 'How often the stuck list and the role queues ask again (If-None-Match)' }),
+        }),
+      ),
+    },
+    async handle(ctx, _request, res) {
       const runtime = loadRuntimeConfig();
+      const policy = (await ctx.policies.rules()).base;
       res.json({
         temporalUiUrl: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${runtime.ports.temporalUi}`,
         temporalNamespace: runtime.temporalNamespace,
         kinds: CASE_KINDS,
         parties: PARTIES,
+        timeZone: policy.calendar.timeZone,
+        utcOffsetMinutes: policy.calendar.utcOffsetMinutes,
+        clockLimits: clockLimits(policy),
+        pollSeconds: pollSeconds(),
       });
     },
   }),

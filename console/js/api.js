@@ -1,4 +1,6 @@
 // Every call to the API: the key from sessionStorage (never localStorage), problems (RFC 9457) turned into errors.
+import { t } from './i18n.js';
+
 const KEY = 'after-sales-api-key';
 
 export const session = {
@@ -24,19 +26,32 @@ async function problemOf(res) {
       // not JSON after all: fall through
     }
   }
-  return { status: res.status, title: `HTTP ${res.status}`, detail: res.statusText || 'the API answered without a problem document' };
+  return { status: res.status, title: t('problem.http', { status: res.status }), detail: res.statusText || t('problem.noDocument') };
 }
 
-export async function api(path, { method = 'GET', body, accept = 'application/json', key = session.key() } = {}) {
+async function send(path, { method = 'GET', body, accept = 'application/json', key = session.key(), etag } = {}) {
   const headers = { Accept: accept };
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res;
+  if (etag) headers['If-None-Match'] = etag;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // no-store: the console revalidates itself (If-None-Match), so a 304 reaches it instead of the browser's cache.
+    return await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
   } catch (err) {
-    throw new ProblemError({ status: 0, title: 'API unreachable', detail: String(err && err.message ? err.message : err) });
+    throw new ProblemError({ status: 0, title: t('problem.unreachable'), detail: String(err && err.message ? err.message : err) });
   }
+}
+
+export async function api(path, options = {}) {
+  const res = await send(path, options);
   if (!res.ok) throw new ProblemError(await problemOf(res));
-  return accept === 'text/csv' ? res.blob() : res.json();
+  return options.accept === 'text/csv' ? res.blob() : res.json();
+}
+
+/** A GET that may answer 304 to the ETag of the last answer: { notModified } or { body, etag }. */
+export async function apiIfChanged(path, etag) {
+  const res = await send(path, { etag });
+  if (res.status === 304) return { notModified: true, etag };
+  if (!res.ok) throw new ProblemError(await problemOf(res));
+  return { body: await res.json(), etag: res.headers.get('ETag') || undefined };
 }

@@ -1,26 +1,26 @@
 // One case: status, parties (as masked by the API for the caller), clocks, audit timeline, and its allowed commands.
 import { api } from './api.js';
-import { clearProblem, countdown, dateTime, el, guarded, showProblem } from './dom.js';
+import { openCommandForm } from './command-form.js';
+import { clearProblem, countdown, dateTime, el, guarded } from './dom.js';
+import { limitText, t, term, termIn } from './i18n.js';
 
-let examples;
-/** Each command's example body, from the API's OpenAPI document, to start the form from. */
-async function commandExample(name) {
-  examples ??= api('/openapi.json').then((doc) => doc.paths).catch(() => ({}));
-  const paths = await examples;
-  const op = paths[`/cases/{id}/commands/${name.replace(/_/g, '-')}`];
-  const example = op && op.post && op.post.requestBody && op.post.requestBody.content['application/json'].example;
-  const { reason: _reason, ...rest } = example || {};
-  return rest;
+let CLOCK_LIMITS = {};
+/** Each clock's limit under the policy in force (GET /console/config.json), in the policy's own unit. */
+export function useClockLimits(config) {
+  CLOCK_LIMITS = config.clockLimits || {};
 }
+/** The policy's limit of a clock ("1 working day"), else the clock's own (a clock counted from receipt carries the time left). */
+export const clockLimitText = (name, own) => limitText(CLOCK_LIMITS[name] || own);
 
 const facts = (pairs) => el('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '').flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 
 function clocksTable(clocks) {
+  const headers = ['clock.col.clock', 'clock.col.owner', 'clock.col.limit', 'clock.col.state', 'clock.col.deadline', 'clock.col.left'];
   return el(
     'table',
     {},
-    el('caption', { class: 'muted' }, 'SLA clocks'),
-    el('thead', {}, el('tr', {}, ['Clock', 'Owner', 'State', 'Deadline', 'Time left'].map((h) => el('th', { scope: 'col' }, h)))),
+    el('caption', { class: 'muted' }, t('case.clocks')),
+    el('thead', {}, el('tr', {}, headers.map((h) => el('th', { scope: 'col' }, t(h))))),
     el(
       'tbody',
       {},
@@ -28,9 +28,10 @@ function clocksTable(clocks) {
         el(
           'tr',
           { 'data-clock': c.name },
-          el('td', {}, c.name),
-          el('td', {}, c.owner),
-          el('td', {}, el('span', { class: `badge ${c.status === 'breached' ? 'breached' : ''}` }, c.status), c.satisfiedAt ? ` done ${dateTime(c.satisfiedAt)}` : ''),
+          el('td', {}, term('clock', c.name)),
+          el('td', {}, term('party', c.owner)),
+          el('td', { class: 'limit' }, clockLimitText(c.name, c.limit)),
+          el('td', {}, el('span', { class: `badge ${c.status === 'breached' ? 'breached' : ''}` }, term('clockStatus', c.status)), c.satisfiedAt ? ` ${t('clock.done', { time: dateTime(c.satisfiedAt) })}` : ''),
           el('td', {}, dateTime(c.deadline)),
           el('td', {}, c.status === 'running' ? countdown(new Date(c.deadline).toISOString()) : '—'),
         ),
@@ -39,69 +40,30 @@ function clocksTable(clocks) {
   );
 }
 
+const actorText = (actor) => (actor ? [term('party', actor.role), actor.id].filter(Boolean).join(' ') : t('audit.system'));
+
 function timeline(audit) {
   return el(
     'ol',
-    { class: 'timeline', 'aria-label': 'Audit timeline' },
+    { class: 'timeline', 'aria-label': t('audit.title') },
     audit.map((a) =>
       el(
         'li',
         {},
-        el('strong', {}, a.action),
-        ` — ${a.actor ? [a.actor.role, a.actor.id].filter(Boolean).join(' ') : 'system'}, ${dateTime(a.at)}`,
-        a.fromStatus !== a.toStatus ? el('div', { class: 'muted' }, `${a.fromStatus} → ${a.toStatus}`) : null,
-        a.reason ? el('div', {}, `Reason: ${a.reason}`) : null,
-        a.evidence && a.evidence.length ? el('div', {}, 'Evidence: ', a.evidence.map((e) => el('a', { href: e.uri, rel: 'noreferrer', target: '_blank' }, e.kind || e.uri)).flatMap((x, i) => (i ? [', ', x] : [x]))) : null,
+        el('strong', {}, termIn(['action', 'command', 'status'], a.action)),
+        ` — ${actorText(a.actor)}, ${dateTime(a.at)}`,
+        a.fromStatus !== a.toStatus ? el('div', { class: 'muted' }, `${term('status', a.fromStatus)} → ${term('status', a.toStatus)}`) : null,
+        a.reason ? el('div', {}, t('audit.reason', { reason: a.reason })) : null,
+        a.evidence && a.evidence.length ? el('div', {}, t('audit.evidence'), a.evidence.map((e) => el('a', { href: e.uri, rel: 'noreferrer', target: '_blank' }, term('value', e.kind) || e.uri)).flatMap((x, i) => (i ? [', ', x] : [x]))) : null,
       ),
     ),
   );
 }
 
-/** A dialog asking for the command's reason (and its body, prefilled from the API's example); sends it on submit. */
-async function commandDialog(caseId, name, onDone) {
-  const example = await commandExample(name);
-  const reason = el('textarea', { id: 'command-reason', name: 'reason', rows: 2, required: true });
-  const body = el('textarea', { id: 'command-body', name: 'body', rows: 5, spellcheck: 'false' });
-  body.value = JSON.stringify(example, null, 2);
-  const dialog = el(
-    'dialog',
-    { 'aria-labelledby': 'command-title' },
-    el(
-      'form',
-      { class: 'stack', method: 'dialog' },
-      el('h3', { id: 'command-title' }, `Send “${name}”`),
-      el('label', { for: 'command-reason' }, 'Reason (recorded in the audit trail)'),
-      reason,
-      el('label', { for: 'command-body' }, 'Command body (JSON)'),
-      body,
-      el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'primary', value: 'send' }, 'Send'), el('button', { type: 'submit', value: 'cancel', formnovalidate: true }, 'Cancel')),
-    ),
-  );
-  document.body.append(dialog);
-  dialog.addEventListener('close', async () => {
-    dialog.remove();
-    if (dialog.returnValue !== 'send') return;
-    let payload;
-    try {
-      payload = { ...JSON.parse(body.value || '{}'), reason: reason.value };
-    } catch (err) {
-      showProblem({ title: 'Invalid command body', detail: `not JSON: ${err.message}` });
-      return;
-    }
-    const view = await guarded(() => api(`/cases/${encodeURIComponent(caseId)}/commands/${name.replace(/_/g, '-')}`, { method: 'POST', body: payload }));
-    if (view) {
-      clearProblem();
-      await onDone(view);
-    }
-  });
-  dialog.showModal();
-  reason.focus();
-}
-
 export async function renderCase(main, caseId, config) {
   const view = await guarded(() => api(`/cases/${encodeURIComponent(caseId)}`));
   if (!view) {
-    main.replaceChildren(el('p', {}, el('a', { href: '#/queue' }, '← back to the queue')));
+    main.replaceChildren(el('p', {}, el('a', { href: '#/queue' }, t('case.back'))));
     return;
   }
   await paintCase(main, view, config);
@@ -114,56 +76,61 @@ async function paintCase(main, view, config) {
     view.audit ? Promise.resolve({ audit: view.audit }) : api(`/cases/${encodeURIComponent(caseId)}/audit`).catch(() => ({ audit: [] })),
   ]);
   const temporalUrl = `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(caseId)}`;
-  const repaint = (next) => paintCase(main, next, config);
+  const repaint = async (next) => {
+    clearProblem();
+    await paintCase(main, next, config);
+  };
+  const send = (name) => (body) => api(`/cases/${encodeURIComponent(caseId)}/commands/${name.replace(/_/g, '-')}`, { method: 'POST', body });
+  const clockNames = (view.clocks || []).map((c) => c.name);
   const order = view.order || {};
   const customer = view.customer || {};
   main.replaceChildren(
-    el('p', {}, el('a', { href: '#/queue' }, '← back to the queue')),
-    el('h2', {}, `Case ${caseId}`),
+    el('p', {}, el('a', { href: '#/queue' }, t('case.back'))),
+    el('h2', {}, t('case.title', { id: caseId })),
     el(
       'div',
       { class: 'grid' },
       el(
         'section',
         { class: 'card', 'aria-labelledby': 'case-status' },
-        el('h3', { id: 'case-status' }, 'Status'),
+        el('h3', { id: 'case-status' }, t('case.status')),
         facts([
-          ['Status', el('strong', { id: 'case-status-value' }, view.status)],
-          ['Outcome', view.outcome],
-          ['Kind', view.kind],
-          ['Owing party', view.owingParty],
-          ['Next deadline', view.nextDeadline ? el('span', {}, view.nextDeadlineClock || '', ' ', countdown(new Date(view.nextDeadline).toISOString())) : undefined],
-          ['Priority', view.priority],
-          ['Agent', view.assignedAgentId],
-          ['Opened', dateTime(view.openedAt)],
-          ['Closed', view.closedAt ? dateTime(view.closedAt) : undefined],
-          ['Version', view.version],
+          [t('case.status'), el('strong', { id: 'case-status-value', 'data-status': view.status }, term('status', view.status))],
+          [t('case.outcome'), view.outcome ? termIn(['value', 'status'], view.outcome) : undefined],
+          [t('case.kind'), term('kind', view.kind)],
+          [t('case.owing'), view.owingParty ? term('party', view.owingParty) : undefined],
+          [t('case.nextDeadline'), view.nextDeadline ? el('span', {}, view.nextDeadlineClock ? term('clock', view.nextDeadlineClock) : '', ' ', countdown(new Date(view.nextDeadline).toISOString()), ' ', el('span', { class: 'muted' }, dateTime(view.nextDeadline))) : undefined],
+          [t('case.priority'), el('span', { id: 'case-priority', 'data-priority': view.priority || '' }, view.priority ? term('priority', view.priority) : t('notSet'))],
+          [t('case.agent'), view.assignedAgentId],
+          [t('case.opened'), dateTime(view.openedAt)],
+          [t('case.closed'), view.closedAt ? dateTime(view.closedAt) : undefined],
+          [t('case.version'), view.version],
         ]),
-        el('p', {}, el('a', { href: temporalUrl, target: '_blank', rel: 'noreferrer' }, 'Open the workflow in the Temporal UI')),
+        el('p', {}, el('a', { href: temporalUrl, target: '_blank', rel: 'noreferrer' }, t('case.temporal'))),
       ),
       el(
         'section',
         { class: 'card', 'aria-labelledby': 'case-parties' },
-        el('h3', { id: 'case-parties' }, 'Parties'),
+        el('h3', { id: 'case-parties' }, t('case.parties')),
         facts([
-          ['Customer', customer.name],
-          ['Phone', customer.phone],
-          ['E-mail', customer.email],
-          ['Merchant', order.merchantId],
-          ['Order', order.orderId],
-          ['Paid', order.paidAmountCents !== undefined ? `${(order.paidAmountCents / 100).toFixed(2)} ${order.currency}` : undefined],
+          [t('case.customer'), customer.name],
+          [t('case.phone'), customer.phone],
+          [t('case.email'), customer.email],
+          [t('col.merchant'), order.merchantId],
+          [t('case.order'), order.orderId],
+          [t('case.paid'), order.paidAmountCents !== undefined ? `${(order.paidAmountCents / 100).toFixed(2)} ${order.currency}` : undefined],
         ]),
       ),
       el(
         'section',
         { class: 'card', 'aria-labelledby': 'case-actions' },
-        el('h3', { id: 'case-actions' }, 'Actions'),
+        el('h3', { id: 'case-actions' }, t('case.actions')),
         allowed.actions.length
-          ? el('div', { class: 'actions' }, allowed.actions.map((name) => el('button', { type: 'button', 'data-command': name, onclick: () => commandDialog(caseId, name, repaint) }, name.replace(/_/g, ' '))))
-          : el('p', { class: 'muted' }, 'No command is open to your role now.'),
+          ? el('div', { class: 'actions' }, allowed.actions.map((name) => el('button', { type: 'button', 'data-command': name, onclick: () => openCommandForm(name, { clocks: clockNames }, send(name), repaint) }, term('command', name))))
+          : el('p', { class: 'muted' }, t('case.noActions')),
       ),
     ),
-    el('section', { class: 'card', 'aria-label': 'Clocks' }, clocksTable(view.clocks || [])),
-    el('section', { class: 'card', 'aria-labelledby': 'case-audit' }, el('h3', { id: 'case-audit' }, 'Audit timeline'), timeline(audit.audit || [])),
+    el('section', { class: 'card', 'aria-label': t('case.clocks') }, el('div', { class: 'scroll' }, clocksTable(view.clocks || []))),
+    el('section', { class: 'card', 'aria-labelledby': 'case-audit' }, el('h3', { id: 'case-audit' }, t('audit.title')), timeline(audit.audit || [])),
   );
 }

@@ -1,4 +1,5 @@
 // Small DOM helpers, the problem banner and the one ticker every countdown on the page shares.
+import { dateTimeText, problemTitle, t } from './i18n.js';
 
 /** el('td', { class: 'num' }, 'text', child…): attributes starting with "on" are listeners. */
 export function el(tag, attrs = {}, ...children) {
@@ -16,13 +17,19 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-export function showProblem(problem) {
-  const box = document.getElementById('problem');
-  box.replaceChildren(
-    el('h2', {}, problem.title || 'Something went wrong'),
+/** A problem (RFC 9457) as nodes: its title (translated by code), its detail and failing fields when it has them. */
+export function problemNodes(problem) {
+  // Only what exists: replaceChildren()/append() would print a null or undefined argument as the text "null".
+  return [
+    el('h2', {}, problemTitle(problem)),
     problem.detail ? el('p', { class: 'detail' }, problem.detail) : null,
     problem.errors && problem.errors.length ? el('ul', {}, problem.errors.map((e) => el('li', {}, `${e.field}: ${e.message}`))) : null,
-  );
+  ].filter(Boolean);
+}
+
+export function showProblem(problem) {
+  const box = document.getElementById('problem');
+  box.replaceChildren(...problemNodes(problem));
   box.hidden = false;
 }
 
@@ -37,7 +44,7 @@ export async function guarded(fn) {
   try {
     return await fn();
   } catch (err) {
-    showProblem(err && err.problem ? err.problem : { title: 'Console error', detail: String(err && err.message ? err.message : err) });
+    showProblem(err && err.problem ? err.problem : { title: t('problem.console'), detail: String(err && err.message ? err.message : err) });
     return undefined;
   }
 }
@@ -59,7 +66,7 @@ export function formatCountdown(ms) {
 export function countdown(iso) {
   if (!iso) return el('span', { class: 'muted' }, '—');
   const at = Date.parse(iso);
-  const span = el('span', { class: 'countdown', 'data-deadline': at, title: new Date(at).toLocaleString() });
+  const span = el('span', { class: 'countdown', 'data-deadline': at, title: dateTimeText(at) });
   paint(span, at, Date.now());
   return span;
 }
@@ -79,4 +86,5 @@ export function startTicker() {
   }, 1000);
 }
 
-export const dateTime = (ms) => (ms === undefined || ms === null ? '—' : new Date(ms).toLocaleString());
+/** An instant in the platform's time zone, with the zone (never the browser's locale or zone). */
+export const dateTime = (ms) => dateTimeText(ms);

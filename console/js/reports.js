@@ -1,20 +1,39 @@
 // Reports over a date range: charts drawn with Chart.js (served from node_modules), tables, and CSV downloads.
 import { api } from './api.js';
+import { clockLimitText } from './case-page.js';
 import { el, guarded } from './dom.js';
+import { durationText, limitStringText, t, term, termIn } from './i18n.js';
 
+/** The roles the reports API answers (a merchant: its own scorecard); the console offers Reports to these only. */
+export const REPORT_ROLES = ['supervisor', 'admin', 'merchant'];
 const ALL = ['sla-compliance', 'handling-time', 'distribution', 'csat', 'merchant-scorecard'];
 const charts = [];
 
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 const pct = (v) => (v === null || v === undefined ? '—' : `${v} %`);
-/** A duration in the unit that reads best: 42 s, 12.5 min, 3.2 h, 2.1 d. */
-function duration(ms) {
-  if (ms === null || ms === undefined) return '—';
-  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
-  if (ms < 48 * 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`;
-  return `${(ms / 86_400_000).toFixed(1)} d`;
-}
+const duration = durationText;
+
+/**
+ * The target as a line across the whole plot, whatever the number of days: a line dataset needs two points, so a
+ * one-day range drew a lone dot and no target at all.
+ */
+const targetLine = {
+  id: 'targetLine',
+  afterDatasetsDraw(chart, _args, options) {
+    if (options.value === undefined) return;
+    const { ctx, chartArea, scales } = chart;
+    const y = scales.y.getPixelForValue(options.value);
+    ctx.save();
+    ctx.strokeStyle = options.color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    ctx.moveTo(chartArea.left, y);
+    ctx.lineTo(chartArea.right, y);
+    ctx.stroke();
+    ctx.restore();
+  },
+};
 
 function chart(id, label, config) {
   const canvas = el('canvas', { id, role: 'img', 'aria-label': label });
@@ -25,9 +44,9 @@ function chart(id, label, config) {
   return box;
 }
 
-function table(caption, header, rows, attrs = {}) {
+function table(caption, header, rows, attrs = {}, keys = []) {
   const head = el('thead', {}, el('tr', {}, header.map((h) => el('th', { scope: 'col' }, h))));
-  const body = el('tbody', {}, rows.map((r) => el('tr', {}, r.map((c) => el('td', {}, c)))));
+  const body = el('tbody', {}, rows.map((r, i) => el('tr', { 'data-key': keys[i] }, r.map((c) => el('td', {}, c)))));
   return el('div', { class: 'scroll' }, el('table', attrs, el('caption', { class: 'muted' }, caption), head, body));
 }
 
@@ -42,51 +61,70 @@ async function downloadCsv(name, query) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-const csvButton = (name, query) => el('button', { type: 'button', 'data-csv': name, onclick: () => downloadCsv(name, query) }, `Download ${name}.csv`);
+const csvButton = (name, query) => el('button', { type: 'button', 'data-csv': name, onclick: () => downloadCsv(name, query) }, t('reports.download', { name }));
+
+/** A clock's limit: the policy's, in its unit ("1 working day"), else the report's own, translated. */
+const reportLimit = (c) => {
+  const policy = clockLimitText(c.clock, undefined);
+  return policy || limitStringText(c.limit);
+};
 
 function compliance(r, query) {
   const target = r.clocks.find((c) => c.clock === 'first_response')?.targetPercent ?? 95;
+  const one = r.daily.length === 1;
   return el(
     'section',
-    { class: 'card', 'aria-labelledby': 'rep-sla' },
-    el('h3', { id: 'rep-sla' }, 'SLA compliance'),
-    chart('chart-compliance', 'Share of deadlines met per day, with the target line', {
+    { class: 'card wide', 'aria-labelledby': 'rep-sla' },
+    el('h3', { id: 'rep-sla' }, t('rep.sla')),
+    chart('chart-compliance', t('rep.slaChart'), {
       type: 'line',
       data: {
         labels: r.daily.map((d) => d.day),
         datasets: [
-          { label: 'met %', data: r.daily.map((d) => d.percentage), borderColor: '#1f3a5f', backgroundColor: '#1f3a5f' },
-          { label: `target ${target} %`, data: r.daily.map(() => target), borderColor: '#b00020', borderDash: [6, 4], pointRadius: 0 },
+          { label: t('rep.metPct'), data: r.daily.map((d) => d.percentage), borderColor: '#1f3a5f', backgroundColor: '#1f3a5f', pointRadius: one ? 6 : 3 },
+          // In the legend (and the tooltip); the line itself is drawn across the plot by targetLine.
+          { label: t('rep.target', { n: target }), data: r.daily.map(() => target), borderColor: '#b00020', backgroundColor: '#b00020', borderDash: [6, 4], pointRadius: 0 },
         ],
       },
-      options: { scales: { y: { min: 0, max: 100 } } },
+      options: { scales: { x: { offset: one }, y: { min: 0, max: 100 } }, plugins: { targetLine: { value: target, color: '#b00020' } } },
+      plugins: [targetLine],
     }),
     table(
-      'Per clock',
-      ['Clock', 'Limit', 'Met', 'Breached', 'Pending', 'Met %', 'Target', 'Meets target'],
-      r.clocks.map((c) => [c.clock, c.limit, c.met, c.breached, c.pending, pct(c.percentage), `${c.targetPercent} % (${c.targetSource})`, c.meetsTarget === null ? '—' : c.meetsTarget ? 'yes' : 'no']),
+      t('rep.perClock'),
+      ['rep.col.clock', 'rep.col.limit', 'rep.col.met', 'rep.col.breached', 'rep.col.pending', 'rep.col.metPct', 'rep.col.target', 'rep.col.meets'].map((h) => t(h)),
+      r.clocks.map((c) => [term('clock', c.clock), reportLimit(c), c.met, c.breached, c.pending, pct(c.percentage), `${c.targetPercent} % (${t(`rep.targetSource.${c.targetSource}`)})`, c.meetsTarget === null ? '—' : c.meetsTarget ? t('yes') : t('no')]),
       { id: 'table-sla' },
+      r.clocks.map((c) => c.clock),
     ),
     csvButton('sla-compliance', query),
-    el('h3', {}, 'Breaches by merchant'),
-    chart('chart-breaches', 'Breached deadlines per merchant', {
+    el('h3', {}, t('rep.breachesByMerchant')),
+    chart('chart-breaches', t('rep.breachesChart'), {
       type: 'bar',
-      data: { labels: r.breachesByMerchant.map((m) => m.merchantId), datasets: [{ label: 'breached', data: r.breachesByMerchant.map((m) => m.breached), backgroundColor: '#b00020' }] },
+      data: { labels: r.breachesByMerchant.map((m) => m.merchantId), datasets: [{ label: t('rep.breached'), data: r.breachesByMerchant.map((m) => m.breached), backgroundColor: '#b00020' }] },
     }),
   );
 }
 
 function handling(r, query) {
   const rows = [['all', r.overall], ...r.byKind.map((g) => ['kind', g]), ...r.byReason.map((g) => ['reason', g]), ...r.byMerchant.map((g) => ['merchant', g]), ...r.byAgent.map((g) => ['agent', g])];
+  // Reasons come as "kind/reason" (the same reason name can belong to two kinds).
+  const reasonText = (key) => key.split('/').map((part, i, all) => (i === 0 && all.length > 1 ? term('kind', part) : termIn(['caseReason', 'value'], part))).join(' / ');
+  const keyText = (by, key) => {
+    if (by === 'all') return t('rep.key.all');
+    if (by === 'kind') return term('kind', key);
+    if (by === 'reason') return reasonText(key);
+    if (by === 'agent' && key === '(unassigned)') return t('rep.key.unassigned');
+    return key;
+  };
   return el(
     'section',
     { class: 'card', 'aria-labelledby': 'rep-handling' },
-    el('h3', { id: 'rep-handling' }, 'Handling time (closed cases)'),
-    chart('chart-handling', 'Closed cases per handling-time bucket', {
+    el('h3', { id: 'rep-handling' }, t('rep.handling')),
+    chart('chart-handling', t('rep.handlingChart'), {
       type: 'bar',
-      data: { labels: r.histogram.map((b) => b.bucket), datasets: [{ label: 'cases', data: r.histogram.map((b) => b.count), backgroundColor: '#35598a' }] },
+      data: { labels: r.histogram.map((b) => b.bucket), datasets: [{ label: t('rep.cases'), data: r.histogram.map((b) => b.count), backgroundColor: '#35598a' }] },
     }),
-    table('p50 / p90 by kind, reason, merchant and agent', ['By', 'Key', 'Cases', 'p50', 'p90'], rows.map(([by, g]) => [by, g.key, g.count, duration(g.p50Ms), duration(g.p90Ms)]), { id: 'table-handling' }),
+    table(t('rep.handlingTable'), [t('rep.col.by'), t('rep.col.key'), t('rep.col.cases'), 'p50', 'p90'], rows.map(([by, g]) => [t(`rep.by.${by}`), keyText(by, g.key), g.count, duration(g.p50Ms), duration(g.p90Ms)]), { id: 'table-handling' }),
     csvButton('handling-time', query),
   );
 }
@@ -95,8 +133,8 @@ function distributionCard(r, query) {
   return el(
     'section',
     { class: 'card', 'aria-labelledby': 'rep-dist' },
-    el('h3', { id: 'rep-dist' }, 'Problem types and reasons'),
-    table('Reasons', ['Kind', 'Reason', 'Cases', 'Share'], r.byReason.map((x) => [x.kind, x.reason, x.count, pct(x.percent)]), { id: 'table-distribution' }),
+    el('h3', { id: 'rep-dist' }, t('rep.dist')),
+    table(t('rep.reasons'), [t('rep.col.kind'), t('rep.col.reason'), t('rep.col.cases'), t('rep.col.share')], r.byReason.map((x) => [term('kind', x.kind), termIn(['caseReason', 'value'], x.reason), x.count, pct(x.percent)]), { id: 'table-distribution' }),
     csvButton('distribution', query),
   );
 }
@@ -105,11 +143,11 @@ function csatCard(r, query) {
   return el(
     'section',
     { class: 'card', 'aria-labelledby': 'rep-csat' },
-    el('h3', { id: 'rep-csat' }, 'Customer satisfaction'),
-    el('p', { id: 'csat-summary' }, `Average ${r.average ?? '—'} from ${r.responses} of ${r.surveysSent} surveys (response rate ${pct(r.responseRate)}).`),
-    chart('chart-csat', 'Survey answers per rating', {
+    el('h3', { id: 'rep-csat' }, t('rep.csat')),
+    el('p', { id: 'csat-summary' }, t('rep.csatSummary', { avg: r.average ?? '—', responses: r.responses, sent: r.surveysSent, rate: pct(r.responseRate) })),
+    chart('chart-csat', t('rep.csatChart'), {
       type: 'bar',
-      data: { labels: r.distribution.map((d) => `${d.rating} ★`), datasets: [{ label: 'answers', data: r.distribution.map((d) => d.count), backgroundColor: '#f0a500' }] },
+      data: { labels: r.distribution.map((d) => `${d.rating} ★`), datasets: [{ label: t('rep.answers'), data: r.distribution.map((d) => d.count), backgroundColor: '#f0a500' }] },
     }),
     csvButton('csat', query),
   );
@@ -118,11 +156,11 @@ function csatCard(r, query) {
 function scorecard(r, query) {
   return el(
     'section',
-    { class: 'card', 'aria-labelledby': 'rep-merchants' },
-    el('h3', { id: 'rep-merchants' }, 'Merchant scorecard'),
+    { class: 'card wide', 'aria-labelledby': 'rep-merchants' },
+    el('h3', { id: 'rep-merchants' }, t('rep.merchants')),
     table(
-      'Per merchant',
-      ['Merchant', 'Cases', 'Closed', 'Refund rate', 'Dispute rate', 'Review on time', 'Refund on time', 'Breaches', 'Charges'],
+      t('rep.perMerchant'),
+      ['rep.col.merchant', 'rep.col.cases', 'rep.col.closed', 'rep.col.refundRate', 'rep.col.disputeRate', 'rep.col.reviewOnTime', 'rep.col.refundOnTime', 'rep.col.breaches', 'rep.col.charges'].map((h) => t(h)),
       r.merchants.map((m) => [m.merchantId, m.cases, m.closed, pct(m.refundRate), pct(m.disputeRate), pct(m.reviewOnTime.percentage), pct(m.refundOnTime.percentage), m.breaches, `${m.charges.count} (${(m.charges.amountCents / 100).toFixed(2)})`]),
       { id: 'table-scorecard' },
     ),
@@ -136,13 +174,13 @@ export async function renderReports(main, params, me) {
   const to = params.get('to') || isoDay(Date.now());
   const form = el(
     'form',
-    { class: 'filters', 'aria-label': 'Report range' },
-    el('label', {}, 'From', el('input', { type: 'date', name: 'from', value: from, required: true })),
-    el('label', {}, 'To (inclusive)', el('input', { type: 'date', name: 'to', value: to, required: true })),
-    el('button', { type: 'submit', class: 'primary' }, 'Show'),
+    { class: 'filters', 'aria-label': t('reports.range') },
+    el('label', {}, t('reports.from'), el('input', { type: 'date', name: 'from', value: from, required: true })),
+    el('label', {}, t('reports.to'), el('input', { type: 'date', name: 'to', value: to, required: true })),
+    el('button', { type: 'submit', class: 'primary' }, t('reports.show')),
   );
-  const body = el('div', { class: 'grid', 'aria-live': 'polite' });
-  main.replaceChildren(el('h2', {}, 'Reports'), el('p', { class: 'muted' }, 'Over the cases opened in the range (UTC days).'), form, body);
+  const body = el('div', { class: 'grid' });
+  main.replaceChildren(el('h2', {}, t('reports.title')), el('p', { class: 'muted' }, t('reports.intro')), form, body);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     location.hash = `#/reports?${new URLSearchParams(new FormData(form))}`;

@@ -15,6 +15,10 @@ import { driveReportScenario, REPORT_POLICY, type ScenarioCase } from '../api/re
 import { HOUR, seedCases, type SeedCase } from '../api/seed';
 import { launchChromium } from './browser';
 
+// The live lists ask again every second here (the default is 5 s); read by GET /console/config.json on each page load.
+process.env.CONSOLE_POLL_SECONDS = '1';
+const AXE = require.resolve('axe-core/axe.min.js');
+
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS;
 const today = new Date().toISOString().slice(0, 10);
 const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -40,15 +44,60 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function signedIn(key: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+interface ContextOptions {
+  locale?: string;
+  viewport?: { width: number; height: number };
+}
+
+/**
+ * A browser context in English (unless `locale`) whose own time zone is New York: the console must show the platform's
+ * (Asia/Shanghai), never the browser's. Every console error and every failed request of its pages is kept in `errors`.
+ */
+async function newContext({ locale = 'en-US', viewport = { width: 1400, height: 900 } }: ContextOptions = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport, locale, timezoneId: 'America/New_York' });
   const page = await context.newPage();
+  const errors: string[] = [];
+  // Problems the API answers on purpose (an unknown key, a refused command, a case of another merchant) are the tests'
+  // own, and Chromium logs each as a console error; anything else is a fault.
+  const expected = (url: string) => /\/(console\/me|cases\/[^/]+(\/commands\/.*)?)$/.test(new URL(url).pathname);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !(msg.text().startsWith('Failed to load resource') && expected(msg.location().url))) errors.push(`console: ${msg.text()} (${msg.location().url})`);
+  });
+  page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !expected(res.url())) errors.push(`${res.status()} ${res.url()}`);
+  });
+  return { context, page, errors };
+}
+
+async function signedIn(key: string, options: ContextOptions = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const { context, page, errors } = await newContext(options);
   await page.goto(`${base}/console/`);
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('main[data-ready]').waitFor();
-  return { context, page };
+  return { context, page, errors };
 }
+
+/** axe-core's check of the page as it is: no serious or critical violation. */
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect({ page: what, violations: serious }).toEqual({ page: what, violations: [] });
+}
+
+/** The number of lines the text of `selector`'s first match takes. */
+const linesOf = (page: Page, selector: string) =>
+  page.locator(selector).first().evaluate((node) => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+  });
 
 async function screenshot(page: Page, name: string): Promise<void> {
   if (!SCREENSHOTS) return;
@@ -68,20 +117,36 @@ async function rowIdsOnceEqual(page: Page, expected: string[]): Promise<Array<st
 }
 
 describe('console', () => {
-  it('an unknown key shows the problem title, and no key is kept', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
+  it('before sign-in only the sign-in form shows; an unknown key shows the problem without a stray "null", and no key is kept', async () => {
+    const { context, page, errors } = await newContext();
     await page.goto(`${base}/console`);
+    await page.getByLabel('API key').waitFor();
+    // The nav has `hidden`; its display: flex used to win, showing every section and Sign out before sign-in.
+    expect(await page.locator('#nav').isVisible()).toBe(false);
+    expect(await page.getByRole('link', { name: 'Stuck cases' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(false);
+    await expectAccessible(page, 'sign-in');
     await page.getByLabel('API key').fill('not-a-key-at-all');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectText(page.getByRole('alert'), 'Unknown API key');
+    // A problem without a detail printed "null" for each missing part.
+    expect(await page.getByRole('alert').textContent()).not.toContain('null');
     expect(await page.evaluate(() => [sessionStorage.length, localStorage.length])).toEqual([0, 0]);
+    await expectAccessible(page, 'sign-in problem');
     await screenshot(page, 'sign-in-problem');
+    // /favicon.ico answered 401 (the browser asks for it on every page): one console error per page.
+    expect(errors).toEqual([]);
     await context.close();
   });
 
+  it('/favicon.ico is served without a key', async () => {
+    const res = await request(h.app).get('/favicon.ico');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^image\//);
+  });
+
   it('the role queues are reachable from the keyboard', async () => {
-    const { context, page } = await signedIn(KEYS.supervisor);
+    const { context, page, errors } = await signedIn(KEYS.supervisor);
     // A fresh load of the page: the key is still in this tab's session, and focus starts at the top.
     await page.goto(`${base}/console/`);
     await page.locator('main[data-ready]').waitFor();
@@ -91,15 +156,28 @@ describe('console', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Role queues');
     await page.keyboard.press('Enter');
     await page.locator('main[data-ready="queues"]').waitFor();
-    await page.getByRole('link', { name: 'senior_agent' }).click();
+    await page.getByRole('link', { name: 'senior agent' }).click();
     // fb1's breaches escalated it to a senior agent (until its status changes, in the next test).
     await page.locator(`tr[data-case-id="${ids.fb1}"]`).waitFor();
+    await expectAccessible(page, 'role queue');
     await screenshot(page, 'role-queue');
+    expect(errors).toEqual([]);
     await context.close();
   });
 
-  it('a breached case is in the stuck queue, and acting on it from its page shows the new state without a reload', async () => {
-    const { context, page } = await signedIn(KEYS.supervisor);
+  it('an agent is offered no Reports link (the API would answer Forbidden), and #/reports says why', async () => {
+    const { context, page } = await signedIn(KEYS.agent);
+    expect(await page.getByRole('link', { name: 'My cases' }).isVisible()).toBe(true);
+    expect(await page.locator('#nav a[data-section="reports"]').count()).toBe(1);
+    expect(await page.locator('#nav a[data-section="reports"]').isVisible()).toBe(false);
+    expect(await page.locator('#nav a[data-section="queues"]').isVisible()).toBe(false);
+    await page.goto(`${base}/console/#/reports`);
+    await expectText(page.getByRole('alert'), 'Not available to your role');
+    await context.close();
+  });
+
+  it('a breached case is in the stuck queue, and a command sent from its form shows the new state without a reload', async () => {
+    const { context, page, errors } = await signedIn(KEYS.supervisor, { viewport: { width: 1100, height: 900 } });
     expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual(['after-sales-api-key']);
     await page.getByLabel('State').selectOption('breached');
     await page.getByRole('button', { name: 'Apply' }).click();
@@ -108,31 +186,140 @@ describe('console', () => {
     expect(await rowIdsOnceEqual(page, [ids.fb1])).toEqual([ids.fb1]);
     const row = page.locator(`tr[data-case-id="${ids.fb1}"]`);
     expect(await row.locator('td.owing').textContent()).toBe('agent');
-    await expectText(row, 'first_response (agent)');
+    await expectText(row, 'first response (agent)');
     await expect(row.locator('.countdown').textContent()).resolves.toMatch(/^−\s*0d 00:00:\d\d$/);
+    // A case id is one line, however narrow the window; a case without a priority says so instead of a blank cell.
+    expect(await linesOf(page, `tr[data-case-id="${ids.fb1}"] td:first-child a`)).toBe(1);
+    expect(await row.locator('td.case-id').evaluate((td) => td.scrollWidth <= td.clientWidth)).toBe(true);
+    expect(await row.locator('td.priority').textContent()).toBe('—');
+    await expectAccessible(page, 'stuck queue');
     await screenshot(page, 'stuck-queue');
 
     await row.getByRole('link', { name: ids.fb1 }).click();
     await expectText(page.locator('#case-status-value'), 'submitted');
+    // Times are the platform's (Asia/Shanghai), with the zone, not the browser's (New York here) or its locale's format.
+    const view = (await request(h.app).get(`/cases/${ids.fb1}`).set('Authorization', `Bearer ${KEYS.supervisor}`)).body as { openedAt: number };
+    const shanghai = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(view.openedAt));
+    const p = Object.fromEntries(shanghai.map((x) => [x.type, x.value]));
+    await expectText(page.locator('dl.facts').first(), `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second} UTC+8`);
+    await expectText(page.locator('#tz-note'), 'Asia/Shanghai (UTC+8)');
     await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    // The skip link moves focus to the content; it used to be taken for a route and show the stuck list instead.
+    await page.locator('a.skip').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(await page.evaluate(() => location.hash)).toBe(`#/case/${ids.fb1}`);
+    expect(await page.locator('#case-status-value').isVisible()).toBe(true);
+    await expectAccessible(page, 'case page');
     await screenshot(page, 'case-page');
+
+    // register: a form from the contract. Priority is a select of the contract's priorities, marked required.
     await page.getByRole('button', { name: 'register' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('textarea, input').evaluateAll((nodes) => nodes.map((n) => (n as HTMLInputElement).labels?.[0]?.textContent))).not.toContain('Command body (JSON)');
+    const priority = dialog.getByLabel('Priority');
+    expect(await priority.evaluate((s) => [(s as HTMLSelectElement).required, Array.from((s as HTMLSelectElement).options).map((o) => o.value)])).toEqual([true, ['', 'low', 'normal', 'high', 'urgent']]);
+    expect(await dialog.locator('label[for="cmd-priority"] .required-mark').textContent()).toBe('*');
+    expect(await dialog.getByLabel('Ticket number').evaluate((i) => (i as HTMLInputElement).required)).toBe(false);
+    await expectAccessible(page, 'command form');
     await page.getByLabel('Reason (recorded in the audit trail)').fill('registered late from the console');
-    await page.getByLabel('Command body (JSON)').fill('{ "priority": "high" }');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await priority.selectOption('high');
+    await dialog.getByRole('button', { name: 'Send' }).click();
     await expectText(page.locator('#case-status-value'), 'registered');
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await expectText(page.getByRole('list', { name: 'Audit timeline' }), 'registered late from the console');
+    await expectText(page.locator('#case-priority'), 'high');
+    // Registered late, the investigation clock counts from receipt: it carries the time that was left, not the policy's
+    // limit. The console shows the policy's limit in the policy's unit.
+    const registered = (await request(h.app).get(`/cases/${ids.fb1}`).set('Authorization', `Bearer ${KEYS.supervisor}`)).body as { clocks: Array<{ name: string; limit: object }> };
+    expect(registered.clocks.find((c) => c.name === 'initial_investigation')?.limit).toHaveProperty('minutes');
+    expect(await page.locator('tr[data-clock="initial_investigation"] td.limit').textContent()).toBe('1 working day');
 
-    // A refused command shows the problem's title and detail, and changes nothing.
+    // change priority: the same kind of form; the answer redraws the page.
+    await page.getByRole('button', { name: 'change priority' }).click();
+    await dialog.getByLabel('Priority').selectOption('urgent');
+    await page.getByLabel('Reason (recorded in the audit trail)').fill('the customer called twice');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expectText(page.locator('#case-priority'), 'urgent');
+
+    // extend deadline: the clock is a select of the case's clocks; "by" is a number and its unit (the contract's union).
+    await page.getByRole('button', { name: 'extend deadline' }).click();
+    await dialog.getByLabel('Clock').selectOption('initial_investigation');
+    await dialog.getByRole('spinbutton', { name: 'By', exact: true }).fill('1');
+    await dialog.getByLabel('By: Unit').selectOption('workingDays');
+    await page.getByLabel('Reason (recorded in the audit trail)').fill('waiting for the courier’s report');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expectText(page.getByRole('list', { name: 'Audit timeline' }), 'waiting for the courier’s report');
+    await expectText(page.getByRole('list', { name: 'Audit timeline' }), 'deadline extended');
+
+    // A refused command keeps its form open, with the failing field's message next to the field; nothing changes.
     await page.getByRole('button', { name: 'respond' }).click();
     await page.getByLabel('Reason (recorded in the audit trail)').fill('an empty answer');
-    await page.getByLabel('Command body (JSON)').fill('{ "message": "" }');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await expectText(page.getByRole('alert'), 'Invalid request');
-    await expectText(page.getByRole('alert'), 'body.message');
-    expect(await page.locator('#case-status-value').textContent()).toBe('registered');
+    await dialog.getByLabel('Message').fill('   ');
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await page.locator('#cmd-message-error').waitFor();
+    expect(await page.locator('#cmd-message-error').textContent()).toBe('Enter some text (not only spaces).');
+    expect(await dialog.getByLabel('Message').getAttribute('aria-invalid')).toBe('true');
+    expect(await dialog.getByLabel('Message').getAttribute('aria-describedby')).toContain('cmd-message-error');
+    await expectText(dialog.getByRole('alert'), 'Invalid request');
+    expect(await dialog.getByRole('alert').textContent()).not.toContain('null');
+    await expectAccessible(page, 'refused command');
     await screenshot(page, 'case-refused-command');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.locator('#case-status-value').textContent()).toBe('registered');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the stuck list refreshes by itself: a new breach appears and is announced, and scroll and focus stay', async () => {
+    const now = Date.now();
+    const seed = (id: string, breachedHoursAgo: number[], version = 1): SeedCase => ({
+      id,
+      merchantId: 'live-m',
+      status: 'awaiting_return_shipment',
+      openedAt: now - 10 * 24 * HOUR,
+      version,
+      clocks: breachedHoursAgo.map((h, i) => ({ name: i === 0 ? 'customer_ship_back' : 'merchant_inspection', owner: i === 0 ? 'customer' : 'merchant', deadline: now - h * HOUR, status: 'breached' as const })),
+    });
+    await seedCases(h.store, [seed('live-0', [3]), ...Array.from({ length: 30 }, (_, i) => seed(`live-1${String(i).padStart(2, '0')}`, [2]))]);
+
+    // The list's ETag covers its cases: asked again unchanged it answers 304.
+    const list = () => request(h.app).get('/supervisor/stuck-cases?merchantId=live-m&limit=100').set('Authorization', `Bearer ${KEYS.supervisor}`);
+    const first = await list();
+    expect(first.status).toBe(200);
+    const again = await list().set('If-None-Match', first.headers.etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    const queue = () => request(h.app).get('/queues/senior_agent').set('Authorization', `Bearer ${KEYS.supervisor}`);
+    const queued = await queue();
+    expect((await queue().set('If-None-Match', queued.headers.etag)).status).toBe(304);
+
+    const { context, page, errors } = await signedIn(KEYS.supervisor, { viewport: { width: 1400, height: 500 } });
+    await page.goto(`${base}/console/#/queue?state=breached&merchantId=live-m`);
+    await page.locator('tr[data-case-id="live-129"]').waitFor();
+    await page.locator('tr[data-case-id="live-0"] a').focus();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(scrolled).toBeGreaterThan(0);
+    const lastTop = () => page.locator('tr[data-case-id="live-129"]').evaluate((tr) => Math.round(tr.getBoundingClientRect().top));
+    const lastTopBefore = await lastTop();
+
+    // live-0 gets a second breach (its row is redrawn) and a new case breaches (after every other: least overdue).
+    await seedCases(h.store, [seed('live-0', [3, 1], 2), seed('live-2', [0.5])]);
+    await page.locator('tr[data-case-id="live-2"]').waitFor();
+    await expectText(page.locator('tr[data-case-id="live-0"]'), 'merchant inspection');
+    await expectText(page.locator('#live'), 'live-2');
+    expect(await page.locator('#live').textContent()).toContain('live-0');
+    expect(await page.locator('#live').getAttribute('role')).toBe('status');
+    expect(await page.evaluate(() => document.activeElement?.closest('tr')?.getAttribute('data-case-id'))).toBe('live-0');
+    // Where the reader was stays on screen where it was (not back to the top).
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    expect(Math.abs((await lastTop()) - lastTopBefore)).toBeLessThanOrEqual(2);
+    expect((await list().set('If-None-Match', first.headers.etag)).status).toBe(200);
+    await expectAccessible(page, 'stuck queue after a refresh');
+    expect(errors).toEqual([]);
     await context.close();
   });
 
@@ -142,11 +329,13 @@ describe('console', () => {
     await page.locator('table.cases tbody tr').first().waitFor();
     expect((await rowIds(page)).sort()).toEqual([ids.ra1, ids.ra2, ids.fa1].sort());
     expect(await page.getByRole('link', { name: 'Role queues' }).isVisible()).toBe(false);
+    await expectAccessible(page, 'merchant cases');
     await screenshot(page, 'merchant-cases');
 
     await page.goto(`${base}/console/#/case/${ids.rb1}`);
     await expectText(page.getByRole('alert'), 'Case not found');
     expect(await page.locator('main').textContent()).not.toContain('merchant-b');
+    expect(await page.getByRole('alert').textContent()).not.toContain('null');
 
     await page.goto(`${base}/console/#/reports?from=${yesterday}&to=${today}`);
     await page.locator('#table-scorecard tbody tr').first().waitFor();
@@ -158,39 +347,133 @@ describe('console', () => {
   });
 
   it('the report charts show the scenario’s numbers, and a CSV downloads', async () => {
-    const { context, page } = await signedIn(KEYS.supervisor);
+    const { context, page, errors } = await signedIn(KEYS.supervisor);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByLabel('From').fill(yesterday);
     await page.getByLabel('To (inclusive)').fill(today);
     await page.getByRole('button', { name: 'Show' }).click();
     await page.locator('#chart-csat').waitFor();
-    const chartData = (id: string) =>
-      page.waitForFunction((canvasId) => {
-        const chart = (window as unknown as { Chart: { getChart(c: string): { data: { labels: string[]; datasets: Array<{ label: string; data: number[] }> } } | undefined } }).Chart.getChart(canvasId);
-        return chart && { labels: chart.data.labels, datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })) };
-      }, id).then(async (handle) => (await handle.jsonValue())!);
-
-    expect(await chartData('chart-csat')).toEqual({ labels: ['1 ★', '2 ★', '3 ★', '4 ★', '5 ★'], datasets: [{ label: 'answers', data: [0, 1, 0, 0, 1] }] });
-    expect(await chartData('chart-breaches')).toEqual({ labels: ['merchant-b', 'merchant-a'], datasets: [{ label: 'breached', data: [3, 0] }] });
-    const handling = await chartData('chart-handling');
+    expect(await chartData(page, 'chart-csat')).toEqual({ labels: ['1 ★', '2 ★', '3 ★', '4 ★', '5 ★'], datasets: [{ label: 'answers', data: [0, 1, 0, 0, 1] }] });
+    expect(await chartData(page, 'chart-breaches')).toEqual({ labels: ['merchant-b', 'merchant-a'], datasets: [{ label: 'breached', data: [3, 0] }] });
+    const handling = await chartData(page, 'chart-handling');
     expect(handling.datasets[0].data).toEqual([3, 0, 0, 0, 0, 0]);
-    const compliance = await chartData('chart-compliance');
+    const compliance = await chartData(page, 'chart-compliance');
     expect(compliance.datasets[1]).toEqual({ label: 'target 95 %', data: compliance.labels.map(() => 95) });
     // Every decided deadline of the scenario: met ones against the three breaches (the API's per-clock counts).
     const sla = await request(h.app).get(`/reports/sla-compliance?from=${yesterday}&to=${today}`).set('Authorization', `Bearer ${KEYS.supervisor}`);
     expect(compliance.labels).toEqual(sla.body.daily.map((d: { day: string }) => d.day));
     expect(compliance.datasets[0].data).toEqual(sla.body.daily.map((d: { percentage: number }) => d.percentage));
     await expectText(page.locator('#csat-summary'), 'Average 3.5 from 2 of 3 surveys (response rate 66.7 %)');
+    // The per-clock table: every column in view (the last one was cut off), limits in the policy's unit.
+    const clipped = await page.locator('#table-sla').evaluate((table) => {
+      const box = table.parentElement!;
+      return { scroll: box.scrollWidth, client: box.clientWidth };
+    });
+    expect(clipped.scroll).toBeLessThanOrEqual(clipped.client);
+    // initial_investigation counts from receipt, so its clock carries the time left (226237 s); its limit is 1 working day.
+    expect(await page.locator('#table-sla tr[data-key="initial_investigation"] td:nth-child(2)').textContent()).toBe('1 working day');
+    expect(await page.locator('#table-sla tr[data-key="first_response"] td:nth-child(2)').textContent()).toBe('9 s');
+    await expectAccessible(page, 'reports');
     await screenshot(page, 'reports');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download merchant-scorecard.csv' }).click()]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\r\n').slice(1, 3)).toEqual(['merchant-a,3,2,0,0,1,33.3,2,0,100,0,0,,0,0,0', 'merchant-b,3,1,1,33.3,0,0,1,1,50,1,0,100,1,0,0']);
+    expect(errors).toEqual([]);
     await context.close();
   });
 
-  it('renders a queue of 1,000 cases (measured, not asserted on time)', async () => {
-    const now = Date.now();
+  it('a one-day range draws the compliance chart with its target line across the plot', async () => {
+    const { context, page } = await signedIn(KEYS.supervisor);
+    const sla = await request(h.app).get(`/reports/sla-compliance?from=${today}&to=${today}`).set('Authorization', `Bearer ${KEYS.supervisor}`);
+    expect(sla.body.daily.length).toBe(1);
+    await page.goto(`${base}/console/#/reports?from=${today}&to=${today}`);
+    await chartData(page, 'chart-compliance');
+    // The target line's colour (#b00020) near both ends of the plot, at the target's height: a line dataset of one point
+    // drew no line at all.
+    const ends = await page.evaluate(() => {
+      const chart = (window as unknown as { Chart: { getChart(c: string): { chartArea: { left: number; right: number }; scales: { y: { getPixelForValue(v: number): number } }; canvas: HTMLCanvasElement; currentDevicePixelRatio: number } } }).Chart.getChart('chart-compliance')!;
+      const ratio = chart.currentDevicePixelRatio;
+      const y = chart.scales.y.getPixelForValue(95);
+      const ctx = chart.canvas.getContext('2d')!;
+      const red = (x: number) => {
+        // The dashes leave gaps: look along a few pixels for the colour.
+        for (let dx = 0; dx < 12; dx++) {
+          for (let dy = -1; dy <= 1; dy++) {
+            const [r, g, b] = ctx.getImageData(Math.round((x + dx) * ratio), Math.round((y + dy) * ratio), 1, 1).data;
+            if (r > 150 && g < 80 && b < 80) return true;
+          }
+        }
+        return false;
+      };
+      return [red(chart.chartArea.left + 2), red(chart.chartArea.right - 14)];
+    });
+    expect(ends).toEqual([true, true]);
+    await context.close();
+  });
+
+  it('a report whose clock counted from receipt shows the policy’s limit, not the time that was left', async () => {
+    // Only fb1, registered late: the report's limit for its investigation clock is the time left at registration.
+    const opened = (await request(h.app).get(`/cases/${ids.fb1}`).set('Authorization', `Bearer ${KEYS.supervisor}`)).body as { openedAt: number };
+    const range = new URLSearchParams({ from: new Date(opened.openedAt).toISOString(), to: new Date(opened.openedAt + 1).toISOString() });
+    const sla = await request(h.app).get(`/reports/sla-compliance?${range}`).set('Authorization', `Bearer ${KEYS.supervisor}`);
+    const investigation = (sla.body.clocks as Array<{ clock: string; limit: string }>).find((c) => c.clock === 'initial_investigation');
+    expect(investigation?.limit).toMatch(/^\d+ (s|min)$/);
+    const { context, page } = await signedIn(KEYS.supervisor);
+    await page.goto(`${base}/console/#/reports?${range}`);
+    await page.locator('#table-sla tr[data-key="initial_investigation"]').waitFor();
+    expect(await page.locator('#table-sla tr[data-key="initial_investigation"] td:nth-child(2)').textContent()).toBe('1 working day');
+    await context.close();
+  });
+
+  it('speaks Chinese to a Chinese browser, with a switch to English', async () => {
+    const { context, page } = await newContext({ locale: 'zh-CN' });
+    await page.goto(`${base}/console/`);
+    await page.getByLabel('API 密钥').fill(KEYS.supervisor);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('main[data-ready]').waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await page.getByRole('link', { name: '滞留工单' }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: '角色队列' }).isVisible()).toBe(true);
+    await expectText(page.locator('h2'), '滞留工单');
+    await expectText(page.locator('#tz-note'), 'Asia/Shanghai');
+    await page.locator(`tr[data-case-id="${ids.fb1}"]`).waitFor();
+    // Statuses, kinds and parties in Chinese; the API's names stay in the data attributes.
+    await expectText(page.locator(`tr[data-case-id="${ids.fb1}"]`), '投诉反馈');
+    await expectText(page.locator(`tr[data-case-id="${ids.fb1}"]`), '首次响应 (客服)');
+    await expectAccessible(page, 'stuck queue (zh-CN)');
+
+    await page.goto(`${base}/console/#/case/${ids.fb1}`);
+    await expectText(page.locator('#case-status-value'), '已登记');
+    await expectText(page.locator('table'), '首次响应');
+    await expectText(page.locator('table'), '1 个工作日');
+    // A command's form in Chinese too, and its refusal next to the field.
+    await page.getByRole('button', { name: '响应' }).click();
+    await page.getByRole('dialog').getByLabel('回复内容').fill('  ');
+    await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+    await expectText(page.locator('#cmd-message-error'), '请输入内容');
+    await expectText(page.getByRole('dialog').getByRole('alert'), '请求无效');
+    await expectAccessible(page, 'command form (zh-CN)');
+    await page.getByRole('dialog').getByRole('button', { name: '取消' }).click();
+    await page.goto(`${base}/console/#/reports?from=${yesterday}&to=${today}`);
+    await page.locator('#table-sla tbody tr').first().waitFor();
+    await expectText(page.locator('#rep-sla'), 'SLA 达标率');
+    expect(await page.locator('#table-sla tr[data-key="initial_investigation"] td:nth-child(2)').textContent()).toBe('1 个工作日');
+    await screenshot(page, 'reports-zh');
+
+    // The switch: English at once, and kept for this browser.
+    await page.getByLabel('语言').selectOption('en');
+    await expectText(page.locator('#rep-sla'), 'SLA compliance');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await page.reload();
+    await page.locator('main[data-ready]').waitFor();
+    await expectText(page.locator('h2'), 'Reports');
+    await page.getByLabel('Language').selectOption('zh-CN');
+    await expectText(page.locator('h2'), '报表');
+    await context.close();
+  });
+
+  it('renders a queue of 1,000 cases (measured, not asserted on time)', async () => {    const now = Date.now();
     const seeds: SeedCase[] = Array.from({ length: 1000 }, (_, i) => ({
       id: `perf-${String(i).padStart(4, '0')}`,
       merchantId: 'perf-m',
@@ -232,6 +515,14 @@ describe('console', () => {
     await context.close();
   });
 });
+
+async function chartData(page: Page, id: string): Promise<{ labels: string[]; datasets: Array<{ label: string; data: number[] }> }> {
+  const handle = await page.waitForFunction((canvasId) => {
+    const chart = (window as unknown as { Chart?: { getChart(c: string): { data: { labels: string[]; datasets: Array<{ label: string; data: number[] }> } } | undefined } }).Chart?.getChart(canvasId);
+    return chart && { labels: chart.data.labels, datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data })) };
+  }, id);
+  return (await handle.jsonValue())!;
+}
 
 async function expectText(locator: { textContent(): Promise<string | null>; first(): { waitFor(o?: object): Promise<void> } }, text: string): Promise<void> {
   const until = Date.now() + 15_000;
