@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const sdkMetricsPort = intFromEnv(process.env, 'TEMPORAL_SDK_METRICS_PORT', 0) || undefined;
   installWorkerRuntime(sdkMetricsPort);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const store = await openStore(config.mongodbUri);
+  // Settlement and report activities read much at once; they are bounded by their activity timeouts, not the API's 5 s.
+  const store = await openStore(config.mongodbUri, { timeoutMs: 60_000 });
   const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
   const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl);
   try {
