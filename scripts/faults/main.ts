@@ -7,6 +7,8 @@ import { faultParams, type ScenarioName } from './params';
 import { formatTable, type ScenarioRow } from './row';
 import { runId, type Scenario } from './scenarios/context';
 import { apiRestart } from './scenarios/api-restart';
+import { createFlood } from './scenarios/create-flood';
+import { partsKill } from './scenarios/parts-kill';
 import { fuzz } from './scenarios/fuzz';
 import { partnerOutage } from './scenarios/partner-outage';
 import { storeOutage } from './scenarios/store-outage';
@@ -20,6 +22,8 @@ const SCENARIO_RUNS: Record<ScenarioName, Scenario> = {
   'store-outage': storeOutage,
   'partner-outage': partnerOutage,
   'api-restart': apiRestart,
+  'parts-kill': partsKill,
+  'create-flood': createFlood,
   fuzz,
 };
 
