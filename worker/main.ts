@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });
     const scheduleClient = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+    // npm start runs WORKER_PROCESSES of these: whichever comes first creates the schedules, the others (even in the
+    // same instant) find them there (ScheduleAlreadyRunning is tolerated).
     await Promise.all([ensureQualitySchedule(scheduleClient, config.taskQueue), ensureSettlementSchedule(scheduleClient, config.taskQueue)]).finally(() => clientConnection.close());
     console.log(`${WORKER_READY_LINE}: task queue ${config.taskQueue} on ${config.temporalAddress}`);
     // Runtime's default shutdown signals (SIGINT, SIGTERM) drain the worker and resolve run().
