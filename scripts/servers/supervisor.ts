@@ -29,6 +29,8 @@ interface Part {
   spec: PartSpec;
   state: PartState;
   process?: ManagedProcess;
+  /** A start again in flight: stopping waits for it and stops what it started, so no process outlives the supervisor. */
+  starting?: Promise<ManagedProcess>;
   restarts: number;
   exits: number[];
   lastExit?: { code: number | null; at: string };
@@ -67,7 +69,11 @@ export class Supervisor {
     const named = new Set(groups.flat());
     const rest = this.parts.filter((p) => !named.has(p.spec.name)).map((p) => p.spec.name);
     for (const group of [rest, ...groups]) {
-      await Promise.all(this.parts.filter((p) => group.includes(p.spec.name)).map((p) => p.process?.stop()));
+      await Promise.all(
+        this.parts
+          .filter((p) => group.includes(p.spec.name))
+          .map((p) => Promise.all([p.process?.stop(), p.starting?.then((started) => started.stop(), () => undefined)])),
+      );
     }
   }
 
@@ -100,7 +106,8 @@ export class Supervisor {
       await new Promise((resolve) => setTimeout(resolve, backoff));
       if (this.stopping) return;
       try {
-        const restarted = await part.spec.start();
+        part.starting = part.spec.start();
+        const restarted = await part.starting;
         part.restarts += 1;
         this.options.log(`${name} restarted (restart ${part.restarts}; down ${((Date.now() - now) / 1000).toFixed(1)} s)`);
         this.running(part, restarted);
@@ -113,6 +120,8 @@ export class Supervisor {
           return;
         }
         this.options.log(`${name} did not start again: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      } finally {
+        part.starting = undefined;
       }
     }
   }

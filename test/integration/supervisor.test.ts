@@ -90,4 +90,29 @@ describe('the supervisor of npm start (real child processes)', () => {
     await s.stopAll([['c'], ['a', 'b']]);
     for (const part of parts) expect(alive(part.child.pid!)).toBe(false);
   });
+
+  it('stops a part that is being started again, leaving no process', async () => {
+    const s = supervise();
+    let spawned: ManagedProcess | undefined;
+    let starts = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const first = await s.add({
+      name: 'slow',
+      start: async () => {
+        const child = await longRunning('slow')();
+        if (++starts === 2) {
+          spawned = child;
+          await released;
+        }
+        return child;
+      },
+    });
+    first.child.kill('SIGKILL');
+    await waitFor('the restart to have spawned its process', async () => spawned);
+    const stopped = s.stopAll();
+    release();
+    await stopped;
+    expect(alive(spawned!.child.pid!)).toBe(false);
+  });
 });
