@@ -9,8 +9,12 @@ import { z } from 'zod';
 import { withDeadline, type CaseApiContext } from './context';
 import { isUnavailable } from './errors';
 
-/** How long the API asks Temporal whether it took the work, once the work's own answer is late. */
-const ACCEPTED_CHECK_MS = 2000;
+/**
+ * How long the API asks Temporal whether it took the work, once the work's own answer is late. A busy server can take
+ * seconds to answer a describe, and a start still being written is not found yet: asked again until this is up.
+ */
+const ACCEPTED_CHECK_MS = 5000;
+const ASK_AGAIN_MS = 250;
 
 export const AcceptedDoc = z
   .object({
@@ -40,18 +44,20 @@ export function answerAccepted(res: Response, caseId: string, detail: string, up
 export const isLateAnswer = (err: unknown) => isUnavailable(err);
 
 /** The case's workflow exists: the start was taken (its memo says with which request). */
-export async function startedWith(ctx: CaseApiContext, caseId: string): Promise<{ requestHash?: unknown } | undefined> {
-  try {
-    const description = await withDeadline(ctx, () => ctx.temporal.workflow.getHandle(caseId).describe(), ACCEPTED_CHECK_MS);
+export function startedWith(ctx: CaseApiContext, caseId: string): Promise<{ requestHash?: unknown } | undefined> {
+  return askUntil(async (remainingMs) => {
+    const description = await withDeadline(ctx, () => ctx.temporal.workflow.getHandle(caseId).describe(), remainingMs);
     return { requestHash: description.memo?.requestHash };
-  } catch {
-    return undefined;
-  }
+  });
 }
 
-/** Temporal holds the update (admitted or further): the command will run through the workflow's validator and handler. */
-export async function updateAdmitted(ctx: CaseApiContext, caseId: string, updateId: string): Promise<boolean> {
-  try {
+/**
+ * The workflow accepted the update (its validator passed and the acceptance is in the history): its handler will run
+ * to completion. An update only admitted (no worker has seen it yet) is not durable: a restart of the server or a
+ * failed workflow task loses it (npm run faults lost one ship-back that way), so it is not called accepted.
+ */
+export async function updateAccepted(ctx: CaseApiContext, caseId: string, updateId: string): Promise<boolean> {
+  const accepted = await askUntil(async (remainingMs) => {
     await withDeadline(
       ctx,
       () =>
@@ -59,12 +65,25 @@ export async function updateAdmitted(ctx: CaseApiContext, caseId: string, update
           namespace: ctx.temporal.options.namespace,
           updateRef: { workflowExecution: { workflowId: caseId }, updateId },
           identity: ctx.temporal.options.identity,
-          waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED },
+          waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED },
         }),
-      ACCEPTED_CHECK_MS,
+      remainingMs,
     );
     return true;
-  } catch {
-    return false;
+  });
+  return accepted === true;
+}
+
+/** Asks until an answer or ACCEPTED_CHECK_MS is up; undefined when Temporal never said yes. */
+async function askUntil<T>(ask: (remainingMs: number) => Promise<T>): Promise<T | undefined> {
+  const until = Date.now() + ACCEPTED_CHECK_MS;
+  for (;;) {
+    const remainingMs = until - Date.now();
+    if (remainingMs <= 0) return undefined;
+    try {
+      return await ask(remainingMs);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(ASK_AGAIN_MS, Math.max(0, until - Date.now()))));
+    }
   }
 }

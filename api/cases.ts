@@ -16,7 +16,7 @@ import { checkWarranty } from '../workflows/domain/warranty';
 import type { CasePolicy } from '../workflows/policy';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
 import { actorOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
-import { acceptedResponse, answerAccepted, isLateAnswer, startedWith, updateAdmitted } from './accepted';
+import { acceptedResponse, answerAccepted, isLateAnswer, startedWith, updateAccepted } from './accepted';
 import { withDeadline, type CaseApiContext } from './context';
 import { isUnavailable, isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
@@ -498,7 +498,7 @@ function commandRoute(name: CommandName): ApiRoute {
       try {
         view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }], updateId }));
       } catch (err) {
-        if (isLateAnswer(err) && (await updateAdmitted(ctx, id, updateId))) {
+        if (isLateAnswer(err) && (await updateAccepted(ctx, id, updateId))) {
           return answerAccepted(res, id, `the command ${name} was accepted; its answer did not come within the bound`, updateId);
         }
         if (isWorkflowNotFound(err)) {

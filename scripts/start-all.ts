@@ -71,6 +71,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
+  // A closed terminal or pipe must not crash the supervisor before it has stopped its children.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   void supervisor.gaveUp.then((reason) => stopAll(1, `${reason}; see ${logDir}`));
 
   try {

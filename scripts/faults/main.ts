@@ -49,7 +49,7 @@ async function main(): Promise<number> {
     for (const name of params.scenarios) {
       say(`--- ${name}`);
       try {
-        rows.push(await SCENARIO_RUNS[name]({ stack, params, say, run: runId(name) }));
+        rows.push(await SCENARIO_RUNS[name]({ stack, params, say, run: runId(name), teardown }));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         rows.push({ scenario: name, cases: 0, fault: '-', reached: '-', refunds: '-', lostDuplicated: '-', recovery: '-', checks: '-', failures: [`did not finish: ${message}`], wallMs: 0 });

@@ -15,9 +15,11 @@ import type { ScenarioContext } from './context';
 
 const PARTS = ['worker-1', 'api', 'sandbox', 'ferretdb', 'postgres', 'temporal'] as const;
 
-export async function partsKill({ params, say, run }: ScenarioContext): Promise<ScenarioRow> {
+export async function partsKill({ params, say, run, teardown: runTeardown }: ScenarioContext): Promise<ScenarioRow> {
   const began = Date.now();
+  // Its own system is stopped when the scenario ends, or with the run's teardown on Ctrl-C.
   const teardown = new Teardown();
+  runTeardown.add('parts-kill system', () => teardown.run());
   try {
     const stack = await startSupervisedStack(teardown, say);
     const n = params.cases;
