@@ -49,6 +49,7 @@ export function createApp(deps: ApiDeps): express.Express {
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
     dataDir,
     attachments: attachmentStoreFor(deps.attachmentStore ?? loadRuntimeConfig().attachmentStore, { dataDir, store: deps.store }),
+    ...(deps.partsStatusFile && { partsStatusFile: deps.partsStatusFile }),
   };
   const keys = deps.apiKeys ?? loadApiKeys();
 

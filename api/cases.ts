@@ -16,6 +16,7 @@ import { checkWarranty } from '../workflows/domain/warranty';
 import type { CasePolicy } from '../workflows/policy';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
 import { actorOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
+import { acceptedResponse, answerAccepted, isLateAnswer, startedWith, updateAccepted } from './accepted';
 import { withDeadline, type CaseApiContext } from './context';
 import { isUnavailable, isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
@@ -139,7 +140,7 @@ export async function openCaseFrom(
   caseId: string,
   body: z.output<typeof CreateCaseBody>,
   link: { requestHash?: string; aboutCaseId?: string } = {},
-): Promise<{ view: CaseView; created: boolean }> {
+): Promise<OpenOutcome> {
   const kind = body.details.kind;
   const requestHash = link.requestHash ?? sha256(canonical(body));
   const rules = await ctx.policies.rules();
@@ -169,12 +170,16 @@ export async function openCaseFrom(
   return openCase(ctx, input, requestHash);
 }
 
+/** The case opened (or found under the key), or accepted by Temporal without its first view within the bound. */
+export type OpenOutcome = { view: CaseView; created: boolean; accepted?: undefined } | { accepted: true };
+
 /**
  * Starts the case and reads its first view in one round trip (update-with-start): a new key creates the case, a key
  * used before answers the open case's view (another body is refused by the workflow). A case already closed and gone
  * cannot take the update: its memo tells whether the body is the same, and the store or the workflow its view.
+ * When the view does not come within the bound but the workflow exists, the case was accepted.
  */
-async function openCase(ctx: CaseApiContext, input: CaseInput, requestHash: string): Promise<{ view: CaseView; created: boolean }> {
+async function openCase(ctx: CaseApiContext, input: CaseInput, requestHash: string): Promise<OpenOutcome> {
   const startWorkflowOperation = new WithStartWorkflowOperation(caseWorkflow, {
     workflowId: input.caseId,
     taskQueue: ctx.taskQueue,
@@ -187,6 +192,12 @@ async function openCase(ctx: CaseApiContext, input: CaseInput, requestHash: stri
     return await withDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(openCaseUpdate, { args: [{ requestHash }], startWorkflowOperation }));
   } catch (err) {
     if (refusalProblem(err)?.code === 'idempotency_key_reused') throw keyReused();
+    if (isLateAnswer(err)) {
+      const started = await startedWith(ctx, input.caseId);
+      if (!started) throw err;
+      if (started.requestHash !== requestHash) throw keyReused();
+      return { accepted: true };
+    }
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const description = await withDeadline(ctx, () => ctx.temporal.workflow.getHandle(input.caseId).describe());
     if (description.memo?.requestHash !== requestHash) throw keyReused();
@@ -251,8 +262,10 @@ function decodeCursor(cursor: string): { openedAt: Date; caseId: string } {
 
 const idempotencyHeader = (example: string) => idempotencyKey.openapi({ example });
 
-/** 201 with the new case, or 200 replaying an earlier request with the same key. */
-function answerOpened(res: Response, caller: Caller, caseId: string, { view, created }: { view: CaseView; created: boolean }): void {
+/** 201 with the new case, 200 replaying an earlier request with the same key, or 202 when accepted without its view in time. */
+function answerOpened(res: Response, caller: Caller, caseId: string, outcome: OpenOutcome): void {
+  if (outcome.accepted) return answerAccepted(res, caseId, 'the case was created; its first view did not come within the bound');
+  const { view, created } = outcome;
   res
     .status(created ? 201 : 200)
     .location(`/cases/${caseId}`)
@@ -277,6 +290,7 @@ export const CASE_ROUTES: ApiRoute[] = [
     responses: {
       201: json('Case opened (Location names it)', CaseViewDoc),
       200: json('Replay of an earlier request with this key', CaseViewDoc),
+      202: acceptedResponse('The case'),
       ...COMMON_RESPONSES,
       409: problem('idempotency_key_reused'),
       422: problem('unsupported_case_kind; unknown_sku, duplicate_sku or quantity_exceeds_order (details.items against the order); no_warranty_info (a repair of a category without a warranty period)'),
@@ -307,6 +321,7 @@ export const CASE_ROUTES: ApiRoute[] = [
     responses: {
       201: json('The complaint’s case (Location names it)', CaseViewDoc),
       200: json('Replay of an earlier request with this key', CaseViewDoc),
+      202: acceptedResponse('The complaint’s case'),
       ...CASE_RESPONSES,
       409: problem('case_open: the case is not closed; or idempotency_key_reused'),
     },
@@ -466,6 +481,7 @@ function commandRoute(name: CommandName): ApiRoute {
     bodyExample: COMMAND_EXAMPLES[name],
     responses: {
       200: json('The case after the transition', CaseViewDoc),
+      202: acceptedResponse('The command'),
       ...CASE_RESPONSES,
       409: problem('invalid_transition (with the workflow’s reason) or case_closed'),
       422: problem('A business rule refused the command'),
@@ -476,11 +492,15 @@ function commandRoute(name: CommandName): ApiRoute {
       const update = commandUpdates[name] as unknown as UpdateDefinition<CaseView, [object]>;
       // Temporal deduplicates updates by id within a case: a retry with the same key gets the first answer back.
       const key = headers['Idempotency-Key'];
-      const updateId = key === undefined ? undefined : commandUpdateId(caller.id, name, key);
+      // Named even without a key, so that a late answer can be looked up (was the command taken?).
+      const updateId = key === undefined ? `cmd-${crypto.randomUUID()}` : commandUpdateId(caller.id, name, key);
       let view: CaseView;
       try {
-        view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }], ...(updateId && { updateId }) }));
+        view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }], updateId }));
       } catch (err) {
+        if (isLateAnswer(err) && (await updateAccepted(ctx, id, updateId))) {
+          return answerAccepted(res, id, `the command ${name} was accepted; its answer did not come within the bound`, updateId);
+        }
         if (isWorkflowNotFound(err)) {
           const stored = await storedView(ctx, id).catch(() => null);
           if (stored && inScope(caller, stored)) {

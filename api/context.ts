@@ -22,6 +22,8 @@ export interface CaseApiContext {
   dataDir: string;
   /** The attachment files' store (ATTACHMENT_STORE: local under dataDir, or GridFS in the case store). */
   attachments: AttachmentStore;
+  /** Under npm start: the supervisor's parts status file (/readyz). */
+  partsStatusFile?: string;
 }
 
 export function withDeadline<T>(ctx: CaseApiContext, fn: () => Promise<T>, ms = ctx.callTimeoutMs): Promise<T> {

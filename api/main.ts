@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const policy = loadPolicy();
   const apiKeys = loadApiKeys();
   const store = await openStore(config.mongodbUri);
-  const app = createApp({ temporal, store, taskQueue: config.taskQueue, policy, apiKeys, logLine });
+  const app = createApp({ temporal, store, taskQueue: config.taskQueue, policy, apiKeys, logLine, partsStatusFile: config.partsStatusFile });
   const keySource = process.env.API_KEYS_FILE ? 'API_KEYS_FILE' : process.env.API_KEYS ? 'API_KEYS' : 'development defaults';
   logLine(jsonLogLine('INFO', `API keys loaded: ${apiKeys.length} (${keySource})`));
   const server = app.listen(config.apiPort, config.apiHost, () => {

@@ -9,7 +9,7 @@ export const COMMON_RESPONSES = {
   400: problem('Invalid path, query, header or body (the failing fields are listed)'),
   401: problem('No or unknown API key'),
   403: problem('The role may not use this route or take this action'),
-  503: problem('Temporal or the case store is unreachable'),
+  503: problem('Not accepted: Temporal or the case store is unreachable, nothing was done; retry (a create or command with the same Idempotency-Key). Work Temporal took but did not answer in time is 202'),
 };
 
 export const CASE_RESPONSES = { ...COMMON_RESPONSES, 404: problem('Unknown case, or another merchant’s case') };

@@ -2,6 +2,7 @@
  * Every address, port and location of a deployment, resolved once from the environment. The start script, the worker,
  * the API, the sandbox, the bench and the tests all take them from here, so a moved port moves for every process.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { partnerUrlsFor, type PartnerUrls } from '../activities/partners/urls';
 
@@ -43,6 +44,10 @@ export interface RuntimeConfig {
   attachmentStore: AttachmentStoreKind;
   /** A workflow bundle built ahead (WORKFLOW_BUNDLE_PATH, scripts/build-workflow-bundle.ts): workers load it instead of bundling on start. */
   workflowBundlePath?: string;
+  /** Worker processes `npm start` runs and supervises (WORKER_PROCESSES, default the machine's cores). */
+  workerProcesses: number;
+  /** Where `npm start`'s supervisor writes the parts' states for /readyz (PARTS_STATUS_FILE, set by it for its children). */
+  partsStatusFile?: string;
   /** Servers given from outside (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL): used as they are, never started. */
   external: { temporal: boolean; store: boolean; sandbox: boolean };
 }
@@ -88,6 +93,12 @@ function attachmentStoreFromEnv(env: NodeJS.ProcessEnv): AttachmentStoreKind {
   return value as AttachmentStoreKind;
 }
 
+function workerProcessesFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = intFromEnv(env, 'WORKER_PROCESSES', os.availableParallelism());
+  if (value < 1) throw new Error(`WORKER_PROCESSES must be at least 1, got "${env.WORKER_PROCESSES}"`);
+  return value;
+}
+
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const ports = Object.fromEntries(
     (Object.keys(DEFAULT_PORTS) as Array<keyof Ports>).map((key) => [key, portFromEnv(env, PORT_VARIABLES[key], DEFAULT_PORTS[key])]),
@@ -110,7 +121,9 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     partnerUrls: partnerUrlsFor(partnerSandboxUrl, env),
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? path.join(__dirname, '..', '.data')),
     attachmentStore: attachmentStoreFromEnv(env),
-    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
+    workflowBundlePath: nonEmpty(env.WORKFLOW_BUNDLE_PATH),
+    workerProcesses: workerProcessesFromEnv(env),
+    ...(nonEmpty(env.PARTS_STATUS_FILE) && { partsStatusFile: nonEmpty(env.PARTS_STATUS_FILE) }),
     external: { temporal: !!nonEmpty(env.TEMPORAL_ADDRESS), store: !!nonEmpty(env.MONGODB_URI), sandbox: !!nonEmpty(env.PARTNER_SANDBOX_URL) },
   };
 }

@@ -1,15 +1,18 @@
 /**
  * The README's start command: brings up the whole embedded system on one machine (Temporal dev server,
- * PostgreSQL and FerretDB on it, partner sandbox, worker, API), waits until each is healthy, and stops every child on
+ * PostgreSQL and FerretDB on it, partner sandbox, WORKER_PROCESSES workers, API), waits until each is healthy, keeps
+ * each one running (servers/supervisor.ts: a part that exits is started again with backoff), and stops every child on
  * Ctrl-C/SIGTERM.
  * A server whose address is given by environment (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL) is used
  * as it is and not started.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadRuntimeConfig, PORT_VARIABLES } from '../config/env';
-import { startCaseStore } from './servers/case-store';
+import { intFromEnv, loadRuntimeConfig, PORT_VARIABLES } from '../config/env';
+import { startStoreFerretDb, startStorePostgres } from './servers/case-store';
+import type { PostgresServer } from './servers/postgres';
 import { isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/process';
+import { Supervisor } from './servers/supervisor';
 import { startTemporalDevServer } from './servers/temporal-dev';
 import { projectRoot } from './servers/tools';
 import { WORKER_READY_LINE } from '../worker/ready-line';
@@ -24,8 +27,8 @@ interface PortClaim {
 async function main(): Promise<void> {
   const began = Date.now();
   // Children resolve the same configuration from the same environment (config/env.ts).
-  const childEnv = process.env;
-  const config = loadRuntimeConfig(childEnv);
+  const baseEnv = process.env;
+  const config = loadRuntimeConfig(baseEnv);
   const { ports, dataDir } = config;
   const logDir = path.join(dataDir, 'logs');
   const startTemporal = !config.external.temporal;
@@ -49,79 +52,69 @@ async function main(): Promise<void> {
     }
   }
 
-  const children: ManagedProcess[] = [];
+  const partsStatusFile = path.join(dataDir, 'parts.json');
+  // The API's /readyz names a part the supervisor is restarting (api/parts-status.ts).
+  const childEnv: NodeJS.ProcessEnv = { ...baseEnv, PARTS_STATUS_FILE: partsStatusFile };
+  fs.mkdirSync(dataDir, { recursive: true });
+  const supervisor = new Supervisor({ statusFile: partsStatusFile, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
+  const workerNames = Array.from({ length: config.workerProcesses }, (_, i) => `worker-${i + 1}`);
   let stopping = false;
-  const stopAll = async (code: number) => {
+  const stopAll = async (code: number, reason?: string) => {
     if (stopping) return;
     stopping = true;
+    if (reason) console.error(`stopping: ${reason}`);
     console.log('stopping...');
-    for (const child of [...children].reverse()) await child.stop();
+    // The API first, the workers while Temporal still answers their drain, the servers last.
+    await supervisor.stopAll([['api'], workerNames, ['sandbox'], ['ferretdb'], ['postgres'], ['temporal']]);
+    fs.rmSync(partsStatusFile, { force: true });
     process.exit(code);
   };
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
-  // Stopped by stopAll from now on; an exit of its own stops everything once it is watched.
-  const watch = (child: ManagedProcess) => {
-    child.exited.then((code) => {
-      if (stopping) return;
-      console.error(`${child.name} exited unexpectedly (code ${code}); see ${path.join(logDir, child.name + '.log')}`);
-      void stopAll(1);
-    });
-  };
-  const supervise = (child: ManagedProcess) => {
-    children.push(child);
-    watch(child);
-    return child;
-  };
+  // A closed terminal or pipe must not crash the supervisor before it has stopped its children.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  void supervisor.gaveUp.then((reason) => stopAll(1, `${reason}; see ${logDir}`));
 
   try {
     if (startTemporal) {
-      supervise(
-        await startTemporalDevServer({
-          port: ports.temporal,
-          uiPort: ports.temporalUi,
-          dbFile: path.join(dataDir, 'temporal.db'),
-          logFile: path.join(logDir, 'temporal.log'),
-        }),
-      );
+      await supervisor.add({
+        name: 'temporal',
+        start: () => startTemporalDevServer({ port: ports.temporal, uiPort: ports.temporalUi, dbFile: path.join(dataDir, 'temporal.db'), logFile: path.join(logDir, 'temporal.log') }),
+      });
       console.log(`✓ Temporal dev server  ${config.temporalAddress}`);
     }
     if (startMongo) {
-      // PostgreSQL in .data/postgres/, FerretDB's state in .data/ferretdb/. Each is stopped by stopAll as soon as it is
-      // up, but watched only once both are: when FerretDB fails to start, startCaseStore stops PostgreSQL itself.
-      const store = await startCaseStore({
-        dataDir,
-        ferretDbPort: ports.ferretdb,
-        ferretDbDebugPort: ports.ferretdbDebug,
-        postgresPort: ports.postgres,
-        logDir,
-        onStarted: (server) => {
-          children.push(server);
-          if (server.name === 'postgres') console.log(`✓ PostgreSQL           127.0.0.1:${ports.postgres}, data in ${path.join(dataDir, 'postgres')}`);
-          else console.log(`✓ FerretDB             ${config.mongodbUri}`);
-        },
+      // PostgreSQL in .data/postgres/, FerretDB's state in .data/ferretdb/; each restarted on its own (FerretDB
+      // reconnects to a restarted PostgreSQL).
+      const postgres = await supervisor.add({
+        name: 'postgres',
+        start: () => startStorePostgres({ dataDir, port: ports.postgres, logFile: path.join(logDir, 'postgres.log') }),
       });
-      store.servers.forEach(watch);
+      console.log(`✓ PostgreSQL           127.0.0.1:${ports.postgres}, data in ${path.join(dataDir, 'postgres')}`);
+      const backend = { handler: 'postgresql' as const, url: (postgres as PostgresServer).url };
+      await supervisor.add({
+        name: 'ferretdb',
+        start: () => startStoreFerretDb({ dataDir, backend, port: ports.ferretdb, debugPort: ports.ferretdbDebug, logFile: path.join(logDir, 'ferretdb.log') }),
+      });
+      console.log(`✓ FerretDB             ${config.mongodbUri}`);
       if (fs.readdirSync(path.join(dataDir, 'ferretdb')).some((file) => file.endsWith('.sqlite'))) {
         console.log(`  note: ${path.join(dataDir, 'ferretdb')} still holds the former SQLite case store (*.sqlite); it is no longer read`);
       }
     }
     if (startSandbox) {
-      const sandbox = supervise(startNodeService('sandbox', 'scripts/sandbox/main.ts', childEnv, logDir));
-      await waitUntil('partner sandbox', () => httpOk(`${config.partnerSandboxUrl}/healthz`), { failFast: sandbox });
+      await supervisor.add({
+        name: 'sandbox',
+        start: () => startNodeService('sandbox', 'scripts/sandbox/main.ts', childEnv, logDir, () => httpOk(`${config.partnerSandboxUrl}/healthz`)),
+      });
       console.log(`✓ partner sandbox      ${config.partnerSandboxUrl}`);
     }
-    let workerReady = false;
-    const worker = supervise(
-      startNodeService('worker', 'worker/main.ts', childEnv, logDir, (line) => {
-        if (line.includes(WORKER_READY_LINE)) workerReady = true;
-      }),
+    await Promise.all(
+      workerNames.map((name, i) => supervisor.add({ name, start: () => startWorkerProcess(name, workerEnv(childEnv, i), logDir) })),
     );
-    await waitUntil('worker', async () => workerReady, { failFast: worker });
-    console.log(`✓ worker               task queue ${config.taskQueue}`);
+    console.log(`✓ worker × ${workerNames.length}           task queue ${config.taskQueue}`);
     const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
-    const api = supervise(startNodeService('api', 'api/main.ts', childEnv, logDir));
-    await waitUntil('API', () => httpOk(`${apiUrl}/readyz`), { failFast: api });
+    await supervisor.add({ name: 'api', start: () => startNodeService('api', 'api/main.ts', childEnv, logDir, () => httpOk(`${apiUrl}/healthz`)) });
+    await waitUntil('API', () => httpOk(`${apiUrl}/readyz`));
     console.log(`✓ API                  ${apiUrl}`);
     console.log('');
     console.log(`All up in ${((Date.now() - began) / 1000).toFixed(1)} s. Logs in ${logDir}`);
@@ -129,6 +122,7 @@ async function main(): Promise<void> {
     console.log(`  Console:          ${apiUrl}/console  (sign in with an API key, e.g. dev-supervisor-key)`);
     if (startTemporal) console.log(`  Temporal Web UI:  http://127.0.0.1:${ports.temporalUi}`);
     console.log(`  Try:              curl -s ${apiUrl}/readyz`);
+    console.log(`A part that exits is started again (logged here, counted in /readyz and ${partsStatusFile}).`);
     console.log('Press Ctrl-C to stop everything.');
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
@@ -136,7 +130,39 @@ async function main(): Promise<void> {
   }
 }
 
-function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, onLine?: (line: string) => void): ManagedProcess {
+/** Each worker its own metrics ports when they are asked for (WORKER_METRICS_PORT, TEMPORAL_SDK_METRICS_PORT + its index). */
+function workerEnv(env: NodeJS.ProcessEnv, index: number): NodeJS.ProcessEnv {
+  const moved = { ...env };
+  for (const variable of ['WORKER_METRICS_PORT', 'TEMPORAL_SDK_METRICS_PORT']) {
+    const base = intFromEnv(env, variable, 0);
+    if (base) moved[variable] = String(base + index);
+  }
+  return moved;
+}
+
+async function startWorkerProcess(name: string, env: NodeJS.ProcessEnv, logDir: string): Promise<ManagedProcess> {
+  let ready = false;
+  const worker = spawnNode(name, 'worker/main.ts', env, logDir, (line) => {
+    if (line.includes(WORKER_READY_LINE)) ready = true;
+  });
+  return whenReady(worker, name, async () => ready);
+}
+
+async function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, ready: () => Promise<boolean>): Promise<ManagedProcess> {
+  return whenReady(spawnNode(name, entry, env, logDir), name, ready);
+}
+
+async function whenReady(child: ManagedProcess, name: string, ready: () => Promise<boolean>): Promise<ManagedProcess> {
+  try {
+    await waitUntil(name, ready, { timeoutMs: 120_000, failFast: child });
+  } catch (err) {
+    await child.stop(2000);
+    throw err;
+  }
+  return child;
+}
+
+function spawnNode(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, onLine?: (line: string) => void): ManagedProcess {
   return spawnService({
     name,
     command: process.execPath,

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const sdkMetricsPort = intFromEnv(process.env, 'TEMPORAL_SDK_METRICS_PORT', 0) || undefined;
   installWorkerRuntime(sdkMetricsPort);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const store = await openStore(config.mongodbUri);
+  // Settlement and report activities read much at once; they are bounded by their activity timeouts, not the API's 5 s.
+  const store = await openStore(config.mongodbUri, { timeoutMs: 60_000 });
   const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
   const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl);
   try {
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows, workflowBundlePath: config.workflowBundlePath });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });
     const scheduleClient = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
+    // npm start runs WORKER_PROCESSES of these: whichever comes first creates the schedules, the others (even in the
+    // same instant) find them there (ScheduleAlreadyRunning is tolerated).
     await Promise.all([ensureQualitySchedule(scheduleClient, config.taskQueue), ensureSettlementSchedule(scheduleClient, config.taskQueue)]).finally(() => clientConnection.close());
     console.log(`${WORKER_READY_LINE}: task queue ${config.taskQueue} on ${config.temporalAddress}`);
     // Runtime's default shutdown signals (SIGINT, SIGTERM) drain the worker and resolve run().

@@ -7,6 +7,8 @@ import { faultParams, type ScenarioName } from './params';
 import { formatTable, type ScenarioRow } from './row';
 import { runId, type Scenario } from './scenarios/context';
 import { apiRestart } from './scenarios/api-restart';
+import { createFlood } from './scenarios/create-flood';
+import { partsKill } from './scenarios/parts-kill';
 import { fuzz } from './scenarios/fuzz';
 import { partnerOutage } from './scenarios/partner-outage';
 import { storeOutage } from './scenarios/store-outage';
@@ -20,6 +22,8 @@ const SCENARIO_RUNS: Record<ScenarioName, Scenario> = {
   'store-outage': storeOutage,
   'partner-outage': partnerOutage,
   'api-restart': apiRestart,
+  'parts-kill': partsKill,
+  'create-flood': createFlood,
   fuzz,
 };
 
@@ -45,7 +49,7 @@ async function main(): Promise<number> {
     for (const name of params.scenarios) {
       say(`--- ${name}`);
       try {
-        rows.push(await SCENARIO_RUNS[name]({ stack, params, say, run: runId(name) }));
+        rows.push(await SCENARIO_RUNS[name]({ stack, params, say, run: runId(name), teardown }));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         rows.push({ scenario: name, cases: 0, fault: '-', reached: '-', refunds: '-', lostDuplicated: '-', recovery: '-', checks: '-', failures: [`did not finish: ${message}`], wallMs: 0 });

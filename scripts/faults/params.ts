@@ -1,5 +1,5 @@
 /** Sizes of `npm run faults`: environment variables, or the same names as CLI flags (`--cases=50`). */
-export const SCENARIOS = ['worker-kill', 'temporal-restart', 'store-outage', 'partner-outage', 'api-restart', 'fuzz'] as const;
+export const SCENARIOS = ['worker-kill', 'temporal-restart', 'store-outage', 'partner-outage', 'api-restart', 'parts-kill', 'create-flood', 'fuzz'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface FaultParams {
@@ -19,6 +19,8 @@ export interface FaultParams {
   fuzzRequests: number;
   /** Per scenario, how long cases may take to reach their end state after the last fault. */
   settleTimeoutS: number;
+  /** Creates the create-flood scenario sends at once (FAULTS_FLOOD_CREATES, default 1000). */
+  floodCreates: number;
 }
 
 export function faultParams(argv = process.argv.slice(2), env = process.env): FaultParams {
@@ -45,5 +47,6 @@ export function faultParams(argv = process.argv.slice(2), env = process.env): Fa
     temporalOutageS: num('FAULTS_TEMPORAL_OUTAGE_S', 30),
     fuzzRequests: num('FAULTS_FUZZ_REQUESTS', 10_000),
     settleTimeoutS: num('FAULTS_SETTLE_TIMEOUT_S', 300),
+    floodCreates: num('FAULTS_FLOOD_CREATES', 1000),
   };
 }

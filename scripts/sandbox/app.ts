@@ -1,7 +1,7 @@
 /**
  * Partner sandbox: one local HTTP service playing merchant, courier, payment, customer
  * notification, ERP and on-call paging, with idempotency keys and fault injection.
- * State is in memory.
+ * State is kept under `stateDir` when given (journal.ts), in memory otherwise.
  *
  * Partner routes (POST, JSON, `Idempotency-Key` header required; the same key replays the first
  * answer, with `Idempotent-Replayed: true`; the same key with another body → 409 idempotency_key_reused):

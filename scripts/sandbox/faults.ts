@@ -47,6 +47,18 @@ export interface AppliedFault {
 export class FaultInjector {
   private rules: FaultRule[] = [];
   private nextId = 1;
+  /** Called after every change of the rules (added, applied, removed, cleared), e.g. to journal them. */
+  onChange?: () => void;
+
+  /** The rules and the next rule id, as the journal keeps them. */
+  snapshot(): { rules: FaultRule[]; nextId: number } {
+    return { rules: this.list(), nextId: this.nextId };
+  }
+
+  restore(snapshot: { rules: FaultRule[]; nextId: number }): void {
+    this.rules = snapshot.rules.map((r) => ({ ...r }));
+    this.nextId = snapshot.nextId;
+  }
 
   add(spec: FaultSpec): FaultRule {
     const rule: FaultRule = {
@@ -60,6 +72,7 @@ export class FaultInjector {
       ...(spec.probability !== undefined && { probability: spec.probability }),
     };
     this.rules.push(rule);
+    this.onChange?.();
     return { ...rule };
   }
 
@@ -69,6 +82,7 @@ export class FaultInjector {
     if (!rule) return undefined;
     rule.remaining -= 1;
     if (rule.remaining === 0) this.rules = this.rules.filter((r) => r !== rule);
+    this.onChange?.();
     const { id, mode, status, delayMs, reason } = rule;
     return { ruleId: id, mode, status, delayMs, reason };
   }
@@ -80,9 +94,11 @@ export class FaultInjector {
   /** Drops one rule (e.g. a partner outage that is over). */
   remove(id: number): void {
     this.rules = this.rules.filter((r) => r.id !== id);
+    this.onChange?.();
   }
 
   clear(): void {
     this.rules = [];
+    this.onChange?.();
   }
 }

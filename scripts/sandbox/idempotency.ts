@@ -57,6 +57,14 @@ export class IdempotencyStore {
     return this.entries.size;
   }
 
+  /** Every stored answer, for the journal (scripts/sandbox/journal.ts). */
+  *stored(): Iterable<{ scope: string; key: string; fingerprint: string; response: StoredResponse }> {
+    for (const [id, entry] of this.entries) {
+      const [scope, key] = id.split('\u0000');
+      yield { scope, key, fingerprint: entry.fingerprint, response: entry.response };
+    }
+  }
+
   clear(): void {
     this.entries.clear();
   }

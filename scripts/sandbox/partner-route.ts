@@ -90,6 +90,7 @@ export function mountPartnerRoute(app: Express, state: SandboxState, route: Part
       response = found.response;
       res.set('Idempotent-Replayed', 'true');
     } else {
+      const before = state.recordCounts();
       const parsed = route.parse(body);
       if (!parsed.success) {
         return send(res, entry, 'invalid', { status: 400, body: { code: 'invalid_request', message: 'request body is invalid', issues: parsed.issues } });
@@ -105,7 +106,7 @@ export function mountPartnerRoute(app: Express, state: SandboxState, route: Part
         outcome = 'refused';
         response = { status: 422, body: { code: route.refusalCode, reason: result.reason, message: result.message ?? result.reason } };
       }
-      state.idempotency.save(route.path, idempotencyKey, bodyFingerprint, response);
+      state.saveOutcome(route.path, idempotencyKey, bodyFingerprint, response, before);
     }
 
     if (fault?.mode === 'timeout') {

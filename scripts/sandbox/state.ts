@@ -1,7 +1,11 @@
-/** In-memory state of the partner sandbox: what each partner recorded, plus the request log. */
+/**
+ * State of the partner sandbox: what each partner recorded, the idempotency keys' answers, fault rules, weight presets
+ * and refund caps, kept in a journal under `stateDir` when given (journal.ts); plus the request log (memory only).
+ */
 import { randomInt, randomUUID } from 'node:crypto';
 import { FaultInjector } from './faults';
-import { IdempotencyStore } from './idempotency';
+import { IdempotencyStore, type StoredResponse } from './idempotency';
+import { SandboxJournal, type JournalEntry } from './journal';
 import { PendingTimers } from './timers';
 import type { FaultMode } from './faults';
 
@@ -186,7 +190,11 @@ export interface SandboxOptions {
   defaultDelayMs?: number;
   /** Oldest request-log entries are dropped beyond this (default 10 000). */
   maxLoggedRequests?: number;
+  /** Directory the state is kept in across restarts (journal.ts); in memory only when absent (tests). */
+  stateDir?: string;
 }
+
+export type RecordCounts = Record<keyof SandboxRecords, number>;
 
 const emptyRecords = (): SandboxRecords => ({
   merchantNotifications: [],
@@ -218,11 +226,77 @@ export class SandboxState {
   /** Per-order cap on the total refunded amount (cents). */
   readonly refundCaps = new Map<string, number>();
   private seq = 0;
+  private readonly journal?: SandboxJournal;
 
   constructor(options: SandboxOptions = {}) {
     this.timeoutHoldMs = options.timeoutHoldMs ?? 30_000;
     this.defaultDelayMs = options.defaultDelayMs ?? 1_000;
     this.maxLoggedRequests = options.maxLoggedRequests ?? 10_000;
+    if (options.stateDir) {
+      const { journal, entries } = SandboxJournal.open(options.stateDir);
+      for (const entry of entries) this.apply(entry);
+      journal.compact(this.asJournal());
+      this.journal = journal;
+      this.faults.onChange = () => this.journal?.append({ t: 'faults', ...this.faults.snapshot() });
+    }
+  }
+
+  /** How many records each partner holds: what a request added is what lies beyond (saveOutcome). */
+  recordCounts(): RecordCounts {
+    return Object.fromEntries(Object.entries(this.records).map(([name, list]) => [name, list.length])) as RecordCounts;
+  }
+
+  /** Stores a request's answer under its key and keeps it, with the records the request added since `before`. */
+  saveOutcome(scope: string, key: string, fingerprint: string, response: StoredResponse, before: RecordCounts): void {
+    this.idempotency.save(scope, key, fingerprint, response);
+    if (!this.journal) return;
+    for (const collection of Object.keys(this.records) as Array<keyof SandboxRecords>) {
+      for (const record of this.records[collection].slice(before[collection])) this.journal.append({ t: 'record', collection, record });
+    }
+    this.journal.append({ t: 'key', scope, key, fingerprint, response });
+  }
+
+  setWeightPreset(orderId: string, preset: WeightPreset): void {
+    this.weightPresets.set(orderId, preset);
+    this.journal?.append({ t: 'weight', orderId, preset });
+  }
+
+  setRefundCap(orderId: string, capCents: number): void {
+    this.refundCaps.set(orderId, capCents);
+    this.journal?.append({ t: 'cap', orderId, capCents });
+  }
+
+  private apply(entry: JournalEntry): void {
+    switch (entry.t) {
+      case 'record':
+        (this.records[entry.collection] as unknown[]).push(entry.record);
+        break;
+      case 'key':
+        this.idempotency.save(entry.scope, entry.key, entry.fingerprint, entry.response);
+        break;
+      case 'faults':
+        this.faults.restore(entry);
+        break;
+      case 'weight':
+        this.weightPresets.set(entry.orderId, entry.preset);
+        break;
+      case 'cap':
+        this.refundCaps.set(entry.orderId, entry.capCents);
+        break;
+      case 'reset':
+        this.forget();
+        break;
+    }
+  }
+
+  private *asJournal(): Iterable<JournalEntry> {
+    for (const collection of Object.keys(this.records) as Array<keyof SandboxRecords>) {
+      for (const record of this.records[collection]) yield { t: 'record', collection, record };
+    }
+    for (const stored of this.idempotency.stored()) yield { t: 'key', ...stored };
+    yield { t: 'faults', ...this.faults.snapshot() };
+    for (const [orderId, preset] of this.weightPresets) yield { t: 'weight', orderId, preset };
+    for (const [orderId, capCents] of this.refundCaps) yield { t: 'cap', orderId, capCents };
   }
 
   get refunds(): RefundRecord[] {
@@ -248,8 +322,16 @@ export class SandboxState {
   /** Forgets everything and releases pending delays and held responses (their sockets are destroyed). */
   reset(): void {
     this.timers.cancelAll();
+    this.forget();
+    this.journal?.append({ t: 'reset' });
+  }
+
+  private forget(): void {
     this.idempotency.clear();
+    const onChange = this.faults.onChange;
+    this.faults.onChange = undefined;
     this.faults.clear();
+    this.faults.onChange = onChange;
     this.records = emptyRecords();
     this.requests = [];
     this.weightPresets.clear();
@@ -259,6 +341,7 @@ export class SandboxState {
   /** Releases pending delays and held responses; call before closing the HTTP server. */
   close(): void {
     this.timers.cancelAll();
+    this.journal?.close();
   }
 }
 

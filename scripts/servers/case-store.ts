@@ -40,6 +40,26 @@ export interface CaseStore {
   stop(): Promise<void>;
 }
 
+/** PostgreSQL for FerretDB in `<dataDir>/postgres` (made on first use); started again the same way after a crash. */
+export async function startStorePostgres(options: { dataDir: string; port: number; logFile?: string; ephemeral?: boolean }) {
+  // As root the cluster runs as the `postgres` user, who must be able to pass through dataDir (mkdtemp makes 0700).
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  if (process.getuid?.() === 0) fs.chmodSync(options.dataDir, fs.statSync(options.dataDir).mode | 0o011);
+  return startPostgres({
+    dataDir: path.join(options.dataDir, 'postgres'),
+    port: options.port,
+    database: FERRETDB_PG_DATABASE,
+    logFile: options.logFile,
+    ephemeral: options.ephemeral,
+  });
+}
+
+/** FerretDB on the store's PostgreSQL (or SQLite files), its state in `<dataDir>/ferretdb`. */
+export function startStoreFerretDb(options: { dataDir: string; backend: FerretDbBackend; port: number; debugPort: number; logFile?: string }) {
+  const ferretDir = path.join(options.dataDir, 'ferretdb');
+  return startFerretDb({ port: options.port, debugPort: options.debugPort, backend: options.backend, stateDir: ferretDir, logFile: options.logFile });
+}
+
 export async function startCaseStore(options: CaseStoreOptions): Promise<CaseStore> {
   const backend = options.backend ?? 'postgresql';
   const log = (name: string) => (options.logDir ? path.join(options.logDir, `${options.logPrefix ?? ''}${name}.log`) : undefined);
@@ -51,35 +71,17 @@ export async function startCaseStore(options: CaseStoreOptions): Promise<CaseSto
   const stop = async () => {
     for (const server of [...servers].reverse()) await server.stop();
   };
-  const ferretDir = path.join(options.dataDir, 'ferretdb');
   try {
     let ferretBackend: FerretDbBackend;
     if (backend === 'postgresql') {
-      // As root the cluster runs as the `postgres` user, who must be able to pass through dataDir (mkdtemp makes 0700).
-      fs.mkdirSync(options.dataDir, { recursive: true });
-      if (process.getuid?.() === 0) fs.chmodSync(options.dataDir, fs.statSync(options.dataDir).mode | 0o011);
-      const postgres = await startPostgres({
-        dataDir: path.join(options.dataDir, 'postgres'),
-        port: options.postgresPort ?? (await freePort()),
-        database: FERRETDB_PG_DATABASE,
-        logFile: log('postgres'),
-        ephemeral: options.ephemeral,
-      });
+      const postgres = await startStorePostgres({ dataDir: options.dataDir, port: options.postgresPort ?? (await freePort()), logFile: log('postgres'), ephemeral: options.ephemeral });
       started(postgres);
       ferretBackend = { handler: 'postgresql', url: postgres.url };
     } else {
-      ferretBackend = { handler: 'sqlite', dir: ferretDir };
+      ferretBackend = { handler: 'sqlite', dir: path.join(options.dataDir, 'ferretdb') };
     }
     const port = options.ferretDbPort ?? (await freePort());
-    started(
-      await startFerretDb({
-        port,
-        debugPort: options.ferretDbDebugPort ?? (await freePort()),
-        backend: ferretBackend,
-        stateDir: ferretDir,
-        logFile: log('ferretdb'),
-      }),
-    );
+    started(await startStoreFerretDb({ dataDir: options.dataDir, backend: ferretBackend, port, debugPort: options.ferretDbDebugPort ?? (await freePort()), logFile: log('ferretdb') }));
     return { uri: `mongodb://127.0.0.1:${port}/`, servers, stop };
   } catch (err) {
     await stop();

@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { PORT_VARIABLES, type Ports } from '../../config/env';
 import { freePort, isPortFree, spawnService, waitUntil, type ManagedProcess } from '../../scripts/servers/process';
+import { readPartsStatus, type PartStatus } from '../../api/parts-status';
 import { KEYS, returnBody } from '../api/harness';
+import { waitFor } from '../support/wait-for';
 
 const projectRoot = path.resolve(__dirname, '../..');
 
@@ -79,6 +81,31 @@ describe('the whole system with every port moved (npm start)', () => {
     const ledger = (await (await fetch(`http://127.0.0.1:${ports.sandbox}/_control/refunds?caseId=${caseId}`)).json()) as { refunds: Array<{ refundId: string }> };
     expect(ledger.refunds.map((r) => r.refundId)).toEqual([closed.refunds[0].refundId]);
   }, 120_000);
+
+  it('starts a killed worker and a killed sandbox again while the rest keeps running; /readyz names them meanwhile', async () => {
+    const partsFile = path.join(dataDir, 'parts.json');
+    const before = await readPartsStatus(partsFile);
+    expect(before.filter((p) => p.name.startsWith('worker-')).length).toBeGreaterThanOrEqual(1);
+    const pidOf = (name: string) => before.find((p) => p.name === name)!.pid!;
+    const apiPid = pidOf('api');
+    const readyz = async () => (await (await fetch(`http://127.0.0.1:${ports.api}/readyz`)).json()) as { detail?: string; parts?: PartStatus[] };
+    for (const name of ['worker-1', 'sandbox']) {
+      process.kill(pidOf(name), 'SIGKILL');
+      const down = await waitFor(`/readyz to name ${name}`, async () => {
+        const body = await readyz();
+        return body.detail?.includes(name) ? body : undefined;
+      });
+      expect(down.detail).toMatch(new RegExp(`${name} \\(restarting\\)`));
+      const up = await waitFor(`${name} to be up again`, async () => {
+        const body = await readyz();
+        return body.parts?.find((p) => p.name === name && p.state === 'up' && p.restarts === 1) ? body : undefined;
+      });
+      expect(up.parts!.find((p) => p.name === 'api')).toMatchObject({ pid: apiPid, restarts: 0 });
+    }
+    // The sandbox came back with its ledger: the refund paid before the kill is still there.
+    const ledger = (await (await fetch(`http://127.0.0.1:${ports.sandbox}/_control/refunds`)).json()) as { refunds: unknown[] };
+    expect(ledger.refunds).toHaveLength(1);
+  }, 240_000);
 
   it('frees every moved port when npm start is sent SIGTERM', async () => {
     await system.stop(20_000);

@@ -62,7 +62,7 @@ export function controlRouter(state: SandboxState, partnerPaths: readonly string
     const parsed = weightSchema.safeParse(req.body);
     if (!parsed.success) return invalid(res, parsed.error);
     const { orderId, ...preset } = parsed.data;
-    state.weightPresets.set(orderId, preset);
+    state.setWeightPreset(orderId, preset);
     res.status(201).json({ orderId, answer: weightAnswer(preset) });
   });
 
@@ -70,7 +70,7 @@ export function controlRouter(state: SandboxState, partnerPaths: readonly string
   router.post('/refund-caps', (req, res) => {
     const parsed = capSchema.safeParse(req.body);
     if (!parsed.success) return invalid(res, parsed.error);
-    state.refundCaps.set(parsed.data.orderId, parsed.data.capCents);
+    state.setRefundCap(parsed.data.orderId, parsed.data.capCents);
     res.status(201).json(parsed.data);
   });
 
