@@ -15,8 +15,9 @@ import { isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/p
 import { Supervisor } from './servers/supervisor';
 import { startTemporalDevServer } from './servers/temporal-dev';
 import { projectRoot } from './servers/tools';
+import { workerProcessArgs } from '../worker/process-args';
 import { WORKER_READY_LINE } from '../worker/ready-line';
-
+import { writeCaseWorkflowBundle } from '../worker/workflow-bundle';
 
 interface PortClaim {
   port: number;
@@ -56,6 +57,10 @@ async function main(): Promise<void> {
   // The API's /readyz names a part the supervisor is restarting (api/parts-status.ts).
   const childEnv: NodeJS.ProcessEnv = { ...baseEnv, PARTS_STATUS_FILE: partsStatusFile };
   fs.mkdirSync(dataDir, { recursive: true });
+  // The workflow code bundled once, while the servers start, for every worker and every restart of one.
+  const bundleFile = config.workflowBundlePath ?? path.join(dataDir, 'workflow-bundle.js');
+  const bundled = config.workflowBundlePath ? Promise.resolve() : writeCaseWorkflowBundle(bundleFile);
+  bundled.catch(() => undefined); // awaited before the workers start
   const supervisor = new Supervisor({ statusFile: partsStatusFile, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
   const workerNames = Array.from({ length: config.workerProcesses }, (_, i) => `worker-${i + 1}`);
   let stopping = false;
@@ -108,8 +113,10 @@ async function main(): Promise<void> {
       });
       console.log(`✓ partner sandbox      ${config.partnerSandboxUrl}`);
     }
+    await bundled;
+    const workersEnv = { ...childEnv, WORKFLOW_BUNDLE_PATH: bundleFile };
     await Promise.all(
-      workerNames.map((name, i) => supervisor.add({ name, start: () => startWorkerProcess(name, workerEnv(childEnv, i), logDir) })),
+      workerNames.map((name, i) => supervisor.add({ name, start: () => startWorkerProcess(name, workerEnv(workersEnv, i), logDir) })),
     );
     console.log(`✓ worker × ${workerNames.length}           task queue ${config.taskQueue}`);
     const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
@@ -142,14 +149,14 @@ function workerEnv(env: NodeJS.ProcessEnv, index: number): NodeJS.ProcessEnv {
 
 async function startWorkerProcess(name: string, env: NodeJS.ProcessEnv, logDir: string): Promise<ManagedProcess> {
   let ready = false;
-  const worker = spawnNode(name, 'worker/main.ts', env, logDir, (line) => {
+  const worker = spawnNode(name, workerProcessArgs(), env, logDir, (line) => {
     if (line.includes(WORKER_READY_LINE)) ready = true;
   });
   return whenReady(worker, name, async () => ready);
 }
 
 async function startNodeService(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, ready: () => Promise<boolean>): Promise<ManagedProcess> {
-  return whenReady(spawnNode(name, entry, env, logDir), name, ready);
+  return whenReady(spawnNode(name, ['--import', 'tsx', path.join(projectRoot, entry)], env, logDir), name, ready);
 }
 
 async function whenReady(child: ManagedProcess, name: string, ready: () => Promise<boolean>): Promise<ManagedProcess> {
@@ -162,11 +169,11 @@ async function whenReady(child: ManagedProcess, name: string, ready: () => Promi
   return child;
 }
 
-function spawnNode(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, onLine?: (line: string) => void): ManagedProcess {
+function spawnNode(name: string, args: string[], env: NodeJS.ProcessEnv, logDir: string, onLine?: (line: string) => void): ManagedProcess {
   return spawnService({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(projectRoot, entry)],
+    args,
     cwd: projectRoot,
     env,
     logFile: path.join(logDir, `${name}.log`),

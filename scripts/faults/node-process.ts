@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { spawnService, waitUntil, type ManagedProcess } from '../servers/process';
 import { projectRoot } from '../servers/tools';
+import { workerProcessArgs } from '../../worker/process-args';
 import { WORKER_READY_LINE } from '../../worker/ready-line';
 
 export interface NodeServiceSpec {
@@ -20,7 +21,7 @@ export async function startNodeService(spec: NodeServiceSpec): Promise<ManagedPr
   const child = spawnService({
     name: spec.name,
     command: process.execPath,
-    args: ['--import', 'tsx', path.join(projectRoot, ENTRY[spec.name])],
+    args: spec.name === 'worker' ? workerProcessArgs() : ['--import', 'tsx', path.join(projectRoot, ENTRY[spec.name])],
     cwd: projectRoot,
     env: { ...process.env, ...spec.env },
     logFile: spec.logFile,
