@@ -47,7 +47,7 @@ function pollSeconds(): number {
 export function consoleFiles(): Router {
   const router = Router();
   // Browsers ask for /favicon.ico on every page: answer it here, before authentication (it used to answer 401).
-  router.get('/favicon.ico', (_req, res) => {
+  router.use('/favicon.ico', (_req, res) => {
     res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').sendFile(path.join(consoleDir(), 'favicon.svg'));
   });
   // The page's relative URLs (style.css, js/…) need the trailing slash; Express's matching ignores it, so check the URL.
