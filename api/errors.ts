@@ -86,7 +86,7 @@ export function refusalProblem(err: unknown): Problem | undefined {
   const code = failure?.type ?? 'command_refused';
   const known = UPDATE_CODES[code];
   if (code === 'not_your_case') return { status: 404, code: 'case_not_found', title: 'Case not found' };
-  const field = (failure?.details?.[0] as { field?: unknown } | undefined)?.field;
+  const { field, caseStatus, possibleWhen } = (failure?.details?.[0] ?? {}) as { field?: unknown; caseStatus?: unknown; possibleWhen?: unknown };
   const detail = failure?.message ?? err.message;
   return {
     status: known?.status ?? 422,
@@ -94,6 +94,9 @@ export function refusalProblem(err: unknown): Problem | undefined {
     title: known?.title ?? 'Refused by a business rule',
     detail,
     ...(typeof field === 'string' && { errors: [{ field: `body.${field}`, message: detail }] }),
+    // A command possible at another time: the case's status now, and when the caller's role may send it.
+    ...(typeof caseStatus === 'string' && { caseStatus }),
+    ...(Array.isArray(possibleWhen) && { possibleWhen: possibleWhen.filter((w): w is string => typeof w === 'string') }),
   };
 }
 

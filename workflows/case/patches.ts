@@ -94,3 +94,11 @@ export const REPAIR_RETURN_PATCH = 'repair-return-before-refund';
  * was late). Histories from before kept the window as the dispute's appealDeadline only.
  */
 export const DISPUTE_APPEAL_CLOCK_PATCH = 'dispute-appeal-clock';
+
+/**
+ * patched() id of the survey after a reopening: a case the platform reopened (a dispute on a closed case, an overridden
+ * review) that closes again gets a new satisfaction survey (the earlier one kept in `earlierSurveys`, its own message
+ * key `satisfaction_survey:<n>`), open for its own surveyWindow. Histories from before waited out the first survey's
+ * window (or expired it at once) and sent no second one.
+ */
+export const SURVEY_AFTER_REOPENING_PATCH = 'survey-after-reopening';
