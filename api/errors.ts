@@ -22,7 +22,7 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, where: W
 }
 
 /** One 400 problem naming each failing field of every part that failed (`body.items.0.sku`, `header.Idempotency-Key`). */
-export function validationProblem(failures: ReadonlyArray<readonly [Where, z.ZodError]>): ProblemError {
+export function validationProblem(failures: ReadonlyArray<readonly [Where, z.ZodError]>, more: ReadonlyArray<{ field: string; message: string }> = []): ProblemError {
   const errors: Array<{ field: string; message: string }> = [];
   for (const [where, error] of failures) {
     for (const issue of error.issues) {
@@ -34,6 +34,7 @@ export function validationProblem(failures: ReadonlyArray<readonly [Where, z.Zod
       }
     }
   }
+  for (const issue of more) if (!errors.some((e) => e.field === issue.field && e.message === issue.message)) errors.push(issue);
   const parts = failures.map(([where]) => where).join(' and ');
   return new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail: `the ${parts} failed validation`, errors });
 }
