@@ -279,7 +279,8 @@ export const CASE_ROUTES: ApiRoute[] = [
       200: json('Replay of an earlier request with this key', CaseViewDoc),
       ...COMMON_RESPONSES,
       409: problem('idempotency_key_reused'),
-      422: problem('unsupported_case_kind; unknown_sku, duplicate_sku or quantity_exceeds_order (details.items against the order); no_warranty_info (a repair of a category without a warranty period)'),
+      422: problem('unknown_sku, duplicate_sku or quantity_exceeds_order (details.items against the order); no_warranty_info (a repair of a category without a warranty period)'),
+      403: problem('forbidden: the role may not open cases; not_your_order: a customer’s case on another customer’s order'),
     },
     async handle(ctx, { caller, headers, body }, res) {
       const kind = body.details.kind;
