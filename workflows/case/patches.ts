@@ -102,3 +102,11 @@ export const DISPUTE_APPEAL_CLOCK_PATCH = 'dispute-appeal-clock';
  * window (or expired it at once) and sent no second one.
  */
 export const SURVEY_AFTER_REOPENING_PATCH = 'survey-after-reopening';
+
+/**
+ * patched() id of a repair's exchange the ERP refuses: it turns into a refund the way return_refund is one, the goods
+ * going back to the merchant first (ship_back or request_pickup under customer_ship_back, the courier's delivery, the
+ * merchant's inspection), and only an accepted parcel makes the item's price due. Histories from before made the
+ * item's refund due at once, without the goods.
+ */
+export const REPAIR_EXCHANGE_REFUSED_PATCH = 'repair-exchange-refused-returns-goods';

@@ -15,7 +15,7 @@ import { claimedPrices } from '../../domain/item-claims';
 import { checkWarranty } from '../../domain/warranty';
 import { workflowNow } from '../../clock-source';
 import { partnerActions } from '../activities';
-import { REPAIR_COLLECTION_CLOCK_PATCH, REPAIR_RETURN_PATCH } from '../patches';
+import { REPAIR_COLLECTION_CLOCK_PATCH, REPAIR_RETURN_PATCH, REPAIR_EXCHANGE_REFUSED_PATCH } from '../patches';
 import { defineClock } from '../clock-definition';
 import { partnerRefusal, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
@@ -154,6 +154,12 @@ async function applyRemedy(ctx: CaseContext): Promise<void> {
       const refusal = partnerRefusal(err);
       if (!refusal) throw err;
       ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `the replacement could not be reshipped: ${refusal.message}` });
+      // A refund, like return_refund's, only once the goods are back and accepted.
+      if (patched(REPAIR_EXCHANGE_REFUSED_PATCH)) {
+        ctx.setFact('convertedToRefund', true);
+        awaitGoodsBack(ctx);
+        return;
+      }
     }
   }
   if (remedy === 'return_refund' && patched(REPAIR_RETURN_PATCH)) {
