@@ -67,6 +67,7 @@ const policyFields = z.strictObject({
     repairTurnaround: limitSchema.optional(),
     repairTurnaroundWarnAfter: limitSchema.optional(),
     repairQuoteDecision: limitSchema.optional(),
+    repairUnrepairedReturn: limitSchema.optional(),
     repairConfirmation: limitSchema.optional(),
     repairCollection: limitSchema.optional(),
     repairCollectionWarnAfter: limitSchema.optional(),

@@ -69,9 +69,19 @@ describe('repair playbook (time-skipping)', () => {
       expect(quoted.clocks.find((c) => c.name === 'repair_turnaround')?.status).toBe('paused');
       expect(fake.named('requestCourierPickup')).toEqual([]);
       await send(handle, 'customer_decision', { actor: customer, accept: false });
+      // The goods come back first (repair-unrepaired-return-tracked): the provider owes their delivery to the customer.
+      const returning = await reach(handle, 'returning_unrepaired');
+      expect(returning.clocks.find((c) => c.name === 'repair_unrepaired_return')).toMatchObject({ status: 'running', owner: 'repair_provider', deadline: expect.any(Number) });
+      expect(returning.owingParty).toBe('repair_provider');
+      expect(fake.named('instructRepair')).toEqual([expect.objectContaining({ repairOrderId, instruction: 'return_unrepaired' })]);
+      await repairEvent(handle, repairOrderId, 'shipped_back', { trackingNumber: 'SF-BACK-1' });
+      await handle.signal('courier_event', { dedupKey: 'SF-OTHER-delivered', trackingNumber: 'SF-OTHER', event: 'delivered', at: 0 });
+      expect((await view(handle)).status).toBe('returning_unrepaired');
+      await handle.signal('courier_event', { dedupKey: 'SF-BACK-1-delivered', trackingNumber: 'SF-BACK-1', event: 'delivered', at: 0 });
       const closed = await reach(handle, 'closed');
       expect(closed.outcome).toBe('returned_unrepaired');
-      expect(fake.named('instructRepair')).toEqual([expect.objectContaining({ repairOrderId, instruction: 'return_unrepaired' })]);
+      expect(closed.clocks.find((c) => c.name === 'repair_unrepaired_return')?.status).toBe('satisfied');
+      expect(closed.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['unrepaired_return_instructed', 'repair_shipped_back', 'unrepaired_goods_delivered']));
     });
   });
 
@@ -201,7 +211,7 @@ describe('repair playbook (time-skipping)', () => {
       await repairEvent(silent, await dispatched(silent), 'diagnosed', { quoteCents: 3_000 });
       await reach(silent, 'awaiting_quote_decision');
       await env.sleep(4 * DAY);
-      expect(await view(silent)).toMatchObject({ status: 'closed', outcome: 'returned_unrepaired' });
+      expect(await view(silent)).toMatchObject({ status: 'returning_unrepaired' });
       expect(fake.named('instructRepair')).toEqual([expect.objectContaining({ instruction: 'return_unrepaired' })]);
       await env.sleep(17 * DAY);
       const overdue = await view(slow);

@@ -110,3 +110,12 @@ export const SURVEY_AFTER_REOPENING_PATCH = 'survey-after-reopening';
  * item's refund due at once, without the goods.
  */
 export const REPAIR_EXCHANGE_REFUSED_PATCH = 'repair-exchange-refused-returns-goods';
+
+/**
+ * patched() id of a declined repair quote (declined, or silent for repairQuoteDecision) followed to the customer's door:
+ * the provider is told to return the goods unrepaired and the case waits in `returning_unrepaired` under the provider's
+ * `repair_unrepaired_return` clock (policy.repairUnrepairedReturn; escalated to the platform at breach) for the
+ * provider's shipped_back (its tracking number) and the courier's delivery of that parcel, and only then closes
+ * `returned_unrepaired`. Histories from before closed the case at once.
+ */
+export const REPAIR_UNREPAIRED_RETURN_PATCH = 'repair-unrepaired-return-tracked';

@@ -36,7 +36,7 @@ export const STATUSES_BY_KIND = {
   refund_only: ['submitted', 'awaiting_return_to_sender', 'awaiting_remedy', 'refund_due', 'in_dispute', 'closed'],
   feedback: ['submitted', 'registered', 'investigating', 'investigated', 'awaiting_approval', 'approved', 'awaiting_confirmation', 'closed'],
   safety: ['submitted', 'awaiting_emergency_start', 'emergency_in_progress', 'closed'],
-  repair: ['submitted', 'awaiting_collection', 'at_repair_provider', 'awaiting_quote_decision', 'awaiting_repair_confirmation', 'awaiting_repair_remedy', 'awaiting_return_shipment', 'return_in_transit', 'awaiting_inspection', 'goods_accepted', 'refund_due', 'closed'],
+  repair: ['submitted', 'awaiting_collection', 'at_repair_provider', 'awaiting_quote_decision', 'returning_unrepaired', 'awaiting_repair_confirmation', 'awaiting_repair_remedy', 'awaiting_return_shipment', 'return_in_transit', 'awaiting_inspection', 'goods_accepted', 'refund_due', 'closed'],
   maintenance: ['submitted', 'awaiting_booking', 'service_booked', 'closed'],
 } as const satisfies Record<(typeof CASE_KINDS)[number], readonly string[]>;
 
