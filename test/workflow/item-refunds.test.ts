@@ -155,4 +155,24 @@ describe('item-level returns and exchanges (time-skipping)', () => {
       expect((await view(converted)).refunds.map((r) => r.amountCents)).toEqual([7_500]);
     });
   });
+
+  it('per-item reasons decide eligibility and who bears the postage (item-reasons-assessed)', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const recent = { ...threeLines, deliveredAt: Date.now() - 24 * HOUR };
+      // A changed mind about the cups does not make the customer pay to send back a defective kettle.
+      const mixed = await start(
+        caseInput('items-reasons-bearer', { kind: 'return', reason: 'changed_mind', items: [{ sku: 'kettle', quantity: 1, reason: 'quality_defect' }, { sku: 'cup', quantity: 2, reason: 'changed_mind' }] }, { order: recent }),
+      );
+      expect(await reach(mixed, 'awaiting_merchant_review')).toMatchObject({ shippingCostBearer: 'merchant', responsibleParty: 'merchant' });
+      // A no-reason item of a category excluded from no-reason returns refuses the request, naming the item.
+      const excluded = await start(
+        caseInput('items-reasons-excluded', { kind: 'return', reason: 'quality_defect', items: [{ sku: 'kettle', quantity: 1, reason: 'quality_defect' }, { sku: 'cup', quantity: 1, reason: 'no_reason' }] }, { order: { ...recent, category: 'perishable' } }),
+      );
+      const refused = await reach(excluded, 'closed');
+      expect(refused.outcome).toBe('rejected');
+      expect(refused.audit.find((a) => a.action === 'rejected_ineligible')?.reason).toMatch(/^cup \(no_reason\): category_excluded/);
+    });
+  });
 });

@@ -119,3 +119,11 @@ export const REPAIR_EXCHANGE_REFUSED_PATCH = 'repair-exchange-refused-returns-go
  * `returned_unrepaired`. Histories from before closed the case at once.
  */
 export const REPAIR_UNREPAIRED_RETURN_PATCH = 'repair-unrepaired-return-tracked';
+
+/**
+ * patched() id of per-item reasons: a return or exchange whose claimed items name reasons other than the case's is
+ * assessed item by item (domain/eligibility.ts assessClaimedItems): an ineligible item (e.g. a no-reason return of an
+ * excluded category) refuses the request naming its sku, and the postage is borne by the party any item's reason makes
+ * responsible before the customer. Histories from before assessed the case-level reason only.
+ */
+export const ITEM_REASONS_PATCH = 'item-reasons-assessed';
