@@ -112,7 +112,8 @@ describe('every documented refusal code, in its situation', () => {
     (settled ??= (async () => {
       const { fromMs } = periodRange(period);
       const entry = (key: string, party: LedgerEntryDocument['party'], partyId: string): LedgerEntryDocument => ({ _id: `walk-${key}`, caseId: `case-walk-${key}`, party, partyId, amountCents: 500, currency: 'CNY', reason: `${party}_charge`, at: new Date(fromMs + HOUR), status: 'open' });
-      await ledgerModel(h.store).insertMany([entry('c1', 'courier', 'courier'), entry('c2', 'courier', 'courier'), entry('mb1', 'merchant', 'merchant-b')]);
+      // c3 is never answered: the courier's statement stays open (a statement with every line settled settles itself).
+      await ledgerModel(h.store).insertMany([entry('c1', 'courier', 'courier'), entry('c2', 'courier', 'courier'), entry('c3', 'courier', 'courier'), entry('mb1', 'merchant', 'merchant-b')]);
       await ok(api().post('/settlement/periods').set(auth(KEYS.supervisor)).send({ period }));
       const until = Date.now() + 60_000;
       while ((await statementModel(h.store).countDocuments({ _id: { $in: [statementId('courier', 'courier'), statementId('merchant', 'merchant-b')] }, status: 'awaiting_party' })) < 2 && Date.now() < until) await sleep(250);
