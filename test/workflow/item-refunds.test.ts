@@ -94,7 +94,7 @@ describe('item-level returns and exchanges (time-skipping)', () => {
   // Each row: the request's items (none: order-level), the inspection → the refund the merchant pays.
   const mixes: Array<[string, ClaimItem[] | undefined, Omit<CommandPayloads['inspect'], 'actor' | 'findings'>, number]> = [
     ['order-level: the whole paid amount', undefined, { result: 'accepted' }, 31_900],
-    ['two cups of four', [{ sku: 'cup', quantity: 2, reason: 'no_reason' }], { result: 'accepted' }, 5_000],
+    ['two cups of four', [{ sku: 'cup', quantity: 2, reason: 'quality_defect' }], { result: 'accepted' }, 5_000],
     [
       'kettle and a lid, the lid rejected',
       [
