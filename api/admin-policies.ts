@@ -1,7 +1,7 @@
 /** Policy versions for operators (admin only): list, read, add a version, activate one; every change audited. */
 import { z } from 'zod';
 import { findPolicyVersion, insertPolicyVersion, listPolicyVersions, policyEvents, recordActivation, type PolicyVersionDocument } from '../activities/store/policy-store';
-import { PolicyVersionBody, policyRulesFrom } from '../config/policy';
+import { policyBodyIssues, PolicyVersionBody, policyRulesFrom } from '../config/policy';
 import { ProblemError } from './problem';
 import { COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
@@ -51,6 +51,8 @@ export const ADMIN_POLICY_ROUTES: ApiRoute[] = [
       ],
     },
     responses: { 201: json('The version as stored', PolicyVersionDoc), ...COMMON_RESPONSES, 409: problem('policy_version_exists') },
+    // A body whose shape is refused is still checked as a version, so the 400 lists the default's and every override's problems.
+    bodyIssues: (ctx, body) => policyBodyIssues(body, ctx.policy),
     async handle(ctx, { caller, body }, res) {
       const result = policyRulesFrom(body, ctx.policy);
       if ('issues' in result) {

@@ -74,7 +74,7 @@ export function createApp(deps: ApiDeps): express.Express {
   return app;
 }
 
-function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFunction): void {
+function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (res.headersSent) return;
   if (err instanceof ProblemError) {
     sendProblem(res, err.problem);
@@ -86,6 +86,11 @@ function errorHandler(err: unknown, _req: Request, res: Response, _next: NextFun
     return;
   }
   if (parseError.type === 'entity.too.large') {
+    // An attachment has a limit of its own, and a code of its own (as documented for its route).
+    if (req.method === 'POST' && /^\/cases\/[^/]+\/attachments\/?$/.test(req.path)) {
+      sendProblem(res, { status: 413, code: 'attachment_too_large', title: 'Attachment too large', detail: `an attachment is at most ${ATTACHMENT_MAX_BYTES} bytes` });
+      return;
+    }
     sendProblem(res, { status: 413, code: 'body_too_large', title: 'Request body too large' });
     return;
   }

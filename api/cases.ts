@@ -293,7 +293,8 @@ export const CASE_ROUTES: ApiRoute[] = [
       202: acceptedResponse('The case'),
       ...COMMON_RESPONSES,
       409: problem('idempotency_key_reused'),
-      422: problem('unsupported_case_kind; unknown_sku, duplicate_sku or quantity_exceeds_order (details.items against the order); no_warranty_info (a repair of a category without a warranty period)'),
+      422: problem('unknown_sku, duplicate_sku or quantity_exceeds_order (details.items against the order); no_warranty_info (a repair of a category without a warranty period)'),
+      403: problem('forbidden: the role may not open cases; not_your_order: a customer’s case on another customer’s order'),
     },
     async handle(ctx, { caller, headers, body }, res) {
       const kind = body.details.kind;
@@ -483,8 +484,9 @@ function commandRoute(name: CommandName): ApiRoute {
       200: json('The case after the transition', CaseViewDoc),
       202: acceptedResponse('The command'),
       ...CASE_RESPONSES,
-      409: problem('invalid_transition (with the workflow’s reason) or case_closed'),
-      422: problem('A business rule refused the command'),
+      403: problem('role_not_allowed: the role may never send this command on a case of this kind (or the route is not for it)'),
+      409: problem('invalid_transition: not possible in the case’s present status; caseStatus and possibleWhen say when the role may send it. already_requested: the platform is already intervening, or was at this party’s request. case_closed: the case has ended'),
+      422: problem('A business rule refused the command, with its code (README, Refusal codes): e.g. appeal_window_closed, intervention_window_passed'),
     },
     async handle(ctx, { caller, params: { id }, headers, body }, res) {
       await checkScope(ctx, caller, id);

@@ -22,7 +22,7 @@ export function validate<S extends z.ZodType>(schema: S, data: unknown, where: W
 }
 
 /** One 400 problem naming each failing field of every part that failed (`body.items.0.sku`, `header.Idempotency-Key`). */
-export function validationProblem(failures: ReadonlyArray<readonly [Where, z.ZodError]>): ProblemError {
+export function validationProblem(failures: ReadonlyArray<readonly [Where, z.ZodError]>, more: ReadonlyArray<{ field: string; message: string }> = []): ProblemError {
   const errors: Array<{ field: string; message: string }> = [];
   for (const [where, error] of failures) {
     for (const issue of error.issues) {
@@ -34,6 +34,7 @@ export function validationProblem(failures: ReadonlyArray<readonly [Where, z.Zod
       }
     }
   }
+  for (const issue of more) if (!errors.some((e) => e.field === issue.field && e.message === issue.message)) errors.push(issue);
   const parts = failures.map(([where]) => where).join(' and ');
   return new ProblemError({ status: 400, code: 'validation_failed', title: 'Invalid request', detail: `the ${parts} failed validation`, errors });
 }
@@ -74,6 +75,8 @@ export function isUnavailable(err: unknown): boolean {
 
 const UPDATE_CODES: Record<string, Pick<Problem, 'status' | 'title'>> = {
   invalid_transition: { status: 409, title: 'Invalid transition' },
+  // The platform is already intervening (or was, at this party's request): a conflict with the case's state.
+  already_requested: { status: 409, title: 'Intervention already requested' },
   role_not_allowed: { status: 403, title: 'Role not allowed' },
   forbidden_actor: { status: 403, title: 'Role not allowed' },
   not_your_case: { status: 404, title: 'Case not found' },
@@ -86,7 +89,7 @@ export function refusalProblem(err: unknown): Problem | undefined {
   const code = failure?.type ?? 'command_refused';
   const known = UPDATE_CODES[code];
   if (code === 'not_your_case') return { status: 404, code: 'case_not_found', title: 'Case not found' };
-  const field = (failure?.details?.[0] as { field?: unknown } | undefined)?.field;
+  const { field, caseStatus, possibleWhen } = (failure?.details?.[0] ?? {}) as { field?: unknown; caseStatus?: unknown; possibleWhen?: unknown };
   const detail = failure?.message ?? err.message;
   return {
     status: known?.status ?? 422,
@@ -94,6 +97,9 @@ export function refusalProblem(err: unknown): Problem | undefined {
     title: known?.title ?? 'Refused by a business rule',
     detail,
     ...(typeof field === 'string' && { errors: [{ field: `body.${field}`, message: detail }] }),
+    // A command possible at another time: the case's status now, and when the caller's role may send it.
+    ...(typeof caseStatus === 'string' && { caseStatus }),
+    ...(Array.isArray(possibleWhen) && { possibleWhen: possibleWhen.filter((w): w is string => typeof w === 'string') }),
   };
 }
 

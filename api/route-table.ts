@@ -40,6 +40,8 @@ export interface ApiRoute<P extends Schema | undefined = Schema | undefined, Q e
   /** A body that is a file, not JSON (read raw by the route from `req`); documented with these content types. */
   rawBody?: { contentTypes: readonly string[] };
   responses: RouteConfig['responses'];
+  /** Problems of a body its schema refused that the schema cannot see (rules across fields): listed in the same 400. */
+  bodyIssues?(ctx: CaseApiContext, body: unknown): Array<{ field: string; message: string }>;
   handle(ctx: CaseApiContext, request: RouteRequest<Out<P>, Out<Q>, Out<H>, Out<B>>, res: Response, req?: Request): Promise<void> | void;
 }
 
@@ -57,7 +59,7 @@ export function mountRoutes(routes: readonly ApiRoute[], ctx: CaseApiContext): {
   for (const route of routes) {
     const handler = async (req: Request, res: Response) => {
       const caller = route.roles === 'public' ? (undefined as unknown as Caller) : callerOf(req);
-      await route.handle(ctx, { caller, ...parseParts(route, req) }, res, req);
+      await route.handle(ctx, { caller, ...parseParts(route, req, ctx) }, res, req);
     };
     if (route.roles === 'public') publicRouter[route.method](route.path, handler);
     else keyedRouter[route.method](route.path, allow(...route.roles), handler);
@@ -66,7 +68,7 @@ export function mountRoutes(routes: readonly ApiRoute[], ctx: CaseApiContext): {
 }
 
 /** Validates every declared part; one 400 problem lists the failing fields of all of them. */
-function parseParts(route: ApiRoute, req: Request): Omit<RouteRequest<unknown, unknown, unknown, unknown>, 'caller'> {
+function parseParts(route: ApiRoute, req: Request, ctx: CaseApiContext): Omit<RouteRequest<unknown, unknown, unknown, unknown>, 'caller'> {
   const parts: Array<[Where, Schema | undefined, () => unknown]> = [
     ['path', route.params, () => req.params],
     ['header', route.headers, () => headerValues(route.headers, req)],
@@ -84,7 +86,10 @@ function parseParts(route: ApiRoute, req: Request): Omit<RouteRequest<unknown, u
     if (result.success) parsed.push(result.data);
     else failures.push([where, result.error]);
   }
-  if (failures.length) throw validationProblem(failures);
+  if (failures.length) {
+    const more = failures.some(([where]) => where === 'body') && route.bodyIssues ? route.bodyIssues(ctx, req.body) : [];
+    throw validationProblem(failures, more);
+  }
   const [params, headers, query, body] = parsed;
   return { params, headers, query, body };
 }

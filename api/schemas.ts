@@ -199,6 +199,8 @@ export const ProblemDoc = z
     code: z.string(),
     detail: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    caseStatus: z.string().optional().openapi({ description: 'invalid_transition: the case’s status when the command was refused' }),
+    possibleWhen: z.array(z.string()).optional().openapi({ description: 'invalid_transition: the statuses (or the condition) in which the caller’s role may send the command' }),
   })
   .openapi('Problem', { example: { type: 'https://after-sales.example/problems/validation_failed', title: 'Invalid request', status: 400, code: 'validation_failed', errors: [{ field: 'body.details.reason', message: 'Invalid option' }] } });
 

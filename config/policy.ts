@@ -67,6 +67,7 @@ const policyFields = z.strictObject({
     repairTurnaround: limitSchema.optional(),
     repairTurnaroundWarnAfter: limitSchema.optional(),
     repairQuoteDecision: limitSchema.optional(),
+    repairUnrepairedReturn: limitSchema.optional(),
     repairConfirmation: limitSchema.optional(),
     repairCollection: limitSchema.optional(),
     repairCollectionWarnAfter: limitSchema.optional(),
@@ -225,23 +226,52 @@ export interface PolicyIssue {
 /**
  * A new version's rules, validated as a whole with the loader's rules: the default (`body.policy` deep-merged over
  * `base`, the file and environment's policy) and the default with each override applied, so an override cannot set a
- * reminder after its limit. Every problem is listed, with its field.
+ * reminder after its limit. Every problem is listed at once, with its field: an override is checked even when the
+ * default has problems of its own (those are not repeated under the override).
  */
 export function policyRulesFrom(body: PolicyVersionBody, base: CasePolicy): { rules: PolicyRules } | { issues: PolicyIssue[] } {
-  const merged = deepMerge(structuredClone(base) as Record<string, unknown>, { ...body.policy, version: body.version });
+  const checked = checkVersion(body.version, body.policy, body.overrides.map((override, index) => ({ index, override })), base);
+  if (checked.issues.length || !checked.base) return { issues: checked.issues };
+  return { rules: { version: body.version, base: checked.base, overrides: body.overrides as PolicyOverride[] } };
+}
+
+/**
+ * The problems of a body the route's schema already refused, that its schema cannot see: the default over `base` and
+ * each well-formed override over it. The API lists them with the schema's own, so one answer names every problem.
+ */
+export function policyBodyIssues(raw: unknown, base: CasePolicy): PolicyIssue[] {
+  if (!isPlainObject(raw)) return [];
+  const policy = isPlainObject(raw.policy) ? raw.policy : {};
+  const version = PolicyVersionBody.shape.version.safeParse(raw.version);
+  const overrides = (Array.isArray(raw.overrides) ? raw.overrides : []).flatMap((candidate: unknown, index) => {
+    const parsed = overrideSchema.safeParse(candidate);
+    return parsed.success ? [{ index, override: parsed.data }] : [];
+  });
+  return checkVersion(version.success ? version.data : 'unnamed', policy, overrides, base).issues;
+}
+
+type IndexedOverride = { index: number; override: z.infer<typeof overrideSchema> };
+
+function checkVersion(version: string, policy: Record<string, unknown>, overrides: IndexedOverride[], base: CasePolicy): { base?: CasePolicy; issues: PolicyIssue[] } {
+  const merged = deepMerge(structuredClone(base) as Record<string, unknown>, { ...policy, version });
   const parsed = policySchema.safeParse(merged);
-  const issues: PolicyIssue[] = parsed.success ? [] : parsed.error.issues.map((issue) => ({ field: ['body', 'policy', ...issue.path.map(String)].join('.'), message: issue.message }));
-  if (parsed.success) {
-    body.overrides.forEach((override, i) => {
-      const applied = policySchema.safeParse({ ...parsed.data, ...override.set });
-      if (!applied.success) issues.push(...applied.error.issues.map((issue) => ({ field: ['body', 'overrides', String(i), 'set', ...issue.path.map(String)].join('.'), message: issue.message })));
-    });
-    const seen = new Set<string>();
-    body.overrides.forEach((override, i) => {
-      if (seen.has(override.name)) issues.push({ field: `body.overrides.${i}.name`, message: `another override is named ${override.name}` });
-      seen.add(override.name);
-    });
+  const defaultIssues = parsed.success ? [] : parsed.error.issues;
+  const issueKey = (issue: z.core.$ZodIssue) => `${issue.path.join('.')}\n${issue.message}`;
+  const ownIssues = new Set(defaultIssues.map(issueKey));
+  const issues: PolicyIssue[] = defaultIssues.map((issue) => ({ field: ['body', 'policy', ...issue.path.map(String)].join('.'), message: issue.message }));
+  const over = parsed.success ? parsed.data : merged;
+  for (const { index, override } of overrides) {
+    const applied = policySchema.safeParse({ ...over, ...override.set });
+    if (applied.success) continue;
+    // A problem of the default that the override leaves as it is was listed once, under body.policy.
+    for (const issue of applied.error.issues.filter((i) => !ownIssues.has(issueKey(i)))) {
+      issues.push({ field: ['body', 'overrides', String(index), 'set', ...issue.path.map(String)].join('.'), message: issue.message });
+    }
   }
-  if (issues.length || !parsed.success) return { issues };
-  return { rules: { version: body.version, base: parsed.data, overrides: body.overrides as PolicyOverride[] } };
+  const seen = new Set<string>();
+  for (const { index, override } of overrides) {
+    if (seen.has(override.name)) issues.push({ field: `body.overrides.${index}.name`, message: `another override is named ${override.name}` });
+    seen.add(override.name);
+  }
+  return { ...(parsed.success && { base: parsed.data }), issues };
 }

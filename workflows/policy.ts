@@ -94,6 +94,8 @@ export type CasePolicy = {
   repairTurnaroundWarnAfter?: Limit;
   /** Repair: the customer accepts or declines a quote within this (silence = declined). */
   repairQuoteDecision?: Limit;
+  /** Repair: a declined quote's goods are shipped back by the provider and delivered to the customer within this (the provider's; escalated to the platform at breach). */
+  repairUnrepairedReturn?: Limit;
   /** Repair: the customer confirms the repaired goods within this (silence = accepted). */
   repairConfirmation?: Limit;
   /** Repair: the customer hands the goods over (pickup or drop-off) within this (default customerShipBack), reminded after repairCollectionWarnAfter; else closed as abandoned. */
@@ -151,6 +153,7 @@ export const DEFAULT_POLICY: CasePolicy = {
   repairTurnaround: { workingDays: 10 },
   repairTurnaroundWarnAfter: { workingDays: 7 },
   repairQuoteDecision: { hours: 3 * DAY_HOURS },
+  repairUnrepairedReturn: { workingDays: 5 },
   repairConfirmation: { hours: 7 * DAY_HOURS },
   repairCollection: { hours: 7 * DAY_HOURS },
   repairCollectionWarnAfter: { hours: 5 * DAY_HOURS },

@@ -5,8 +5,11 @@
  * The server binaries come from the Debian package `postgresql` (/usr/lib/postgresql/<version>/bin; POSTGRES_BIN_DIR
  * names another directory). PostgreSQL refuses to run as root: as root, initdb and postgres run as the `postgres`
  * system user (created by the package) and the data directory is owned by it; as any other user they run as that user.
+ * When that user cannot reach the data directory (a clone under /root, or in a directory mktemp -d made: mode 0700),
+ * the cluster's files are kept in a directory of its own home and the data directory is a link to them (clusterDir).
  */
 import { execFile, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -38,9 +41,9 @@ const SUPERUSER = 'postgres';
 const BINARIES = ['initdb', 'postgres', 'psql'] as const;
 
 export async function startPostgres(options: PostgresOptions): Promise<PostgresServer> {
-  const dataDir = path.resolve(options.dataDir);
-  const bin = postgresBinDir(clusterVersion(dataDir));
   const owner = serverUser();
+  const dataDir = clusterDir(path.resolve(options.dataDir), owner);
+  const bin = postgresBinDir(clusterVersion(dataDir));
   await initCluster(bin, dataDir, owner, options.ephemeral === true);
 
   // Settings on the command line rather than in postgresql.conf: they apply to a cluster made by an earlier version
@@ -213,6 +216,52 @@ function isExecutable(file: string): boolean {
 interface ServerUser {
   uid?: number;
   gid?: number;
+  /** The `postgres` user's home directory (as root). */
+  home?: string;
+}
+
+/**
+ * The directory the cluster's files are in: `dataDir` itself, unless the server runs as the `postgres` user (as root)
+ * and that user cannot reach it, e.g. a clone under /root (mode 0700) or in a directory made by mktemp -d. Then they are
+ * kept in `<postgres's home>/after-sales-clusters/<hash of dataDir>` and `dataDir` becomes a symbolic link to it, so
+ * no directory of the clone's path is opened to other users. Deleting `dataDir` (the link) still starts the next run
+ * from an empty cluster: a link made afresh empties the directory it points to, which belongs to this path alone.
+ */
+export function clusterDir(dataDir: string, owner: ServerUser): string {
+  if (owner.uid === undefined || !owner.home) return dataDir;
+  const link = fs.lstatSync(dataDir, { throwIfNoEntry: false });
+  if (link?.isSymbolicLink()) {
+    const target = path.resolve(path.dirname(dataDir), fs.readlinkSync(dataDir));
+    fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+    return target;
+  }
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  if (reachableBy(owner, path.dirname(dataDir))) return dataDir;
+  if (link && fs.readdirSync(dataDir).length > 0) {
+    throw new Error(
+      `${dataDir} holds files, but the system user "postgres" (PostgreSQL will not run as root) cannot reach it: ` +
+        'move it away (the cluster will be made where that user can reach it) or set DATA_DIR to a directory it can reach',
+    );
+  }
+  const clusters = path.join(owner.home, 'after-sales-clusters');
+  fs.mkdirSync(clusters, { recursive: true, mode: 0o700 });
+  fs.chownSync(clusters, owner.uid, owner.gid!);
+  const target = path.join(clusters, crypto.createHash('sha256').update(dataDir).digest('hex').slice(0, 24));
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { mode: 0o700 });
+  if (link) fs.rmdirSync(dataDir);
+  fs.symlinkSync(target, dataDir);
+  return target;
+}
+
+/** Whether `user` may reach (search) `dir`, every directory on its path included. */
+function reachableBy(user: ServerUser, dir: string): boolean {
+  try {
+    execFileSync('test', ['-x', dir], { uid: user.uid, gid: user.gid, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** As root, the `postgres` system user (PostgreSQL will not run as root); otherwise the current user (no switch). */
@@ -220,7 +269,8 @@ function serverUser(): ServerUser {
   if (process.getuid?.() !== 0) return {};
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
   try {
-    return { uid: id('-u'), gid: id('-g') };
+    const home = execFileSync('getent', ['passwd', 'postgres'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(':')[5];
+    return { uid: id('-u'), gid: id('-g'), ...(home && { home }) };
   } catch (err) {
     throw new Error(
       'PostgreSQL refuses to run as root, and there is no "postgres" system user to run it as ' +

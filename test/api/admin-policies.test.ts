@@ -52,13 +52,24 @@ describe('policy versions kept in the store', () => {
     );
     const res = await api().post('/admin/policies').set(admin).send(bad);
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.policy.calendar.extraWorkingDays.0', 'body.policy.calendar.timeZone']);
+    // The default's problems and the override's, in one answer (the default's not repeated under the override).
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.overrides.0.set.merchantReviewReminder', 'body.policy.calendar.extraWorkingDays.0', 'body.policy.calendar.timeZone']);
+    expect(res.body.errors).toContainEqual({ field: 'body.overrides.0.set.merchantReviewReminder', message: 'must be shorter than merchantReviewTimeout' });
     const fixedCalendar = await api().post('/admin/policies').set(admin).send({ ...bad, policy: {} });
     expect(fixedCalendar.status).toBe(400);
     expect(fixedCalendar.body.errors).toEqual([{ field: 'body.overrides.0.set.merchantReviewReminder', message: 'must be shorter than merchantReviewTimeout' }]);
-    const unknownField = await api().post('/admin/policies').set(admin).send({ ...version('bad-2'), overrides: [{ ...URGENT, match: { priorities: ['panic'] } }] });
+    // A malformed override beside a bad default and a well-formed override with a problem: all three at once.
+    const unknownField = await api()
+      .post('/admin/policies')
+      .set(admin)
+      .send({ ...bad, version: 'bad-2', overrides: [{ ...URGENT, match: { priorities: ['panic'] } }, ...bad.overrides] });
     expect(unknownField.status).toBe(400);
-    expect(unknownField.body.errors[0].field).toBe('body.overrides.0.match.priorities.0');
+    expect(unknownField.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'body.overrides.0.match.priorities.0',
+      'body.overrides.1.set.merchantReviewReminder',
+      'body.policy.calendar.extraWorkingDays.0',
+      'body.policy.calendar.timeZone',
+    ]);
     expect((await api().get('/admin/policies').set(admin)).body.versions).toEqual([]);
     expect((await api().get('/admin/policies/bad-1').set(admin)).status).toBe(404);
   });

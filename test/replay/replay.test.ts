@@ -53,11 +53,12 @@ describe('replay of recorded case histories', () => {
     expect(results.map((r) => r.workflowId)).toEqual(cases.map((c) => c.workflowId));
     const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`);
     expect(failures).toEqual([]);
-  });
+    // Bundling and replaying every history takes minutes on a loaded 2-core machine.
+  }, 300_000);
 
   it('catches a change of workflow logic made without patched()', async () => {
     const results = await replay(require.resolve('./fixtures/unpatched-change'), cases);
     expect(results).toHaveLength(cases.length);
     for (const result of results) expect(result.error).toBeInstanceOf(DeterminismViolationError);
-  });
+  }, 300_000);
 });

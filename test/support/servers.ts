@@ -12,14 +12,26 @@ import { toolPath } from '../../scripts/servers/tools';
 
 /** A time-skipping environment on Temporal's Java test server, one per test file, knowing the case search attributes. */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } },
-  });
+  const env = await createTimeSkippingWithRetries(5);
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(CASE_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]])),
   });
   return env;
+}
+
+/**
+ * The SDK waits only 5 s for the JVM to listen; on a loaded machine it sometimes takes longer, and the next try
+ * usually makes it (each try on a fresh port).
+ */
+async function createTimeSkippingWithRetries(attempts: number): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: toolPath('temporal-test-server') } } });
+    } catch (err) {
+      if (attempt >= attempts || !/did not start within/.test(String((err as Error).message))) throw err;
+    }
+  }
 }
 
 const INDEXED_VALUE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {

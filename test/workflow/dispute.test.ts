@@ -40,10 +40,18 @@ describe('disputes: intervention, evidence, ruling, appeal (time-skipping)', () 
     const { worker, start } = await caseWorker(env, fake.activities);
     await worker.runUntil(async () => {
       const handle = await start(caseInput('dispute-refund', quality));
+      // Not yet, rather than not allowed: the customer may ask once the merchant has refused, and is told so.
+      await expect(send(handle, 'request_intervention', { actor: customer, reason: 'too early' })).rejects.toMatchObject({
+        cause: { type: 'invalid_transition', details: [{ caseStatus: 'awaiting_merchant_review', possibleWhen: expect.arrayContaining(['closed']) }] },
+      });
       await send(handle, 'merchant_review', { actor: merchant, decision: 'reject', reason: 'no defect visible' });
       expect(await view(handle)).toMatchObject({ status: 'closed', outcome: 'rejected' });
-      // Nothing to dispute for the merchant on a closed case; the customer's window is 72 h from the rejection.
-      await rejected(send(handle, 'request_intervention', { actor: merchant, reason: 'we stand by it' }), 'role_not_allowed');
+      // Nothing to dispute for the merchant on a closed case (it may while it owes a step); the customer's window is 72 h from the rejection.
+      await expect(send(handle, 'request_intervention', { actor: merchant, reason: 'we stand by it' })).rejects.toMatchObject({
+        cause: { type: 'invalid_transition', details: [{ caseStatus: 'closed', possibleWhen: expect.arrayContaining(['awaiting_merchant_review', 'awaiting_inspection']) }] },
+      });
+      // A role that may never send the command on this case: 403's code.
+      await rejected(send(handle, 'appeal_ruling', { actor: supervisor, reason: 'x' }), 'role_not_allowed');
       await env.sleep(71 * HOUR);
 
       const opened = await send(handle, 'request_intervention', { actor: customer, reason: 'the seam leaks, see the video', evidence: [{ kind: 'video', uri: 'evidence://leak.mp4' }] });
@@ -55,6 +63,9 @@ describe('disputes: intervention, evidence, ruling, appeal (time-skipping)', () 
         ['dispute_evidence_merchant', 'merchant', 'running', 48 * HOUR],
       ]);
 
+      // The platform is already intervening: a second request, from either party, is already_requested.
+      await rejected(send(handle, 'request_intervention', { actor: customer, reason: 'again' }), 'already_requested');
+      await rejected(send(handle, 'request_intervention', { actor: merchant, reason: 'me too' }), 'already_requested');
       await send(handle, 'submit_evidence', { actor: customer, note: 'photos of the leak', evidence: [{ kind: 'photo', uri: 'evidence://leak-2.jpg' }] });
       await rejected(send(handle, 'rule_dispute', { actor: supervisor, responsibleParty: 'merchant', remedy: 'full_refund', reasons: 'too early' }), 'evidence_open');
       await env.sleep(47 * HOUR);
@@ -335,6 +346,20 @@ describe('disputes: intervention, evidence, ruling, appeal (time-skipping)', () 
       expect(closed.audit.map((a) => a.action)).toContain('appeal_window_lapsed');
       expect(closed.audit.map((a) => a.action)).not.toContain('sla_breached');
       expect(fake.named('issueRefund')).toEqual([expect.objectContaining({ amountCents: 3_000 })]);
+      // A late appeal is told the window closed; the party that appealed, that it did.
+      await rejected(send(handle, 'appeal_ruling', { actor: customer, reason: 'too late' }), 'appeal_window_closed');
+      await rejected(send(handle, 'appeal_ruling', { actor: merchant, reason: 'again' }), 'already_appealed');
+      // Closed again after the platform reopened it: a second survey for this closing (survey-after-reopening).
+      const resurveyed = await view(handle);
+      expect(resurveyed.earlierSurveys).toEqual([expect.objectContaining({ sentAt: expect.any(Number) })]);
+      expect(resurveyed.survey!.sentAt).toBeGreaterThanOrEqual(resurveyed.closedAt!);
+      expect(resurveyed.facts.surveyExpired).toBeUndefined();
+      const answered = await send(handle, 'answer_survey', { actor: customer, rating: 4 });
+      expect(answered.survey).toMatchObject({ rating: 4 });
+      expect(fake.named('notifyCustomer').filter((n) => n.template === 'satisfaction_survey').map((n) => n.idempotencyKey)).toEqual([
+        'dispute-appeal-clock:customer:satisfaction_survey',
+        'dispute-appeal-clock:customer:satisfaction_survey:2',
+      ]);
     });
   });
 });

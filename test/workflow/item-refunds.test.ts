@@ -94,7 +94,7 @@ describe('item-level returns and exchanges (time-skipping)', () => {
   // Each row: the request's items (none: order-level), the inspection → the refund the merchant pays.
   const mixes: Array<[string, ClaimItem[] | undefined, Omit<CommandPayloads['inspect'], 'actor' | 'findings'>, number]> = [
     ['order-level: the whole paid amount', undefined, { result: 'accepted' }, 31_900],
-    ['two cups of four', [{ sku: 'cup', quantity: 2, reason: 'no_reason' }], { result: 'accepted' }, 5_000],
+    ['two cups of four', [{ sku: 'cup', quantity: 2, reason: 'quality_defect' }], { result: 'accepted' }, 5_000],
     [
       'kettle and a lid, the lid rejected',
       [
@@ -153,6 +153,26 @@ describe('item-level returns and exchanges (time-skipping)', () => {
       await send(converted, 'start_refund', { actor: merchant });
       await env.sleep(HOUR);
       expect((await view(converted)).refunds.map((r) => r.amountCents)).toEqual([7_500]);
+    });
+  });
+
+  it('per-item reasons decide eligibility and who bears the postage (item-reasons-assessed)', async () => {
+    const fake = recordingActivities();
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const recent = { ...threeLines, deliveredAt: Date.now() - 24 * HOUR };
+      // A changed mind about the cups does not make the customer pay to send back a defective kettle.
+      const mixed = await start(
+        caseInput('items-reasons-bearer', { kind: 'return', reason: 'changed_mind', items: [{ sku: 'kettle', quantity: 1, reason: 'quality_defect' }, { sku: 'cup', quantity: 2, reason: 'changed_mind' }] }, { order: recent }),
+      );
+      expect(await reach(mixed, 'awaiting_merchant_review')).toMatchObject({ shippingCostBearer: 'merchant', responsibleParty: 'merchant' });
+      // A no-reason item of a category excluded from no-reason returns refuses the request, naming the item.
+      const excluded = await start(
+        caseInput('items-reasons-excluded', { kind: 'return', reason: 'quality_defect', items: [{ sku: 'kettle', quantity: 1, reason: 'quality_defect' }, { sku: 'cup', quantity: 1, reason: 'no_reason' }] }, { order: { ...recent, category: 'perishable' } }),
+      );
+      const refused = await reach(excluded, 'closed');
+      expect(refused.outcome).toBe('rejected');
+      expect(refused.audit.find((a) => a.action === 'rejected_ineligible')?.reason).toMatch(/^cup \(no_reason\): category_excluded/);
     });
   });
 });

@@ -69,9 +69,19 @@ describe('repair playbook (time-skipping)', () => {
       expect(quoted.clocks.find((c) => c.name === 'repair_turnaround')?.status).toBe('paused');
       expect(fake.named('requestCourierPickup')).toEqual([]);
       await send(handle, 'customer_decision', { actor: customer, accept: false });
+      // The goods come back first (repair-unrepaired-return-tracked): the provider owes their delivery to the customer.
+      const returning = await reach(handle, 'returning_unrepaired');
+      expect(returning.clocks.find((c) => c.name === 'repair_unrepaired_return')).toMatchObject({ status: 'running', owner: 'repair_provider', deadline: expect.any(Number) });
+      expect(returning.owingParty).toBe('repair_provider');
+      expect(fake.named('instructRepair')).toEqual([expect.objectContaining({ repairOrderId, instruction: 'return_unrepaired' })]);
+      await repairEvent(handle, repairOrderId, 'shipped_back', { trackingNumber: 'SF-BACK-1' });
+      await handle.signal('courier_event', { dedupKey: 'SF-OTHER-delivered', trackingNumber: 'SF-OTHER', event: 'delivered', at: 0 });
+      expect((await view(handle)).status).toBe('returning_unrepaired');
+      await handle.signal('courier_event', { dedupKey: 'SF-BACK-1-delivered', trackingNumber: 'SF-BACK-1', event: 'delivered', at: 0 });
       const closed = await reach(handle, 'closed');
       expect(closed.outcome).toBe('returned_unrepaired');
-      expect(fake.named('instructRepair')).toEqual([expect.objectContaining({ repairOrderId, instruction: 'return_unrepaired' })]);
+      expect(closed.clocks.find((c) => c.name === 'repair_unrepaired_return')?.status).toBe('satisfied');
+      expect(closed.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['unrepaired_return_instructed', 'repair_shipped_back', 'unrepaired_goods_delivered']));
     });
   });
 
@@ -153,6 +163,37 @@ describe('repair playbook (time-skipping)', () => {
     });
   });
 
+  it('an exchange the ERP refuses becomes a refund only once the goods are back and accepted (repair-exchange-refused-returns-goods)', async () => {
+    const fake = recordingActivities({
+      createReshipOrder: async (input) => {
+        fake.calls.push({ name: 'createReshipOrder', input });
+        throw ApplicationFailure.nonRetryable('replacement out of stock', 'PartnerRefused');
+      },
+    });
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('repair-exchange-refused', repair()));
+      await reach(handle, 'awaiting_collection');
+      await send(handle, 'drop_off', { actor: customer, location: 'Service point' });
+      const repairOrderId = await dispatched(handle);
+      await repairEvent(handle, repairOrderId, 'unrepairable');
+      await reach(handle, 'awaiting_repair_remedy');
+      await send(handle, 'choose_repair_remedy', { actor: customer, remedy: 'exchange' });
+      const arranged = await reach(handle, 'awaiting_return_shipment');
+      expect(arranged).toMatchObject({ shippingCostBearer: 'merchant', facts: { convertedToRefund: true } });
+      expect(arranged.clocks.find((c) => c.name === 'customer_ship_back')).toMatchObject({ status: 'running', owner: 'customer' });
+      expect(arranged.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['reship_refused', 'converted_to_refund', 'return_arranged']));
+      await env.sleep(HOUR);
+      expect(fake.named('issueRefund')).toEqual([]);
+      await send(handle, 'ship_back', { actor: customer, trackingNumber: 'SF-EXR-1' });
+      await handle.signal('courier_event', { dedupKey: 'SF-EXR-1-delivered', trackingNumber: 'SF-EXR-1', event: 'delivered', at: 0 });
+      await reach(handle, 'awaiting_inspection');
+      expect(fake.named('issueRefund')).toEqual([]);
+      await send(handle, 'inspect', { actor: merchant, result: 'accepted', findings: 'dead heating element' });
+      expect((await reach(handle, 'refund_due')).facts).toMatchObject({ refundAmountCents: 19_900, refundReason: 'repair_return_refund' });
+    });
+  });
+
   it('the provider overruns: a warning at the warn mark, an escalation to the platform at the breach; a silent quote is declined; an unchosen remedy goes to a senior agent', async () => {
     const fake = recordingActivities();
     const { worker, start } = await caseWorker(env, fake.activities);
@@ -170,7 +211,7 @@ describe('repair playbook (time-skipping)', () => {
       await repairEvent(silent, await dispatched(silent), 'diagnosed', { quoteCents: 3_000 });
       await reach(silent, 'awaiting_quote_decision');
       await env.sleep(4 * DAY);
-      expect(await view(silent)).toMatchObject({ status: 'closed', outcome: 'returned_unrepaired' });
+      expect(await view(silent)).toMatchObject({ status: 'returning_unrepaired' });
       expect(fake.named('instructRepair')).toEqual([expect.objectContaining({ instruction: 'return_unrepaired' })]);
       await env.sleep(17 * DAY);
       const overdue = await view(slow);

@@ -342,7 +342,10 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
       const review = await reach(handle, 'awaiting_senior_review');
       expect(review).toMatchObject({ escalated: true, facts: { outboundWeightMismatch: false } });
       expect(review.escalations).toEqual([expect.objectContaining({ to: 'senior_agent' })]);
-      await expect(send(handle, 'propose_remedy', { actor: agent, remedy: 'refund', amountCents: 5_000, description: 'x' })).rejects.toMatchObject({ cause: { type: 'role_not_allowed' } });
+      // The agent proposes remedies in other statuses: here it is told the case awaits a senior review.
+      await expect(send(handle, 'propose_remedy', { actor: agent, remedy: 'refund', amountCents: 5_000, description: 'x' })).rejects.toMatchObject({
+        cause: { type: 'invalid_transition', details: [{ caseStatus: 'awaiting_senior_review' }] },
+      });
       await send(handle, 'propose_remedy', { actor: senior, remedy: 'refund', amountCents: 5_000, description: 'goodwill refund of the lid' });
       await send(handle, 'customer_decision', { actor: customer, accept: true });
       const closed = await reach(handle, 'closed');

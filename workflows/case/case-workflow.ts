@@ -26,6 +26,7 @@ import { playbookFor } from './playbooks';
 import { nextConditionCheck } from './condition-check';
 import { COMMANDS_AFTER_RESULTS_PATCH, DISPUTE_WINDOW_PATCH } from './patches';
 import { interventionOpenUntil } from './dispute';
+import { refuseByStatus } from './refusals';
 
 /** One after-sales case, from intake to its satisfaction survey. The workflow id is the case id. */
 export async function caseWorkflow(input: CaseInput, carried?: CarriedState): Promise<CaseView> {
@@ -130,16 +131,11 @@ function validateCommand<N extends CommandName>(ctx: CaseContext, playbook: Play
     throw commandRejected('actor_required', 'the command must name its actor (id and role)');
   }
   if (actor.role === 'system') throw commandRejected('forbidden_actor', 'the system role cannot be used from outside the workflow');
-  const roles = rolesFor(ctx, playbook, name);
-  if (roles.length === 0) {
-    throw commandRejected('invalid_transition', `${name} is not possible while the ${ctx.input.kind} case is ${ctx.status}`);
-  }
-  if (!roles.includes(actor.role)) {
-    throw commandRejected('role_not_allowed', `${name} in status ${ctx.status} is for ${roles.join(', ')}, not ${actor.role}`);
-  }
+  // Scope first: another party's case says nothing of its state.
   if (!isPartyTo(actor, { ...ctx.view, openedBy: ctx.input.openedBy })) {
     throw commandRejected('not_your_case', `a ${actor.role} may act only on its own cases`);
   }
+  if (!rolesFor(ctx, playbook, name).includes(actor.role)) refuseByStatus(ctx, playbook, name, actor.role, payload);
   const check = (playbook.checks?.[name] ?? commonHandlers.checks[name]) as ((c: CaseContext, p: CommandPayloads[N]) => void) | undefined;
   check?.(ctx, payload);
   // Last, so the business rules above keep their own codes: whatever they let through must still match the contract.

@@ -1,30 +1,46 @@
 /** Commands every kind of case accepts, and the satisfaction survey that follows every closed case. */
+import { patched } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
 import { PRIORITIES, type CommandName } from '../messages';
 import type { Role } from '../domain/parties';
 import { addDuration } from '../sla/calendar';
 import type { CaseContext } from './context';
+import { SURVEY_AFTER_REOPENING_PATCH } from './patches';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers } from './playbook';
 
 const LEADS: readonly Role[] = ['supervisor', 'senior_agent', 'admin'];
 
+/** The roles each common command is ever for, and when it is possible (the refusal of a role at another time says so). */
+export const COMMON_COMMANDS: Partial<Record<CommandName, { roles: readonly Role[]; when: string }>> = {
+  assign: { roles: LEADS, when: 'while the case is open' },
+  escalate: { roles: CASE_STAFF, when: 'while the case is open' },
+  resolve_blocked_refund: { roles: PLATFORM, when: 'while a refund of the case is refused by the payment partner' },
+  extend_deadline: { roles: PLATFORM, when: 'while the case is open' },
+  pause_deadline: { roles: PLATFORM, when: 'while the case is open' },
+  resume_deadline: { roles: PLATFORM, when: 'while the case is open' },
+  change_priority: { roles: LEADS, when: 'while the case is open' },
+  add_note: { roles: CASE_STAFF, when: 'at any time' },
+  answer_survey: { roles: ['customer', 'agent'], when: 'once the case is closed and its survey sent, until the survey is answered or expires' },
+};
+
 export function commonCommands(ctx: CaseContext): Partial<Record<CommandName, readonly Role[]>> {
+  const roles = (name: CommandName) => COMMON_COMMANDS[name]!.roles;
   if (ctx.closed) {
     return {
-      add_note: CASE_STAFF,
-      ...(ctx.view.survey && ctx.view.survey.rating === undefined && !ctx.view.facts.surveyExpired && { answer_survey: ['customer', 'agent'] }),
+      add_note: roles('add_note'),
+      ...(ctx.view.survey && ctx.view.survey.rating === undefined && !ctx.view.facts.surveyExpired && { answer_survey: roles('answer_survey') }),
     };
   }
   return {
-    assign: LEADS,
-    escalate: CASE_STAFF,
+    assign: roles('assign'),
+    escalate: roles('escalate'),
     // In whatever status the refund was refused: the playbook's step is waiting inside ctx.effects.refund().
-    ...(ctx.effects.blockedRefund && { resolve_blocked_refund: PLATFORM }),
-    extend_deadline: PLATFORM,
-    pause_deadline: PLATFORM,
-    resume_deadline: PLATFORM,
-    change_priority: LEADS,
-    add_note: CASE_STAFF,
+    ...(ctx.effects.blockedRefund && { resolve_blocked_refund: roles('resolve_blocked_refund') }),
+    extend_deadline: roles('extend_deadline'),
+    pause_deadline: roles('pause_deadline'),
+    resume_deadline: roles('resume_deadline'),
+    change_priority: roles('change_priority'),
+    add_note: roles('add_note'),
   };
 }
 
@@ -115,6 +131,8 @@ export async function runSatisfactionSurvey(ctx: CaseContext): Promise<void> {
     ctx.view.survey = { sentAt: workflowNow() };
     await ctx.effects.notifyCustomer('satisfaction_survey', { caseId: ctx.caseId });
     ctx.record({ id: 'case-workflow', role: 'system' }, 'survey_sent');
+  } else if (closedAgainSinceSurvey(ctx) && patched(SURVEY_AFTER_REOPENING_PATCH)) {
+    await sendNextSurvey(ctx);
   }
   const until = addDuration(ctx.view.survey.sentAt, ctx.policy.surveyWindow, ctx.policy.calendar);
   // A case the platform reopens leaves its survey wait at once and goes back to its playbook.
@@ -123,4 +141,20 @@ export async function runSatisfactionSurvey(ctx: CaseContext): Promise<void> {
     ctx.setFact('surveyExpired', true);
     ctx.record({ id: 'case-workflow', role: 'system' }, 'survey_expired');
   }
+}
+
+/** The case closed again (the platform reopened it) after its survey was sent. */
+function closedAgainSinceSurvey(ctx: CaseContext): boolean {
+  return ctx.view.survey !== undefined && ctx.view.closedAt !== undefined && ctx.view.closedAt > ctx.view.survey.sentAt;
+}
+
+/** A new survey for the new closing; the earlier one is kept as it was answered (or not). */
+async function sendNextSurvey(ctx: CaseContext): Promise<void> {
+  const earlier = [...(ctx.view.earlierSurveys ?? []), ctx.view.survey!];
+  ctx.view.earlierSurveys = earlier;
+  ctx.view.survey = { sentAt: workflowNow() };
+  delete ctx.view.facts.surveyExpired;
+  const n = earlier.length + 1;
+  await ctx.effects.notifyCustomer('satisfaction_survey', { caseId: ctx.caseId }, `satisfaction_survey:${n}`);
+  ctx.record({ id: 'case-workflow', role: 'system' }, 'survey_sent', { data: { survey: n } });
 }

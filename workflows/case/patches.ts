@@ -96,6 +96,37 @@ export const REPAIR_RETURN_PATCH = 'repair-return-before-refund';
 export const DISPUTE_APPEAL_CLOCK_PATCH = 'dispute-appeal-clock';
 
 /**
+ * patched() id of the survey after a reopening: a case the platform reopened (a dispute on a closed case, an overridden
+ * review) that closes again gets a new satisfaction survey (the earlier one kept in `earlierSurveys`, its own message
+ * key `satisfaction_survey:<n>`), open for its own surveyWindow. Histories from before waited out the first survey's
+ * window (or expired it at once) and sent no second one.
+ */
+export const SURVEY_AFTER_REOPENING_PATCH = 'survey-after-reopening';
+
+/**
+ * patched() id of a repair's exchange the ERP refuses: it turns into a refund the way return_refund is one, the goods
+ * going back to the merchant first (ship_back or request_pickup under customer_ship_back, the courier's delivery, the
+ * merchant's inspection), and only an accepted parcel makes the item's price due. Histories from before made the
+ * item's refund due at once, without the goods.
+ */
+export const REPAIR_EXCHANGE_REFUSED_PATCH = 'repair-exchange-refused-returns-goods';
+
+/**
+ * patched() id of a declined repair quote (declined, or silent for repairQuoteDecision) followed to the customer's door:
+ * the provider is told to return the goods unrepaired and the case waits in `returning_unrepaired` under the provider's
+ * `repair_unrepaired_return` clock (policy.repairUnrepairedReturn; escalated to the platform at breach) for the
+ * provider's shipped_back (its tracking number) and the courier's delivery of that parcel, and only then closes
+ * `returned_unrepaired`. Histories from before closed the case at once.
+ */
+export const REPAIR_UNREPAIRED_RETURN_PATCH = 'repair-unrepaired-return-tracked';
+
+/**
+ * patched() id of per-item reasons: a return or exchange whose claimed items name reasons other than the case's is
+ * assessed item by item (domain/eligibility.ts assessClaimedItems): an ineligible item (e.g. a no-reason return of an
+ * excluded category) refuses the request naming its sku, and the postage is borne by the party any item's reason makes
+ * responsible before the customer. Histories from before assessed the case-level reason only.
+ */
+export const ITEM_REASONS_PATCH = 'item-reasons-assessed';
  * patched() id of search attributes upserted once per workflow task, and only when they changed: every change of the
  * case used to upsert status, escalation and next deadline at once (23 upserts for a return from open to refund, most
  * of them repeating the values already set, each a history event and a visibility write). Histories from before upsert

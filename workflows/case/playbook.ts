@@ -8,10 +8,18 @@ import type { CaseContext } from './context';
 /**
  * Refuses a command from its validator: nothing reaches history, and the caller gets the failure's type as a
  * machine-readable code ('invalid_transition', 'role_not_allowed', 'not_your_case', or a business rule's own), and
- * `field`, when given, the offending field of the command's body (the API names it in the problem's errors).
+ * `field`, when given, the offending field of the command's body (the API names it in the problem's errors), and
+ * `state`, for a command that is possible at another time, the case's status and when it is possible.
  */
-export function commandRejected(code: string, message: string, field?: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: true, ...(field !== undefined && { details: [{ field }] }) });
+export function commandRejected(code: string, message: string, field?: string, state?: RefusalState): ApplicationFailure {
+  const details = field !== undefined || state !== undefined ? [{ ...(field !== undefined && { field }), ...state }] : undefined;
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true, ...(details && { details }) });
+}
+
+/** What a refusal of "not now" says beside its message: the case's status and when the command is possible. */
+export interface RefusalState {
+  caseStatus: string;
+  possibleWhen: string[];
 }
 
 export type CommandHandlers = { [N in CommandName]?: (ctx: CaseContext, payload: CommandPayloads[N]) => void | Promise<void> };
@@ -29,6 +37,11 @@ export interface Playbook {
   handlers: CommandHandlers;
   /** Business preconditions beyond status and role; throw commandRejected(...) to refuse. */
   checks?: CommandChecks;
+  /**
+   * A command the current status does not take, from a role that may send it at other times: throw the refusal that
+   * says why, when there is a more precise one than invalid_transition (e.g. the appeal window has closed).
+   */
+  explainRefusal?: CommandChecks;
   /** Every clock the playbook runs; a clock fires the actions of its definition here. */
   clocks: readonly ClockDefinition[];
   /** The customer let a proposed remedy lapse (the customer_decision clock). */

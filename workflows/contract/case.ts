@@ -36,7 +36,7 @@ export const STATUSES_BY_KIND = {
   refund_only: ['submitted', 'awaiting_return_to_sender', 'awaiting_remedy', 'refund_due', 'in_dispute', 'closed'],
   feedback: ['submitted', 'registered', 'investigating', 'investigated', 'awaiting_approval', 'approved', 'awaiting_confirmation', 'closed'],
   safety: ['submitted', 'awaiting_emergency_start', 'emergency_in_progress', 'closed'],
-  repair: ['submitted', 'awaiting_collection', 'at_repair_provider', 'awaiting_quote_decision', 'awaiting_repair_confirmation', 'awaiting_repair_remedy', 'awaiting_return_shipment', 'return_in_transit', 'awaiting_inspection', 'goods_accepted', 'refund_due', 'closed'],
+  repair: ['submitted', 'awaiting_collection', 'at_repair_provider', 'awaiting_quote_decision', 'returning_unrepaired', 'awaiting_repair_confirmation', 'awaiting_repair_remedy', 'awaiting_return_shipment', 'return_in_transit', 'awaiting_inspection', 'goods_accepted', 'refund_due', 'closed'],
   maintenance: ['submitted', 'awaiting_booking', 'service_booked', 'closed'],
 } as const satisfies Record<(typeof CASE_KINDS)[number], readonly string[]>;
 
@@ -246,6 +246,8 @@ export const CaseFacts = z
   })
   .openapi('CaseFacts');
 
+const Survey = z.object({ sentAt: epochMs, rating: z.int().optional(), comment: z.string().optional() });
+
 export const CaseView = z
   .object({
     caseId: z.string(),
@@ -289,7 +291,8 @@ export const CaseView = z
     clocks: z.array(ClockState),
     audit: z.array(AuditEntry),
     facts: CaseFacts,
-    survey: z.object({ sentAt: epochMs, rating: z.int().optional(), comment: z.string().optional() }).optional(),
+    survey: Survey.optional().openapi({ description: 'The satisfaction survey of the case’s last closing' }),
+    earlierSurveys: z.array(Survey).optional().openapi({ description: 'Surveys of earlier closings of a case the platform reopened (a new survey follows each closing)' }),
     dispute: Dispute.optional().openapi({ description: 'The platform’s intervention (request_intervention): evidence, rulings and appeals' }),
   })
   .openapi('CaseView', { example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', kind: 'return', status: 'awaiting_merchant_review', version: 3 } });

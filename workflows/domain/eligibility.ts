@@ -6,6 +6,31 @@ import type { Party } from './parties';
 
 export type Eligibility = { eligible: true; responsibleParty: Party; shippingCostBearer: Party } | { eligible: false; reason: string };
 
+/** Who bears the return postage of a parcel holding items of several reasons: the first of these any item's reason names. */
+const BEARER_PRECEDENCE: readonly Party[] = ['courier', 'merchant', 'warehouse'];
+
+/**
+ * An item-level claim: each item is assessed on its own reason. The claim is refused when an item is (naming its sku),
+ * and the one parcel's postage (and the responsibility) goes to the party any item's reason makes responsible, before
+ * the customer: a changed mind about one item does not make the customer pay to send back a defective other.
+ */
+export function assessClaimedItems(
+  items: ReadonlyArray<{ sku: string; reason: ReturnReason }>,
+  order: OrderSnapshot,
+  details: { goodsIntact?: boolean; outerPackageDamaged?: boolean },
+  policy: CasePolicy,
+  now: number,
+): Eligibility {
+  const assessed: Array<Extract<Eligibility, { eligible: true }>> = [];
+  for (const item of items) {
+    const result = assessReturn(item.reason, order, details, policy, now);
+    if (!result.eligible) return { eligible: false, reason: `${item.sku} (${item.reason}): ${result.reason}` };
+    assessed.push(result);
+  }
+  const chosen = BEARER_PRECEDENCE.map((party) => assessed.find((r) => r.shippingCostBearer === party)).find((r) => r !== undefined) ?? assessed[0];
+  return chosen;
+}
+
 export function assessReturn(
   reason: ReturnReason,
   order: OrderSnapshot,

@@ -155,12 +155,30 @@ export function interventionOpenUntil(ctx: CaseContext): number | undefined {
 function checkIntervention(ctx: CaseContext, p: CommandPayloads['request_intervention']): void {
   const party = partyOf(p.actor);
   if (ctx.view.dispute?.interventions.some((i) => i.party === party)) throw commandRejected('already_requested', `the ${party} has already asked the platform to intervene on this case`);
-  if (ctx.status === IN_DISPUTE) throw commandRejected('dispute_open', 'a dispute is already open on this case');
+  refuseWhileDisputeOpen(ctx);
   const trigger = interventionTrigger(ctx, party);
   const end = windowEnd(ctx, trigger.at);
   if (workflowNow() > end) {
     throw commandRejected('intervention_window_passed', `intervention had to be asked by ${new Date(end).toISOString()} (policy interventionWindow after ${trigger.action})`);
   }
+}
+
+/** While a dispute is open the platform is already intervening, whoever asked: a second request is already_requested. */
+function refuseWhileDisputeOpen(ctx: CaseContext): void {
+  const d = disputeOf(ctx);
+  if (!d || ctx.status !== IN_DISPUTE) return;
+  const askedBy = d.interventions[d.interventions.length - 1]?.party ?? d.openedBy.role;
+  throw commandRejected('already_requested', `the platform is already intervening in this case (asked by the ${askedBy}); send evidence with submit_evidence`);
+}
+
+/** An appeal once the dispute has left in_dispute: the window of its last ruling has closed (or the party appealed). */
+function refuseLateAppeal(ctx: CaseContext, p: CommandPayloads['appeal_ruling']): void {
+  const d = disputeOf(ctx);
+  if (!d || d.rulings.length === 0 || ctx.status === IN_DISPUTE) return;
+  const party = partyOf(p.actor);
+  if (d.appeals.some((a) => a.party === party)) throw commandRejected('already_appealed', `the ${party} has already appealed in this dispute`);
+  const until = d.appealDeadline === undefined ? '' : `: the appeal had to be made by ${new Date(d.appealDeadline).toISOString()}`;
+  throw commandRejected('appeal_window_closed', `the ruling is final${until}`);
 }
 
 async function openDispute(ctx: CaseContext, p: CommandPayloads['request_intervention']): Promise<void> {
@@ -403,6 +421,11 @@ export function withDisputes(base: Playbook): Playbook {
     ...base,
     steps: { ...base.steps, [IN_DISPUTE]: disputeStep },
     commands,
+    explainRefusal: {
+      ...base.explainRefusal,
+      request_intervention: refuseWhileDisputeOpen,
+      appeal_ruling: refuseLateAppeal,
+    },
     checks: {
       ...base.checks,
       request_intervention: checkIntervention,

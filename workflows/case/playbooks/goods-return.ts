@@ -2,14 +2,14 @@
  * The common path of returns and exchanges (spec §Return flow): merchant review → ship back → inspection.
  * What follows an accepted inspection (refund or reship) is the playbook's own.
  */
-import { assessReturn } from '../../domain/eligibility';
+import { assessClaimedItems, assessReturn } from '../../domain/eligibility';
 import type { ClaimItem, ReturnReason } from '../../domain/case';
 import { allAccepted, claimedLines, computeItemRefund, inspectionIssues, inspectItems, type ItemRefund } from '../../domain/item-claims';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
 import { patched } from '@temporalio/workflow';
 import { requireReason } from '../common-commands';
-import { PLATFORM_REVIEW_CLOCK_PATCH } from '../patches';
+import { ITEM_REASONS_PATCH, PLATFORM_REVIEW_CLOCK_PATCH } from '../patches';
 import { defineClock } from '../clock-definition';
 import { CLOSED, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type Playbook } from '../playbook';
@@ -33,7 +33,11 @@ export function returnDetails(ctx: CaseContext): { reason: ReturnReason; goodsIn
 
 async function assess(ctx: CaseContext): Promise<void> {
   const details = returnDetails(ctx);
-  const result = assessReturn(details.reason, ctx.requireOrder(), details, ctx.policy, workflowNow());
+  // Items claimed for reasons of their own are assessed each on its reason (patch item-reasons-assessed).
+  const ownReasons = details.items?.some((i) => i.reason !== details.reason) === true && patched(ITEM_REASONS_PATCH);
+  const result = ownReasons
+    ? assessClaimedItems(details.items!, ctx.requireOrder(), details, ctx.policy, workflowNow())
+    : assessReturn(details.reason, ctx.requireOrder(), details, ctx.policy, workflowNow());
   if (!result.eligible) {
     ctx.close(SYSTEM_ACTOR, 'rejected_ineligible', 'rejected', { reason: result.reason });
     await ctx.effects.notifyCustomer('request_rejected', { reason: result.reason });

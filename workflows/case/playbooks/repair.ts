@@ -15,7 +15,7 @@ import { claimedPrices } from '../../domain/item-claims';
 import { checkWarranty } from '../../domain/warranty';
 import { workflowNow } from '../../clock-source';
 import { partnerActions } from '../activities';
-import { REPAIR_COLLECTION_CLOCK_PATCH, REPAIR_RETURN_PATCH } from '../patches';
+import { REPAIR_COLLECTION_CLOCK_PATCH, REPAIR_EXCHANGE_REFUSED_PATCH, REPAIR_RETURN_PATCH, REPAIR_UNREPAIRED_RETURN_PATCH } from '../patches';
 import { defineClock } from '../clock-definition';
 import { partnerRefusal, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
@@ -30,6 +30,7 @@ export const RP = {
   quote: 'awaiting_quote_decision',
   confirmation: 'awaiting_repair_confirmation',
   remedy: 'awaiting_repair_remedy',
+  returningUnrepaired: 'returning_unrepaired',
 } as const;
 
 const PROVIDER: CaseContext['input']['openedBy'] = { id: 'repair-provider', role: 'repair_provider' };
@@ -77,6 +78,23 @@ const QUOTE_DECISION = defineClock({
     }
   },
 });
+
+/** A declined quote: the provider ships the goods back unrepaired and the courier delivers them to the customer. */
+const UNREPAIRED_RETURN = defineClock({
+  name: 'repair_unrepaired_return',
+  owner: 'repair_provider',
+  terms: (policy) => ({ limit: policy.repairUnrepairedReturn ?? { workingDays: 5 }, breachAction: 'escalate_to_platform' }),
+  breach: (ctx) => ctx.escalate('platform', 'the goods of a declined repair have not reached the customer within the limit', SYSTEM_ACTOR, 'repair_unrepaired_return'),
+});
+
+/** The courier's delivery of the unrepaired goods' parcel (the tracking number the provider's shipped_back gave) closes the case. */
+function onUnrepairedReturnEvent(ctx: CaseContext, event: { event: string; trackingNumber?: string }): boolean {
+  if (ctx.status !== RP.returningUnrepaired || event.event !== 'delivered') return false;
+  if (!ctx.view.returnTrackingNumber || event.trackingNumber !== ctx.view.returnTrackingNumber) return false;
+  ctx.satisfyClock(UNREPAIRED_RETURN.name);
+  ctx.close({ id: 'courier', role: 'courier' }, 'unrepaired_goods_delivered', 'returned_unrepaired', { data: { trackingNumber: event.trackingNumber } });
+  return true;
+}
 
 /** The customer confirms the repaired goods; silence accepts them. */
 const REPAIR_CONFIRMATION = defineClock({
@@ -154,6 +172,12 @@ async function applyRemedy(ctx: CaseContext): Promise<void> {
       const refusal = partnerRefusal(err);
       if (!refusal) throw err;
       ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `the replacement could not be reshipped: ${refusal.message}` });
+      // A refund, like return_refund's, only once the goods are back and accepted.
+      if (patched(REPAIR_EXCHANGE_REFUSED_PATCH)) {
+        ctx.setFact('convertedToRefund', true);
+        awaitGoodsBack(ctx);
+        return;
+      }
     }
   }
   if (remedy === 'return_refund' && patched(REPAIR_RETURN_PATCH)) {
@@ -247,7 +271,15 @@ export const repairPlaybook: Playbook = {
         return;
       }
       await instruct(ctx, 'return_unrepaired');
+      if (patched(REPAIR_UNREPAIRED_RETURN_PATCH)) {
+        ctx.startClock(UNREPAIRED_RETURN);
+        ctx.transition(SYSTEM_ACTOR, 'unrepaired_return_instructed', RP.returningUnrepaired, { reason: 'the customer declined the repair quote; the provider returns the goods unrepaired' });
+        return;
+      }
       ctx.close(SYSTEM_ACTOR, 'closed_quote_declined', 'returned_unrepaired', { reason: 'the customer declined the repair quote; the goods are returned unrepaired' });
+    },
+    [RP.returningUnrepaired]: async (ctx) => {
+      await ctx.waitUntil(() => ctx.status !== RP.returningUnrepaired);
     },
     [RP.confirmation]: async (ctx) => {
       await ctx.effects.notifyCustomer('repair_completed', { trackingNumber: ctx.view.returnTrackingNumber ?? '' });
@@ -342,7 +374,9 @@ export const repairPlaybook: Playbook = {
       ctx.record(p.actor, 'repair_remedy_chosen', { reason: p.reason, data: { remedy: p.remedy, ...(p.remedy === 'discount_refund' && { amountCents: p.amountCents }) } });
     },
   },
-  clocks: [REPAIR_COLLECTION, REPAIR_TURNAROUND, QUOTE_DECISION, REPAIR_CONFIRMATION, REMEDY_CHOICE, REFUND_START, CUSTOMER_SHIP_BACK, MERCHANT_INSPECTION],
+  clocks: [REPAIR_COLLECTION, REPAIR_TURNAROUND, QUOTE_DECISION, UNREPAIRED_RETURN, REPAIR_CONFIRMATION, REMEDY_CHOICE, REFUND_START, CUSTOMER_SHIP_BACK, MERCHANT_INSPECTION],
   onRepairEvent,
-  onCourierEvent: onReturnShipmentEvent,
+  onCourierEvent: (ctx, event) => {
+    if (!onUnrepairedReturnEvent(ctx, event)) onReturnShipmentEvent(ctx, event);
+  },
 };
