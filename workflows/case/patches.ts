@@ -127,6 +127,8 @@ export const REPAIR_UNREPAIRED_RETURN_PATCH = 'repair-unrepaired-return-tracked'
  * responsible before the customer. Histories from before assessed the case-level reason only.
  */
 export const ITEM_REASONS_PATCH = 'item-reasons-assessed';
+
+/**
  * patched() id of search attributes upserted once per workflow task, and only when they changed: every change of the
  * case used to upsert status, escalation and next deadline at once (23 upserts for a return from open to refund, most
  * of them repeating the values already set, each a history event and a visibility write). Histories from before upsert
