@@ -24,8 +24,11 @@ function deepFreeze(value: unknown, seen = new WeakSet<object>()): void {
 describe('the contract shared among cases, frozen', () => {
   let contract: Contract;
   beforeAll(() => {
+    // A module registry of its own, so the contract is the one shared-code.ts readied (require: isolateModules is synchronous).
     jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('../../workflows/shared-code');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       contract = require('../../workflows/contract') as Contract;
     });
     deepFreeze(contract);
