@@ -4,7 +4,8 @@
  * this process, the case worker as a process of its own under `node --cpu-prof`), then, each at concurrency 8:
  * 1. starts PROFILE_CASES no-op workflows directly (the engine's own cost of a start);
  * 2. opens PROFILE_CASES returns through `POST /cases`;
- * 3. drives each of them to its refund (approve, ship back, delivered, inspect, start refund).
+ * 3. drives each of them to its refund (approve, ship back, delivered, inspect, start refund: the fault runner's
+ *    ReturnDriver), then waits until the worker is idle (the refund paid, the survey sent).
  * It prints, per phase, the throughput and the CPU per case of the worker and of Temporal, the worker's RSS per open
  * case, the history events and activities of one return, and from the worker's CPU profile the top costs per case.
  */
@@ -18,8 +19,9 @@ import { cpuSeconds } from '../deadlines/memory';
 import { benchNoopWorkflow } from '../noop-workflow';
 import { runPool } from '../pool';
 import { Teardown } from '../teardown';
+import { ApiClient } from '../../faults/api-client';
+import { ReturnDriver } from '../../faults/returns';
 import { analyseProfiles, type ThreadCost } from './cpu-profile';
-import { returnPath } from './return-path';
 import { rssMiB, startMeasuredStack, table, workerIdle } from './stack';
 
 const CASES = Number(process.env.PROFILE_CASES ?? 300);
@@ -60,15 +62,18 @@ async function main(): Promise<void> {
       return { name, count: items.length, wallS, cpu };
     };
 
-    const path_ = returnPath(stack.apiUrl);
-    await runPool(['warm-1', 'warm-2'], 2, async (k) => path_.driveToRefund(await path_.open(`${taskQueue}-${k}`)));
-    const keys = Array.from({ length: CASES }, (_, i) => `${taskQueue}-case-${i}`);
+    // The fault runner's driver: each step sent once and the status read only when a step must wait.
+    const driver = (run: string) => new ReturnDriver(new ApiClient(stack.apiUrl), `${taskQueue}-${run}`, Date.now() + 3_600_000);
+    const warm = driver('warm');
+    await runPool([0, 1], 2, async (i) => warm.driveToRefund(await warm.open(i)));
+    const returns = driver('case');
+    const keys = Array.from({ length: CASES }, (_, i) => String(i));
     const caseIds: string[] = [];
-    const noop = await phase('no-op start (direct)', keys, (k) => client.workflow.start(benchNoopWorkflow, { taskQueue: stack.noopTaskQueue, workflowId: `noop-${k}` }));
+    const noop = await phase('no-op start (direct)', keys, (k) => client.workflow.start(benchNoopWorkflow, { taskQueue: stack.noopTaskQueue, workflowId: `noop-${taskQueue}-${k}` }));
     const rssBefore = rssMiB(worker.child.pid!);
-    const open = await phase('open (POST /cases)', keys, async (k) => caseIds.push(await path_.open(k)));
+    const open = await phase('open (POST /cases)', keys, async (k) => caseIds.push(await returns.open(Number(k))));
     const rssOpen = rssMiB(worker.child.pid!);
-    const drive = await phase('open → refund (API)', caseIds, (id) => path_.driveToRefund(id));
+    const drive = await phase('open → refund (API)', caseIds, (id) => returns.driveToRefund(id));
 
     const history = await client.workflow.getHandle(caseIds[0]!).fetchHistory();
     await worker.stop(60_000); // the profiles are written as it exits
