@@ -3,7 +3,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 
 /** The bundle's entry: every workflow type the case worker serves. */
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+const WORKFLOWS_PATH = require.resolve('../workflows');
 /** The workflow code shared by every case, its schemas built ahead (workflows/shared-code.ts). */
 const SHARED_CODE_PATH = require.resolve('../workflows/shared-code');
 

@@ -14,10 +14,10 @@ import type { CaseSummary } from '../domain/case-summary';
 
 export class CaseProjector {
   private projectedVersion: number;
-  /** The search attributes last upserted (as compared values), and whether an upsert waits for the end of the task. */
+  /** The search attributes last upserted (as compared values). */
   private upserted?: string;
-  private upsertPending = false;
-  private latestSummary?: CaseSummary;
+  /** The latest summary of this task while its upsert waits for the task's end. */
+  private pendingSummary?: CaseSummary;
 
   /** `opened`: this run opened the case (not a continue-as-new), so the case's fixed attributes are set now. */
   constructor(
@@ -49,12 +49,12 @@ export class CaseProjector {
    * they have), so the changes of one task make one upsert, with the last values, and none when nothing changed.
    */
   private upsertOncePerTask(summary: CaseSummary): void {
-    this.latestSummary = summary;
-    if (this.upsertPending) return;
-    this.upsertPending = true;
+    const scheduled = this.pendingSummary !== undefined;
+    this.pendingSummary = summary;
+    if (scheduled) return;
     void Promise.resolve().then(() => {
-      this.upsertPending = false;
-      const attributes = this.changingAttributes(this.latestSummary!);
+      const attributes = this.changingAttributes(this.pendingSummary!);
+      this.pendingSummary = undefined;
       const values = JSON.stringify(attributes.map((a) => a.value));
       if (values === this.upserted) return;
       this.upserted = values;
