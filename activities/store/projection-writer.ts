@@ -1,3 +1,4 @@
+import type { mongo } from 'mongoose';
 import type mongoose from 'mongoose';
 import { withTimeout } from '../with-timeout';
 import { caseModel, caseViewModel, type CaseDocument, type CaseViewDocument } from './case-model';
@@ -100,7 +101,9 @@ export class ProjectionWriter {
  * statement can fail on a conflict: FerretDB v1 runs an unordered bulk write as an ordered one and stops at the first
  * failing statement (reporting it at index 0), so a collision there would silently drop the statements after it.
  * Documents already stored are replaced only by a newer version (a filter, never an upsert); new ones are inserted, and
- * one that another writer inserted in the meantime is retried alone as a guarded replace.
+ * one that another writer inserted in the meantime is retried alone as a guarded replace. The documents are built in
+ * their stored shape (toCaseProjection), so they go to the driver as they are: mongoose's casting of each replacement
+ * (a full document per statement) cost more than the write itself.
  */
 async function replaceNewer<T extends { _id: string; version: number }>(model: mongoose.Model<T>, docs: T[]): Promise<Set<string>> {
   const stored = await storedVersions(model, docs.map((d) => d._id));
@@ -110,12 +113,14 @@ async function replaceNewer<T extends { _id: string; version: number }>(model: m
   for (const d of replace) if ((stored.get(d._id) ?? 0) >= d.version) stale.add(d._id);
   const newer = replace.filter((d) => !stale.has(d._id));
   if (newer.length) {
-    const ops = newer.map((d) => ({ replaceOne: { filter: { _id: d._id, version: { $lt: d.version } }, replacement: d } }));
-    await model.bulkWrite(ops as Parameters<typeof model.bulkWrite>[0], { ordered: true });
+    await driverCollection(model).bulkWrite(
+      newer.map((d) => ({ replaceOne: { filter: { _id: d._id, version: { $lt: d.version } }, replacement: d as StoredDocument } })),
+      { ordered: true },
+    );
   }
   if (insert.length) {
     try {
-      await model.insertMany(insert, { ordered: true });
+      await driverCollection(model).insertMany(insert as StoredDocument[], { ordered: true });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // Another writer got there first for some of them: settle each one on its own.
@@ -134,7 +139,7 @@ async function storedVersions<T>(model: mongoose.Model<T>, ids: string[]): Promi
   for (let i = 0; i < ids.length; i += LOOKUPS_AT_ONCE) {
     await Promise.all(
       ids.slice(i, i + LOOKUPS_AT_ONCE).map(async (id) => {
-        const doc = await model.findById(id, { version: 1 }).lean<{ version: number }>().exec();
+        const doc = await driverCollection(model).findOne<{ version: number }>({ _id: id }, { projection: { version: 1 } });
         if (doc) versions.set(id, doc.version);
       }),
     );
@@ -146,7 +151,7 @@ const LOOKUPS_AT_ONCE = 32;
 
 async function guardedUpsert<T extends { _id: string; version: number }>(model: mongoose.Model<T>, doc: T): Promise<SaveOutcome> {
   try {
-    const result = await model.replaceOne({ _id: doc._id, version: { $lt: doc.version } } as mongoose.QueryFilter<T>, doc, { upsert: true }).exec();
+    const result = await driverCollection(model).replaceOne({ _id: doc._id, version: { $lt: doc.version } }, doc as StoredDocument, { upsert: true });
     return result.matchedCount + result.upsertedCount > 0 ? 'written' : 'stale';
   } catch (err) {
     if (isDuplicateKey(err)) return 'stale';
@@ -157,4 +162,12 @@ async function guardedUpsert<T extends { _id: string; version: number }>(model: 
 function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: number; writeErrors?: Array<{ code?: number }> };
   return e.code === 11000 || (e.writeErrors?.length ?? 0) > 0 && e.writeErrors!.every((w) => w.code === 11000);
+}
+
+/** A projected document as the driver holds it: a string id and a version. */
+type StoredDocument = mongo.Document & { _id: string; version: number };
+
+/** The model's collection as the driver sees it. */
+function driverCollection(model: { collection: unknown }): mongo.Collection<StoredDocument> {
+  return model.collection as mongo.Collection<StoredDocument>;
 }
