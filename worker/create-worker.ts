@@ -50,8 +50,6 @@ export async function createCaseWorkers({ connection, config, activities, workfl
       taskQueue: config.taskQueue,
       ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : caseWorkflowCode()),
       maxCachedWorkflows,
-      // Projections run as local activities (workflows/case/activities.ts localStore) and wait on the coalescing writer.
-      maxConcurrentLocalActivityExecutions: 1000,
     }),
     // Projection activities wait on a coalescing writer, not on CPU: many may wait at once.
     Worker.create({ ...base, taskQueue: side.projection, maxConcurrentActivityTaskExecutions: 1000 }),

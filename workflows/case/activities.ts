@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PartnerActivities } from '../../activities/partners';
 import type { CaseView } from '../domain/case';
 import { sideTaskQueues } from '../task-queues';
@@ -50,21 +50,6 @@ export function store(): StoreActivities {
   return proxyActivities<StoreActivities>({
     taskQueue: sideTaskQueues(workflowInfo().taskQueue).projection,
     startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
-}
-
-/**
- * Store writes as local activities: run by the case's own worker inside the workflow task that made the change, so a
- * projection adds one marker to the history instead of an activity task (three events, a round trip through the
- * server and usually a workflow task of its own) and the view it writes is not copied into the history. A retry
- * backs off on a timer past the first second, so a store outage does not hold the case's workflow task open.
- */
-export function localStore(): StoreActivities {
-  return proxyLocalActivities<StoreActivities>({
-    // A backstop behind the writer's own bound on each write (10 s).
-    startToCloseTimeout: '15 seconds',
-    localRetryThreshold: '1 second',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 }

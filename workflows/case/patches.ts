@@ -135,10 +135,3 @@ export const ITEM_REASONS_PATCH = 'item-reasons-assessed';
  * on every change.
  */
 export const SEARCH_ATTRIBUTES_PER_TASK_PATCH = 'search-attributes-per-task';
-
-/**
- * patched() id of the store projection written by a local activity (workflows/case/activities.ts localStore): one
- * marker per write, not an activity task's three events and the workflow task its completion wakes. Histories from
- * before schedule projectCase on the projection task queue.
- */
-export const LOCAL_PROJECTION_PATCH = 'projection-local-activity';

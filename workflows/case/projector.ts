@@ -6,9 +6,9 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { CaseKindAttr, CaseStatusAttr, EscalatedAttr, MerchantIdAttr, NextDeadlineAttr } from '../search-attributes';
-import { localStore, store } from './activities';
+import { store } from './activities';
 import { errorMessage } from './errors';
-import { LOCAL_PROJECTION_PATCH, SEARCH_ATTRIBUTES_PER_TASK_PATCH } from './patches';
+import { SEARCH_ATTRIBUTES_PER_TASK_PATCH } from './patches';
 import type { CaseState } from './state';
 import type { CaseSummary } from '../domain/case-summary';
 
@@ -68,7 +68,7 @@ export class CaseProjector {
       await condition(() => this.state.view.version > this.projectedVersion);
       const view = this.state.snapshot();
       try {
-        await (patched(LOCAL_PROJECTION_PATCH) ? localStore() : store()).projectCase(view);
+        await store().projectCase(view);
       } catch (err) {
         log.warn('case projection failed', { caseId: this.state.caseId, error: errorMessage(err) });
       }
