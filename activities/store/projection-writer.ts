@@ -33,6 +33,8 @@ interface Pending {
 export class ProjectionWriter {
   private pending = new Map<string, Pending>();
   private flushing = false;
+  /** The version this writer last stored per collection and case, so the next write of a case skips the lookup. */
+  private readonly known = { summaries: new KnownVersions(), views: new KnownVersions(), facts: new KnownVersions() };
   private readonly maxBatch: number;
   private readonly writeTimeoutMs: number;
 
@@ -77,14 +79,14 @@ export class ProjectionWriter {
     try {
       const [summaries, views] = await bounded(
         Promise.all([
-          replaceNewer(caseModel(this.connection), batch.map((p) => p.projection.summary)),
-          replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view)),
+          replaceNewer(caseModel(this.connection), batch.map((p) => p.projection.summary), this.known.summaries),
+          replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view), this.known.views),
         ]),
       );
       // The reports' facts go after the other two, not beside them, so the store sees no more statements at once than
       // before they existed (each collection's version lookups run 32 at a time); with a time bound of their own, so a
       // slow facts write never fails (and delays, through a retry) the summaries supervisors read.
-      const facts = await bounded(replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts)));
+      const facts = await bounded(replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts), this.known.facts));
       stale = new Set([...summaries].filter((id) => views.has(id) && facts.has(id)));
     } catch (err) {
       for (const p of batch) for (const w of p.waiters) w.reject(err);
@@ -105,19 +107,34 @@ export class ProjectionWriter {
  * their stored shape (toCaseProjection), so they go to the driver as they are: mongoose's casting of each replacement
  * (a full document per statement) cost more than the write itself.
  */
-async function replaceNewer<T extends { _id: string; version: number }>(model: mongoose.Model<T>, docs: T[]): Promise<Set<string>> {
-  const stored = await storedVersions(model, docs.map((d) => d._id));
+async function replaceNewer<T extends { _id: string; version: number }>(model: mongoose.Model<T>, docs: T[], known: KnownVersions): Promise<Set<string>> {
+  // A case this writer stored before is replaced at once; only when another writer changed one of them is it looked up.
+  const assumed = docs.filter((d) => (known.get(d._id) ?? d.version) < d.version);
+  const assumedIds = new Set(assumed.map((d) => d._id));
+  let unsettled = docs.filter((d) => !assumedIds.has(d._id));
   const stale = new Set<string>();
+  if (assumed.length) {
+    const { matchedCount } = await driverCollection(model).bulkWrite(replaceOps(assumed), { ordered: true });
+    if (matchedCount < assumed.length) {
+      const stored = await storedVersions(model, assumed.map((d) => d._id));
+      for (const d of assumed) if ((stored.get(d._id) ?? d.version) > d.version) stale.add(d._id);
+      unsettled = [...unsettled, ...assumed.filter((d) => !stored.has(d._id))];
+    }
+  }
+  for (const id of await lookUpAndReplaceNewer(model, unsettled)) stale.add(id);
+  for (const d of docs) known.set(d._id, stale.has(d._id) ? undefined : d.version);
+  return stale;
+}
+
+async function lookUpAndReplaceNewer<T extends { _id: string; version: number }>(model: mongoose.Model<T>, docs: T[]): Promise<Set<string>> {
+  const stale = new Set<string>();
+  if (docs.length === 0) return stale;
+  const stored = await storedVersions(model, docs.map((d) => d._id));
   const replace = docs.filter((d) => stored.has(d._id));
   const insert = docs.filter((d) => !stored.has(d._id));
   for (const d of replace) if ((stored.get(d._id) ?? 0) >= d.version) stale.add(d._id);
   const newer = replace.filter((d) => !stale.has(d._id));
-  if (newer.length) {
-    await driverCollection(model).bulkWrite(
-      newer.map((d) => ({ replaceOne: { filter: { _id: d._id, version: { $lt: d.version } }, replacement: d as StoredDocument } })),
-      { ordered: true },
-    );
-  }
+  if (newer.length) await driverCollection(model).bulkWrite(replaceOps(newer), { ordered: true });
   if (insert.length) {
     try {
       await driverCollection(model).insertMany(insert as StoredDocument[], { ordered: true });
@@ -128,6 +145,11 @@ async function replaceNewer<T extends { _id: string; version: number }>(model: m
     }
   }
   return stale;
+}
+
+/** Replaces each document only where the stored one is older. */
+function replaceOps(docs: Array<{ _id: string; version: number }>): mongo.AnyBulkWriteOperation<StoredDocument>[] {
+  return docs.map((d) => ({ replaceOne: { filter: { _id: d._id, version: { $lt: d.version } }, replacement: d as StoredDocument } }));
 }
 
 /**
@@ -170,4 +192,23 @@ type StoredDocument = mongo.Document & { _id: string; version: number };
 /** The model's collection as the driver sees it. */
 function driverCollection(model: { collection: unknown }): mongo.Collection<StoredDocument> {
   return model.collection as mongo.Collection<StoredDocument>;
+}
+
+/** The last version stored per id, for the most recent ids (a case at work is written again within minutes). */
+class KnownVersions {
+  private readonly versions = new Map<string, number>();
+
+  constructor(private readonly capacity = 20_000) {}
+
+  get(id: string): number | undefined {
+    return this.versions.get(id);
+  }
+
+  /** Remembers `version` for `id` (forgets it when undefined), dropping the least recently stored beyond capacity. */
+  set(id: string, version: number | undefined): void {
+    this.versions.delete(id);
+    if (version === undefined) return;
+    this.versions.set(id, version);
+    if (this.versions.size > this.capacity) this.versions.delete(this.versions.keys().next().value!);
+  }
 }

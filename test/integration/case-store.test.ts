@@ -86,6 +86,19 @@ describe('case store projection on the MongoDB wire protocol', () => {
     expect(await caseModel(store).countDocuments({ caseId: 'case-store-1' })).toBe(1);
   });
 
+  it('settles a case another writer moved ahead: neither overwritten by an older version nor lost when it is deleted', async () => {
+    const other = new ProjectionWriter(store);
+    expect(await writer.save(toCaseProjection(caseView('case-store-6', 1, { status: 'submitted' })))).toBe('written');
+    expect(await other.save(toCaseProjection(caseView('case-store-6', 3, { status: 'awaiting_return_shipment' })))).toBe('written');
+    // This writer last stored version 1: its version 2 must not replace the other writer's 3.
+    expect(await writer.save(toCaseProjection(caseView('case-store-6', 2, { status: 'awaiting_merchant_review' })))).toBe('stale');
+    expect(await summary('case-store-6')).toMatchObject({ version: 3, status: 'awaiting_return_shipment' });
+    expect(await writer.save(toCaseProjection(caseView('case-store-6', 4, { status: 'return_in_transit' })))).toBe('written');
+    await caseModel(store).deleteOne({ _id: 'case-store-6' }).exec();
+    expect(await writer.save(toCaseProjection(caseView('case-store-6', 5, { status: 'awaiting_inspection' })))).toBe('written');
+    expect(await summary('case-store-6')).toMatchObject({ version: 5, status: 'awaiting_inspection' });
+  });
+
   it('removes a value the case no longer has (the deadline of a satisfied clock)', async () => {
     await writer.save(toCaseProjection(caseView('case-store-2', 1, { clocks: [clock('merchant_review', 'merchant', {})] })));
     await writer.save(toCaseProjection(caseView('case-store-2', 2, { clocks: [clock('merchant_review', 'merchant', { status: 'satisfied', satisfiedAt: T0 + HOUR })] })));
