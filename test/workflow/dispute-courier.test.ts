@@ -106,4 +106,70 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
       expect((await view(handle)).dispute).toMatchObject({ phase: 'appeal_window', rulings: [{ executed: true, responsibleParty: 'courier', silentParties: expect.arrayContaining(['customer', 'merchant']) }] });
     });
   });
+
+  it('gives the courier its own clock: a request it takes to answer later is answered by its evidence callback, and one it leaves unanswered is escalated at the breach and still taken late', async () => {
+    const real = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url) });
+    const fake = recordingActivities({ requestCourierEvidence: real.requestCourierEvidence });
+    const { worker, start } = await caseWorker(env, fake.activities);
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('dispute-courier-late', quality, {}, { ...DEFAULT_POLICY, disputeCourierEvidence: { hours: 4 } }));
+      await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
+      await send(handle, 'ship_back', { actor: customer, trackingNumber: 'LATE-SF43' });
+      await handle.signal('courier_event', { dedupKey: 'sf43-d', trackingNumber: 'LATE-SF43', event: 'delivered', at: 0 });
+      await reach(handle, 'awaiting_inspection');
+      await send(handle, 'inspect', { actor: merchant, result: 'rejected', findings: 'the parcel arrived empty' });
+      await send(handle, 'request_intervention', { actor: customer, reason: 'I packed the kettle; ask the courier' });
+
+      // The courier (sandbox: a LATE… parcel) takes the request to answer later; its clock runs, owned by the courier.
+      const asked = await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the handover record of the return parcel' });
+      expect(asked.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'running', owner: 'courier', deadline: asked.dispute!.infoRequests[0].at + 4 * HOUR });
+      const pending = await untilView(handle, (v) => v.dispute!.infoRequests[0].evidenceRequestId !== undefined);
+      const firstId = pending.dispute!.infoRequests[0].evidenceRequestId!;
+      expect(pending.audit.find((a) => a.action === 'courier_evidence_pending')).toMatchObject({ actor: { id: 'courier', role: 'courier' }, data: expect.objectContaining({ evidenceRequestId: firstId }) });
+      expect(pending.dispute!.infoRequests[0].answer).toBeUndefined();
+
+      // An hour later the courier answers by its callback: recorded on the request and as evidence, the clock satisfied; a repeat and an answer to no request change nothing.
+      await env.sleep(HOUR);
+      const callback = await control<Record<string, unknown>>('POST', `/courier-evidence-requests/${firstId}/answer`);
+      const { caseId: _caseId, ...answer } = callback;
+      const event = { ...answer, at: Date.parse(callback.at as string) } as never;
+      await handle.signal('courier_event', event);
+      await handle.signal('courier_event', event);
+      await handle.signal('courier_event', { ...(answer as object), dedupKey: 'other', evidenceRequestId: 'evr_none', at: 0 } as never);
+      const answered = await untilView(handle, (v) => v.dispute!.infoRequests[0].answer !== undefined);
+      expect(answered.dispute!.infoRequests[0].answer).toMatchObject({ evidenceId: callback.evidenceId, kind: 'handover_record', uri: callback.uri });
+      expect(answered.audit.filter((a) => a.action === 'courier_evidence_received')).toEqual([
+        expect.objectContaining({ actor: { id: 'courier', role: 'courier' }, evidence: [expect.objectContaining({ uri: callback.uri })], data: expect.objectContaining({ evidenceRequestId: firstId, via: 'callback' }) }),
+      ]);
+      expect(answered.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'satisfied' });
+      expect(answered.escalations).toEqual([expect.objectContaining({ to: 'platform' })]);
+
+      // A second request the courier leaves unanswered: at its deadline the platform is told; its answer is still taken late.
+      await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the pickup scan' });
+      const second = await untilView(handle, (v) => v.dispute!.infoRequests[1]?.evidenceRequestId !== undefined);
+      await env.sleep(4 * HOUR + 60_000);
+      const late = await view(handle);
+      expect(late.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'breached' });
+      expect(late.escalations.at(-1)).toMatchObject({ to: 'platform', clock: 'dispute_courier_evidence' });
+      expect(late.audit.filter((a) => a.action === 'sla_breached').map((a) => a.data?.clock)).toContain('dispute_courier_evidence');
+      expect(late.openBreaches).toEqual(expect.arrayContaining([expect.objectContaining({ clock: 'dispute_courier_evidence', owingParty: 'courier' })]));
+      const lateAnswer = await control<Record<string, unknown>>('POST', `/courier-evidence-requests/${second.dispute!.infoRequests[1].evidenceRequestId}/answer`);
+      const { caseId: _id, ...lateEvent } = lateAnswer;
+      await handle.signal('courier_event', { ...lateEvent, at: Date.parse(lateAnswer.at as string) } as never);
+      const taken = await untilView(handle, (v) => v.dispute!.infoRequests[1].answer !== undefined);
+      expect(taken.dispute!.infoRequests[1].answer).toMatchObject({ evidenceId: lateAnswer.evidenceId });
+      expect(taken.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'breached', satisfiedAt: expect.any(Number) });
+      expect((taken.openBreaches ?? []).map((b) => b.clock)).not.toContain('dispute_courier_evidence');
+    });
+  });
+
+  /** Polls the case (skipping 10 s of workflow time each round) until `done` holds: the courier's adapter runs beside it. */
+  async function untilView(handle: Parameters<typeof view>[0], done: (v: Awaited<ReturnType<typeof view>>) => boolean) {
+    for (let i = 0; i < 100; i++) {
+      const v = await view(handle);
+      if (done(v)) return v;
+      await env.sleep(10_000);
+    }
+    throw new Error(`case ${handle.workflowId} never got there`);
+  }
 });

@@ -135,3 +135,13 @@ export const ITEM_REASONS_PATCH = 'item-reasons-assessed';
  * on every change.
  */
 export const SEARCH_ATTRIBUTES_PER_TASK_PATCH = 'search-attributes-per-task';
+
+/**
+ * patched() id of the courier's evidence in a dispute under its own clock: request_info to the courier starts the
+ * courier's `dispute_courier_evidence` clock (policy.disputeCourierEvidence, default 48 h; escalated to the platform at
+ * breach), counted from the oldest request it has not answered. A courier that acknowledges a request to answer later
+ * (evidenceRequestId) answers with the courier event `evidence` (POST /callbacks/courier), recorded on the request and
+ * in the audit trail like an answer of its adapter; an answer or a refusal of the last open request satisfies the clock
+ * (a late one closes its breach). Histories from before took the adapter's answer only, with no clock.
+ */
+export const COURIER_EVIDENCE_CLOCK_PATCH = 'dispute-courier-evidence-clock';
