@@ -145,3 +145,11 @@ export const SEARCH_ATTRIBUTES_PER_TASK_PATCH = 'search-attributes-per-task';
  * (a late one closes its breach). Histories from before took the adapter's answer only, with no clock.
  */
 export const COURIER_EVIDENCE_CLOCK_PATCH = 'dispute-courier-evidence-clock';
+
+/**
+ * patched() id of a calendar year applied to a running case (apply_calendar, from POST /admin/calendars/:year/apply):
+ * the case counts with the year's holidays and make-up working days from then on (carried through continue-as-new),
+ * each running working-day clock whose deadline the year moves is re-timed as a priority change re-times it, and the
+ * change is audited ('calendar_applied'). Histories from before kept the calendar the case opened with.
+ */
+export const CALENDAR_APPLY_PATCH = 'calendar-year-applied';
