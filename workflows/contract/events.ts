@@ -23,7 +23,7 @@ const courierEvidence = z.strictObject({
   events: z.array(z.strictObject({ event: z.string().min(1).max(100), at: z.string().min(1).max(100), detail: z.string().max(2000) })).max(100),
 });
 /** A scan of a parcel, or the evidence the platform asked the courier for in a dispute. */
-export const CourierEvent = z.union([courierScan, courierEvidence]);
+export const CourierEvent = z.discriminatedUnion('event', [courierScan, courierEvidence]);
 
 export const PaymentEvent = z.strictObject({ dedupKey: id, refundId: id, status: z.enum(['succeeded', 'failed']) });
 
