@@ -9,7 +9,7 @@ import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import type { RequestLogEntry, SandboxRecords } from '../../scripts/sandbox/state';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { caseInput, customer, HOUR, merchant, recordingActivities, supervisor } from '../support/case-fixtures';
-import { caseWorker, reach, send, view } from '../support/case-env';
+import { caseWorker, reach, send, view, type CaseHandle } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
 const quality = { kind: 'return' as const, reason: 'quality_defect' as const };
@@ -32,19 +32,12 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
     (await (await fetch(`${sandbox.url}/_control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
 
   it('asks the courier for the handover record through injected failures, records its answer once as evidence, refuses an unknown parcel, and keeps the evidence clocks running through a courier outage', async () => {
-    const real = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url) });
-    const fake = recordingActivities({ requestCourierEvidence: real.requestCourierEvidence });
     await control('POST', '/faults', { route: '/courier/evidence-requests', mode: 'fail', status: 503, times: 2 });
-    const { worker, start } = await caseWorker(env, fake.activities);
+    const { worker, start } = await courierWorker();
     await worker.runUntil(async () => {
       // Evidence deadlines of 2 h, so a courier outage of hours outlasts them.
       const handle = await start(caseInput('dispute-courier', quality, {}, { ...DEFAULT_POLICY, disputeEvidence: { hours: 2 } }));
-      await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
-      await send(handle, 'ship_back', { actor: customer, trackingNumber: 'SF42' });
-      await handle.signal('courier_event', { dedupKey: 'sf42-d', trackingNumber: 'SF42', event: 'delivered', at: 0 });
-      await reach(handle, 'awaiting_inspection');
-      await send(handle, 'inspect', { actor: merchant, result: 'rejected', findings: 'the parcel arrived empty' });
-      await send(handle, 'request_intervention', { actor: customer, reason: 'I packed the kettle; ask the courier' });
+      await disputeOverParcel(handle, 'SF42');
 
       // Only staff asks; the courier is asked about the case's own parcel unless told another.
       await rejected(send(handle, 'request_info', { actor: merchant, party: 'courier', request: 'handover record' }), 'role_not_allowed');
@@ -108,17 +101,10 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
   });
 
   it('gives the courier its own clock: a request it takes to answer later is answered by its evidence callback, and one it leaves unanswered is escalated at the breach and still taken late', async () => {
-    const real = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url) });
-    const fake = recordingActivities({ requestCourierEvidence: real.requestCourierEvidence });
-    const { worker, start } = await caseWorker(env, fake.activities);
+    const { worker, start } = await courierWorker();
     await worker.runUntil(async () => {
       const handle = await start(caseInput('dispute-courier-late', quality, {}, { ...DEFAULT_POLICY, disputeCourierEvidence: { hours: 4 } }));
-      await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
-      await send(handle, 'ship_back', { actor: customer, trackingNumber: 'LATE-SF43' });
-      await handle.signal('courier_event', { dedupKey: 'sf43-d', trackingNumber: 'LATE-SF43', event: 'delivered', at: 0 });
-      await reach(handle, 'awaiting_inspection');
-      await send(handle, 'inspect', { actor: merchant, result: 'rejected', findings: 'the parcel arrived empty' });
-      await send(handle, 'request_intervention', { actor: customer, reason: 'I packed the kettle; ask the courier' });
+      await disputeOverParcel(handle, 'LATE-SF43');
 
       // The courier (sandbox: a LATE… parcel) takes the request to answer later; its clock runs, owned by the courier.
       const asked = await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the handover record of the return parcel' });
@@ -163,8 +149,24 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
     });
   });
 
+  /** A case worker whose courier evidence requests go to the sandbox through the real adapter. */
+  function courierWorker() {
+    const real = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url) });
+    return caseWorker(env, recordingActivities({ requestCourierEvidence: real.requestCourierEvidence }).activities);
+  }
+
+  /** The goods go back as `tracking` and arrive; the merchant finds the parcel empty and the customer asks the platform. */
+  async function disputeOverParcel(handle: CaseHandle, tracking: string) {
+    await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
+    await send(handle, 'ship_back', { actor: customer, trackingNumber: tracking });
+    await handle.signal('courier_event', { dedupKey: `${tracking}-delivered`, trackingNumber: tracking, event: 'delivered', at: 0 });
+    await reach(handle, 'awaiting_inspection');
+    await send(handle, 'inspect', { actor: merchant, result: 'rejected', findings: 'the parcel arrived empty' });
+    await send(handle, 'request_intervention', { actor: customer, reason: 'I packed the kettle; ask the courier' });
+  }
+
   /** Polls the case (skipping 10 s of workflow time each round) until `done` holds: the courier's adapter runs beside it. */
-  async function untilView(handle: Parameters<typeof view>[0], done: (v: Awaited<ReturnType<typeof view>>) => boolean) {
+  async function untilView(handle: CaseHandle, done: (v: Awaited<ReturnType<typeof view>>) => boolean) {
     for (let i = 0; i < 100; i++) {
       const v = await view(handle);
       if (done(v)) return v;
