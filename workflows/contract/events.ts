@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { epochMs, evidence, id, text } from './common';
 
 /** What a courier scans on a parcel. */
-export const COURIER_SCANS = ['picked_up', 'in_transit', 'delivered', 'returned_to_sender', 'lost', 'damaged'] as const;
+const COURIER_SCANS = ['picked_up', 'in_transit', 'delivered', 'returned_to_sender', 'lost', 'damaged'] as const;
 const courierScan = z.strictObject({
   dedupKey: id,
   trackingNumber: id.optional(),
