@@ -29,13 +29,12 @@ export const CALLBACK_ROUTES: ApiRoute[] = [
     method: 'post',
     path: '/callbacks/courier',
     roles: ['courier', 'admin'],
-    ...callbackDoc('courier'),
+    ...callbackDoc('courier: a parcel scan, or event evidence: the later answer to the platform’s request for evidence in a dispute'),
     body: CourierCallback,
     async handle(ctx, { body }, res) {
-      const at = typeof body.at === 'number' ? body.at : Date.parse(body.at);
-      const handle = ctx.temporal.workflow.getHandle(body.caseId);
-      const event = { dedupKey: body.dedupKey, event: body.event, at, ...(body.trackingNumber && { trackingNumber: body.trackingNumber }) };
-      res.status(202).json(await signalCase(ctx, body.caseId, () => handle.signal(courierEventSignal, event)));
+      const { caseId, at, ...event } = body;
+      const handle = ctx.temporal.workflow.getHandle(caseId);
+      res.status(202).json(await signalCase(ctx, caseId, () => handle.signal(courierEventSignal, { ...event, at: typeof at === 'number' ? at : Date.parse(at) })));
     },
   }),
   defineRoute({

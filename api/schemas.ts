@@ -77,7 +77,8 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
 const timestamp = z.iso.datetime({ offset: true });
 
 /** A partner's callback: the event its case gets as a signal, and which case (the courier may send an ISO timestamp). */
-export const CourierCallback = CourierEvent.extend({ caseId: id, at: z.union([timestamp, epochMs]).openapi({ description: 'ISO 8601 timestamp or epoch milliseconds' }) }).openapi('CourierCallback', {
+const callbackAt = { caseId: id, at: z.union([timestamp, epochMs]).openapi({ description: 'ISO 8601 timestamp or epoch milliseconds' }) };
+export const CourierCallback = z.discriminatedUnion('event', [CourierEvent.options[0].extend(callbackAt), CourierEvent.options[1].extend(callbackAt)]).openapi('CourierCallback', {
   example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'sf-evt-991', trackingNumber: 'SF1234567890', event: 'delivered', at: '2026-11-22T08:00:00Z' },
 });
 

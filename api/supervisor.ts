@@ -6,30 +6,14 @@ import type { ApiRole } from '../config/api-keys';
 import { commandUpdates } from '../workflows/messages';
 import { actorOf } from './auth';
 import { toSummary } from './cases';
-import { withDeadline, type CaseApiContext } from './context';
-import { isWorkflowNotFound, refusalProblem } from './errors';
+import type { CaseApiContext } from './context';
+import { sendToEach } from './per-case';
 import { ProblemError } from './problem';
 import { COMMON_RESPONSES, json } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 import { BulkAssignBody, BulkAssignResultDoc, CaseCountsDoc, CaseCountsQuery, durationMs, QueueDoc, QueueQuery, queueRoleParam, StuckCasesDoc, StuckCasesQuery, type STUCK_REASONS } from './schemas';
 
 export const SUPERVISOR_ROLES = ['supervisor', 'admin'] as const;
-/** Assign updates in flight at once for one bulk assignment. */
-const BULK_CONCURRENCY = 8;
-
-/** Runs `fn` over `items` with at most `limit` at a time; results in the order of `items`. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
 /** Roles that reach GET /queues/:role at all; a senior agent reads its own queue and the CS lead's only. */
 export const QUEUE_ROLES: readonly ApiRole[] = ['supervisor', 'admin', 'senior_agent'];
 export const SENIOR_AGENT_QUEUES: readonly string[] = ['senior_agent', 'cs_lead'];
@@ -318,19 +302,8 @@ export const SUPERVISOR_ROUTES: ApiRoute[] = [
     bodyExample: { caseIds: ['case-3f2a9c0e1b7d4a65c8e91f20'], agentId: 'agent-7', reason: 'rebalancing the morning queue' },
     responses: { 200: json('One result per case: assigned (with its status) or failed (with status, code and detail)', BulkAssignResultDoc), ...COMMON_RESPONSES },
     async handle(ctx, { caller, body }, res) {
-      const assign = commandUpdates.assign;
-      const results = await mapBounded(body.caseIds, BULK_CONCURRENCY, async (caseId) => {
-        try {
-          const handle = ctx.temporal.workflow.getHandle(caseId);
-          const view = await withDeadline(ctx, () => handle.executeUpdate(assign, { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] }));
-          return { caseId, outcome: 'assigned' as const, status: view.status };
-        } catch (err) {
-          if (isWorkflowNotFound(err)) return { caseId, outcome: 'failed' as const, error: { status: 404, code: 'case_not_found', detail: 'no open case with this id' } };
-          const refusal = refusalProblem(err);
-          if (refusal) return { caseId, outcome: 'failed' as const, error: { status: refusal.status, code: refusal.code, detail: refusal.detail } };
-          return { caseId, outcome: 'failed' as const, error: { status: 503, code: 'dependency_unavailable', detail: err instanceof Error ? err.message : String(err) } };
-        }
-      });
+      const outcomes = await sendToEach(ctx, body.caseIds, (handle) => handle.executeUpdate(commandUpdates.assign, { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] }));
+      const results = outcomes.map((o) => (o.ok ? { caseId: o.caseId, outcome: 'assigned' as const, status: o.value.status } : { caseId: o.caseId, outcome: 'failed' as const, error: o.error }));
       res.json({ agentId: body.agentId, assigned: results.filter((r) => r.outcome === 'assigned').length, failed: results.filter((r) => r.outcome === 'failed').length, results });
     },
   }),

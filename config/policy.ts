@@ -56,6 +56,7 @@ const policyFields = z.strictObject({
     interventionWindow: limitSchema.optional(),
     disputeEvidence: limitSchema.optional(),
     disputeRuling: limitSchema.optional(),
+    disputeCourierEvidence: limitSchema.optional(),
     disputeInfoPausesClock: z.boolean().optional(),
     customerConfirmationTimeout: limitSchema,
     customerConfirmationTimeoutAction: z.literal('close'),

@@ -44,6 +44,17 @@ export const serviceEventSignal = defineSignal<[ServiceEvent]>('service_event');
  */
 export const openCaseUpdate = defineUpdate<{ view: CaseView; created: boolean }, [{ requestHash: string }]>('open_case');
 
+export type CalendarYear = z.output<typeof contract.CalendarYear>;
+/** A clock's deadline before and after it was re-timed. */
+export type ClockRetimed = { clock: string; from: number; to: number };
+export interface ApplyCalendarInput {
+  year: CalendarYear;
+  reason: string;
+  actor: Actor;
+}
+/** An admin applies a calendar year published after the case opened: answers the clocks it re-timed. */
+export const applyCalendarUpdate = defineUpdate<{ retimed: ClockRetimed[] }, [ApplyCalendarInput]>('apply_calendar');
+
 export const getCaseQuery = defineQuery<CaseView>('get_case');
 export const getClocksQuery = defineQuery<ClockState[]>('get_clocks');
 export const getAuditQuery = defineQuery<CaseView['audit']>('get_audit');

@@ -70,6 +70,8 @@ export type CasePolicy = {
   disputeEvidence?: Limit;
   /** The platform's ruling (and re-review) deadline once the evidence is in (default 72 h); late → on-call paged. */
   disputeRuling?: Limit;
+  /** The courier answers the platform's request for evidence in a dispute within this (default 48 h); late → escalated to the platform. */
+  disputeCourierEvidence?: Limit;
   /** request_info pauses the asked party's evidence clock until it answers (default false). */
   disputeInfoPausesClock?: boolean;
 

@@ -1,4 +1,4 @@
-import { partnerPoster, type PartnerAdapterDeps } from './http';
+import { expectFields, partnerPoster, type PartnerAdapterDeps } from './http';
 
 export interface RequestCourierPickupInput {
   idempotencyKey: string;
@@ -45,13 +45,20 @@ export interface RequestCourierEvidenceInput {
   trackingNumber: string;
   request: string;
 }
-export interface RequestCourierEvidenceResult {
+export interface CourierEvidenceAnswer {
   evidenceId: string;
   trackingNumber: string;
   kind: string;
   uri: string;
   events: Array<{ event: string; at: string; detail: string }>;
 }
+/** The courier took the request and answers later, by its callback (courier event `evidence` naming evidenceRequestId). */
+export interface CourierEvidencePending {
+  status: 'pending';
+  evidenceRequestId: string;
+  trackingNumber: string;
+}
+export type RequestCourierEvidenceResult = CourierEvidenceAnswer | CourierEvidencePending;
 
 export function createCourierAdapter(deps: PartnerAdapterDeps) {
   const post = partnerPoster(deps);
@@ -70,7 +77,9 @@ export function createCourierAdapter(deps: PartnerAdapterDeps) {
       return post<FileCourierClaimResult>('/claims', idempotencyKey, body, ['claimId']);
     },
     async requestCourierEvidence({ idempotencyKey, ...body }: RequestCourierEvidenceInput): Promise<RequestCourierEvidenceResult> {
-      return post<RequestCourierEvidenceResult>('/evidence-requests', idempotencyKey, body, ['evidenceId', 'trackingNumber', 'kind', 'uri', 'events']);
+      const answer = await post<{ status?: string }>('/evidence-requests', idempotencyKey, body, []);
+      if (answer.status === 'pending') return expectFields<CourierEvidencePending>('courier evidence-requests', answer, ['evidenceRequestId', 'trackingNumber']);
+      return expectFields<CourierEvidenceAnswer>('courier evidence-requests', answer, ['evidenceId', 'trackingNumber', 'kind', 'uri', 'events']);
     },
   };
 }

@@ -44,3 +44,47 @@ export function currentYears(history: readonly CalendarYearDocument[]): Calendar
   for (const entry of history) if (!byYear.has(entry.year)) byYear.set(entry.year, entry);
   return [...byYear.values()].sort((a, b) => a.year - b.year);
 }
+
+/** A calendar year applied to the running cases: who, why, and what the cases answered (the admin audit of it). */
+export interface CalendarApplicationDocument {
+  year: number;
+  at: Date;
+  by: string;
+  reason: string;
+  cases: number;
+  applied: number;
+  retimed: number;
+  clocksRetimed: number;
+  unchanged: number;
+  closed: number;
+  failed: number;
+}
+
+const applicationSchema = new Schema<CalendarApplicationDocument>(
+  {
+    year: { type: Number, required: true },
+    at: { type: Date, required: true },
+    by: { type: String, required: true },
+    reason: { type: String, required: true },
+    cases: { type: Number, required: true },
+    applied: { type: Number, required: true },
+    retimed: { type: Number, required: true },
+    clocksRetimed: { type: Number, required: true },
+    unchanged: { type: Number, required: true },
+    closed: { type: Number, required: true },
+    failed: { type: Number, required: true },
+  },
+  { collection: 'calendar_applications', versionKey: false },
+);
+applicationSchema.index({ at: -1 });
+
+const applicationModel = (conn: mongoose.Connection) => conn.models.CalendarApplication ?? conn.model<CalendarApplicationDocument>('CalendarApplication', applicationSchema);
+
+export async function recordCalendarApplication(conn: mongoose.Connection, entry: CalendarApplicationDocument): Promise<void> {
+  await applicationModel(conn).create(entry);
+}
+
+/** Every application, newest first. */
+export async function calendarApplications(conn: mongoose.Connection): Promise<CalendarApplicationDocument[]> {
+  return applicationModel(conn).find({}, { _id: 0 }).sort({ at: -1, _id: -1 }).limit(1000).lean<CalendarApplicationDocument[]>().exec();
+}

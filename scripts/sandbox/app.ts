@@ -10,7 +10,8 @@
  *   /courier/weight-checks   {caseId, orderId, trackingNumber?}                 → 200 {recordedWeightGrams, measuredWeightGrams, mismatch}
  *   /courier/claims          {caseId, orderId?, reason, amountCents}            → 201 {claimId}
  *   /courier/evidence-requests {caseId, orderId, trackingNumber, request}  → 201 {evidenceId, trackingNumber, kind, uri, events}
- *                            (tracking number UNKNOWN…: 422 unknown_tracking_number)
+ *                            (tracking number UNKNOWN…: 422 unknown_tracking_number; LATE…: 202 {status:'pending',
+ *                            evidenceRequestId, trackingNumber}, answered later: POST /_control/courier-evidence-requests/:id/answer)
  *   /payment/refunds         {caseId, orderId, amountCents, currency, method:'original'} → 201 {refundId, status:'succeeded'}
  *                            refusals → 422 {code:'refund_refused', reason}
  *   /notifications/customer  {caseId, channel:'sms'|'email', template, to?, variables?} → 201 {messageId}
@@ -26,7 +27,8 @@
  *
  * Controls (no key needed): POST /_control/faults, GET /_control/faults, POST /_control/reset,
  * GET /_control/requests?route=&idempotencyKey=, GET /_control/refunds?caseId=&orderId=,
- * GET /_control/records, POST /_control/weights, POST /_control/refund-caps. See routes/control.ts
+ * GET /_control/records, POST /_control/weights, POST /_control/refund-caps,
+ * POST /_control/courier-evidence-requests/:evidenceRequestId/answer. See routes/control.ts
  * and faults.ts.
  */
 import type { AddressInfo } from 'node:net';

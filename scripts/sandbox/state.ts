@@ -155,7 +155,20 @@ export interface CourierEvidenceRecord extends Recorded {
   orderId: string;
   trackingNumber: string;
   request: string;
+  kind: string;
+  uri: string;
+  /** The request the courier answered later (by its callback). */
+  evidenceRequestId?: string;
   events: Array<{ event: string; at: string; detail: string }>;
+}
+
+/** A request for evidence the courier took to answer later (tracking number LATE…), by its callback to the platform. */
+export interface CourierEvidenceRequestRecord extends Recorded {
+  evidenceRequestId: string;
+  caseId: string;
+  orderId: string;
+  trackingNumber: string;
+  request: string;
 }
 
 export interface SandboxRecords {
@@ -165,6 +178,7 @@ export interface SandboxRecords {
   weightChecks: WeightCheckRecord[];
   courierClaims: CourierClaimRecord[];
   courierEvidence: CourierEvidenceRecord[];
+  courierEvidenceRequests: CourierEvidenceRequestRecord[];
   refunds: RefundRecord[];
   customerNotifications: CustomerNotificationRecord[];
   staffNotifications: StaffNotificationRecord[];
@@ -203,6 +217,7 @@ const emptyRecords = (): SandboxRecords => ({
   weightChecks: [],
   courierClaims: [],
   courierEvidence: [],
+  courierEvidenceRequests: [],
   refunds: [],
   customerNotifications: [],
   staffNotifications: [],
@@ -254,6 +269,12 @@ export class SandboxState {
       for (const record of this.records[collection].slice(before[collection])) this.journal.append({ t: 'record', collection, record });
     }
     this.journal.append({ t: 'key', scope, key, fingerprint, response });
+  }
+
+  /** Keeps a record made outside a partner request (e.g. the courier's later answer), journaled like the others. */
+  addRecord<C extends keyof SandboxRecords>(collection: C, record: SandboxRecords[C][number]): void {
+    (this.records[collection] as unknown[]).push(record);
+    this.journal?.append({ t: 'record', collection, record });
   }
 
   setWeightPreset(orderId: string, preset: WeightPreset): void {

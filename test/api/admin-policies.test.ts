@@ -120,7 +120,7 @@ describe('policy versions kept in the store', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.extraWorkingDays.0', 'body.holidays.0', 'body.holidays.2']);
     expect((await api().post('/admin/calendars').set(auth(KEYS.supervisor)).send({ ...bad, holidays: [], extraWorkingDays: [] })).status).toBe(403);
-    expect((await api().get('/admin/calendars').set(admin)).body).toEqual({ years: [], history: [] });
+    expect((await api().get('/admin/calendars').set(admin)).body).toEqual({ years: [], history: [], applications: [] });
 
     // The next two working days become holidays (a typhoon closure, say): the year's list is sent whole.
     const next: string[] = [];
@@ -137,5 +137,53 @@ describe('policy versions kept in the store', () => {
     const calendar = withYears(DEFAULT_CALENDAR, years);
     expect(deadline(ticket, 'initial_investigation')).toBe(addDuration(ticket.openedAt, { workingDays: 1 }, calendar));
     expect(deadline(ticket, 'initial_investigation')).toBeGreaterThan(addDuration(ticket.openedAt, { workingDays: 1 }, DEFAULT_CALENDAR));
+  });
+
+  it('applies a year published after a case opened to the running cases: their working-day deadlines re-timed, audited on the case and in the admin audit', async () => {
+    const ticket = await open(KEYS.agent, 'calendar-apply-0001', feedbackBody('normal'));
+    const stored = (await api().get('/admin/calendars').set(admin)).body.years as Array<{ year: number; holidays: string[]; extraWorkingDays: string[] }>;
+    const before = withYears(DEFAULT_CALENDAR, stored);
+    expect(deadline(ticket, 'initial_investigation')).toBe(addDuration(ticket.openedAt, { workingDays: 1 }, before));
+
+    // The first working day after the ticket's day becomes a holiday, published after it opened.
+    let t = ticket.openedAt + 86_400_000;
+    while (!isWorkingDay(t, before)) t += 86_400_000;
+    const day = localDate(t, before);
+    const yearOf = Number(day.slice(0, 4));
+    const year = { year: yearOf, holidays: [...before.holidays.filter((d) => d.startsWith(`${yearOf}-`)), day].sort(), extraWorkingDays: before.extraWorkingDays.filter((d) => d.startsWith(`${yearOf}-`)) };
+    expect((await api().post('/admin/calendars').set(admin).send({ ...year, reason: 'a holiday announced late' })).status).toBe(201);
+    const after = withYears(before, [year]);
+    const moved = addDuration(ticket.openedAt, { workingDays: 1 }, after);
+    expect(moved).toBeGreaterThan(deadline(ticket, 'initial_investigation'));
+    // Publishing alone leaves the running ticket as it was.
+    expect(deadline((await api().get(`/cases/${ticket.caseId}`).set(auth(KEYS.agent))).body, 'initial_investigation')).toBe(deadline(ticket, 'initial_investigation'));
+
+    expect((await api().post(`/admin/calendars/${yearOf}/apply`).set(auth(KEYS.supervisor)).send({ reason: 'x' })).status).toBe(403);
+    const noReason = await api().post(`/admin/calendars/${yearOf}/apply`).set(admin).send({});
+    expect([noReason.status, noReason.body.errors?.[0]?.field]).toEqual([400, 'body.reason']);
+    const unknown = await api().post('/admin/calendars/2099/apply').set(admin).send({ reason: 'x' });
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'calendar_year_not_found']);
+
+    const applied = await api().post(`/admin/calendars/${yearOf}/apply`).set(admin).send({ reason: 'State Council notice' });
+    expect(applied.status).toBe(200);
+    expect(applied.body).toMatchObject({ year: yearOf, by: 'admin-dev', reason: 'State Council notice', failed: 0, failures: [] });
+    expect(applied.body.cases).toBe(applied.body.applied + applied.body.unchanged + applied.body.closed);
+    expect(applied.body.retimed).toBe(applied.body.retimedCases.length);
+    expect(applied.body.retimedCases).toContainEqual({
+      caseId: ticket.caseId,
+      clocks: expect.arrayContaining([{ clock: 'initial_investigation', from: new Date(deadline(ticket, 'initial_investigation')).toISOString(), to: new Date(moved).toISOString() }]),
+    });
+    const view = (await api().get(`/cases/${ticket.caseId}`).set(auth(KEYS.agent))).body;
+    expect(deadline(view, 'initial_investigation')).toBe(moved);
+    expect(view.audit.find((a: { action: string }) => a.action === 'calendar_applied')).toMatchObject({ actor: { id: 'admin-dev', role: 'admin' }, reason: 'State Council notice', data: { year: yearOf } });
+
+    // The same year again: every case already counts with it.
+    const again = (await api().post(`/admin/calendars/${yearOf}/apply`).set(admin).send({ reason: 'once more' })).body;
+    expect(again).toMatchObject({ applied: 0, retimed: 0, unchanged: applied.body.applied });
+    const audit = (await api().get('/admin/calendars').set(admin)).body.applications;
+    expect(audit.map((a: { reason: string; retimed: number }) => [a.reason, a.retimed])).toEqual([
+      ['once more', 0],
+      ['State Council notice', applied.body.retimed],
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { ATTACHMENT_MAX_BYTES } from '../../workflows/contract';
-import { ApiHarness, KEYS, returnBody, startApiHarness } from './harness';
+import { ApiHarness, caseInStatus, caseWhen, KEYS, returnBody, startApiHarness } from './harness';
 
 const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(512)]);
@@ -117,6 +117,41 @@ describe('disputes through the API: messages, attachments and their scoping, int
     });
     expect(await find('/supervisor/stuck-cases')).toMatchObject({ disputePhase: 'evidence', reasons: ['dispute_open'] });
     expect(await find('/queues/platform')).toMatchObject({ disputePhase: 'evidence' });
+  });
+
+  it('the courier answers a request for evidence later through its callback, under its own clock', async () => {
+    const created = await api().post('/cases').set(auth(KEYS.agent)).set('Idempotency-Key', 'dispute-api-0004').send(returnBody());
+    const id = created.body.caseId as string;
+    await caseInStatus(h, id, 'awaiting_merchant_review');
+    await api().post(`/cases/${id}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).send({ decision: 'approve' }).expect(200);
+    // A LATE… parcel: the sandbox courier takes requests about it to answer later.
+    await api().post(`/cases/${id}/commands/ship-back`).set(auth(KEYS.customer)).send({ trackingNumber: 'LATE-API-1' }).expect(200);
+    const delivered = { caseId: id, dedupKey: 'late-api-1-d', trackingNumber: 'LATE-API-1', event: 'delivered', at: new Date().toISOString() };
+    await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(delivered).expect(202);
+    await caseInStatus(h, id, 'awaiting_inspection');
+    await api().post(`/cases/${id}/commands/inspect`).set(auth(KEYS['merchant-a'])).send({ result: 'rejected', findings: 'the parcel arrived empty' }).expect(200);
+    await api().post(`/cases/${id}/commands/request-intervention`).set(auth(KEYS.customer)).send({ reason: 'ask the courier' }).expect(200);
+    const asked = await api().post(`/cases/${id}/commands/request-info`).set(auth(KEYS.supervisor)).send({ party: 'courier', request: 'the handover record' });
+    expect(asked.body.clocks.find((c: { name: string }) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'running', owner: 'courier' });
+    type View = { status: string; dispute: { infoRequests: Array<{ evidenceRequestId?: string; answer?: { evidenceId: string } }> }; clocks: Array<{ name: string; status: string }>; audit: Array<{ action: string; data?: Record<string, unknown> }> };
+    const pending = await caseWhen<View>(h, id, (v) => v.dispute.infoRequests[0]?.evidenceRequestId !== undefined);
+    const requestId = pending.dispute.infoRequests[0].evidenceRequestId!;
+
+    const answer = await fetch(`${h.sandboxUrl}/_control/courier-evidence-requests/${requestId}/answer`, { method: 'POST' });
+    const callback = (await answer.json()) as Record<string, unknown>;
+    expect(callback).toMatchObject({ caseId: id, event: 'evidence', evidenceRequestId: requestId, trackingNumber: 'LATE-API-1', kind: 'handover_record' });
+    // Only the courier (or an admin) sends courier events; a malformed one is refused and changes nothing.
+    const byMerchant = await api().post('/callbacks/courier').set(auth(KEYS['merchant-a'])).send(callback);
+    expect([byMerchant.status, byMerchant.body.code]).toEqual([403, 'forbidden']);
+    const { evidenceRequestId: _omitted, ...withoutRequest } = callback;
+    expect((await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(withoutRequest)).status).toBe(400);
+    expect((await api().get(`/cases/${id}`).set(auth(KEYS.agent))).body.dispute.infoRequests[0].answer).toBeUndefined();
+
+    await api().post('/callbacks/courier').set(auth(KEYS.courier)).send(callback).expect(202);
+    const answered = await caseWhen<View>(h, id, (v) => v.dispute.infoRequests[0].answer !== undefined);
+    expect(answered.dispute.infoRequests[0].answer).toMatchObject({ evidenceId: callback.evidenceId });
+    expect(answered.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'satisfied' });
+    expect(answered.audit.find((a) => a.action === 'courier_evidence_received')).toMatchObject({ data: expect.objectContaining({ evidenceRequestId: requestId, via: 'callback' }) });
   });
 
   it('a complaint about a closed case opens a feedback case linked to it; an open case is refused', async () => {

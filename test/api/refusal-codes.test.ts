@@ -143,6 +143,7 @@ describe('every documented refusal code, in its situation', () => {
     },
     case_not_found: () => api().get('/cases/case-000000000000000000000000').set(auth(KEYS.agent)),
     policy_not_found: () => api().get('/admin/policies/no-such-version').set(auth(KEYS.admin)),
+    calendar_year_not_found: () => api().post('/admin/calendars/2099/apply').set(auth(KEYS.admin)).send({ reason: 'a year no one added' }),
     statement_not_found: () => api().get('/settlement/statements/statement-1999-01-courier-courier').set(auth(KEYS.supervisor)),
     unknown_party: () => api().get('/settlement/statements?party=merchant&partyId=merchant-zz').set(auth(KEYS.supervisor)),
     // The example: a customer asking for intervention while the merchant's review is pending is "not yet".

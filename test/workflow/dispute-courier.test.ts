@@ -9,7 +9,7 @@ import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import type { RequestLogEntry, SandboxRecords } from '../../scripts/sandbox/state';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { caseInput, customer, HOUR, merchant, recordingActivities, supervisor } from '../support/case-fixtures';
-import { caseWorker, reach, send, view } from '../support/case-env';
+import { caseWorker, reach, send, view, type CaseHandle } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';
 
 const quality = { kind: 'return' as const, reason: 'quality_defect' as const };
@@ -32,19 +32,12 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
     (await (await fetch(`${sandbox.url}/_control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as T;
 
   it('asks the courier for the handover record through injected failures, records its answer once as evidence, refuses an unknown parcel, and keeps the evidence clocks running through a courier outage', async () => {
-    const real = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url) });
-    const fake = recordingActivities({ requestCourierEvidence: real.requestCourierEvidence });
     await control('POST', '/faults', { route: '/courier/evidence-requests', mode: 'fail', status: 503, times: 2 });
-    const { worker, start } = await caseWorker(env, fake.activities);
+    const { worker, start } = await courierWorker();
     await worker.runUntil(async () => {
       // Evidence deadlines of 2 h, so a courier outage of hours outlasts them.
       const handle = await start(caseInput('dispute-courier', quality, {}, { ...DEFAULT_POLICY, disputeEvidence: { hours: 2 } }));
-      await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
-      await send(handle, 'ship_back', { actor: customer, trackingNumber: 'SF42' });
-      await handle.signal('courier_event', { dedupKey: 'sf42-d', trackingNumber: 'SF42', event: 'delivered', at: 0 });
-      await reach(handle, 'awaiting_inspection');
-      await send(handle, 'inspect', { actor: merchant, result: 'rejected', findings: 'the parcel arrived empty' });
-      await send(handle, 'request_intervention', { actor: customer, reason: 'I packed the kettle; ask the courier' });
+      await disputeOverParcel(handle, 'SF42');
 
       // Only staff asks; the courier is asked about the case's own parcel unless told another.
       await rejected(send(handle, 'request_info', { actor: merchant, party: 'courier', request: 'handover record' }), 'role_not_allowed');
@@ -106,4 +99,79 @@ describe('dispute: request_info to the courier through its adapter (time-skippin
       expect((await view(handle)).dispute).toMatchObject({ phase: 'appeal_window', rulings: [{ executed: true, responsibleParty: 'courier', silentParties: expect.arrayContaining(['customer', 'merchant']) }] });
     });
   });
+
+  it('gives the courier its own clock: a request it takes to answer later is answered by its evidence callback, and one it leaves unanswered is escalated at the breach and still taken late', async () => {
+    const { worker, start } = await courierWorker();
+    await worker.runUntil(async () => {
+      const handle = await start(caseInput('dispute-courier-late', quality, {}, { ...DEFAULT_POLICY, disputeCourierEvidence: { hours: 4 } }));
+      await disputeOverParcel(handle, 'LATE-SF43');
+
+      // The courier (sandbox: a LATE… parcel) takes the request to answer later; its clock runs, owned by the courier.
+      const asked = await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the handover record of the return parcel' });
+      expect(asked.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'running', owner: 'courier', deadline: asked.dispute!.infoRequests[0].at + 4 * HOUR });
+      const pending = await untilView(handle, (v) => v.dispute!.infoRequests[0].evidenceRequestId !== undefined);
+      const firstId = pending.dispute!.infoRequests[0].evidenceRequestId!;
+      expect(pending.audit.find((a) => a.action === 'courier_evidence_pending')).toMatchObject({ actor: { id: 'courier', role: 'courier' }, data: expect.objectContaining({ evidenceRequestId: firstId }) });
+      expect(pending.dispute!.infoRequests[0].answer).toBeUndefined();
+
+      // An hour later the courier answers by its callback: recorded on the request and as evidence, the clock satisfied; a repeat and an answer to no request change nothing.
+      await env.sleep(HOUR);
+      const callback = await control<Record<string, unknown>>('POST', `/courier-evidence-requests/${firstId}/answer`);
+      const { caseId: _caseId, ...answer } = callback;
+      const event = { ...answer, at: Date.parse(callback.at as string) } as never;
+      await handle.signal('courier_event', event);
+      await handle.signal('courier_event', event);
+      await handle.signal('courier_event', { ...(answer as object), dedupKey: 'other', evidenceRequestId: 'evr_none', at: 0 } as never);
+      const answered = await untilView(handle, (v) => v.dispute!.infoRequests[0].answer !== undefined);
+      expect(answered.dispute!.infoRequests[0].answer).toMatchObject({ evidenceId: callback.evidenceId, kind: 'handover_record', uri: callback.uri });
+      expect(answered.audit.filter((a) => a.action === 'courier_evidence_received')).toEqual([
+        expect.objectContaining({ actor: { id: 'courier', role: 'courier' }, evidence: [expect.objectContaining({ uri: callback.uri })], data: expect.objectContaining({ evidenceRequestId: firstId, via: 'callback' }) }),
+      ]);
+      expect(answered.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'satisfied' });
+      expect(answered.escalations).toEqual([expect.objectContaining({ to: 'platform' })]);
+
+      // A second request the courier leaves unanswered: at its deadline the platform is told; its answer is still taken late.
+      await send(handle, 'request_info', { actor: supervisor, party: 'courier', request: 'the pickup scan' });
+      const second = await untilView(handle, (v) => v.dispute!.infoRequests[1]?.evidenceRequestId !== undefined);
+      await env.sleep(4 * HOUR + 60_000);
+      const late = await view(handle);
+      expect(late.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'breached' });
+      expect(late.escalations.at(-1)).toMatchObject({ to: 'platform', clock: 'dispute_courier_evidence' });
+      expect(late.audit.filter((a) => a.action === 'sla_breached').map((a) => a.data?.clock)).toContain('dispute_courier_evidence');
+      expect(late.openBreaches).toEqual(expect.arrayContaining([expect.objectContaining({ clock: 'dispute_courier_evidence', owingParty: 'courier' })]));
+      const lateAnswer = await control<Record<string, unknown>>('POST', `/courier-evidence-requests/${second.dispute!.infoRequests[1].evidenceRequestId}/answer`);
+      const { caseId: _id, ...lateEvent } = lateAnswer;
+      await handle.signal('courier_event', { ...lateEvent, at: Date.parse(lateAnswer.at as string) } as never);
+      const taken = await untilView(handle, (v) => v.dispute!.infoRequests[1].answer !== undefined);
+      expect(taken.dispute!.infoRequests[1].answer).toMatchObject({ evidenceId: lateAnswer.evidenceId });
+      expect(taken.clocks.find((c) => c.name === 'dispute_courier_evidence')).toMatchObject({ status: 'breached', satisfiedAt: expect.any(Number) });
+      expect((taken.openBreaches ?? []).map((b) => b.clock)).not.toContain('dispute_courier_evidence');
+    });
+  });
+
+  /** A case worker whose courier evidence requests go to the sandbox through the real adapter. */
+  function courierWorker() {
+    const real = createPartnerActivities({ urls: partnerUrlsFor(sandbox.url) });
+    return caseWorker(env, recordingActivities({ requestCourierEvidence: real.requestCourierEvidence }).activities);
+  }
+
+  /** The goods go back as `tracking` and arrive; the merchant finds the parcel empty and the customer asks the platform. */
+  async function disputeOverParcel(handle: CaseHandle, tracking: string) {
+    await send(handle, 'merchant_review', { actor: merchant, decision: 'approve' });
+    await send(handle, 'ship_back', { actor: customer, trackingNumber: tracking });
+    await handle.signal('courier_event', { dedupKey: `${tracking}-delivered`, trackingNumber: tracking, event: 'delivered', at: 0 });
+    await reach(handle, 'awaiting_inspection');
+    await send(handle, 'inspect', { actor: merchant, result: 'rejected', findings: 'the parcel arrived empty' });
+    await send(handle, 'request_intervention', { actor: customer, reason: 'I packed the kettle; ask the courier' });
+  }
+
+  /** Polls the case (skipping 10 s of workflow time each round) until `done` holds: the courier's adapter runs beside it. */
+  async function untilView(handle: CaseHandle, done: (v: Awaited<ReturnType<typeof view>>) => boolean) {
+    for (let i = 0; i < 100; i++) {
+      const v = await view(handle);
+      if (done(v)) return v;
+      await env.sleep(10_000);
+    }
+    throw new Error(`case ${handle.workflowId} never got there`);
+  }
 });

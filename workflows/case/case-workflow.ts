@@ -4,6 +4,8 @@ import type { CaseInput, CaseView } from '../domain/case';
 import type { Actor, Role } from '../domain/parties';
 import {
   allowedActionsQuery,
+  applyCalendarUpdate,
+  type ApplyCalendarInput,
   COMMAND_NAMES,
   commandUpdates,
   courierEventSignal,
@@ -18,13 +20,14 @@ import {
   type CommandPayloads,
 } from '../messages';
 import { isPartyTo } from '../domain/case-access';
-import { commandBodies, CourierEvent, PaymentEvent, RepairEvent, ServiceEvent } from '../contract';
+import { CalendarYear, commandBodies, CourierEvent, PaymentEvent, RepairEvent, ServiceEvent } from '../contract';
 import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
 import { playbookFor } from './playbooks';
 import { nextConditionCheck } from './condition-check';
-import { COMMANDS_AFTER_RESULTS_PATCH, DISPUTE_WINDOW_PATCH } from './patches';
+import { CALENDAR_APPLY_PATCH, COMMANDS_AFTER_RESULTS_PATCH, DISPUTE_WINDOW_PATCH } from './patches';
+import { withYears } from '../sla/calendar';
 import { interventionOpenUntil } from './dispute';
 import { refuseByStatus } from './refusals';
 
@@ -107,10 +110,32 @@ function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
       },
     },
   );
+  setHandler(
+    applyCalendarUpdate,
+    async ({ year, reason, actor }) => {
+      await nextConditionCheck();
+      return { retimed: patched(CALENDAR_APPLY_PATCH) ? ctx.applyCalendarYear(year, actor, reason) : [] };
+    },
+    { validator: (input) => validateCalendarYear(ctx, input) },
+  );
   setHandler(getCaseQuery, () => ctx.snapshot());
   setHandler(getClocksQuery, () => ctx.clocks.snapshot());
   setHandler(getAuditQuery, () => ctx.snapshot().audit);
   setHandler(allowedActionsQuery, (role: Role) => COMMAND_NAMES.filter((name) => rolesFor(ctx, playbook, name).includes(role)));
+}
+
+/** Only an admin applies a calendar year, to an open case, and only one that changes its calendar. */
+function validateCalendarYear(ctx: CaseContext, input: ApplyCalendarInput): void {
+  if (input?.actor?.role !== 'admin') throw commandRejected('role_not_allowed', 'a calendar year is applied by an admin');
+  if (typeof input.reason !== 'string' || input.reason.trim() === '') throw commandRejected('reason_required', 'applying a calendar year needs a reason, recorded in the audit trail');
+  const year = CalendarYear.safeParse(input.year);
+  if (!year.success) throw commandRejected('invalid_payload', year.error.issues.map((i) => `year.${i.path.join('.')}: ${i.message}`).join('; '));
+  if (ctx.closed) throw commandRejected('invalid_transition', 'the case is closed: it has no deadlines left to re-time');
+  const calendar = ctx.policy.calendar;
+  const applied = withYears(calendar, [year.data]);
+  if (JSON.stringify([applied.holidays, applied.extraWorkingDays]) === JSON.stringify([calendar.holidays, calendar.extraWorkingDays])) {
+    throw commandRejected('unchanged', `the case already counts with this calendar for ${year.data.year}`);
+  }
 }
 
 /** A signal cannot be refused, so one that does not match its contract (sent past the API) is logged and dropped. */

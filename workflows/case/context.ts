@@ -10,6 +10,9 @@ import type { CaseInput } from '../domain/case';
 import type { Actor, Party } from '../domain/parties';
 import { SYSTEM_ACTOR } from '../domain/parties';
 import type { PriorityLevel } from '../policy-rules';
+import type { CalendarYear, ClockRetimed } from '../messages';
+import { addDuration, withYears, type Limit } from '../sla/calendar';
+import type { ClockState } from '../sla/clock';
 import { clockSpec, type ClockDefinition, type ClockStart } from './clock-definition';
 import { CaseEffects } from './effects';
 import { ESCALATION_ALERT_PATCH } from './patches';
@@ -86,18 +89,49 @@ export class CaseContext extends CaseState {
     this.view.priority = priority;
     if (!this.input.policyRules) return;
     const { policy, override } = this.matched();
-    const retimed: Array<{ clock: string; from: number; to: number }> = [];
-    for (const clock of this.clocks.snapshot()) {
-      const definition = this.definitionOf(clock.name);
-      if (clock.status !== 'running' || !definition) continue;
+    const retimed = this.retimeRunningClocks((definition) => {
       const limit = definition.terms(policy).limit;
-      if (JSON.stringify(limit) === JSON.stringify(definition.terms(before).limit)) continue;
-      const after = this.clocks.retime(clock.name, limit);
-      if (after) retimed.push({ clock: clock.name, from: clock.deadline, to: after.deadline });
-    }
+      return JSON.stringify(limit) === JSON.stringify(definition.terms(before).limit) ? undefined : limit;
+    });
     if (override !== undefined) this.view.policyOverride = override;
     else delete this.view.policyOverride;
     if (retimed.length) this.record(actor, 'clocks_retimed', { reason: `priority ${priority}`, data: { priority, policyOverride: override, clocks: retimed } });
+  }
+
+  /**
+   * Counts with a year's holidays and make-up working days in place of those the case's calendar had for it. Each running
+   * working-day clock whose deadline the year moves is re-timed as a priority change re-times it (its limit counted
+   * from where it counted from); one it does not move keeps its deadline, extensions included. Audited
+   * ('calendar_applied', each clock's deadline before and after).
+   */
+  applyCalendarYear(year: CalendarYear, actor: Actor, reason: string): ClockRetimed[] {
+    const before = this.policy.calendar;
+    const calendar = withYears(before, [year]);
+    this.appliedCalendar = calendar;
+    this.clocks.useCalendar(calendar);
+    const policy = this.policy;
+    const retimed = this.retimeRunningClocks((definition, clock) => {
+      const limit = definition.terms(policy).limit;
+      if (!('workingDays' in limit)) return undefined;
+      const from = clock.countedFrom ?? clock.startedAt;
+      return addDuration(from, limit, before) === addDuration(from, limit, calendar) ? undefined : limit;
+    });
+    this.record(actor, 'calendar_applied', { reason, data: { year: year.year, holidays: year.holidays, extraWorkingDays: year.extraWorkingDays, clocks: retimed } });
+    return retimed;
+  }
+
+  /** Re-times each running clock of a definition for which `limitFor` gives a new limit; the deadlines before and after. */
+  private retimeRunningClocks(limitFor: (definition: ClockDefinition, clock: ClockState) => Limit | undefined): ClockRetimed[] {
+    const retimed: ClockRetimed[] = [];
+    for (const clock of this.clocks.snapshot()) {
+      const definition = this.definitionOf(clock.name);
+      if (clock.status !== 'running' || !definition) continue;
+      const limit = limitFor(definition, clock);
+      if (!limit) continue;
+      const after = this.clocks.retime(clock.name, limit);
+      if (after) retimed.push({ clock: clock.name, from: clock.deadline, to: after.deadline });
+    }
+    return retimed;
   }
 
   /** Escalates to a role: recorded, shown in the role's queue, and the role alerted beside the case. */

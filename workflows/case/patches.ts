@@ -135,3 +135,21 @@ export const ITEM_REASONS_PATCH = 'item-reasons-assessed';
  * on every change.
  */
 export const SEARCH_ATTRIBUTES_PER_TASK_PATCH = 'search-attributes-per-task';
+
+/**
+ * patched() id of the courier's evidence in a dispute under its own clock: request_info to the courier starts the
+ * courier's `dispute_courier_evidence` clock (policy.disputeCourierEvidence, default 48 h; escalated to the platform at
+ * breach), counted from the oldest request it has not answered. A courier that acknowledges a request to answer later
+ * (evidenceRequestId) answers with the courier event `evidence` (POST /callbacks/courier), recorded on the request and
+ * in the audit trail like an answer of its adapter; an answer or a refusal of the last open request satisfies the clock
+ * (a late one closes its breach). Histories from before took the adapter's answer only, with no clock.
+ */
+export const COURIER_EVIDENCE_CLOCK_PATCH = 'dispute-courier-evidence-clock';
+
+/**
+ * patched() id of a calendar year applied to a running case (apply_calendar, from POST /admin/calendars/:year/apply):
+ * the case counts with the year's holidays and make-up working days from then on (carried through continue-as-new),
+ * each running working-day clock whose deadline the year moves is re-timed as a priority change re-times it, and the
+ * change is audited ('calendar_applied'). Histories from before kept the calendar the case opened with.
+ */
+export const CALENDAR_APPLY_PATCH = 'calendar-year-applied';

@@ -9,7 +9,7 @@ import type { AuditEntry, CaseFacts, CaseInput, CaseStatus, CaseView, ChargeReco
 import { summarizeCase, type CaseSummary } from '../domain/case-summary';
 import type { Actor, EvidenceRef, Party } from '../domain/parties';
 import { SYSTEM_ACTOR } from '../domain/parties';
-import type { Limit } from '../sla/calendar';
+import type { BusinessCalendar, Limit } from '../sla/calendar';
 import type { ClockSpec } from '../sla/clock';
 import { ClockSet, type ClockSetState } from '../sla/clock-set';
 import type { CasePolicy } from '../policy';
@@ -28,12 +28,16 @@ export interface StateCarried {
   view: Omit<CaseView, 'clocks'>;
   clocks: ClockSetState;
   seenSignalKeys: string[];
+  /** The calendar applied since the case opened (apply_calendar), in place of its policy's. */
+  calendar?: BusinessCalendar;
 }
 
 export class CaseState {
   readonly view: Omit<CaseView, 'clocks'>;
   readonly clocks: ClockSet;
   private readonly seenSignalKeys: Set<string>;
+  /** A calendar applied since the case opened, in force in place of its policy's. */
+  protected appliedCalendar: BusinessCalendar | undefined;
   /** Told after every change, with who owes what now. */
   onPublish: (summary: CaseSummary) => void = () => undefined;
 
@@ -41,7 +45,8 @@ export class CaseState {
     readonly input: CaseInput,
     carried?: StateCarried,
   ) {
-    this.clocks = new ClockSet(input.policy.calendar, carried?.clocks);
+    this.appliedCalendar = carried?.calendar;
+    this.clocks = new ClockSet(carried?.calendar ?? input.policy.calendar, carried?.clocks);
     this.seenSignalKeys = new Set(carried?.seenSignalKeys);
     this.view = carried?.view ?? initialView(input);
   }
@@ -56,12 +61,12 @@ export class CaseState {
 
   /**
    * The policy in force: the one the case opened under, or, once its priority changed, the opening version's rules
-   * matched again for the new priority (when the version has overrides).
+   * matched again for the new priority (when the version has overrides); with the calendar applied since, if any.
    */
   get policy(): CasePolicy {
     const { input } = this;
-    if (!input.policyRules || this.view.priority === input.priority) return input.policy;
-    return this.matched().policy;
+    const policy = !input.policyRules || this.view.priority === input.priority ? input.policy : this.matched().policy;
+    return this.appliedCalendar ? { ...policy, calendar: this.appliedCalendar } : policy;
   }
 
   /** The opening version's rules matched for the case as it is now. */
@@ -81,7 +86,7 @@ export class CaseState {
   }
 
   protected carryState(): StateCarried {
-    return { view: structuredCopy(this.view), clocks: this.clocks.state(), seenSignalKeys: [...this.seenSignalKeys] };
+    return { view: structuredCopy(this.view), clocks: this.clocks.state(), seenSignalKeys: [...this.seenSignalKeys], ...(this.appliedCalendar && { calendar: this.appliedCalendar }) };
   }
 
   /** Moves the case to `toStatus` (or records an action in place when equal) and appends the audit entry. */

@@ -115,6 +115,13 @@ const party = z.enum(PARTIES);
 
 export const Limit = z.union([z.strictObject({ hours: z.number() }), z.strictObject({ minutes: z.number() }), z.strictObject({ workingDays: z.number() })]);
 
+/** A year's public holidays and make-up working days (调休), in place of what a calendar had for that year. */
+export const CalendarYear = z.strictObject({
+  year: z.int().min(2000).max(2100),
+  holidays: z.array(z.iso.date()).max(366),
+  extraWorkingDays: z.array(z.iso.date()).max(366),
+});
+
 export const ClockSpec = z.object({
   name: z.string(),
   limit: Limit,

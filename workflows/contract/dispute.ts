@@ -89,10 +89,11 @@ export const Dispute = z
         request: z.string(),
         pausedClock: z.boolean(),
         trackingNumber: z.string().optional(),
+        evidenceRequestId: z.string().optional().openapi({ description: 'courier: its id for a request it acknowledged and answers later (event evidence on POST /callbacks/courier)' }),
         answer: z
           .object({ at: epochMs, evidenceId: z.string(), kind: z.string(), uri: z.string(), events: z.array(z.object({ event: z.string(), at: z.string(), detail: z.string() })) })
           .optional()
-          .openapi({ description: 'courier: its answer, also in the audit trail as courier_evidence_received' }),
+          .openapi({ description: 'courier: its answer (from its adapter or, later, its callback), also in the audit trail as courier_evidence_received' }),
         refused: z.string().optional().openapi({ description: 'courier: why it could not answer' }),
       }),
     ),

@@ -2,12 +2,28 @@
 import { z } from 'zod';
 import { epochMs, evidence, id, text } from './common';
 
-export const CourierEvent = z.strictObject({
+/** What a courier scans on a parcel. */
+const COURIER_SCANS = ['picked_up', 'in_transit', 'delivered', 'returned_to_sender', 'lost', 'damaged'] as const;
+const courierScan = z.strictObject({
   dedupKey: id,
   trackingNumber: id.optional(),
-  event: z.enum(['picked_up', 'in_transit', 'delivered', 'returned_to_sender', 'lost', 'damaged']),
+  event: z.enum(COURIER_SCANS),
   at: epochMs.openapi({ description: 'When the courier scanned it' }),
 });
+/** The courier's later answer to the platform's request for evidence in a dispute (it acknowledged the request with evidenceRequestId). */
+const courierEvidence = z.strictObject({
+  dedupKey: id,
+  trackingNumber: id,
+  event: z.literal('evidence'),
+  at: epochMs.openapi({ description: 'When the courier answered' }),
+  evidenceRequestId: id.openapi({ description: 'The id the courier gave the request when it acknowledged it (answer 202 of its evidence-requests endpoint)' }),
+  evidenceId: id,
+  kind: id.openapi({ description: 'What the evidence is, e.g. handover_record' }),
+  uri: z.string().trim().min(1).max(2000),
+  events: z.array(z.strictObject({ event: z.string().min(1).max(100), at: z.string().min(1).max(100), detail: z.string().max(2000) })).max(100),
+});
+/** A scan of a parcel, or the evidence the platform asked the courier for in a dispute. */
+export const CourierEvent = z.discriminatedUnion('event', [courierScan, courierEvidence]);
 
 export const PaymentEvent = z.strictObject({ dedupKey: id, refundId: id, status: z.enum(['succeeded', 'failed']) });
 

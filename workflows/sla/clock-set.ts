@@ -35,10 +35,15 @@ export class ClockSet {
   private version = 0;
 
   constructor(
-    private readonly calendar: BusinessCalendar,
+    private calendar: BusinessCalendar,
     previous?: ClockSetState,
   ) {
     this.clocks = { ...previous };
+  }
+
+  /** Counts with `calendar` from now on (a clock already running keeps its deadline until retimed). */
+  useCalendar(calendar: BusinessCalendar): void {
+    this.calendar = calendar;
   }
 
   /** Starts the named clock now; a clock already under that name is replaced. */

@@ -3,7 +3,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { FAULT_MODES } from '../faults';
 import type { SandboxState } from '../state';
-import { weightAnswer } from './courier';
+import { handoverRecord, weightAnswer } from './courier';
 import { id } from './schemas';
 
 export function controlRouter(state: SandboxState, partnerPaths: readonly string[]): Router {
@@ -72,6 +72,20 @@ export function controlRouter(state: SandboxState, partnerPaths: readonly string
     if (!parsed.success) return invalid(res, parsed.error);
     state.setRefundCap(parsed.data.orderId, parsed.data.capCents);
     res.status(201).json(parsed.data);
+  });
+
+  /**
+   * The courier answers a request it took to answer later: its handover record, as the body of the courier's callback
+   * to the platform (POST /callbacks/courier, event evidence), which the caller delivers.
+   */
+  router.post('/courier-evidence-requests/:evidenceRequestId/answer', (req, res) => {
+    const pending = state.records.courierEvidenceRequests.find((r) => r.evidenceRequestId === req.params.evidenceRequestId);
+    if (!pending) return void res.status(404).json({ code: 'not_found', message: `no evidence request ${req.params.evidenceRequestId}` });
+    const now = new Date().toISOString();
+    const evidence = handoverRecord(pending.trackingNumber, now);
+    const { evidenceRequestId, caseId, orderId, request } = pending;
+    state.addRecord('courierEvidence', { ...evidence, evidenceRequestId, caseId, orderId, request, idempotencyKey: pending.idempotencyKey, createdAt: now });
+    res.status(201).json({ caseId, dedupKey: `evidence-${evidenceRequestId}`, event: 'evidence', at: now, evidenceRequestId, ...evidence });
   });
 
   return router;

@@ -16,6 +16,16 @@ export function weightAnswer(preset: WeightPreset) {
   return { recordedWeightGrams, measuredWeightGrams, mismatch };
 }
 
+/** The courier's evidence about a parcel: its handover record. */
+export function handoverRecord(trackingNumber: string, now: string) {
+  const evidenceId = newId('ev');
+  const events = [
+    { event: 'picked_up', at: now, detail: `parcel ${trackingNumber} scanned at pickup` },
+    { event: 'delivered', at: now, detail: 'handed over at the address, signed by the recipient' },
+  ];
+  return { evidenceId, trackingNumber, kind: 'handover_record', uri: `courier-evidence://${evidenceId}`, events };
+}
+
 export const courierRoutes: PartnerRoute[] = [
   defineRoute({
     path: '/courier/pickups',
@@ -55,13 +65,14 @@ export const courierRoutes: PartnerRoute[] = [
     schema: z.object({ caseId: id, orderId: id, trackingNumber: id, request: text }),
     handle(input, { state, idempotencyKey, now }) {
       if (input.trackingNumber.startsWith('UNKNOWN')) return refuse('unknown_tracking_number', `no parcel ${input.trackingNumber} in the courier's records`);
-      const evidenceId = newId('ev');
-      const events = [
-        { event: 'picked_up', at: now, detail: `parcel ${input.trackingNumber} scanned at pickup` },
-        { event: 'delivered', at: now, detail: 'handed over at the address, signed by the recipient' },
-      ];
-      state.records.courierEvidence.push({ evidenceId, ...input, events, idempotencyKey, createdAt: now });
-      return ok({ evidenceId, trackingNumber: input.trackingNumber, kind: 'handover_record', uri: `courier-evidence://${evidenceId}`, events });
+      if (input.trackingNumber.startsWith('LATE')) {
+        const evidenceRequestId = newId('evr');
+        state.records.courierEvidenceRequests.push({ evidenceRequestId, ...input, idempotencyKey, createdAt: now });
+        return ok({ status: 'pending', evidenceRequestId, trackingNumber: input.trackingNumber }, 202);
+      }
+      const evidence = handoverRecord(input.trackingNumber, now);
+      state.records.courierEvidence.push({ ...input, ...evidence, idempotencyKey, createdAt: now });
+      return ok(evidence);
     },
   }),
 ];

@@ -16,8 +16,8 @@
  * - once final: a ruling of no remedy resumes the case where it was (its clocks resume) or closes it again as it was;
  *   return_and_refund sends the goods back through the return path; a refund or reship closes the case.
  */
-import { patched } from '@temporalio/workflow';
-import type { CommandPayloads } from '../../messages';
+import { log, patched } from '@temporalio/workflow';
+import type { CommandPayloads, CourierEvent } from '../../messages';
 import type { AuditEntry, CaseStatus } from '../../domain/case';
 import type { Actor } from '../../domain/parties';
 import { SYSTEM_ACTOR } from '../../domain/parties';
@@ -27,7 +27,7 @@ import { workflowNow } from '../../clock-source';
 import { addDuration, type Limit } from '../../sla/calendar';
 import { defineClock, type ClockDefinition } from '../clock-definition';
 import { partnerActions } from '../activities';
-import { DISPUTE_APPEAL_CLOCK_PATCH } from '../patches';
+import { COURIER_EVIDENCE_CLOCK_PATCH, DISPUTE_APPEAL_CLOCK_PATCH } from '../patches';
 import { CLOSED, errorMessage, partnerRefusal, type CaseContext } from '../context';
 import { commandRejected, PLATFORM, type Playbook } from '../playbook';
 import { approve } from '../playbooks/goods-return';
@@ -39,7 +39,7 @@ type DisputeRecord = z.infer<typeof Dispute>;
 type Ruling = z.infer<typeof DisputeRuling>;
 
 const HOURS = (hours: number): Limit => ({ hours });
-export const DISPUTE_DEFAULTS = { interventionWindow: HOURS(72), disputeEvidence: HOURS(48), disputeRuling: HOURS(72) } as const;
+export const DISPUTE_DEFAULTS = { interventionWindow: HOURS(72), disputeEvidence: HOURS(48), disputeRuling: HOURS(72), disputeCourierEvidence: HOURS(48) } as const;
 
 /** Events after which the customer may ask the platform to intervene. */
 const CUSTOMER_TRIGGERS = ['merchant_rejected', 'inspection_rejected', 'remedy_rejected'];
@@ -95,7 +95,18 @@ const appealClock = (party: DisputeParty) =>
 
 const APPEAL_CLOCKS = { customer: appealClock('customer'), merchant: appealClock('merchant') } satisfies Record<DisputeParty, ClockDefinition>;
 
-export const DISPUTE_CLOCKS: readonly ClockDefinition[] = [EVIDENCE_CLOCKS.customer, EVIDENCE_CLOCKS.merchant, DISPUTE_RULING, APPEAL_CLOCKS.customer, APPEAL_CLOCKS.merchant];
+/**
+ * The courier owes the answers to the platform's requests for evidence, counted from the oldest it has not answered
+ * (COURIER_EVIDENCE_CLOCK_PATCH); late → the platform is told, and the request stays open to a late answer.
+ */
+const COURIER_EVIDENCE = defineClock({
+  name: 'dispute_courier_evidence',
+  owner: 'courier',
+  terms: (policy) => ({ limit: policy.disputeCourierEvidence ?? DISPUTE_DEFAULTS.disputeCourierEvidence, breachAction: 'escalate_to_platform' }),
+  breach: (ctx, clock) => ctx.escalate('platform', 'the courier has not answered the platform’s request for evidence by its deadline', SYSTEM_ACTOR, clock.name),
+});
+
+export const DISPUTE_CLOCKS: readonly ClockDefinition[] = [EVIDENCE_CLOCKS.customer, EVIDENCE_CLOCKS.merchant, DISPUTE_RULING, APPEAL_CLOCKS.customer, APPEAL_CLOCKS.merchant, COURIER_EVIDENCE];
 
 /** Ends the appeal clocks still open (an appeal was made, or the window lapsed). */
 function endAppealClocks(ctx: CaseContext): void {
@@ -267,7 +278,8 @@ const COURIER: Actor = { id: 'courier', role: 'courier' };
 /**
  * Asks the courier through its adapter for the evidence the platform requested (retried through its faults under one
  * key per request), beside the dispute's progress: its evidence clocks keep running while the courier is slow or down.
- * The answer goes into the request and the audit trail as evidence; a refusal (or any other failure) is recorded.
+ * The answer goes into the request and the audit trail as evidence; a refusal (or any other failure) is recorded. A
+ * courier that takes the request to answer later names it (evidenceRequestId) and answers by its callback.
  */
 async function askCourier(ctx: CaseContext, req: InfoRequest, n: number): Promise<void> {
   try {
@@ -278,17 +290,62 @@ async function askCourier(ctx: CaseContext, req: InfoRequest, n: number): Promis
       trackingNumber: req.trackingNumber!,
       request: req.request,
     });
-    req.answer = { at: workflowNow(), evidenceId: answer.evidenceId, kind: answer.kind, uri: answer.uri, events: answer.events };
-    ctx.record(COURIER, 'courier_evidence_received', {
-      reason: req.request,
-      evidence: [{ kind: 'tracking', uri: answer.uri, note: `${answer.kind} of ${answer.trackingNumber}` }],
-      data: { request: n, evidenceId: answer.evidenceId, trackingNumber: answer.trackingNumber, kind: answer.kind, events: answer.events },
-    });
+    if ('status' in answer) {
+      req.evidenceRequestId = answer.evidenceRequestId;
+      ctx.record(COURIER, 'courier_evidence_pending', { reason: req.request, data: { request: n, evidenceRequestId: answer.evidenceRequestId, trackingNumber: req.trackingNumber } });
+      return;
+    }
+    recordCourierAnswer(ctx, req, answer, { request: n });
   } catch (err) {
     const message = partnerRefusal(err)?.message ?? errorMessage(err);
     req.refused = message;
+    settleCourierClock(ctx);
     ctx.record(SYSTEM_ACTOR, 'courier_evidence_refused', { reason: message, data: { request: n, trackingNumber: req.trackingNumber } });
   }
+}
+
+type CourierAnswer = Pick<NonNullable<InfoRequest['answer']>, 'evidenceId' | 'kind' | 'uri' | 'events'> & { trackingNumber: string };
+
+function recordCourierAnswer(ctx: CaseContext, req: InfoRequest, answer: CourierAnswer, data: Record<string, unknown>): void {
+  req.answer = { at: workflowNow(), evidenceId: answer.evidenceId, kind: answer.kind, uri: answer.uri, events: answer.events };
+  settleCourierClock(ctx);
+  ctx.record(COURIER, 'courier_evidence_received', {
+    reason: req.request,
+    evidence: [{ kind: 'tracking', uri: answer.uri, note: `${answer.kind} of ${answer.trackingNumber}` }],
+    data: { ...data, evidenceId: answer.evidenceId, trackingNumber: answer.trackingNumber, kind: answer.kind, events: answer.events },
+  });
+}
+
+/** The courier's requests of the case it has neither answered nor refused, oldest first. */
+const openCourierRequests = (ctx: CaseContext) => (disputeOf(ctx)?.infoRequests ?? []).filter((r) => r.party === 'courier' && !r.answer && r.refused === undefined);
+
+/** A courier request was made: the courier's clock runs unless it already runs for an older one. */
+function startCourierClock(ctx: CaseContext): void {
+  if (ctx.clocks.get(COURIER_EVIDENCE.name)?.status !== 'running') ctx.startClock(COURIER_EVIDENCE);
+}
+
+/**
+ * A courier request was answered or refused: with none left open the clock is satisfied (a breached one records when),
+ * else a running clock counts again from the oldest still open. A case without the clock (before the patch) has none.
+ * Called before the audit entry of the answer, which publishes it (a breached clock satisfied late does not).
+ */
+function settleCourierClock(ctx: CaseContext): void {
+  const status = ctx.clocks.get(COURIER_EVIDENCE.name)?.status;
+  if (status !== 'running' && status !== 'breached') return;
+  const [oldest] = openCourierRequests(ctx);
+  if (!oldest) ctx.satisfyClock(COURIER_EVIDENCE.name);
+  else if (status === 'running') ctx.startClock(COURIER_EVIDENCE, { countedFrom: oldest.at });
+}
+
+/** The courier's later answer (courier event `evidence`) to a request it took to answer later. */
+function receiveCourierEvidence(ctx: CaseContext, event: Extract<CourierEvent, { event: 'evidence' }>): void {
+  if (!patched(COURIER_EVIDENCE_CLOCK_PATCH)) return;
+  const req = openCourierRequests(ctx).find((r) => r.evidenceRequestId === event.evidenceRequestId);
+  if (!req) {
+    log.warn('courier evidence for no open request dropped', { caseId: ctx.caseId, evidenceRequestId: event.evidenceRequestId });
+    return;
+  }
+  recordCourierAnswer(ctx, req, event, { evidenceRequestId: event.evidenceRequestId, via: 'callback' });
 }
 
 /** The total a ruling refunds through the dispute (return_and_refund refunds through the return path). */
@@ -373,6 +430,8 @@ function conclude(ctx: CaseContext): void {
   const d = disputeOf(ctx)!;
   const r = d.rulings[d.rulings.length - 1];
   const data = { remedy: r.remedy, responsibleParty: r.responsibleParty, rulings: d.rulings.length };
+  // The ruling is final: the courier's evidence is owed no more (an answer still coming is recorded).
+  ctx.clocks.cancel(COURIER_EVIDENCE.name);
   if (r.remedy === 'none' && d.resumeStatus) {
     for (const name of d.pausedClocks) ctx.resumeClock(name, 'the dispute is over');
     ctx.transition(SYSTEM_ACTOR, 'dispute_concluded', d.resumeStatus as CaseStatus, { reason: r.reasons, data });
@@ -478,6 +537,7 @@ export function withDisputes(base: Playbook): Playbook {
           const trackingNumber = (p.trackingNumber ?? ctx.view.returnTrackingNumber)!;
           const req: InfoRequest = { party: 'courier', at: workflowNow(), request: p.request, pausedClock: false, trackingNumber };
           d.infoRequests.push(req);
+          if (patched(COURIER_EVIDENCE_CLOCK_PATCH)) startCourierClock(ctx);
           ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party: 'courier', trackingNumber, pausedClock: false } });
           // Numbered across the case (a later dispute on it has its own requests): one effect and one key per request.
           const n = ctx.view.audit.filter((a) => a.action === 'info_requested' && a.data?.party === 'courier').length;
@@ -504,6 +564,7 @@ export function withDisputes(base: Playbook): Playbook {
       },
       rule_appeal: (ctx, p) => addRuling(ctx, p, 'appeal'),
     },
+    onCourierEvent: (ctx, event) => (event.event === 'evidence' ? receiveCourierEvidence(ctx, event) : base.onCourierEvent?.(ctx, event)),
     clocks: [...base.clocks, ...DISPUTE_CLOCKS],
   };
 }
