@@ -23,6 +23,7 @@ import { ProblemError } from './problem';
 import { CASE_RESPONSES, COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 import { ActionsDoc, caseIdParam, CaseReadDoc, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, ComplaintBody, CreateCaseBody, ListCasesQuery } from './schemas';
+import { executeCommandUpdate } from './workflow-update';
 
 export const STAFF: ApiRole[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
 export const ROUTE_ROLES = {
@@ -498,7 +499,7 @@ function commandRoute(name: CommandName): ApiRoute {
       const updateId = key === undefined ? `cmd-${crypto.randomUUID()}` : commandUpdateId(caller.id, name, key);
       let view: CaseView;
       try {
-        view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }], updateId }));
+        view = await executeCommandUpdate(ctx, handle, update, { args: [{ ...body, actor: actorOf(caller) }], updateId });
       } catch (err) {
         if (isLateAnswer(err) && (await updateAccepted(ctx, id, updateId))) {
           return answerAccepted(res, id, `the command ${name} was accepted; its answer did not come within the bound`, updateId);

@@ -26,6 +26,9 @@ export interface CaseApiContext {
   partsStatusFile?: string;
 }
 
-export function withDeadline<T>(ctx: CaseApiContext, fn: () => Promise<T>, ms = ctx.callTimeoutMs): Promise<T> {
+/** The part of the context a call to Temporal needs. */
+export type TemporalCallContext = Pick<CaseApiContext, 'temporal' | 'callTimeoutMs'>;
+
+export function withDeadline<T>(ctx: TemporalCallContext, fn: () => Promise<T>, ms = ctx.callTimeoutMs): Promise<T> {
   return ctx.temporal.connection.withDeadline(Date.now() + ms, fn);
 }

@@ -6,12 +6,13 @@ import type { ApiRole } from '../config/api-keys';
 import { commandUpdates } from '../workflows/messages';
 import { actorOf } from './auth';
 import { toSummary } from './cases';
-import { withDeadline, type CaseApiContext } from './context';
+import type { CaseApiContext } from './context';
 import { isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
 import { COMMON_RESPONSES, json } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 import { BulkAssignBody, BulkAssignResultDoc, CaseCountsDoc, CaseCountsQuery, durationMs, QueueDoc, QueueQuery, queueRoleParam, StuckCasesDoc, StuckCasesQuery, type STUCK_REASONS } from './schemas';
+import { executeCommandUpdate } from './workflow-update';
 
 export const SUPERVISOR_ROLES = ['supervisor', 'admin'] as const;
 /** Assign updates in flight at once for one bulk assignment. */
@@ -322,7 +323,7 @@ export const SUPERVISOR_ROUTES: ApiRoute[] = [
       const results = await mapBounded(body.caseIds, BULK_CONCURRENCY, async (caseId) => {
         try {
           const handle = ctx.temporal.workflow.getHandle(caseId);
-          const view = await withDeadline(ctx, () => handle.executeUpdate(assign, { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] }));
+          const view = await executeCommandUpdate(ctx, handle, assign, { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] });
           return { caseId, outcome: 'assigned' as const, status: view.status };
         } catch (err) {
           if (isWorkflowNotFound(err)) return { caseId, outcome: 'failed' as const, error: { status: 404, code: 'case_not_found', detail: 'no open case with this id' } };

@@ -182,4 +182,17 @@ describe('monthly settlement (dev server)', () => {
     expect(await merchantFlagModel(h.store).countDocuments()).toBe(1);
     await record(h, id, 'statement-merchant-settled');
   }, 120_000);
+
+  it('answers the decision that settles a courier statement with the statement it settled', async () => {
+    const id = statementId('courier', 'courier');
+    await request(h.app).post(`/settlement/statements/${id}/responses`).set(auth(KEYS.courier)).send({ lines: [{ key: 'c1', decision: 'dispute', reason: 'signed for intact' }, { key: 'c2', decision: 'confirm' }] }).expect(200);
+    const until = Date.now() + 30_000;
+    while ((await statementModel(h.store).findById(id).lean().exec())?.status !== 'awaiting_supervisor' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const decided = await request(h.app).post(`/settlement/statements/${id}/decisions`).set(auth(KEYS.supervisor)).send({ key: 'c1', decision: 'reverse', note: 'the damage happened after delivery' });
+    expect(decided.body).toMatchObject({ statementId: id, lines: [expect.objectContaining({ key: 'c1', resolution: 'reversed' }), expect.objectContaining({ key: 'c2', response: 'confirmed' })] });
+    expect(decided.status).toBe(200);
+    expect(await ledgerModel(h.store).findById('c1:reversal').lean().exec()).toMatchObject({ amountCents: -1200, settledIn: id });
+    await h.temporal.workflow.getHandle(id).result();
+    await record(h, id, 'statement-courier-reversed');
+  }, 60_000);
 });
