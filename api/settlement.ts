@@ -52,7 +52,7 @@ const SettlementRunDoc = z.object({ period: z.string(), issued: z.array(z.string
 const DepositDoc = z.object({ key: z.string(), merchantId: z.string(), period: z.string(), statementId: z.string(), amountCents: z.int(), currency: z.string(), lineKeys: z.array(z.string()), at: z.string() });
 const FlagDoc = z.object({ merchantId: z.string(), period: z.string(), lateHandling: z.int(), threshold: z.int(), at: z.string() });
 
-const STATEMENT_REFUSALS = { 404: problem('statement_not_found'), 409: problem('statement_not_open: the statement was settled'), 422: problem('unknown_line, line_already_answered, duplicate_line, line_not_disputed, line_already_decided') };
+const STATEMENT_REFUSALS = { 404: problem('statement_not_found'), 409: problem('statement_not_open: the statement takes no answers (waiting for the supervisor) or was settled'), 422: problem('unknown_line, line_already_answered, duplicate_line, line_not_disputed, line_already_decided') };
 
 async function update<A>(ctx: CaseApiContext, doc: StatementDocument, definition: UpdateDefinition<Statement, [A]>, arg: A): Promise<Statement> {
   if (doc.status === 'settled') throw new ProblemError({ status: 409, code: 'statement_not_open', title: 'Statement settled', detail: `statement ${doc._id} is settled: it takes no answers or decisions` });

@@ -188,6 +188,9 @@ describe('monthly settlement (dev server)', () => {
     await request(h.app).post(`/settlement/statements/${id}/responses`).set(auth(KEYS.courier)).send({ lines: [{ key: 'c1', decision: 'dispute', reason: 'signed for intact' }, { key: 'c2', decision: 'confirm' }] }).expect(200);
     const until = Date.now() + 30_000;
     while ((await statementModel(h.store).findById(id).lean().exec())?.status !== 'awaiting_supervisor' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    // Waiting for the supervisor, the statement takes no answers: a conflict with its state, as documented.
+    const waiting = await request(h.app).post(`/settlement/statements/${id}/responses`).set(auth(KEYS.courier)).send({ lines: [{ key: 'c2', decision: 'dispute', reason: 'again' }] }).expect(409);
+    expect(waiting.body).toMatchObject({ code: 'statement_not_open', status: 409 });
     const decided = await request(h.app).post(`/settlement/statements/${id}/decisions`).set(auth(KEYS.supervisor)).send({ key: 'c1', decision: 'reverse', note: 'the damage happened after delivery' });
     expect(decided.body).toMatchObject({ statementId: id, lines: [expect.objectContaining({ key: 'c1', resolution: 'reversed' }), expect.objectContaining({ key: 'c2', response: 'confirmed' })] });
     expect(decided.status).toBe(200);
