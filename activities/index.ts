@@ -3,7 +3,7 @@ import type { CaseActivities } from '../workflows/case/activities';
 import { createPartnerActivities, type PartnerUrls } from './partners';
 import { createStoreActivities } from './store/case-activities';
 import { createStatementAdapter } from './partners/statements';
-import { createSettlementStoreActivities } from './store/settlement';
+import { createSettlementStoreActivities, type SettlementOptions } from './store/settlement';
 import type { SettlementActivities } from '../workflows/settlement/activities';
 
 export interface ActivityDeps {
@@ -12,8 +12,8 @@ export interface ActivityDeps {
   partnerUrls: PartnerUrls;
   /** The share of a day's closed cases the quality sample checks (config/env.ts qaSamplePercent; default 10). */
   qaSamplePercent?: number;
-  /** Monthly settlement (config/env.ts statementConfirmHours, merchantLateThreshold; defaults 168 h and 3). */
-  settlement?: { confirmHours?: number; lateThreshold?: number };
+  /** Monthly settlement: the fallback policy (its statement window) and config/env.ts merchantLateThreshold. */
+  settlement?: SettlementOptions;
 }
 
 /** Every activity the case workflows call, built from injected dependencies so tests can supply their own. */

@@ -32,7 +32,7 @@ interface ReportDef {
 const REPORTS: readonly ReportDef[] = [
   {
     path: '/reports/sla-compliance',
-    summary: 'SLA compliance per clock (met, breached, percentage against its target), per day, and breaches per merchant',
+    summary: 'SLA compliance per clock (met, breached, percentage against its target), per day, and breaches against the party that owed each clock: per merchant, per agent and per owner',
     roles: REPORT_ROLES,
     compute: (cases) => {
       const r = slaCompliance(cases);

@@ -170,7 +170,7 @@ describe('monthly settlement (dev server)', () => {
     expect(await ledgerModel(h.store).findById('ma2').lean().exec()).toMatchObject({ amountCents: 2500, reason: 'merchant_charge' });
     expect(await ledgerModel(h.store).findById('ma2:reversal').lean().exec()).toMatchObject({ amountCents: -2500, party: 'merchant', partyId: 'merchant-a', caseId: 'case-ma2', reason: 'reversal_of:merchant_charge', settledIn: id });
     const nextMonth = new Date().toISOString().slice(0, 7);
-    const next = await buildStatement(h.store, { period: nextMonth, party: 'merchant', partyId: 'merchant-a', confirmHours: 168 });
+    const next = await buildStatement(h.store, { period: nextMonth, party: 'merchant', partyId: 'merchant-a', confirmWindow: { hours: 168 } });
     expect(next.lines.map((l) => l.key)).not.toContain('ma2:reversal');
     const deposits = await request(h.app).get('/settlement/deposits').set(auth(KEYS['merchant-a'])).expect(200);
     expect(deposits.body.entries).toEqual([expect.objectContaining({ merchantId: 'merchant-a', period, amountCents: -5700, lineKeys: ['ma1', 'ma3'] })]);
