@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type mongoose from 'mongoose';
+import type { PartnerCompany } from '../workflows/domain/partner-companies';
 import type { CasePolicy } from '../workflows/policy';
 import type { AttachmentStore } from './attachment-store';
 import type { ApiMetrics } from './metrics';
@@ -22,6 +23,8 @@ export interface CaseApiContext {
   dataDir: string;
   /** The attachment files' store (ATTACHMENT_STORE: local under dataDir, or GridFS in the case store). */
   attachments: AttachmentStore;
+  /** The partner companies (config/partner-companies.ts). */
+  companies: readonly PartnerCompany[];
   /** Under npm start: the supervisor's parts status file (/readyz). */
   partsStatusFile?: string;
 }

@@ -74,7 +74,7 @@ export async function startApiHarness(options: { policy?: CasePolicy; logLine?: 
 }
 
 export const KEYS = Object.fromEntries(DEV_API_KEYS.map((k) => [k.key.replace(/^dev-|-key$/g, ''), k.key])) as Record<
-  'agent' | 'senior-agent' | 'supervisor' | 'admin' | 'merchant-a' | 'merchant-b' | 'courier' | 'warehouse' | 'payment' | 'customer',
+  'agent' | 'senior-agent' | 'supervisor' | 'admin' | 'merchant-a' | 'merchant-b' | 'courier' | 'warehouse' | 'payment' | 'customer' | 'repair-provider' | 'courier-b' | 'warehouse-b' | 'repair-provider-b',
   string
 >;
 
