@@ -76,6 +76,10 @@ describe('partner companies (dev server)', () => {
     const seen: Array<[string, string, number]> = [];
     for (const [key, name, call] of matrix) seen.push([key, name, (await call(KEYS[key as keyof typeof KEYS], cases[name])).status]);
     expect(seen).toEqual(matrix.map(([key, name, , expected]) => [key, name, expected]));
+    // Staff narrow a report to one company's cases.
+    const today = new Date().toISOString().slice(0, 10);
+    const report = async (companyId: string) => (await api().get(`/reports/handling-time?from=${today}&to=${today}&companyId=${companyId}`).set(auth(KEYS.supervisor)).expect(200)).body.cases;
+    expect([await report('courier-b'), await report('warehouse-b'), await report('repair-provider-b'), await report('nobody')]).toEqual([1, 1, 1, 0]);
     // A partner reads the case, not the audit or the contacts.
     const own = await read(KEYS['courier-b'], cases.b).expect(200);
     expect(own.body).not.toHaveProperty('audit');
