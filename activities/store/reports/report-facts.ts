@@ -54,7 +54,7 @@ export interface ReportFacts {
   escalations: string[];
   /**
    * The partner companies that handle the case: its courier, warehouse and repair provider (each kind's default company
-   * when the order names none). Absent in facts written before companies (npm run backfill:report-facts writes them).
+   * when the order names none). Absent in facts written before companies, until the case's next projection.
    */
   companies?: string[];
 }
