@@ -3,8 +3,7 @@
  * naming the field); every company key names a company that exists.
  */
 import type { ApiKeyEntry } from '../config/api-keys';
-import { findCompany } from '../config/partner-companies';
-import { COMPANY_KINDS, isCompanyKind, ORDER_COMPANY_FIELDS, type PartnerCompany } from '../workflows/domain/partner-companies';
+import { COMPANY_KINDS, findCompany, isCompanyKind, ORDER_COMPANY_FIELDS, type PartnerCompany } from '../workflows/domain/partner-companies';
 import { ProblemError } from './problem';
 
 export function checkOrderCompanies(companies: readonly PartnerCompany[], order: Partial<Record<(typeof ORDER_COMPANY_FIELDS)[keyof typeof ORDER_COMPANY_FIELDS], string>> | undefined): void {

@@ -1,10 +1,10 @@
 /**
  * The partner companies (workflows/domain/partner-companies.ts): from the JSON PARTNER_COMPANIES names
- * ([{ id, name, kind }]), else a development set of two companies of each kind. Each kind's default company is always
+ * ([{ id, name, kind, url? }]), else a development set of two companies of each kind. Each kind's default company is always
  * there: cases and ledger entries that name no company are its.
  */
 import { z } from 'zod';
-import { COMPANY_KINDS, DEFAULT_COMPANY_IDS, type CompanyKind, type PartnerCompany } from '../workflows/domain/partner-companies';
+import { COMPANY_KINDS, DEFAULT_COMPANY_IDS, type PartnerCompany } from '../workflows/domain/partner-companies';
 
 const DEFAULT_COMPANIES: readonly PartnerCompany[] = [
   { id: DEFAULT_COMPANY_IDS.courier, name: 'Default courier', kind: 'courier' },
@@ -21,7 +21,7 @@ export const DEV_PARTNER_COMPANIES: readonly PartnerCompany[] = [
 ];
 
 const companiesSchema = z.array(
-  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only (max 128)'), name: z.string().min(1).max(200), kind: z.enum(COMPANY_KINDS) }),
+  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only (max 128)'), name: z.string().min(1).max(200), kind: z.enum(COMPANY_KINDS), url: z.url().optional() }),
 );
 
 export function loadPartnerCompanies(env: NodeJS.ProcessEnv = process.env): PartnerCompany[] {
@@ -39,6 +39,3 @@ export function loadPartnerCompanies(env: NodeJS.ProcessEnv = process.env): Part
   if (ids.size !== result.data.length) throw new Error('Invalid PARTNER_COMPANIES: an id is listed twice');
   return [...DEFAULT_COMPANIES.filter((c) => !ids.has(c.id)), ...result.data];
 }
-
-/** The company of `kind` with this id, if there is one. */
-export const findCompany = (companies: readonly PartnerCompany[], kind: CompanyKind, id: string) => companies.find((c) => c.kind === kind && c.id === id);

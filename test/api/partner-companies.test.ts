@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { ledgerModel, type LedgerEntryDocument } from '../../activities/store/ledger';
 import { statementModel } from '../../activities/store/settlement';
+import { DEV_PARTNER_COMPANIES } from '../../config/partner-companies';
 import { periodRange, previousPeriod } from '../../workflows/contract/settlement';
 import { ApiHarness, caseWhen, KEYS, returnBody, startApiHarness } from './harness';
 
@@ -32,7 +33,8 @@ describe('partner companies (dev server)', () => {
   }
 
   beforeAll(async () => {
-    h = await startApiHarness();
+    // The second courier company has an endpoint of its own in the sandbox; the others are served at their kind's URL.
+    h = await startApiHarness({ companies: (sandboxUrl) => DEV_PARTNER_COMPANIES.map((c) => (c.id === 'courier-b' ? { ...c, url: `${sandboxUrl}/companies/courier-b/courier` } : c)) });
     // Case a names no company (the default ones'); case b names the second company of each kind.
     cases.a = await openShippedBack('a', {});
     cases.b = await openShippedBack('b', { courierId: 'courier-b', warehouseId: 'warehouse-b', repairProviderId: 'repair-provider-b' });
@@ -110,8 +112,8 @@ describe('partner companies (dev server)', () => {
     expect((await answer('warehouse', 'warehouse', 'warehouse-b', 'wh-b')).status).toBe(403);
     const confirmed = await answer('courier-b', 'courier', 'courier-b', 'co-b').expect(200);
     expect(confirmed.body.lines).toEqual([expect.objectContaining({ key: 'co-b', response: 'confirmed', respondedBy: 'courier-b-dev' })]);
-    // Each statement went to its company.
-    const sent = (await (await fetch(`${h.sandboxUrl}/_control/records`)).json()) as { statements: Array<{ party: string; partyId: string }> };
-    expect(sent.statements.map((s) => `${s.party}:${s.partyId}`).sort()).toEqual(['courier:courier', 'courier:courier-b', 'warehouse:warehouse', 'warehouse:warehouse-b']);
+    // Each statement went to its company: courier-b's to its own endpoint.
+    const sent = (await (await fetch(`${h.sandboxUrl}/_control/records`)).json()) as { statements: Array<{ party: string; partyId: string; companyId?: string }> };
+    expect(sent.statements.map((s) => `${s.party}:${s.partyId}@${s.companyId ?? '-'}`).sort()).toEqual(['courier:courier-b@courier-b', 'courier:courier@-', 'warehouse:warehouse-b@-', 'warehouse:warehouse@-']);
   }, 150_000);
 });

@@ -12,6 +12,8 @@ export interface PartnerCompany {
   id: string;
   name: string;
   kind: CompanyKind;
+  /** The company's own partner endpoint (its statements go there); default: the kind's partner URL. */
+  url?: string;
 }
 
 export const DEFAULT_COMPANY_IDS: Readonly<Record<CompanyKind, string>> = { courier: 'courier', warehouse: 'warehouse', repair_provider: 'repair-provider' };
@@ -22,6 +24,9 @@ export const ORDER_COMPANY_FIELDS = { courier: 'courierId', warehouse: 'warehous
 type CompanyFields = Partial<Record<(typeof ORDER_COMPANY_FIELDS)[CompanyKind], string>>;
 
 export const isCompanyKind = (role: string): role is CompanyKind => (COMPANY_KINDS as readonly string[]).includes(role);
+
+/** The company of `kind` with this id, if there is one. */
+export const findCompany = (companies: readonly PartnerCompany[], kind: CompanyKind, id: string) => companies.find((c) => c.kind === kind && c.id === id);
 
 /** The company of `kind` that handles a case with this order: the one it names, else the kind's default company. */
 export function caseCompany(order: CompanyFields | undefined, kind: CompanyKind): string {
