@@ -22,7 +22,7 @@ export interface ApiKeyEntry {
   companyId?: string;
 }
 
-const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only (max 128)');
+export const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only (max 128)');
 
 const entrySchema = z
   .strictObject({

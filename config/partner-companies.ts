@@ -4,6 +4,7 @@
  * there: cases and ledger entries that name no company are its.
  */
 import { z } from 'zod';
+import { idText } from './api-keys';
 import { COMPANY_KINDS, DEFAULT_COMPANY_IDS, type PartnerCompany } from '../workflows/domain/partner-companies';
 
 const DEFAULT_COMPANIES: readonly PartnerCompany[] = [
@@ -21,7 +22,7 @@ export const DEV_PARTNER_COMPANIES: readonly PartnerCompany[] = [
 ];
 
 const companiesSchema = z.array(
-  z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only (max 128)'), name: z.string().min(1).max(200), kind: z.enum(COMPANY_KINDS), url: z.url().optional() }),
+  z.strictObject({ id: idText, name: z.string().min(1).max(200), kind: z.enum(COMPANY_KINDS), url: z.url().optional() }),
 );
 
 export function loadPartnerCompanies(env: NodeJS.ProcessEnv = process.env): PartnerCompany[] {
