@@ -3,8 +3,9 @@ import type { CaseActivities } from '../workflows/case/activities';
 import { createPartnerActivities, type PartnerUrls } from './partners';
 import { createStoreActivities } from './store/case-activities';
 import { createStatementAdapter } from './partners/statements';
-import { createSettlementStoreActivities } from './store/settlement';
+import { createSettlementStoreActivities, type SettlementOptions } from './store/settlement';
 import type { SettlementActivities } from '../workflows/settlement/activities';
+import type { PartnerCompany } from '../workflows/domain/partner-companies';
 
 export interface ActivityDeps {
   store: mongoose.Connection;
@@ -12,8 +13,10 @@ export interface ActivityDeps {
   partnerUrls: PartnerUrls;
   /** The share of a day's closed cases the quality sample checks (config/env.ts qaSamplePercent; default 10). */
   qaSamplePercent?: number;
-  /** Monthly settlement (config/env.ts statementConfirmHours, merchantLateThreshold; defaults 168 h and 3). */
-  settlement?: { confirmHours?: number; lateThreshold?: number };
+  /** The partner companies (config/partner-companies.ts): a company with its own URL gets its statements there. */
+  companies?: readonly PartnerCompany[];
+  /** Monthly settlement: the fallback policy (its statement window) and config/env.ts merchantLateThreshold. */
+  settlement?: SettlementOptions;
 }
 
 /** Every activity the case workflows call, built from injected dependencies so tests can supply their own. */
@@ -21,7 +24,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities & Settlemen
   return {
     ...createPartnerActivities({ urls: deps.partnerUrls }),
     ...createStoreActivities(deps.store, { qaSamplePercent: deps.qaSamplePercent }),
-    ...createStatementAdapter(deps.partnerUrls),
+    ...createStatementAdapter(deps.partnerUrls, deps.companies),
     ...createSettlementStoreActivities(deps.store, deps.settlement),
   };
 }

@@ -1,5 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
 import { loadApiKeys, type ApiKeyEntry } from '../config/api-keys';
+import { loadPartnerCompanies } from '../config/partner-companies';
+import type { PartnerCompany } from '../workflows/domain/partner-companies';
 import { loadRuntimeConfig, type AttachmentStoreKind } from '../config/env';
 import { attachmentStoreFor } from './attachment-store';
 import { loadPolicy } from '../config/policy';
@@ -15,6 +17,7 @@ import { PolicySource } from './policy-source';
 import { methodNotAllowed } from './method-not-allowed';
 import { apiMetrics } from './metrics';
 import { ProblemError, sendProblem } from './problem';
+import { checkKeyCompanies } from './partner-companies';
 import { requestLog } from './request-log';
 import { mountRoutes } from './route-table';
 import { API_ROUTES } from './routes';
@@ -26,6 +29,8 @@ export interface ApiDeps extends HealthDeps {
   policy?: CasePolicy;
   /** Callers (default: loadApiKeys() from API_KEYS_FILE / API_KEYS, dev keys outside production). */
   apiKeys?: readonly ApiKeyEntry[];
+  /** The partner companies (default: loadPartnerCompanies() from PARTNER_COMPANIES, else the development set). */
+  companies?: readonly PartnerCompany[];
   /** Deadline for one workflow query/update round trip (default 10 s). */
   callTimeoutMs?: number;
   /** Where a JSON line per answered request goes (api/request-log.ts); none when not given. */
@@ -49,9 +54,11 @@ export function createApp(deps: ApiDeps): express.Express {
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
     dataDir,
     attachments: attachmentStoreFor(deps.attachmentStore ?? loadRuntimeConfig().attachmentStore, { dataDir, store: deps.store }),
+    companies: deps.companies ?? loadPartnerCompanies(),
     ...(deps.partsStatusFile && { partsStatusFile: deps.partsStatusFile }),
   };
   const keys = deps.apiKeys ?? loadApiKeys();
+  checkKeyCompanies(keys, ctx.companies);
 
   const app = express();
   app.disable('x-powered-by');

@@ -2,12 +2,15 @@ import crypto from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiKeyEntry, ApiRole } from '../config/api-keys';
 import type { Actor } from '../workflows/domain/parties';
+import { DEFAULT_COMPANY_IDS, isCompanyKind } from '../workflows/domain/partner-companies';
 import { ProblemError } from './problem';
 
 export interface Caller {
   id: string;
   role: ApiRole;
   merchantId?: string;
+  /** Couriers, warehouses and repair providers: the company the key acts for (the kind's default company if unnamed). */
+  companyId?: string;
 }
 
 const callers = new WeakMap<Request, Caller>();
@@ -18,7 +21,7 @@ function digest(key: string): string {
 
 /** Resolves `Authorization: Bearer <key>` or `X-API-Key: <key>` to a caller; keys are held only as digests. */
 export function authenticate(keys: readonly ApiKeyEntry[]): RequestHandler {
-  const byDigest = new Map(keys.map((k) => [digest(k.key), { id: k.id, role: k.role, ...(k.merchantId && { merchantId: k.merchantId }) } satisfies Caller]));
+  const byDigest = new Map(keys.map((k) => [digest(k.key), callerOfKey(k)]));
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization');
     const bearer = header && /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
@@ -35,6 +38,11 @@ export function authenticate(keys: readonly ApiKeyEntry[]): RequestHandler {
     callers.set(req, caller);
     next();
   };
+}
+
+function callerOfKey(k: ApiKeyEntry): Caller {
+  const companyId = isCompanyKind(k.role) ? (k.companyId ?? DEFAULT_COMPANY_IDS[k.role]) : undefined;
+  return { id: k.id, role: k.role, ...(k.merchantId && { merchantId: k.merchantId }), ...(companyId && { companyId }) };
 }
 
 export function callerOf(req: Request): Caller {
@@ -56,7 +64,7 @@ export function allow(...roles: ApiRole[]): RequestHandler {
 }
 
 export function actorOf(caller: Caller): Actor {
-  return { id: caller.id, role: caller.role, ...(caller.merchantId && { merchantId: caller.merchantId }) };
+  return { id: caller.id, role: caller.role, ...(caller.merchantId && { merchantId: caller.merchantId }), ...(caller.companyId && { companyId: caller.companyId }) };
 }
 
 /** Roles that see customers' phone numbers and e-mail addresses unmasked. */

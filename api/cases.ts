@@ -22,7 +22,9 @@ import { isUnavailable, isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
 import { CASE_RESPONSES, COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
+import { checkOrderCompanies } from './partner-companies';
 import { ActionsDoc, caseIdParam, CaseReadDoc, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, ComplaintBody, CreateCaseBody, ListCasesQuery } from './schemas';
+import { executeCommandUpdate } from './workflow-update';
 
 export const STAFF: ApiRole[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
 export const ROUTE_ROLES = {
@@ -293,7 +295,7 @@ export const CASE_ROUTES: ApiRoute[] = [
       202: acceptedResponse('The case'),
       ...COMMON_RESPONSES,
       409: problem('idempotency_key_reused'),
-      422: problem('unknown_sku, duplicate_sku or quantity_exceeds_order (details.items against the order); no_warranty_info (a repair of a category without a warranty period)'),
+      422: problem('unknown_sku, duplicate_sku or quantity_exceeds_order (details.items against the order); no_warranty_info (a repair of a category without a warranty period); unknown_company (the order names a courier, warehouse or repair provider company that does not exist)'),
       403: problem('forbidden: the role may not open cases; not_your_order: a customer’s case on another customer’s order'),
     },
     async handle(ctx, { caller, headers, body }, res) {
@@ -305,6 +307,7 @@ export const CASE_ROUTES: ApiRoute[] = [
         throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });
       }
       checkClaimedItems(body);
+      checkOrderCompanies(ctx.companies, body.order);
       const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
       answerOpened(res, caller, caseId, await openCaseFrom(ctx, caller, caseId, body));
     },
@@ -498,7 +501,7 @@ function commandRoute(name: CommandName): ApiRoute {
       const updateId = key === undefined ? `cmd-${crypto.randomUUID()}` : commandUpdateId(caller.id, name, key);
       let view: CaseView;
       try {
-        view = await withDeadline(ctx, () => handle.executeUpdate(update, { args: [{ ...body, actor: actorOf(caller) }], updateId }));
+        view = await executeCommandUpdate(ctx, handle, update, { args: [{ ...body, actor: actorOf(caller) }], updateId });
       } catch (err) {
         if (isLateAnswer(err) && (await updateAccepted(ctx, id, updateId))) {
           return answerAccepted(res, id, `the command ${name} was accepted; its answer did not come within the bound`, updateId);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type mongoose from 'mongoose';
+import type { PartnerCompany } from '../workflows/domain/partner-companies';
 import type { CasePolicy } from '../workflows/policy';
 import type { AttachmentStore } from './attachment-store';
 import type { ApiMetrics } from './metrics';
@@ -22,10 +23,15 @@ export interface CaseApiContext {
   dataDir: string;
   /** The attachment files' store (ATTACHMENT_STORE: local under dataDir, or GridFS in the case store). */
   attachments: AttachmentStore;
+  /** The partner companies (config/partner-companies.ts). */
+  companies: readonly PartnerCompany[];
   /** Under npm start: the supervisor's parts status file (/readyz). */
   partsStatusFile?: string;
 }
 
-export function withDeadline<T>(ctx: CaseApiContext, fn: () => Promise<T>, ms = ctx.callTimeoutMs): Promise<T> {
+/** The part of the context a call to Temporal needs. */
+export type TemporalCallContext = Pick<CaseApiContext, 'temporal' | 'callTimeoutMs'>;
+
+export function withDeadline<T>(ctx: TemporalCallContext, fn: () => Promise<T>, ms = ctx.callTimeoutMs): Promise<T> {
   return ctx.temporal.connection.withDeadline(Date.now() + ms, fn);
 }

@@ -77,6 +77,8 @@ const UPDATE_CODES: Record<string, Pick<Problem, 'status' | 'title'>> = {
   invalid_transition: { status: 409, title: 'Invalid transition' },
   // The platform is already intervening (or was, at this party's request): a conflict with the case's state.
   already_requested: { status: 409, title: 'Intervention already requested' },
+  // A statement waiting for the supervisor, or settled, takes no answers: a conflict with its state.
+  statement_not_open: { status: 409, title: 'Statement not open' },
   role_not_allowed: { status: 403, title: 'Role not allowed' },
   forbidden_actor: { status: 403, title: 'Role not allowed' },
   not_your_case: { status: 404, title: 'Case not found' },

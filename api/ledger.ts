@@ -8,6 +8,7 @@ import { defineRoute, type ApiRoute } from './route-table';
 import { ProblemError } from './problem';
 import { checkRange, rangeFields, rangeMs } from './reports/range-query';
 import { CHARGE_PARTIES } from '../workflows/contract';
+import { DEFAULT_COMPANY_IDS } from '../workflows/domain/partner-companies';
 
 /** Staff read every entry; a merchant, courier or warehouse key reads its own party's only. */
 const LEDGER_ROLES: ApiRole[] = ['supervisor', 'admin', 'merchant', 'courier', 'warehouse'];
@@ -30,7 +31,7 @@ const LedgerDoc = z
 /** The party whose entries the caller may read, or undefined for staff. */
 export function ownParty(caller: Caller): { party: LedgerEntryDocument['party']; partyId: string } | undefined {
   if (caller.role === 'merchant') return { party: 'merchant', partyId: caller.merchantId ?? '' };
-  if (caller.role === 'courier' || caller.role === 'warehouse') return { party: caller.role, partyId: caller.role };
+  if (caller.role === 'courier' || caller.role === 'warehouse') return { party: caller.role, partyId: caller.companyId ?? DEFAULT_COMPANY_IDS[caller.role] };
   return undefined;
 }
 

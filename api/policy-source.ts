@@ -6,11 +6,9 @@
  * after a change here are waited for (at most a second), so opening cases does not wait on the store.
  */
 import type mongoose from 'mongoose';
-import { calendarHistory, currentYears } from '../activities/store/calendar-store';
-import { activePolicyRules } from '../activities/store/policy-store';
+import { effectivePolicyRules } from '../activities/store/effective-policy';
 import type { CasePolicy } from '../workflows/policy';
 import type { PolicyRules } from '../workflows/policy-rules';
-import { withYears } from '../workflows/sla/calendar';
 import { withTimeout } from '../activities/with-timeout';
 
 export class PolicySource {
@@ -51,10 +49,9 @@ export class PolicySource {
   private async read(): Promise<void> {
     const generation = this.generation;
     try {
-      const [active, history] = await withTimeout(Promise.all([activePolicyRules(this.store), calendarHistory(this.store)]), 1_000);
+      const rules = await withTimeout(effectivePolicyRules(this.store, this.fallback), 1_000);
       if (generation !== this.generation) return;
-      const rules = active ?? { version: this.fallback.version, base: this.fallback, overrides: [] };
-      this.current = { ...rules, base: { ...rules.base, calendar: withYears(rules.base.calendar, currentYears(history)) } };
+      this.current = rules;
     } catch (err) {
       console.warn('policy rules not read; the last known stay in force', err instanceof Error ? err.message : String(err));
     }

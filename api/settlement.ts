@@ -4,6 +4,7 @@
  * courier, warehouse or merchant key sees and answers its own statements only (another party's is 403).
  */
 import crypto from 'node:crypto';
+import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
 import { ledgerModel } from '../activities/store/ledger';
 import { depositModel, merchantFlagModel, present, statementModel, type DepositEntryDocument, type MerchantFlagDocument, type StatementDocument } from '../activities/store/settlement';
@@ -16,6 +17,7 @@ import { ownParty } from './ledger';
 import { ProblemError } from './problem';
 import { COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
+import { executeCommandUpdate } from './workflow-update';
 
 const STAFF: ApiRole[] = ['supervisor', 'admin'];
 /** Each settled party answers with its own role's key. */
@@ -50,11 +52,11 @@ const SettlementRunDoc = z.object({ period: z.string(), issued: z.array(z.string
 const DepositDoc = z.object({ key: z.string(), merchantId: z.string(), period: z.string(), statementId: z.string(), amountCents: z.int(), currency: z.string(), lineKeys: z.array(z.string()), at: z.string() });
 const FlagDoc = z.object({ merchantId: z.string(), period: z.string(), lateHandling: z.int(), threshold: z.int(), at: z.string() });
 
-const STATEMENT_REFUSALS = { 404: problem('statement_not_found'), 409: problem('statement_not_open: the statement was settled'), 422: problem('unknown_line, line_already_answered, duplicate_line, line_not_disputed, line_already_decided') };
+const STATEMENT_REFUSALS = { 404: problem('statement_not_found'), 409: problem('statement_not_open: the statement takes no answers (waiting for the supervisor) or was settled'), 422: problem('unknown_line, line_already_answered, duplicate_line, line_not_disputed, line_already_decided') };
 
-async function update<T>(ctx: CaseApiContext, doc: StatementDocument, run: () => Promise<T>): Promise<T> {
+async function update<A>(ctx: CaseApiContext, doc: StatementDocument, definition: UpdateDefinition<Statement, [A]>, arg: A): Promise<Statement> {
   if (doc.status === 'settled') throw new ProblemError({ status: 409, code: 'statement_not_open', title: 'Statement settled', detail: `statement ${doc._id} is settled: it takes no answers or decisions` });
-  return withDeadline(ctx, run);
+  return executeCommandUpdate(ctx, ctx.temporal.workflow.getHandle(doc._id), definition, { args: [arg] });
 }
 
 export const SETTLEMENT_ROUTES: ApiRoute[] = [
@@ -130,7 +132,7 @@ export const SETTLEMENT_ROUTES: ApiRoute[] = [
     },
     async handle(ctx, { caller, params, body }, res) {
       const doc = await statementFor(ctx, caller, params.statementId);
-      const statement = await update(ctx, doc, () => ctx.temporal.workflow.getHandle(doc._id).executeUpdate(respondToStatementUpdate, { args: [{ actor: actorOf(caller), ...body }] }));
+      const statement = await update(ctx, doc, respondToStatementUpdate, { actor: actorOf(caller), ...body });
       res.json(statement);
     },
   }),
@@ -145,7 +147,7 @@ export const SETTLEMENT_ROUTES: ApiRoute[] = [
     responses: { 200: json('The statement after the decision', Statement), ...COMMON_RESPONSES, ...STATEMENT_REFUSALS },
     async handle(ctx, { caller, params, body }, res) {
       const doc = await statementFor(ctx, caller, params.statementId);
-      const statement = await update(ctx, doc, () => ctx.temporal.workflow.getHandle(doc._id).executeUpdate(decideDisputeUpdate, { args: [{ actor: actorOf(caller), ...body }] }));
+      const statement = await update(ctx, doc, decideDisputeUpdate, { actor: actorOf(caller), ...body });
       res.json(statement);
     },
   }),

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { z } from 'zod';
 import { caseModel, type CaseDocument } from '../activities/store/case-model';
 import type { ApiRole } from '../config/api-keys';
-import { commandUpdates } from '../workflows/messages';
+import { commandUpdates, type CommandPayloads } from '../workflows/messages';
 import { actorOf } from './auth';
 import { toSummary } from './cases';
 import type { CaseApiContext } from './context';
@@ -12,6 +12,7 @@ import { ProblemError } from './problem';
 import { COMMON_RESPONSES, json } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 import { BulkAssignBody, BulkAssignResultDoc, CaseCountsDoc, CaseCountsQuery, durationMs, QueueDoc, QueueQuery, queueRoleParam, StuckCasesDoc, StuckCasesQuery, type STUCK_REASONS } from './schemas';
+import { executeCommandUpdate } from './workflow-update';
 
 export const SUPERVISOR_ROLES = ['supervisor', 'admin'] as const;
 /** Roles that reach GET /queues/:role at all; a senior agent reads its own queue and the CS lead's only. */
@@ -302,7 +303,8 @@ export const SUPERVISOR_ROUTES: ApiRoute[] = [
     bodyExample: { caseIds: ['case-3f2a9c0e1b7d4a65c8e91f20'], agentId: 'agent-7', reason: 'rebalancing the morning queue' },
     responses: { 200: json('One result per case: assigned (with its status) or failed (with status, code and detail)', BulkAssignResultDoc), ...COMMON_RESPONSES },
     async handle(ctx, { caller, body }, res) {
-      const outcomes = await sendToEach(ctx, body.caseIds, (handle) => handle.executeUpdate(commandUpdates.assign, { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] }));
+      const assign = { args: [{ agentId: body.agentId, reason: body.reason, actor: actorOf(caller) }] as [CommandPayloads['assign']] };
+      const outcomes = await sendToEach(ctx, body.caseIds, (handle) => executeCommandUpdate(ctx, handle, commandUpdates.assign, assign));
       const results = outcomes.map((o) => (o.ok ? { caseId: o.caseId, outcome: 'assigned' as const, status: o.value.status } : { caseId: o.caseId, outcome: 'failed' as const, error: o.error }));
       res.json({ agentId: body.agentId, assigned: results.filter((r) => r.outcome === 'assigned').length, failed: results.filter((r) => r.outcome === 'failed').length, results });
     },

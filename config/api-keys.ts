@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import type { Role } from '../workflows/domain/parties';
+import { isCompanyKind } from '../workflows/domain/partner-companies';
 
 export const API_ROLES = ['customer', 'agent', 'senior_agent', 'merchant', 'supervisor', 'courier', 'warehouse', 'payment', 'admin', 'repair_provider'] as const;
 export type ApiRole = (typeof API_ROLES)[number] & Role;
@@ -17,9 +18,11 @@ export interface ApiKeyEntry {
   id: string;
   /** Required for merchants: the merchant this key acts for. */
   merchantId?: string;
+  /** Couriers, warehouses and repair providers: the company this key acts for (default: the kind's default company). */
+  companyId?: string;
 }
 
-const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only (max 128)');
+export const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'letters, digits and . _ : @ - only (max 128)');
 
 const entrySchema = z
   .strictObject({
@@ -27,10 +30,12 @@ const entrySchema = z
     role: z.enum(API_ROLES),
     id: idText,
     merchantId: idText.optional(),
+    companyId: idText.optional(),
   })
   .superRefine((entry, ctx) => {
     if (entry.role === 'merchant' && !entry.merchantId) ctx.addIssue({ code: 'custom', path: ['merchantId'], message: 'a merchant key needs its merchantId' });
     if (entry.role !== 'merchant' && entry.merchantId) ctx.addIssue({ code: 'custom', path: ['merchantId'], message: 'only merchant keys carry a merchantId' });
+    if (!isCompanyKind(entry.role) && entry.companyId) ctx.addIssue({ code: 'custom', path: ['companyId'], message: 'only courier, warehouse and repair provider keys carry a companyId' });
   });
 
 const keysSchema = z.array(entrySchema).min(1, 'at least one key').superRefine((entries, ctx) => {
@@ -54,6 +59,10 @@ export const DEV_API_KEYS: readonly ApiKeyEntry[] = [
   { key: 'dev-payment-key', role: 'payment', id: 'payment-dev' },
   { key: 'dev-customer-key', role: 'customer', id: 'customer-1' },
   { key: 'dev-repair-provider-key', role: 'repair_provider', id: 'repair-provider-dev' },
+  // A second company of each kind (config/partner-companies.ts DEV_PARTNER_COMPANIES).
+  { key: 'dev-courier-b-key', role: 'courier', id: 'courier-b-dev', companyId: 'courier-b' },
+  { key: 'dev-warehouse-b-key', role: 'warehouse', id: 'warehouse-b-dev', companyId: 'warehouse-b' },
+  { key: 'dev-repair-provider-b-key', role: 'repair_provider', id: 'repair-provider-b-dev', companyId: 'repair-provider-b' },
 ];
 
 export function loadApiKeys(env: NodeJS.ProcessEnv = process.env): ApiKeyEntry[] {

@@ -27,8 +27,6 @@ export interface RuntimeConfig {
   taskQueue: string;
   /** The share (%) of each day's closed cases the quality sample checks (QA_SAMPLE_PERCENT, default 10). */
   qaSamplePercent: number;
-  /** Monthly settlement: hours a party has to confirm or dispute its statement (STATEMENT_CONFIRM_HOURS, default 168; silence = confirmed). */
-  statementConfirmHours: number;
   /** A merchant with more late-handling deadlines than this in a period is flagged (MERCHANT_LATE_THRESHOLD, default 3). */
   merchantLateThreshold: number;
   mongodbUri: string;
@@ -111,7 +109,6 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     temporalNamespace: nonEmpty(env.TEMPORAL_NAMESPACE) ?? 'default',
     taskQueue: nonEmpty(env.TEMPORAL_TASK_QUEUE) ?? 'after-sales-cases',
     qaSamplePercent: percentFromEnv(env, 'QA_SAMPLE_PERCENT', 10),
-    statementConfirmHours: Math.max(1, intFromEnv(env, 'STATEMENT_CONFIRM_HOURS', 168)),
     merchantLateThreshold: intFromEnv(env, 'MERCHANT_LATE_THRESHOLD', 3),
     mongodbUri: nonEmpty(env.MONGODB_URI) ?? `mongodb://127.0.0.1:${ports.ferretdb}/after_sales`,
     apiHost: nonEmpty(env.API_HOST) ?? '127.0.0.1',

@@ -75,6 +75,7 @@ const policyFields = z.strictObject({
     maintenanceReminderBefore: z.strictObject({ hours: z.number().nonnegative().optional(), minutes: z.number().nonnegative().optional() }).optional(),
     maintenanceNoShowGrace: limitSchema.optional(),
     maintenanceRescheduleLimit: z.int().min(0).max(20).optional(),
+    statementConfirmWindow: limitSchema.optional(),
 });
 
 const policySchema = policyFields
@@ -145,6 +146,9 @@ const ENV_OVERRIDES: Override[] = [
   number('CASE_POLICY_RETURN_POSTAGE_CAP_CENTS', ['returnPostageCapCents']),
   limit('CASE_POLICY_INSPECTION_HOURS', 'merchantInspection', 'hours'),
   limit('CASE_POLICY_APPEAL_HOURS', 'appealWindow', 'hours'),
+  // The former worker setting, read as the policy's window until deployments move to the policy (README, Monthly settlement).
+  limit('STATEMENT_CONFIRM_HOURS', 'statementConfirmWindow', 'hours'),
+  limit('CASE_POLICY_STATEMENT_CONFIRM_HOURS', 'statementConfirmWindow', 'hours'),
 ];
 
 export function loadPolicy(env: NodeJS.ProcessEnv = process.env): CasePolicy {

@@ -3,6 +3,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { intFromEnv, loadRuntimeConfig } from '../config/env';
 import { openStore } from '../activities/store/connection';
 import { createActivities } from '../activities';
+import { loadPartnerCompanies } from '../config/partner-companies';
+import { loadPolicy } from '../config/policy';
 import { createCaseWorkers } from './create-worker';
 import { instrumentActivities, serveWorkerMetrics } from './metrics';
 import { ensureQualitySchedule } from './quality-schedule';
@@ -22,7 +24,7 @@ async function main(): Promise<void> {
   const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
   const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl);
   try {
-    const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent, settlement: { confirmHours: config.statementConfirmHours, lateThreshold: config.merchantLateThreshold } }));
+    const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, companies: loadPartnerCompanies(), qaSamplePercent: config.qaSamplePercent, settlement: { policy: loadPolicy(), lateThreshold: config.merchantLateThreshold } }));
     const maxCachedWorkflows = intFromEnv(process.env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) || undefined;
     const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows, workflowBundlePath: config.workflowBundlePath });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });

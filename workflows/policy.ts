@@ -110,9 +110,18 @@ export type CasePolicy = {
   maintenanceNoShowGrace?: Limit;
   /** Maintenance: reschedules (customer no-shows included) a booking allows. */
   maintenanceRescheduleLimit?: number;
+
+  /**
+   * Monthly settlement: a party confirms or disputes its statement within this, counted from sending (silence =
+   * confirmed). Read from the active version when a month is settled. Optional: versions kept before it existed get
+   * the default week.
+   */
+  statementConfirmWindow?: Limit;
 };
 
 const DAY_HOURS = 24;
+/** A week to answer a monthly statement. */
+export const STATEMENT_CONFIRM_WINDOW: Limit = { hours: 7 * DAY_HOURS };
 
 export const DEFAULT_POLICY: CasePolicy = {
   version: '2026.3',
@@ -163,4 +172,6 @@ export const DEFAULT_POLICY: CasePolicy = {
   maintenanceReminderBefore: { hours: 24 },
   maintenanceNoShowGrace: { hours: 24 },
   maintenanceRescheduleLimit: 2,
+
+  statementConfirmWindow: STATEMENT_CONFIRM_WINDOW,
 };

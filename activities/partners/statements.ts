@@ -1,9 +1,10 @@
 /**
- * Monthly statements to the parties settled monthly (seed 003 快递月结, 001 商家责任): the courier, the warehouse and
- * each merchant receive theirs at their own partner endpoint (`/statements` under the courier's, warehouse's or
- * merchant's URL). One HTTP attempt per call; the statement's id is the idempotency key, so a retry never sends twice.
+ * Monthly statements to the parties settled monthly (seed 003 快递月结, 001 商家责任): each courier company, warehouse
+ * and merchant receives its own at its partner endpoint (`/statements` under the company's own URL when it has one,
+ * else under the courier's, warehouse's or merchant's URL). One HTTP attempt per call; the statement's id is the idempotency key, so a retry never sends twice.
  */
 import type { SettledParty, StatementLine } from '../../workflows/contract/settlement';
+import { findCompany, type PartnerCompany } from '../../workflows/domain/partner-companies';
 import { partnerPoster, type PartnerAdapterDeps } from './http';
 import type { PartnerUrls } from './urls';
 
@@ -25,11 +26,11 @@ export interface StatementPartnerActivities {
   sendStatement(input: SendStatementInput): Promise<SendStatementResult>;
 }
 
-export function createStatementAdapter(urls: Pick<PartnerUrls, SettledParty>, common: Omit<PartnerAdapterDeps, 'baseUrl'> = {}): StatementPartnerActivities {
-  const posters = { courier: partnerPoster({ ...common, baseUrl: urls.courier }), warehouse: partnerPoster({ ...common, baseUrl: urls.warehouse }), merchant: partnerPoster({ ...common, baseUrl: urls.merchant }) };
+export function createStatementAdapter(urls: Pick<PartnerUrls, SettledParty>, companies: readonly PartnerCompany[] = [], common: Omit<PartnerAdapterDeps, 'baseUrl'> = {}): StatementPartnerActivities {
+  const baseUrlOf = (party: SettledParty, partyId: string) => (party === 'merchant' ? undefined : findCompany(companies, party, partyId)?.url) ?? urls[party];
   return {
     async sendStatement({ idempotencyKey, party, ...body }: SendStatementInput): Promise<SendStatementResult> {
-      return posters[party]<SendStatementResult>('/statements', idempotencyKey, body, ['receiptId']);
+      return partnerPoster({ ...common, baseUrl: baseUrlOf(party, body.partyId) })<SendStatementResult>('/statements', idempotencyKey, body, ['receiptId']);
     },
   };
 }

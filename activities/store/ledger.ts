@@ -5,6 +5,7 @@
  */
 import mongoose, { Schema } from 'mongoose';
 import type { CaseView, ChargeRecord } from '../../workflows/domain/case';
+import { caseCompany } from '../../workflows/domain/partner-companies';
 
 export interface LedgerEntryDocument {
   _id: string;
@@ -78,6 +79,8 @@ export async function recordLedgerEntries(conn: mongoose.Connection, view: CaseV
 function partyIdOf(view: CaseView, party: ChargeRecord['party']): string {
   if (party === 'merchant') return view.order?.merchantId ?? 'merchant';
   if (party === 'customer') return view.order?.customerId ?? view.openedBy?.id ?? 'customer';
+  // A courier's or warehouse's charge is its company's (the default company's when the order names none).
+  if (party === 'courier' || party === 'warehouse') return caseCompany(view.order, party);
   return party;
 }
 

@@ -5,7 +5,10 @@
  */
 import mongoose, { Schema } from 'mongoose';
 import { periodRange, SETTLED_PARTIES, statementWorkflowId, type SettledParty, type Statement, type StatementLine } from '../../workflows/contract/settlement';
+import { DEFAULT_POLICY, STATEMENT_CONFIRM_WINDOW, type CasePolicy } from '../../workflows/policy';
 import type { SettlementActivities } from '../../workflows/settlement/activities';
+import type { Limit } from '../../workflows/sla/calendar';
+import { effectivePolicyRules } from './effective-policy';
 import { ledgerModel, type LedgerEntryDocument } from './ledger';
 import { reportFactsModel } from './reports/report-facts';
 
@@ -75,7 +78,7 @@ export async function partiesWithEntries(store: mongoose.Connection, period: str
  * The statement of one party for a period, built once from the ledger and kept: a second call answers the kept one
  * (the lines do not move when entries arrive later for an old month).
  */
-export async function buildStatement(store: mongoose.Connection, input: { period: string; party: SettledParty; partyId: string; confirmHours: number }): Promise<Statement> {
+export async function buildStatement(store: mongoose.Connection, input: { period: string; party: SettledParty; partyId: string; confirmWindow: Limit }): Promise<Statement> {
   const statementId = statementWorkflowId(input.period, input.party, input.partyId);
   const kept = await statementModel(store).findById(statementId).lean<StatementDocument>().exec();
   if (kept) return present(kept);
@@ -94,7 +97,7 @@ export async function buildStatement(store: mongoose.Connection, input: { period
     currency: entries[0]?.currency ?? 'CNY',
     totalCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
     lines,
-    confirmHours: input.confirmHours,
+    confirmWindow: input.confirmWindow,
     revision: 0,
   };
   try {
@@ -167,9 +170,12 @@ export function present(doc: StatementDocument): Statement {
 }
 
 /** The settlement activities (workflows/settlement): the store's part; the adapter sends statements. */
-export function createSettlementStoreActivities(store: mongoose.Connection, options: { confirmHours?: number; lateThreshold?: number } = {}): Omit<SettlementActivities, 'sendStatement'> {
+export function createSettlementStoreActivities(store: mongoose.Connection, options: SettlementOptions = {}): Omit<SettlementActivities, 'sendStatement'> {
   return {
-    listSettlementParties: async ({ period }) => ({ parties: await partiesWithEntries(store, period), confirmHours: options.confirmHours ?? DEFAULT_CONFIRM_HOURS, lateThreshold: options.lateThreshold ?? DEFAULT_LATE_THRESHOLD }),
+    listSettlementParties: async ({ period }) => {
+      const [parties, { base }] = await Promise.all([partiesWithEntries(store, period), effectivePolicyRules(store, options.policy ?? DEFAULT_POLICY)]);
+      return { parties, confirmWindow: base.statementConfirmWindow ?? STATEMENT_CONFIRM_WINDOW, calendar: base.calendar, lateThreshold: options.lateThreshold ?? DEFAULT_LATE_THRESHOLD };
+    },
     buildStatement: (input) => buildStatement(store, input),
     saveStatement: (statement) => saveStatement(store, statement),
     recordReversal: (input) => recordReversal(store, input),
@@ -178,6 +184,11 @@ export function createSettlementStoreActivities(store: mongoose.Connection, opti
   };
 }
 
-/** A week to answer a statement (STATEMENT_CONFIRM_HOURS); more than 3 late deadlines in a month flags a merchant. */
-export const DEFAULT_CONFIRM_HOURS = 168;
+export interface SettlementOptions {
+  /** The file and environment's policy, in force while no version was activated (its statementConfirmWindow). */
+  policy?: CasePolicy;
+  /** More late deadlines than this in a month flags a merchant (MERCHANT_LATE_THRESHOLD). */
+  lateThreshold?: number;
+}
+
 export const DEFAULT_LATE_THRESHOLD = 3;

@@ -34,8 +34,10 @@ export function checkRange(q: { from: string; to: string }, ctx: z.RefinementCtx
   else if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: `a range covers at most ${MAX_RANGE_DAYS} days` });
 }
 
-/** A report's range, with a merchant to narrow it to when the report takes one. */
+const companyId = id.optional().openapi({ description: 'Only the cases this partner company (courier, warehouse or repair provider) handles' });
+
+/** A report's range, with a merchant to narrow it to when the report takes one, and a partner company. */
 export const ReportRangeQuery = z
-  .strictObject({ ...rangeFields, merchantId: id.optional().openapi({ description: 'One merchant only (the merchant-scorecard route; a merchant key always reads its own)' }) })
+  .strictObject({ ...rangeFields, companyId, merchantId: id.optional().openapi({ description: 'One merchant only (the merchant-scorecard route; a merchant key always reads its own)' }) })
   .superRefine(checkRange);
-export const ReportRangeQueryWithoutMerchant = z.strictObject(rangeFields).superRefine(checkRange);
+export const ReportRangeQueryWithoutMerchant = z.strictObject({ ...rangeFields, companyId }).superRefine(checkRange);

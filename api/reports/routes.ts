@@ -32,7 +32,7 @@ interface ReportDef {
 const REPORTS: readonly ReportDef[] = [
   {
     path: '/reports/sla-compliance',
-    summary: 'SLA compliance per clock (met, breached, percentage against its target), per day, and breaches per merchant',
+    summary: 'SLA compliance per clock (met, breached, percentage against its target), per day, and breaches against the party that owed each clock: per merchant, per agent and per owner',
     roles: REPORT_ROLES,
     compute: (cases) => {
       const r = slaCompliance(cases);
@@ -141,9 +141,10 @@ function reportRoute(report: ReportDef): ApiRoute {
     async handle(ctx, { caller, query }, res) {
       const merchantId = merchantScope(caller, (query as { merchantId?: string }).merchantId, report.path);
       const { fromMs, toMs } = rangeMs(query);
+      const { companyId } = query as { companyId?: string };
       let cases: ReportFacts[];
       try {
-        cases = await readReportFacts(ctx.store, { from: new Date(fromMs), to: new Date(toMs), ...(merchantId !== undefined && { merchantId }) });
+        cases = await readReportFacts(ctx.store, { from: new Date(fromMs), to: new Date(toMs), ...(merchantId !== undefined && { merchantId }), ...(companyId !== undefined && { companyId }) });
       } catch (err) {
         if (!(err instanceof RangeTooLargeError)) throw err;
         throw new ProblemError({ status: 400, code: 'range_too_large', title: 'Range too large', detail: `more than ${err.limit} cases were opened in the range; ask for a shorter one`, errors: [{ field: 'query.to', message: `at most ${err.limit} cases per report` }] });

@@ -19,6 +19,8 @@ export interface HandlerContext {
   state: SandboxState;
   idempotencyKey: string;
   now: string;
+  /** The path's parameters, e.g. the company of /companies/:companyId/courier/statements. */
+  params: Record<string, string>;
 }
 
 export interface PartnerRoute {
@@ -98,7 +100,7 @@ export function mountPartnerRoute(app: Express, state: SandboxState, route: Part
       const result =
         fault?.mode === 'refuse'
           ? refuse(fault.reason ?? 'injected_refusal', 'refusal injected by the sandbox')
-          : route.handle(parsed.data, { state, idempotencyKey, now: new Date().toISOString() });
+          : route.handle(parsed.data, { state, idempotencyKey, now: new Date().toISOString(), params: req.params as Record<string, string> });
       if (result.kind === 'ok') {
         outcome = 'processed';
         response = { status: result.status, body: result.body };

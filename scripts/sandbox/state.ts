@@ -117,6 +117,8 @@ export interface StatementRecord extends Recorded {
   receiptId: string;
   party: string;
   partyId: string;
+  /** Sent to a company's own endpoint (/companies/<companyId>/…). */
+  companyId?: string;
   statementId: string;
   period: string;
   totalCents: number;

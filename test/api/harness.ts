@@ -12,6 +12,7 @@ import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
 import type { AttachmentStoreKind } from '../../config/env';
+import type { PartnerCompany } from '../../workflows/domain/partner-companies';
 import type { CasePolicy } from '../../workflows/policy';
 import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import { createCaseWorkers } from '../../worker/create-worker';
@@ -34,7 +35,9 @@ export interface ApiHarness {
  * `policy`: the policy new cases open under (default: the default policy), e.g. with deadlines of seconds.
  * `logLine`: receives the API's JSON line per answered request.
  */
-export async function startApiHarness(options: { policy?: CasePolicy; logLine?: (line: string) => void; dataDir?: string; attachmentStore?: AttachmentStoreKind } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: { policy?: CasePolicy; logLine?: (line: string) => void; dataDir?: string; attachmentStore?: AttachmentStoreKind; companies?: (sandboxUrl: string) => PartnerCompany[] } = {},
+): Promise<ApiHarness> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -44,6 +47,7 @@ export async function startApiHarness(options: { policy?: CasePolicy; logLine?: 
     stops.push(() => devTemporal.stop(), () => mongo.stop());
     const sandbox: RunningSandbox = await startSandbox();
     stops.push(() => sandbox.close());
+    const companies = options.companies?.(sandbox.url);
     const store = await openStore(mongo.uri);
     stops.push(() => store.close());
     await syncCaseIndexes(store);
@@ -54,7 +58,7 @@ export async function startApiHarness(options: { policy?: CasePolicy; logLine?: 
     const workers = await createCaseWorkers({
       connection: native,
       config: { temporalNamespace: 'default', taskQueue },
-      activities: createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url) }),
+      activities: createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url), ...(companies && { companies }) }),
     });
     const running = workers.run();
     stops.push(async () => {
@@ -65,7 +69,7 @@ export async function startApiHarness(options: { policy?: CasePolicy; logLine?: 
     const connection = await Connection.connect({ address: devTemporal.address });
     stops.push(() => connection.close());
     const temporal = new Client({ connection });
-    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logLine: options.logLine, ...(options.dataDir && { dataDir: options.dataDir }), ...(options.attachmentStore && { attachmentStore: options.attachmentStore }) });
+    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logLine: options.logLine, ...(options.dataDir && { dataDir: options.dataDir }), ...(options.attachmentStore && { attachmentStore: options.attachmentStore }), ...(companies && { companies }) });
     return { app, temporal, store, taskQueue, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
   } catch (err) {
     await stop();
@@ -74,7 +78,7 @@ export async function startApiHarness(options: { policy?: CasePolicy; logLine?: 
 }
 
 export const KEYS = Object.fromEntries(DEV_API_KEYS.map((k) => [k.key.replace(/^dev-|-key$/g, ''), k.key])) as Record<
-  'agent' | 'senior-agent' | 'supervisor' | 'admin' | 'merchant-a' | 'merchant-b' | 'courier' | 'warehouse' | 'payment' | 'customer',
+  'agent' | 'senior-agent' | 'supervisor' | 'admin' | 'merchant-a' | 'merchant-b' | 'courier' | 'warehouse' | 'payment' | 'customer' | 'repair-provider' | 'courier-b' | 'warehouse-b' | 'repair-provider-b',
   string
 >;
 

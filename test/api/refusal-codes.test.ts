@@ -178,6 +178,10 @@ describe('every documented refusal code, in its situation', () => {
     attachment_too_large: async () => api().post(`/cases/${await pendingReturn()}/attachments`).set(auth(KEYS.customer)).set('Content-Type', 'video/mp4').send(Buffer.alloc(10 * 1024 * 1024 + 1)),
     body_too_large: () => api().post('/cases').set(auth(KEYS.customer)).set('Idempotency-Key', 'refusal-walk-large').send({ ...returnBody(), description: 'x'.repeat(300_000) }),
     unsupported_media_type: async () => api().post(`/cases/${await pendingReturn()}/attachments`).set(auth(KEYS.customer)).set('Content-Type', 'application/x-msdownload').send(Buffer.from('MZ')),
+    unknown_company: () => {
+      const body = returnBody();
+      return api().post('/cases').set(auth(KEYS.customer)).set('Idempotency-Key', 'refusal-walk-company').send({ ...body, order: { ...body.order, courierId: 'no-such-courier' } });
+    },
     unknown_sku: () => api().post('/cases').set(auth(KEYS.customer)).set('Idempotency-Key', 'refusal-walk-sku').send(withItems([{ sku: 'toaster-9', quantity: 1, reason: 'quality_defect' }])),
     duplicate_sku: () =>
       api()

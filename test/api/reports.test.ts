@@ -59,8 +59,11 @@ describe('reports over cases with known outcomes', () => {
       v.clocks.flatMap((c) => (c.status === 'satisfied' ? [c.satisfiedAt!] : c.status === 'breached' ? [c.breachedAt!] : [])).map((at) => new Date(at).toISOString().slice(0, 10)),
     );
     expect(daily.map((d) => d.day)).toEqual([...new Set(settledDays)].sort());
-    // merchant-b: rb1's review, fb1's registration and first response.
-    expect(res.body.breachesByMerchant[0]).toMatchObject({ merchantId: 'merchant-b', breached: 3 });
+    // A breach counts against the party that owed the clock: merchant-b owed rb1's review; fb1's registration and first
+    // response were its agent's.
+    expect(res.body.breachesByMerchant[0]).toMatchObject({ merchantId: 'merchant-b', breached: 1 });
+    expect(res.body.breachesByOwner).toEqual([expect.objectContaining({ owner: 'agent', breached: 2 }), expect.objectContaining({ owner: 'merchant', breached: 1 }), expect.objectContaining({ owner: 'customer', breached: 0 })]);
+    expect(res.body.breachesByAgent.reduce((n: number, a: { breached: number }) => n + a.breached, 0)).toBe(2);
     expect(res.body.breachesByMerchant.find((m: { merchantId: string }) => m.merchantId === 'merchant-a')).toMatchObject({ breached: 0 });
   });
 

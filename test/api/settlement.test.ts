@@ -170,7 +170,7 @@ describe('monthly settlement (dev server)', () => {
     expect(await ledgerModel(h.store).findById('ma2').lean().exec()).toMatchObject({ amountCents: 2500, reason: 'merchant_charge' });
     expect(await ledgerModel(h.store).findById('ma2:reversal').lean().exec()).toMatchObject({ amountCents: -2500, party: 'merchant', partyId: 'merchant-a', caseId: 'case-ma2', reason: 'reversal_of:merchant_charge', settledIn: id });
     const nextMonth = new Date().toISOString().slice(0, 7);
-    const next = await buildStatement(h.store, { period: nextMonth, party: 'merchant', partyId: 'merchant-a', confirmHours: 168 });
+    const next = await buildStatement(h.store, { period: nextMonth, party: 'merchant', partyId: 'merchant-a', confirmWindow: { hours: 168 } });
     expect(next.lines.map((l) => l.key)).not.toContain('ma2:reversal');
     const deposits = await request(h.app).get('/settlement/deposits').set(auth(KEYS['merchant-a'])).expect(200);
     expect(deposits.body.entries).toEqual([expect.objectContaining({ merchantId: 'merchant-a', period, amountCents: -5700, lineKeys: ['ma1', 'ma3'] })]);
@@ -182,4 +182,20 @@ describe('monthly settlement (dev server)', () => {
     expect(await merchantFlagModel(h.store).countDocuments()).toBe(1);
     await record(h, id, 'statement-merchant-settled');
   }, 120_000);
+
+  it('answers the decision that settles a courier statement with the statement it settled', async () => {
+    const id = statementId('courier', 'courier');
+    await request(h.app).post(`/settlement/statements/${id}/responses`).set(auth(KEYS.courier)).send({ lines: [{ key: 'c1', decision: 'dispute', reason: 'signed for intact' }, { key: 'c2', decision: 'confirm' }] }).expect(200);
+    const until = Date.now() + 30_000;
+    while ((await statementModel(h.store).findById(id).lean().exec())?.status !== 'awaiting_supervisor' && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    // Waiting for the supervisor, the statement takes no answers: a conflict with its state, as documented.
+    const waiting = await request(h.app).post(`/settlement/statements/${id}/responses`).set(auth(KEYS.courier)).send({ lines: [{ key: 'c2', decision: 'dispute', reason: 'again' }] }).expect(409);
+    expect(waiting.body).toMatchObject({ code: 'statement_not_open', status: 409 });
+    const decided = await request(h.app).post(`/settlement/statements/${id}/decisions`).set(auth(KEYS.supervisor)).send({ key: 'c1', decision: 'reverse', note: 'the damage happened after delivery' });
+    expect(decided.body).toMatchObject({ statementId: id, lines: [expect.objectContaining({ key: 'c1', resolution: 'reversed' }), expect.objectContaining({ key: 'c2', response: 'confirmed' })] });
+    expect(decided.status).toBe(200);
+    expect(await ledgerModel(h.store).findById('c1:reversal').lean().exec()).toMatchObject({ amountCents: -1200, settledIn: id });
+    await h.temporal.workflow.getHandle(id).result();
+    await record(h, id, 'statement-courier-reversed');
+  }, 60_000);
 });

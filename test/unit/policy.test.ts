@@ -67,6 +67,15 @@ describe('loadPolicy', () => {
     expect(DEFAULT_POLICY.calendar.holidays).toContain('2026-10-01');
   });
 
+  it('takes the statement window as any duration, and the former STATEMENT_CONFIRM_HOURS as its hours', () => {
+    expect(loadPolicy({}).statementConfirmWindow).toEqual({ hours: 168 });
+    expect(loadPolicy({ CASE_POLICY_FILE: policyFile({ statementConfirmWindow: { workingDays: 3 } }) }).statementConfirmWindow).toEqual({ workingDays: 3 });
+    expect(loadPolicy({ CASE_POLICY_FILE: policyFile({ statementConfirmWindow: { minutes: 2 } }) }).statementConfirmWindow).toEqual({ minutes: 2 });
+    expect(loadPolicy({ STATEMENT_CONFIRM_HOURS: '72' }).statementConfirmWindow).toEqual({ hours: 72 });
+    expect(loadPolicy({ STATEMENT_CONFIRM_HOURS: '72', CASE_POLICY_STATEMENT_CONFIRM_HOURS: '0.5' }).statementConfirmWindow).toEqual({ hours: 0.5 });
+    expect(() => loadPolicy({ CASE_POLICY_FILE: policyFile({ statementConfirmWindow: { weeks: 1 } }) })).toThrow(/statementConfirmWindow/);
+  });
+
   it('applies environment overrides after the file', () => {
     const file = policyFile({ version: 'from-file', merchantReviewTimeout: { hours: 36 } });
     const policy = loadPolicy({

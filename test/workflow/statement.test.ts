@@ -8,6 +8,7 @@ import { statementWorkflow } from '../../workflows';
 import type { Statement, StatementLine } from '../../workflows/contract/settlement';
 import type { SettlementActivities } from '../../workflows/settlement/activities';
 import { decideDisputeUpdate, getStatementQuery, respondToStatementUpdate } from '../../workflows/settlement/messages';
+import { addWorkingDays, DEFAULT_CALENDAR } from '../../workflows/sla/calendar';
 import { createCaseWorkers } from '../../worker/create-worker';
 import { timeSkippingEnv } from '../support/servers';
 
@@ -22,7 +23,7 @@ function fakeSettlement(lines: Array<Pick<StatementLine, 'key' | 'amountCents'>>
   const saved: Statement[] = [];
   const activities: SettlementActivities = {
     listSettlementParties: async () => ({ parties: [], confirmHours: 168, lateThreshold: 3 }),
-    buildStatement: async ({ period, party, partyId, confirmHours }) => ({
+    buildStatement: async ({ period, party, partyId, confirmWindow }) => ({
       statementId: `statement-${period}-${party}-${partyId}`,
       period,
       party,
@@ -31,7 +32,7 @@ function fakeSettlement(lines: Array<Pick<StatementLine, 'key' | 'amountCents'>>
       currency: 'CNY',
       totalCents: lines.reduce((s, l) => s + l.amountCents, 0),
       lines: lines.map((l) => ({ ...l, caseId: `case-${l.key}`, currency: 'CNY', reason: 'refund_paid_on_behalf_of_merchant', at: 0, response: 'pending' as const })),
-      confirmHours,
+      confirmWindow,
       revision: 0,
     }),
     saveStatement: async (s) => {
@@ -113,6 +114,23 @@ describe('a monthly statement (time-skipping)', () => {
       expect(fake.sent).toEqual(['statement-2026-11-merchant-m1']);
       await expect(handle.executeUpdate(respondToStatementUpdate, { args: [{ actor: merchant, lines: [{ key: 'b', decision: 'dispute', reason: 'late' }] }] })).rejects.toBeDefined();
       await record(handle, 'statement-silence');
+    });
+  });
+
+  it('takes its window from the policy: 3 working days on the policy’s calendar, silence confirming at their end', async () => {
+    const fake = fakeSettlement([{ key: 'a', amountCents: 500 }]);
+    await run(fake, async (taskQueue) => {
+      const args = { period: '2026-11', party: 'courier' as const, partyId: 'courier-sf', confirmWindow: { workingDays: 3 }, calendar: DEFAULT_CALENDAR, lateThreshold: 3 };
+      const handle = await env.client.workflow.start(statementWorkflow, { taskQueue, workflowId: 'statement-2026-11-courier-courier-sf', args: [args] });
+      const s = await sent(handle);
+      expect(s.confirmWindow).toEqual({ workingDays: 3 });
+      expect(s.respondBy).toBe(addWorkingDays(s.sentAt!, 3, DEFAULT_CALENDAR));
+      expect(s.respondBy! - s.sentAt!).toBeGreaterThanOrEqual(3 * 24 * HOUR);
+      const done = await handle.result();
+      expect(done.lines[0]).toMatchObject({ response: 'confirmed', respondedBy: 'silence' });
+      expect(done.lines[0].respondedAt).toBeGreaterThanOrEqual(s.respondBy!);
+      expect(done.lines[0].respondedAt).toBeLessThan(s.respondBy! + 1000);
+      await record(handle, 'statement-working-days');
     });
   });
 

@@ -55,6 +55,9 @@ export const OrderSnapshot = z
     category: text(100),
     noReasonReturnExcluded: z.boolean().optional().openapi({ description: 'The product page declares it excluded from the 7-day no-reason return' }),
     merchantTier: text(50).optional().openapi({ description: 'The merchant’s tier on the platform (e.g. premium); policy overrides can match it' }),
+    courierId: id.optional().openapi({ description: 'The courier company that carries the parcel and any pickup (default: the default courier company)' }),
+    warehouseId: id.optional().openapi({ description: 'The warehouse company that shipped the order and checks its outbound weight (default: the default warehouse)' }),
+    repairProviderId: id.optional().openapi({ description: 'The repair provider that takes the repair order (default: the default repair provider)' }),
     items: z
       .array(z.strictObject({ sku: id, name: text(200), quantity: z.int().min(1).max(10_000), unitPriceCents: cents }))
       .min(1)

@@ -15,7 +15,7 @@ export const PARTIES = ['customer', 'agent', 'senior_agent', 'cs_lead', 'merchan
 export const ROLES = ['customer', 'agent', 'senior_agent', 'merchant', 'supervisor', 'courier', 'warehouse', 'payment', 'admin', 'system', 'repair_provider'] as const;
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 
-export const Actor = z.object({ id: z.string(), role: z.enum(ROLES), merchantId: z.string().optional().openapi({ description: 'Set for merchants: the merchant they act for' }) }).openapi('Actor');
+export const Actor = z.object({ id: z.string(), role: z.enum(ROLES), merchantId: z.string().optional().openapi({ description: 'Set for merchants: the merchant they act for' }), companyId: z.string().optional().openapi({ description: 'Set for partner companies (courier, warehouse, repair provider): the company they act for' }) }).openapi('Actor');
 
 export const EvidenceRef = z
   .strictObject({

@@ -3,6 +3,7 @@
  * closed month, the party's answer per line and the supervisor's decision on a disputed line.
  */
 import { z } from 'zod';
+import { Limit } from './case';
 import { id, text } from './common';
 
 /** The parties settled monthly: the others on the ledger (customer, platform) are not. */
@@ -47,7 +48,9 @@ export const Statement = z
     sentAt: z.int().optional(),
     receiptId: z.string().optional(),
     respondBy: z.int().optional().openapi({ description: 'Lines not answered by then are confirmed (epoch ms)' }),
-    confirmHours: z.int(),
+    confirmWindow: Limit.optional().openapi({ description: 'How long the party had to answer, from sending: the policy’s statementConfirmWindow' }),
+    /** Statements issued before the window came from the policy: whole hours. */
+    confirmHours: z.int().optional(),
     /** Merchants: the deposit debited for the confirmed charges, and the late-handling flag. */
     depositDebitCents: z.int().optional(),
     lateHandling: z.int().optional(),

@@ -5,22 +5,23 @@
  */
 import type { CaseView, PartnerCaseView } from './case';
 import type { Actor } from './parties';
+import { caseCompany, DEFAULT_COMPANY_IDS, type CompanyKind } from './partner-companies';
 
 type AccessView = Pick<CaseView, 'order' | 'audit' | 'refunds' | 'charges' | 'responsibleParty' | 'shippingCostBearer' | 'returnTrackingNumber' | 'openedBy'>;
 
 export const PARTNER_ROLES = ['courier', 'payment', 'warehouse'] as const;
 export const isPartnerRole = (role: string) => (PARTNER_ROLES as readonly string[]).includes(role);
 
-export function isPartyTo(actor: Pick<Actor, 'id' | 'role' | 'merchantId'>, view: AccessView): boolean {
+export function isPartyTo(actor: Pick<Actor, 'id' | 'role' | 'merchantId' | 'companyId'>, view: AccessView): boolean {
   switch (actor.role) {
     case 'merchant':
       return !!actor.merchantId && view.order?.merchantId === actor.merchantId;
     case 'customer':
       return view.order?.customerId === actor.id || (view.openedBy ?? view.audit?.[0]?.actor)?.id === actor.id;
     case 'courier':
-      return !!view.returnTrackingNumber || involves(view, 'courier');
+      return isCaseCompany(actor, view, 'courier') && (!!view.returnTrackingNumber || involves(view, 'courier'));
     case 'warehouse':
-      return involves(view, 'warehouse');
+      return isCaseCompany(actor, view, 'warehouse') && involves(view, 'warehouse');
     case 'payment':
       return (view.refunds?.length ?? 0) > 0;
     case 'repair_provider':
@@ -29,6 +30,11 @@ export function isPartyTo(actor: Pick<Actor, 'id' | 'role' | 'merchantId'>, view
     default:
       return true;
   }
+}
+
+/** The actor acts for the company of `kind` the case's order names (an actor naming none acts for the default company). */
+export function isCaseCompany(actor: Pick<Actor, 'companyId'>, view: Pick<AccessView, 'order'>, kind: CompanyKind): boolean {
+  return (actor.companyId ?? DEFAULT_COMPANY_IDS[kind]) === caseCompany(view.order, kind);
 }
 
 function involves(view: AccessView, party: 'courier' | 'warehouse'): boolean {

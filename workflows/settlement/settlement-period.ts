@@ -25,14 +25,14 @@ export interface SettlementRun {
 
 export async function settlementPeriodWorkflow(period?: string): Promise<SettlementRun> {
   const settled = period ?? previousPeriod(workflowInfo().startTime.getTime());
-  const { parties, confirmHours, lateThreshold } = await listSettlementParties({ period: settled });
+  const { parties, ...settings } = await listSettlementParties({ period: settled });
   const run: SettlementRun = { period: settled, issued: [], existing: [] };
   for (const { party, partyId } of parties) {
     const workflowId = statementWorkflowId(settled, party, partyId);
     try {
       await startChild(statementWorkflow, {
         workflowId,
-        args: [{ period: settled, party, partyId, confirmHours, lateThreshold }],
+        args: [{ period: settled, party, partyId, ...settings }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });

@@ -1,25 +1,29 @@
 /**
  * One party's statement for a closed month (seed 003 快递月结; 001 商家责任): built from the ledger and kept, sent to the
- * party through its adapter, answered line by line within `confirmHours` (a line not answered by then is confirmed),
+ * party through its adapter, answered line by line within the policy's `confirmWindow` (any unit, working days on the
+ * policy's calendar; a line not answered by then is confirmed),
  * disputed lines decided by a supervisor (upheld, or reversed by a ledger entry of its own). A merchant's deposit is
  * then debited for its confirmed charges, and a merchant late more often than `lateThreshold` in the month is flagged.
  * The workflow id is the statement id (period and party), so a period run twice never issues a second statement.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
 import { statementWorkflowId, type SettledParty, type Statement, type StatementActor } from '../contract/settlement';
-import type { SettlementActivities } from './activities';
+import { addDuration, DEFAULT_CALENDAR, type BusinessCalendar, type Limit } from '../sla/calendar';
+import type { SettlementActivities, SettlementSettings } from './activities';
 import { decideDisputeUpdate, getStatementQuery, respondToStatementUpdate } from './messages';
+import { STATEMENT_HANDLERS_FINISHED_PATCH } from './patches';
 
-export interface StatementInput {
+export type StatementInput = {
   period: string;
   party: SettledParty;
   partyId: string;
-  confirmHours: number;
-  lateThreshold: number;
-}
+} & SettlementSettings;
 
-const HOUR = 3_600_000;
+/** The window as the policy sets it; inputs from before carry whole hours. */
+const confirmWindowOf = (input: StatementInput): Limit => ('confirmWindow' in input ? input.confirmWindow : { hours: input.confirmHours });
+const calendarOf = (input: StatementInput): BusinessCalendar => ('calendar' in input ? input.calendar : DEFAULT_CALENDAR);
+
 const SUPERVISORS = ['supervisor', 'admin'];
 
 const store = proxyActivities<Omit<SettlementActivities, 'sendStatement'>>({
@@ -37,7 +41,7 @@ const refuse = (code: string, message: string) => {
 
 export async function statementWorkflow(input: StatementInput): Promise<Statement> {
   const statementId = statementWorkflowId(input.period, input.party, input.partyId);
-  let statement = await store.buildStatement({ period: input.period, party: input.party, partyId: input.partyId, confirmHours: input.confirmHours });
+  let statement = await store.buildStatement({ period: input.period, party: input.party, partyId: input.partyId, confirmWindow: confirmWindowOf(input) });
   const save = async () => {
     statement = { ...statement, revision: statement.revision + 1 };
     await store.saveStatement(statement);
@@ -116,7 +120,7 @@ export async function statementWorkflow(input: StatementInput): Promise<Statemen
     const sentAt = workflowNow();
     statement.sentAt = sentAt;
     statement.receiptId = receiptId;
-    statement.respondBy = sentAt + input.confirmHours * HOUR;
+    statement.respondBy = addDuration(sentAt, confirmWindowOf(input), calendarOf(input));
     statement.status = 'awaiting_party';
     await save();
   }
@@ -133,7 +137,7 @@ export async function statementWorkflow(input: StatementInput): Promise<Statemen
     await save();
     await condition(() => disputed().every((l) => l.resolution !== undefined));
   }
-  await allHandlersFinished();
+  if (patched(STATEMENT_HANDLERS_FINISHED_PATCH)) await condition(allHandlersFinished);
 
   if (input.party === 'merchant') {
     const at = workflowNow();

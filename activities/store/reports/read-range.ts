@@ -13,6 +13,8 @@ export interface ReportRange {
   to: Date;
   /** Only this merchant's cases. */
   merchantId?: string;
+  /** Only the cases this partner company handles. */
+  companyId?: string;
 }
 
 export class RangeTooLargeError extends Error {
@@ -25,6 +27,7 @@ export class RangeTooLargeError extends Error {
 export async function readReportFacts(store: mongoose.Connection, range: ReportRange, limit = MAX_REPORT_CASES): Promise<ReportFacts[]> {
   const filter: Record<string, unknown> = { openedAt: { $gte: range.from, $lt: range.to } };
   if (range.merchantId !== undefined) filter.merchantId = { $eq: range.merchantId };
+  if (range.companyId !== undefined) filter.companies = { $eq: range.companyId };
   // Unsorted: the reports order what they show themselves, and a sort would make FerretDB read and sort every match.
   const facts = await reportFactsModel(store)
     .find(filter)

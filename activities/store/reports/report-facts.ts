@@ -5,6 +5,7 @@
  */
 import mongoose, { Schema } from 'mongoose';
 import type { CaseView } from '../../../workflows/domain/case';
+import { caseCompany, COMPANY_KINDS } from '../../../workflows/domain/partner-companies';
 import { describeLimit } from './limits';
 
 export const NO_MERCHANT = '(none)';
@@ -51,6 +52,11 @@ export interface ReportFacts {
   merchantCharges: { count: number; amountCents: number };
   /** The role each escalation went to, one entry per escalation. */
   escalations: string[];
+  /**
+   * The partner companies that handle the case: its courier, warehouse and repair provider (each kind's default company
+   * when the order names none). Absent in facts written before companies, until the case's next projection.
+   */
+  companies?: string[];
 }
 
 /** The problem type within a kind: a return or exchange reason, a refund-only ground, a feedback type, a hazard. */
@@ -106,6 +112,7 @@ export function toReportFacts(view: CaseView): ReportFacts {
     disputed: (view.audit ?? []).some((a) => DISPUTE_ACTIONS.includes(a.action)),
     merchantCharges: { count: merchantCharges.length, amountCents: merchantCharges.reduce((sum, c) => sum + c.amountCents, 0) },
     escalations: (view.escalations ?? []).map((e) => e.to),
+    companies: COMPANY_KINDS.map((kind) => caseCompany(view.order, kind)),
   };
 }
 
@@ -128,6 +135,7 @@ const reportFactsSchema = new Schema<ReportFacts>(
     disputed: { type: Boolean, default: false },
     merchantCharges: { count: Number, amountCents: Number },
     escalations: { type: [String], default: [] },
+    companies: { type: [String], default: undefined },
   },
   { collection: 'case_report_facts', versionKey: false, minimize: false, _id: false },
 );

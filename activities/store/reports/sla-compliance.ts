@@ -31,8 +31,17 @@ export interface SlaComplianceReport {
   clocks: ClockCompliance[];
   /** All clocks together per UTC day their outcome was settled (done in time, or the deadline passed). */
   daily: Array<Tally & { day: string }>;
-  /** Breached deadlines per merchant, most first. */
-  breachesByMerchant: Array<{ merchantId: string; breached: number; met: number }>;
+  /** The deadlines each merchant owed (clocks it owns), breached and met, most breached first. */
+  breachesByMerchant: Array<{ merchantId: string } & OwedTally>;
+  /** The deadlines each agent owed on the cases assigned to it, most breached first. */
+  breachesByAgent: Array<{ agentId: string } & OwedTally>;
+  /** Every decided deadline by the party that owed it (merchant, customer, agent, platform, …), most breached first. */
+  breachesByOwner: Array<{ owner: string } & OwedTally>;
+}
+
+interface OwedTally {
+  breached: number;
+  met: number;
 }
 
 const tally = (met: number, breached: number): Tally => ({ met, breached, percentage: percent(met, met + breached) });
@@ -40,8 +49,12 @@ const tally = (met: number, breached: number): Tally => ({ met, breached, percen
 export function slaCompliance(cases: readonly ReportFacts[]): SlaComplianceReport {
   const perClock = new Map<string, { met: number; breached: number; pending: number; limit: string }>();
   const perDay = new Map<string, { met: number; breached: number }>();
-  const perMerchant = new Map<string, { met: number; breached: number }>();
+  const perMerchant = new Map<string, OwedTally>();
+  const perAgent = new Map<string, OwedTally>();
+  const perOwner = new Map<string, OwedTally>();
   for (const facts of cases) {
+    owedBy(perMerchant, facts.merchantId);
+    owedBy(perAgent, facts.agentId);
     for (const clock of facts.clocks) {
       const outcome = clock.outcome;
       const c = perClock.get(clock.name) ?? { met: 0, breached: 0, pending: 0, limit: clock.limit };
@@ -52,9 +65,10 @@ export function slaCompliance(cases: readonly ReportFacts[]): SlaComplianceRepor
       const d = perDay.get(day) ?? { met: 0, breached: 0 };
       d[outcome] += 1;
       perDay.set(day, d);
-      const m = perMerchant.get(facts.merchantId) ?? { met: 0, breached: 0 };
-      m[outcome] += 1;
-      perMerchant.set(facts.merchantId, m);
+      owedBy(perOwner, clock.owner)[outcome] += 1;
+      // A breach counts against the party that owed the clock: the case's merchant or agent only for their own clocks.
+      if (clock.owner === 'merchant') owedBy(perMerchant, facts.merchantId)[outcome] += 1;
+      if (clock.owner === 'agent') owedBy(perAgent, facts.agentId)[outcome] += 1;
     }
   }
   return {
@@ -73,8 +87,16 @@ export function slaCompliance(cases: readonly ReportFacts[]): SlaComplianceRepor
       };
     }),
     daily: byKey(perDay).map(([day, d]) => ({ day, ...tally(d.met, d.breached) })),
-    breachesByMerchant: byKey(perMerchant)
-      .map(([merchantId, m]) => ({ merchantId, breached: m.breached, met: m.met }))
-      .sort((a, b) => b.breached - a.breached),
+    breachesByMerchant: mostBreachedFirst(perMerchant).map(([merchantId, m]) => ({ merchantId, ...m })),
+    breachesByAgent: mostBreachedFirst(perAgent).map(([agentId, a]) => ({ agentId, ...a })),
+    breachesByOwner: mostBreachedFirst(perOwner).map(([owner, o]) => ({ owner, ...o })),
   };
 }
+
+function owedBy(tallies: Map<string, OwedTally>, party: string): OwedTally {
+  let t = tallies.get(party);
+  if (!t) tallies.set(party, (t = { breached: 0, met: 0 }));
+  return t;
+}
+
+const mostBreachedFirst = (tallies: Map<string, OwedTally>) => byKey(tallies).sort(([, a], [, b]) => b.breached - a.breached);
