@@ -41,7 +41,7 @@ export function toCaseProjection(view: CaseView): CaseProjection {
   };
   // A replacement document holds no undefined fields: a value the case no longer has is simply absent.
   const summaryDoc = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as CaseProjection['summary'];
-  return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view), clockHistory: toClockHistoryDocument(toClockHistory(view)) };
+  return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view), clockHistory: toClockHistoryDocument(toClockHistory(view, summary.escalatedTo)) };
 }
 
 export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions & { qaSamplePercent?: number }): StoreActivities & QualityActivities {

@@ -35,7 +35,12 @@ const targetLine = {
   },
 };
 
-function chart(id, label, config) {
+/** Destroys the charts of the page shown before (each page that draws charts calls it first). */
+export function destroyCharts() {
+  while (charts.length) charts.pop().destroy();
+}
+
+export function chart(id, label, config) {
   const canvas = el('canvas', { id, role: 'img', 'aria-label': label });
   const box = el('div', { class: 'chart-box' }, canvas);
   queueMicrotask(() => {
@@ -44,7 +49,7 @@ function chart(id, label, config) {
   return box;
 }
 
-function table(caption, header, rows, attrs = {}, keys = []) {
+export function table(caption, header, rows, attrs = {}, keys = []) {
   const head = el('thead', {}, el('tr', {}, header.map((h) => el('th', { scope: 'col' }, h))));
   const body = el('tbody', {}, rows.map((r, i) => el('tr', { 'data-key': keys[i] }, r.map((c) => el('td', {}, c)))));
   return el('div', { class: 'scroll' }, el('table', attrs, el('caption', { class: 'muted' }, caption), head, body));
@@ -52,9 +57,13 @@ function table(caption, header, rows, attrs = {}, keys = []) {
 
 async function downloadCsv(name, query) {
   const blob = await guarded(() => api(`/reports/${name}?${query}`, { accept: 'text/csv' }));
-  if (!blob) return;
+  if (blob) saveBlob(blob, `${name}_${new URLSearchParams(query).get('from')}_${new URLSearchParams(query).get('to')}.csv`);
+}
+
+/** Saves a blob under `file` through a temporary link (the browser's download). */
+export function saveBlob(blob, file) {
   const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: `${name}_${new URLSearchParams(query).get('from')}_${new URLSearchParams(query).get('to')}.csv` });
+  const a = el('a', { href: url, download: file });
   document.body.append(a);
   a.click();
   a.remove();
@@ -169,7 +178,7 @@ function scorecard(r, query) {
 }
 
 export async function renderReports(main, params, me) {
-  while (charts.length) charts.pop().destroy();
+  destroyCharts();
   const from = params.get('from') || isoDay(Date.now() - 29 * 86_400_000);
   const to = params.get('to') || isoDay(Date.now());
   const form = el(

@@ -44,7 +44,8 @@ export interface ClockHistory {
 
 const EVENT_TYPES: Record<string, ClockEvent['type']> = { sla_paused: 'pause', sla_resumed: 'resume', sla_extended: 'extend' };
 
-export function toClockHistory(view: CaseView): ClockHistory {
+/** `queues`: the roles whose escalations are still open (the case summary's escalatedTo). */
+export function toClockHistory(view: CaseView, queues: readonly string[]): ClockHistory {
   const audit = view.audit ?? [];
   const priorityChanges: ClockHistory['priorityChanges'] = [];
   let openingPriority = view.priority;
@@ -78,7 +79,7 @@ export function toClockHistory(view: CaseView): ClockHistory {
     ...(view.policyOverride !== undefined && { policyOverride: view.policyOverride }),
     clocks: (view.clocks ?? []).map(recordedClock),
     events,
-    queues: view.closedAt === undefined ? (view.escalatedTo ?? []) : [],
+    queues: [...queues],
   };
 }
 
