@@ -7,7 +7,7 @@
 import type mongoose from 'mongoose';
 import type { ClockHistory } from './clock-history';
 import type { OpenCaseDeadlines } from './forecast';
-import { clockHistoryModel, type ClockHistoryDocument } from './history-store';
+import { clockHistoryModel, HISTORIES_PER_BATCH, type ClockHistoryDocument } from './history-store';
 
 /** A write is bounded to 10 s (ProjectionWriter); reading a minute back covers any still in flight at the last read. */
 const OVERLAP_MS = 60_000;
@@ -48,7 +48,7 @@ export class DeadlineIndex {
   private async read(): Promise<void> {
     const startedAt = Date.now();
     const filter = this.readUpTo === undefined ? { open: true } : { projectedAt: { $gte: new Date(this.readUpTo) } };
-    const docs = await clockHistoryModel(this.store).find(filter, { h: 1, version: 1, open: 1 }).lean<ClockHistoryDocument[]>().exec();
+    const docs = await clockHistoryModel(this.store).find(filter, { h: 1, version: 1, open: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec();
     for (const doc of docs) this.apply(doc);
     this.readUpTo = startedAt - OVERLAP_MS;
     this.syncedAt = startedAt;

@@ -77,6 +77,12 @@ const PACK_MARK = 'packed-until';
 /** Writes are bounded to 10 s (ProjectionWriter): a minute behind the clock, none is still in flight. */
 const PACK_LAG_MS = 60_000;
 const CHUNK_CASES = 2_000;
+/**
+ * Documents per round trip: every read is bounded in time (STORE_READ_BOUND_MS), and FerretDB takes that long to
+ * decode a full 16 MB batch of case histories on a loaded machine.
+ */
+export const HISTORIES_PER_BATCH = 2_000;
+const CHUNKS_PER_BATCH = 2;
 
 async function packedUpTo(connection: mongoose.Connection): Promise<Date> {
   const mark = await chunkModel(connection).findById(PACK_MARK).lean<ChunkDocument>().exec();
@@ -90,6 +96,7 @@ export async function packClosedHistories(connection: mongoose.Connection, now =
   if (upTo <= from) return 0;
   const docs = await clockHistoryModel(connection)
     .find({ projectedAt: { $gte: from, $lt: upTo } }, { h: 1, open: 1, openedAt: 1 })
+    .batchSize(HISTORIES_PER_BATCH)
     .lean<Array<Pick<ClockHistoryDocument, '_id' | 'h' | 'open' | 'openedAt'>>>()
     .exec();
   const byDay = new Map<number, string[]>();
@@ -119,9 +126,9 @@ export async function readClockHistories(connection: mongoose.Connection, range:
   const firstDay = new Date(Math.floor(range.from.getTime() / DAY_MS) * DAY_MS);
   const opened = { $gte: range.from, $lt: range.to };
   const [chunks, open, recent] = await Promise.all([
-    chunkModel(connection).find({ day: { $gte: firstDay, $lt: range.to } }, { h: 1 }).lean<ChunkDocument[]>().exec(),
-    clockHistoryModel(connection).find({ open: true, openedAt: opened }, { h: 1 }).lean<ClockHistoryDocument[]>().exec(),
-    clockHistoryModel(connection).find({ projectedAt: { $gte: upTo } }, { h: 1, openedAt: 1 }).lean<ClockHistoryDocument[]>().exec(),
+    chunkModel(connection).find({ day: { $gte: firstDay, $lt: range.to } }, { h: 1 }).batchSize(CHUNKS_PER_BATCH).lean<ChunkDocument[]>().exec(),
+    clockHistoryModel(connection).find({ open: true, openedAt: opened }, { h: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
+    clockHistoryModel(connection).find({ projectedAt: { $gte: upTo } }, { h: 1, openedAt: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
   ]);
   const newest = new Map<string, ClockHistory>();
   const keep = (history: ClockHistory) => {
