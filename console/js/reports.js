@@ -177,23 +177,33 @@ function scorecard(r, query) {
   );
 }
 
-export async function renderReports(main, params, me) {
-  destroyCharts();
+/**
+ * A page over a date range: its title, a form of `fields` then from and to (the last 30 days unless the hash says), and
+ * the grid its cards go in. Submitting moves to `#/<route>?<the form>`.
+ */
+export function rangePage(main, params, { route, title, intro, label, submit, fields = [] }) {
   const from = params.get('from') || isoDay(Date.now() - 29 * 86_400_000);
   const to = params.get('to') || isoDay(Date.now());
   const form = el(
     'form',
-    { class: 'filters', 'aria-label': t('reports.range') },
+    { class: 'filters', 'aria-label': label },
+    ...fields,
     el('label', {}, t('reports.from'), el('input', { type: 'date', name: 'from', value: from, required: true })),
     el('label', {}, t('reports.to'), el('input', { type: 'date', name: 'to', value: to, required: true })),
-    el('button', { type: 'submit', class: 'primary' }, t('reports.show')),
+    el('button', { type: 'submit', class: 'primary' }, submit),
   );
   const body = el('div', { class: 'grid' });
-  main.replaceChildren(el('h2', {}, t('reports.title')), el('p', { class: 'muted' }, t('reports.intro')), form, body);
+  main.replaceChildren(el('h2', {}, title), el('p', { class: 'muted' }, intro), form, body);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    location.hash = `#/reports?${new URLSearchParams(new FormData(form))}`;
+    location.hash = `#/${route}?${new URLSearchParams(new FormData(form))}`;
   });
+  return { form, body, from, to };
+}
+
+export async function renderReports(main, params, me) {
+  destroyCharts();
+  const { body, from, to } = rangePage(main, params, { route: 'reports', title: t('reports.title'), intro: t('reports.intro'), label: t('reports.range'), submit: t('reports.show') });
   const query = new URLSearchParams({ from, to }).toString();
   const names = me.role === 'merchant' ? ['merchant-scorecard'] : ALL;
   const results = await guarded(() => Promise.all(names.map((n) => api(`/reports/${n}?${query}`))));

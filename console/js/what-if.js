@@ -4,10 +4,9 @@
 import { api } from './api.js';
 import { el, guarded } from './dom.js';
 import { dateTimeText, t, term } from './i18n.js';
-import { chart, destroyCharts, saveBlob, table } from './reports.js';
+import { chart, destroyCharts, rangePage, saveBlob, table } from './reports.js';
 
 export const WHAT_IF_ROLES = ['supervisor', 'admin'];
-const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 const pct = (v) => (v === null || v === undefined ? '—' : `${v} %`);
 const signed = (n) => (n > 0 ? `+${n}` : String(n));
 const verdict = (v) => (v === null ? '—' : v ? t('yes') : t('no'));
@@ -88,22 +87,8 @@ function results(r, version, range) {
 export async function renderWhatIf(main, params, me) {
   destroyCharts();
   const version = params.get('version') || '';
-  const from = params.get('from') || isoDay(Date.now() - 29 * 86_400_000);
-  const to = params.get('to') || isoDay(Date.now());
-  const form = el(
-    'form',
-    { class: 'filters', 'aria-label': t('wi.form') },
-    el('label', {}, t('wi.version'), el('input', { name: 'version', value: version, required: true, size: 12, pattern: '[A-Za-z0-9][A-Za-z0-9._-]{0,63}' })),
-    el('label', {}, t('reports.from'), el('input', { type: 'date', name: 'from', value: from, required: true })),
-    el('label', {}, t('reports.to'), el('input', { type: 'date', name: 'to', value: to, required: true })),
-    el('button', { type: 'submit', class: 'primary' }, t('wi.run')),
-  );
-  const body = el('div', { class: 'grid' });
-  main.replaceChildren(el('h2', {}, t('wi.title')), el('p', { class: 'muted' }, t('wi.intro')), form, body);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    location.hash = `#/what-if?${new URLSearchParams(new FormData(form))}`;
-  });
+  const versionField = el('label', {}, t('wi.version'), el('input', { name: 'version', value: version, required: true, size: 12, pattern: '[A-Za-z0-9][A-Za-z0-9._-]{0,63}' }));
+  const { form, body, from, to } = rangePage(main, params, { route: 'what-if', title: t('wi.title'), intro: t('wi.intro'), label: t('wi.form'), submit: t('wi.run'), fields: [versionField] });
   const versions = me.role === 'admin' ? await guarded(() => api('/admin/policies')) : undefined;
   const cards = versions ? [versionsCard(versions, form)] : [];
   body.replaceChildren(...cards);

@@ -451,7 +451,7 @@ describe('console', () => {
     await page.getByRole('link', { name: 'What-if' }).click();
     // The versions beside the form: picking one fills it in.
     await page.getByRole('button', { name: 'Use console-relaxed' }).click();
-    expect(await page.getByLabel('Policy version').inputValue()).toBe('console-relaxed');
+    expect(await page.getByRole('textbox', { name: 'Policy version' }).inputValue()).toBe('console-relaxed');
     await page.getByLabel('From').fill(yesterday);
     await page.getByLabel('To (inclusive)').fill(today);
     await page.getByRole('button', { name: 'Run' }).click();
