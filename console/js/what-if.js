@@ -75,7 +75,7 @@ function results(r, version, range) {
     ),
     el(
       'section',
-      { class: 'card', 'aria-labelledby': 'wi-changed' },
+      { class: 'card wide', 'aria-labelledby': 'wi-changed' },
       el('h3', { id: 'wi-changed' }, t('wi.changed')),
       compareTable(t('wi.byMerchantChanged'), r.mostChanged.merchants, (k) => k, 'table-wi-merchants'),
       compareTable(t('wi.byOwingParty'), r.byOwingParty, (k) => term('party', k), 'table-wi-parties'),
@@ -87,7 +87,7 @@ function results(r, version, range) {
 export async function renderWhatIf(main, params, me) {
   destroyCharts();
   const version = params.get('version') || '';
-  const versionField = el('label', {}, t('wi.version'), el('input', { name: 'version', value: version, required: true, size: 12, pattern: '[A-Za-z0-9][A-Za-z0-9._-]{0,63}' }));
+  const versionField = el('label', {}, t('wi.version'), el('input', { name: 'version', value: version, required: true, size: 12, pattern: '[A-Za-z0-9][A-Za-z0-9._\\-]{0,63}' }));
   const { form, body, from, to } = rangePage(main, params, { route: 'what-if', title: t('wi.title'), intro: t('wi.intro'), label: t('wi.form'), submit: t('wi.run'), fields: [versionField] });
   const versions = me.role === 'admin' ? await guarded(() => api('/admin/policies')) : undefined;
   const cards = versions ? [versionsCard(versions, form)] : [];
