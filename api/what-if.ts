@@ -56,7 +56,7 @@ const ForecastDoc = z
   .object({
     from: z.string(),
     to: z.string(),
-    asOf: z.string().openapi({ description: 'The store as read at this instant (at most a few seconds old)' }),
+    asOf: z.string().openapi({ description: 'The open deadlines as read from the store at this instant (a few seconds old at most while requests come)' }),
     total: z.object({ due: z.int(), atRisk: z.int() }),
     hours: z.array(z.object({ start: z.string(), due: z.int(), atRisk: z.int() })),
     byOwingParty: z.array(ForecastRow),
@@ -126,13 +126,13 @@ export const WHAT_IF_ROUTES: ApiRoute[] = [
     path: '/supervisor/forecast',
     roles: SUPERVISOR_ROLES,
     summary: 'Deadlines coming due: per hour of the window, per owing party, role queue, clock and merchant, with those at risk (warned, not satisfied)',
-    description: 'Every running clock of an open case whose deadline falls in [from, from + hours). Answered from the open cases’ deadlines the API keeps in memory, read again from the store when older than 2 s (asOf).',
+    description: 'Every running clock of an open case whose deadline falls in [from, from + hours). Answered from the open cases’ deadlines the API keeps in memory (asOf: when they were read): once older than 2 s, what changed is read from the store behind the answer.',
     query: ForecastQuery,
     responses: { 200: json('The forecast', ForecastDoc), ...COMMON_RESPONSES },
     async handle(ctx, { query }, res) {
-      const { asOf, cases } = await deadlineIndexFor(ctx.store).current();
+      const { asOf, deadlines } = await deadlineIndexFor(ctx.store).current();
       const fromMs = query.from === undefined ? Date.now() : Date.parse(query.from);
-      const result = forecast(cases, fromMs, query.hours);
+      const result = forecast(deadlines, fromMs, query.hours);
       const iso = (ms: number) => new Date(ms).toISOString();
       res.json({ from: iso(fromMs), to: iso(fromMs + query.hours * 3_600_000), asOf: iso(asOf), ...result, hours: result.hours.map((h) => ({ ...h, start: iso(h.start) })) });
     },

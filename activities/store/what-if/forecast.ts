@@ -8,11 +8,15 @@ export const NO_QUEUE = '(none)';
 const MERCHANTS_SHOWN = 50;
 const HOUR_MS = 3_600_000;
 
-/** What the forecast keeps of an open case: its running clocks and where the case sits. */
-export interface OpenCaseDeadlines {
+/** A running deadline of an open case, with where the case sits. */
+export interface DueDeadline {
+  deadline: number;
+  warned: boolean;
+  clock: string;
+  owner: string;
   merchantId: string;
-  queues: string[];
-  clocks: Array<{ name: string; owner: string; deadline: number; warned: boolean }>;
+  /** The role queues the case sits in (its open escalations). */
+  queues: readonly string[];
 }
 
 export interface Bucket {
@@ -54,27 +58,38 @@ class Rows {
   }
 }
 
-export function forecast(cases: Iterable<OpenCaseDeadlines>, fromMs: number, hours: number): Forecast {
+/** The first index of `sorted` (by deadline) whose deadline is at or after `at`. */
+function firstAtOrAfter(sorted: readonly DueDeadline[], at: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].deadline < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** `sorted`: every running deadline, by deadline; only those in the window are read. */
+export function forecast(sorted: readonly DueDeadline[], fromMs: number, hours: number): Forecast {
   const toMs = fromMs + hours * HOUR_MS;
   const total: Bucket = { due: 0, atRisk: 0 };
   const perHour: Bucket[] = Array.from({ length: hours }, () => ({ due: 0, atRisk: 0 }));
   const rows = { owner: new Rows(hours), queue: new Rows(hours), clock: new Rows(hours), merchant: new Rows(hours) };
-  for (const c of cases) {
-    for (const clock of c.clocks) {
-      if (clock.deadline < fromMs || clock.deadline >= toMs) continue;
-      const hour = Math.floor((clock.deadline - fromMs) / HOUR_MS);
-      const atRisk = clock.warned;
-      total.due += 1;
-      perHour[hour].due += 1;
-      if (atRisk) {
-        total.atRisk += 1;
-        perHour[hour].atRisk += 1;
-      }
-      rows.owner.add(clock.owner, hour, atRisk);
-      rows.clock.add(clock.name, hour, atRisk);
-      rows.merchant.add(c.merchantId, hour, atRisk);
-      for (const queue of c.queues.length ? c.queues : [NO_QUEUE]) rows.queue.add(queue, hour, atRisk);
+  for (let i = firstAtOrAfter(sorted, fromMs); i < sorted.length && sorted[i].deadline < toMs; i++) {
+    const due = sorted[i];
+    const hour = Math.floor((due.deadline - fromMs) / HOUR_MS);
+    const atRisk = due.warned;
+    total.due += 1;
+    perHour[hour].due += 1;
+    if (atRisk) {
+      total.atRisk += 1;
+      perHour[hour].atRisk += 1;
     }
+    rows.owner.add(due.owner, hour, atRisk);
+    rows.clock.add(due.clock, hour, atRisk);
+    rows.merchant.add(due.merchantId, hour, atRisk);
+    for (const queue of due.queues.length ? due.queues : [NO_QUEUE]) rows.queue.add(queue, hour, atRisk);
   }
   const merchants = rows.merchant.sorted().sort((a, b) => b.due - a.due || (a.key < b.key ? -1 : 1));
   return {

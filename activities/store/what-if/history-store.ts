@@ -5,11 +5,12 @@
  *   only). `open` and `projectedAt` (when this version was written) serve the forecast: every open case once, then
  *   what changed since.
  * - `case_clock_history_chunks`: the histories of closed cases packed a few thousand to a document, by the UTC day they
- *   opened, so a simulation over 100,000 cases decodes a few dozen documents instead of 100,000 (FerretDB's cost is per
- *   document and value, not per byte of a string). Packing takes the closed cases written since the last packing
+ *   opened, as compressed JSON (a tenth of the bytes), so a simulation over 100,000 cases has FerretDB decode a few dozen
+ *   documents of 200 KB instead of 100,000 documents. Packing takes the closed cases written since the last packing
  *   (`packed-until`), a minute behind the clock so a write in flight is never passed by; chunks are never rewritten, and
  *   a case packed twice (a packing repeated, or a case reopened and closed again) is read once: its newest version.
  */
+import zlib from 'node:zlib';
 import mongoose, { Schema } from 'mongoose';
 import type { ClockHistory } from './clock-history';
 
@@ -29,8 +30,8 @@ interface ChunkDocument {
   /** The UTC day its cases opened; absent on the packing mark. */
   day?: Date;
   count?: number;
-  /** JSON array of ClockHistory. */
-  h?: string;
+  /** JSON array of ClockHistory, deflated. */
+  z?: Buffer | { buffer: Uint8Array };
   /** The packing mark (`_id: packed-until`): closed cases written before it are in chunks. */
   upTo?: Date;
 }
@@ -50,7 +51,7 @@ historySchema.index({ open: 1, openedAt: 1 });
 historySchema.index({ projectedAt: 1 });
 
 const chunkSchema = new Schema<ChunkDocument>(
-  { _id: { type: String, required: true }, day: Date, count: Number, h: String, upTo: Date },
+  { _id: { type: String, required: true }, day: Date, count: Number, z: Buffer, upTo: Date },
   { collection: 'case_clock_history_chunks', versionKey: false, minimize: false, _id: false },
 );
 chunkSchema.index({ day: 1 });
@@ -82,7 +83,7 @@ const CHUNK_CASES = 2_000;
  * decode a full 16 MB batch of case histories on a loaded machine.
  */
 export const HISTORIES_PER_BATCH = 2_000;
-const CHUNKS_PER_BATCH = 2;
+const CHUNKS_PER_BATCH = 10;
 
 async function packedUpTo(connection: mongoose.Connection): Promise<Date> {
   const mark = await chunkModel(connection).findById(PACK_MARK).lean<ChunkDocument>().exec();
@@ -111,7 +112,8 @@ export async function packClosedHistories(connection: mongoose.Connection, now =
   for (const [day, histories] of byDay) {
     for (let i = 0; i < histories.length; i += CHUNK_CASES) {
       const part = histories.slice(i, i + CHUNK_CASES);
-      chunks.push({ _id: `${upTo.toISOString()}/${new Date(day).toISOString().slice(0, 10)}/${i / CHUNK_CASES}`, day: new Date(day), count: part.length, h: `[${part.join(',')}]` });
+      const z = zlib.deflateRawSync(`[${part.join(',')}]`, { level: 1 });
+      chunks.push({ _id: `${upTo.toISOString()}/${new Date(day).toISOString().slice(0, 10)}/${i / CHUNK_CASES}`, day: new Date(day), count: part.length, z });
     }
   }
   // Replaced, not inserted: a packing repeated after a crash before its mark writes the same chunk ids again.
@@ -126,7 +128,7 @@ export async function readClockHistories(connection: mongoose.Connection, range:
   const firstDay = new Date(Math.floor(range.from.getTime() / DAY_MS) * DAY_MS);
   const opened = { $gte: range.from, $lt: range.to };
   const [chunks, open, recent] = await Promise.all([
-    chunkModel(connection).find({ day: { $gte: firstDay, $lt: range.to } }, { h: 1 }).batchSize(CHUNKS_PER_BATCH).lean<ChunkDocument[]>().exec(),
+    chunkModel(connection).find({ day: { $gte: firstDay, $lt: range.to } }, { z: 1 }).batchSize(CHUNKS_PER_BATCH).lean<ChunkDocument[]>().exec(),
     clockHistoryModel(connection).find({ open: true, openedAt: opened }, { h: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
     clockHistoryModel(connection).find({ projectedAt: { $gte: upTo } }, { h: 1, openedAt: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
   ]);
@@ -136,10 +138,16 @@ export async function readClockHistories(connection: mongoose.Connection, range:
     const known = newest.get(history.caseId);
     if (!known || known.version < history.version) newest.set(history.caseId, history);
   };
-  for (const chunk of chunks) for (const history of JSON.parse(chunk.h ?? '[]') as ClockHistory[]) keep(history);
+  for (const chunk of chunks) for (const history of unpack(chunk)) keep(history);
   for (const doc of [...open, ...recent]) keep(JSON.parse(doc.h) as ClockHistory);
   if (newest.size > limit) throw new TooManyCasesError(limit);
   return [...newest.values()];
+}
+
+function unpack(chunk: ChunkDocument): ClockHistory[] {
+  if (!chunk.z) return [];
+  const bytes = Buffer.isBuffer(chunk.z) ? chunk.z : Buffer.from(chunk.z.buffer);
+  return JSON.parse(zlib.inflateRawSync(bytes).toString('utf8')) as ClockHistory[];
 }
 
 export class TooManyCasesError extends Error {

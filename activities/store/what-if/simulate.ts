@@ -41,27 +41,27 @@ export function clockDefinitions(): Map<string, ClockDefinition> {
 }
 
 type Step = { at: number; apply: (s: ClockState) => ClockState };
+const NO_EVENTS: ClockEvent[] = [];
+const NO_STEPS: Step[] = [];
 
 export function simulateCase(history: ClockHistory, rules: PolicyRules, definitions: Map<string, ClockDefinition>, now: number): CaseSimulation {
   const clocks: ClockComparison[] = [];
   for (const recorded of history.clocks) {
     const definition = definitions.get(recorded.name);
     if (!definition) return { gap: 'unknown_clock' };
-    const events = history.events.filter((e) => e.clock === recorded.name);
+    const events = history.events.length ? history.events.filter((e) => e.clock === recorded.name) : NO_EVENTS;
     if (events.some((e) => e.at < recorded.startedAt)) return { gap: 'clock_restarted' };
     if (recorded.status === 'paused' && !events.some((e) => e.type === 'pause')) return { gap: 'paused_without_record' };
     const simulated = retime(history, recorded, definition, rules, events, now);
     if (!simulated) return { gap: 'no_limit_in_version' };
     const actual = clockOutcome(recorded.status);
     const outcome = clockOutcome(simulated.status);
-    clocks.push({
-      name: recorded.name,
-      owner: recorded.owner,
-      ...(actual && { actual }),
-      ...(outcome && { simulated: outcome }),
-      ...(actual === 'breached' && { actualAction: recorded.breachAction }),
-      ...(outcome === 'breached' && { simulatedAction: simulated.breachAction }),
-    });
+    const comparison: ClockComparison = { name: recorded.name, owner: recorded.owner };
+    if (actual) comparison.actual = actual;
+    if (outcome) comparison.simulated = outcome;
+    if (actual === 'breached') comparison.actualAction = recorded.breachAction;
+    if (outcome === 'breached') comparison.simulatedAction = simulated.breachAction;
+    clocks.push(comparison);
   }
   return { clocks };
 }
@@ -91,6 +91,7 @@ function retime(history: ClockHistory, recorded: RecordedClock, definition: Cloc
 
 /** The clock's recorded pauses, resumptions and extensions, and the case's priority changes (a new limit), in order. */
 function steps(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, rules: PolicyRules, events: ClockEvent[], calendar: BusinessCalendar): Step[] {
+  if (events.length === 0 && history.priorityChanges.length === 0) return NO_STEPS;
   const end = recorded.satisfiedAt ?? recorded.cancelledAt ?? Infinity;
   const out: Step[] = events.filter((e) => e.at <= end).map((e) => ({
     at: e.at,
