@@ -76,21 +76,7 @@ function dayNumberToDate(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-/**
- * Each calendar's answers so far, by day number: a deadline counts days one by one, and the what-if simulation counts
- * them for every recorded clock (each answer is a date string and two list scans). A calendar is never changed in place.
- */
-const workingDays = new WeakMap<BusinessCalendar, Map<number, boolean>>();
-
 function isWorkingDayNumber(day: number, cal: BusinessCalendar): boolean {
-  let known = workingDays.get(cal);
-  if (!known) workingDays.set(cal, (known = new Map()));
-  let working = known.get(day);
-  if (working === undefined) known.set(day, (working = countsAsWorkingDay(day, cal)));
-  return working;
-}
-
-function countsAsWorkingDay(day: number, cal: BusinessCalendar): boolean {
   const date = dayNumberToDate(day);
   if (cal.extraWorkingDays.includes(date)) return true;
   if (cal.holidays.includes(date)) return false;
