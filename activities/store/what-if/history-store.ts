@@ -96,13 +96,12 @@ export async function packClosedHistories(connection: mongoose.Connection, now =
   const upTo = new Date(now - PACK_LAG_MS);
   if (upTo <= from) return 0;
   const docs = await clockHistoryModel(connection)
-    .find({ projectedAt: { $gte: from, $lt: upTo } }, { h: 1, open: 1, openedAt: 1 })
+    .find({ open: false, projectedAt: { $gte: from, $lt: upTo } }, { h: 1, openedAt: 1 })
     .batchSize(HISTORIES_PER_BATCH)
-    .lean<Array<Pick<ClockHistoryDocument, '_id' | 'h' | 'open' | 'openedAt'>>>()
+    .lean<Array<Pick<ClockHistoryDocument, '_id' | 'h' | 'openedAt'>>>()
     .exec();
   const byDay = new Map<number, string[]>();
   for (const doc of docs) {
-    if (doc.open) continue;
     const day = Math.floor(doc.openedAt.getTime() / DAY_MS) * DAY_MS;
     const list = byDay.get(day) ?? [];
     list.push(doc.h);
