@@ -39,7 +39,7 @@ const clock = (name: string, owner: string, startedAt: number, limitMs: number, 
 };
 
 /** A recorded return (3 of 4) or feedback ticket, closed; i spreads merchants, timings and pauses. */
-export function recordedCase(i: number): ClockHistory {
+function recordedCase(i: number): ClockHistory {
   const openedAt = RANGE_START + (i % RANGE_DAYS) * DAY + ((i * 7_919) % DAY);
   const base = { caseId: `case-whatif-${String(i).padStart(7, '0')}`, version: 12, openedAt, merchantId: `merchant-${i % 200}`, category: 'kitchen', policyVersion: '2026.3', events: [], queues: [], priorityChanges: [] };
   const spread = (k: number) => ((i * k) % 97) / 97;
@@ -177,9 +177,7 @@ async function main(): Promise<void> {
   console.log(`${os.cpus().length} cores`);
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
