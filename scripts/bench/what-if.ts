@@ -105,6 +105,16 @@ async function seed(store: Awaited<ReturnType<typeof openStore>>, make: (i: numb
   return performance.now() - started;
 }
 
+/** CPU time of 10^8 integer additions: how fast this machine's cores are while the bench runs (a 2020s core: ~0.1 s). */
+function calibration(): number {
+  const cpu = process.cpuUsage();
+  let sum = 0;
+  for (let i = 0; i < 1e8; i++) sum += i;
+  const used = process.cpuUsage(cpu);
+  if (sum < 0) throw new Error('unreachable');
+  return (used.user + used.system) / 1000;
+}
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const millis = (ms: number) => `${ms.toFixed(1)} ms`;
 const load = () => os.loadavg()[0].toFixed(1);
@@ -118,6 +128,8 @@ async function main(): Promise<void> {
     await syncCaseIndexes(store);
     const now = Date.now();
     let before = load();
+    row('calibration: 10^8 additions', '', seconds(calibration()), '', 1, before);
+    before = load();
     // Written ten minutes ago: the recorded cases are past the packing's one-minute lag.
     row(`seed ${CASES} recorded cases`, seconds(await seed(store, recordedCase, new Date(now - 10 * 60_000))), '', '', 1, before);
     before = load();
@@ -162,6 +174,8 @@ async function main(): Promise<void> {
     const forecastCpu = forecasts.map((r) => r.cpuMs);
     row(`forecast at ${CASES} open cases p50`, millis(percentile(forecastMs, 50)!), millis(percentile(forecastCpu, 50)!), '', FORECASTS, before);
     row(`forecast at ${CASES} open cases p99`, millis(percentile(forecastMs, 99)!), millis(percentile(forecastCpu, 99)!), '≤ 100 ms', FORECASTS, '');
+    before = load();
+    row('calibration: 10^8 additions', '', seconds(calibration()), '', 1, before);
     console.log(`forecast: ${(firstForecast.body.total as { due: number }).due} deadlines due in the next 24 h`);
     server.close();
   } finally {
