@@ -24,7 +24,7 @@ import { defineRoute, type ApiRoute } from './route-table';
 import { SUPERVISOR_ROLES } from './supervisor';
 
 /** The most cases one simulation re-times. */
-export const MAX_SIMULATED_CASES = 150_000;
+const MAX_SIMULATED_CASES = 150_000;
 const MAX_FORECAST_HOURS = 168;
 
 const Side = z.object({ met: z.int(), breached: z.int(), pending: z.int(), compliancePercent: z.number().nullable().openapi({ description: 'met / (met + breached), one decimal; null when nothing was decided' }) });
@@ -67,7 +67,7 @@ const ForecastDoc = z
   })
   .openapi('DeadlineForecast');
 
-export const ForecastQuery = z.strictObject({
+const ForecastQuery = z.strictObject({
   from: instant.optional().openapi({ description: 'Start of the window (default now)' }),
   hours: z.coerce.number().int().min(1).max(MAX_FORECAST_HOURS).default(24).openapi({ description: 'Length of the window in hours (default 24)' }),
 });

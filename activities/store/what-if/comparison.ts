@@ -9,7 +9,7 @@ import { byKey, percent } from '../reports/stats';
 import { currentPriority, type ClockHistory } from './clock-history';
 import type { CaseSimulation, HistoryGap } from './simulate';
 
-export const NO_PRIORITY = '(none)';
+const NO_PRIORITY = '(none)';
 const MOST_CHANGED = 10;
 const SAMPLE_GAP_CASES = 20;
 

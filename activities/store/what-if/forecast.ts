@@ -4,7 +4,7 @@
  */
 import { byKey } from '../reports/stats';
 
-export const NO_QUEUE = '(none)';
+const NO_QUEUE = '(none)';
 const MERCHANTS_SHOWN = 50;
 const HOUR_MS = 3_600_000;
 
