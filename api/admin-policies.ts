@@ -7,12 +7,12 @@ import { COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 
 const ADMIN = ['admin'] as const;
-const versionParam = z.strictObject({ version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a policy version').openapi({ param: { name: 'version', in: 'path' }, example: '2026.4' }) });
+export const versionParam = z.strictObject({ version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a policy version').openapi({ param: { name: 'version', in: 'path' }, example: '2026.4' }) });
 const PolicyVersionDoc = z
   .object({ version: z.string(), createdAt: z.string(), createdBy: z.string(), reason: z.string(), rules: z.looseObject({ base: z.looseObject({}), overrides: z.array(z.looseObject({ name: z.string() })) }) })
   .openapi('PolicyVersion');
 const PolicyEventDoc = z.object({ version: z.string(), action: z.enum(['created', 'activated']), at: z.string(), by: z.string(), reason: z.string() });
-const unknownVersion = (version: string) => new ProblemError({ status: 404, code: 'policy_not_found', title: 'Policy version not found', detail: `no policy version ${version}` });
+export const unknownVersion = (version: string) => new ProblemError({ status: 404, code: 'policy_not_found', title: 'Policy version not found', detail: `no policy version ${version}` });
 
 const present = (doc: PolicyVersionDocument) => ({ version: doc._id, createdAt: new Date(doc.createdAt).toISOString(), createdBy: doc.createdBy, reason: doc.reason, rules: doc.rules });
 

@@ -16,6 +16,7 @@ import { buildOpenApiDocument } from './openapi';
 import { json } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
 import { SUPERVISOR_ROUTES } from './supervisor';
+import { WHAT_IF_ROUTES } from './what-if';
 
 let document: object | undefined;
 
@@ -30,4 +31,4 @@ const OPENAPI_ROUTE = defineRoute({
   },
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...CASE_THREAD_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...SETTLEMENT_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...CASE_THREAD_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...WHAT_IF_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...SETTLEMENT_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];

@@ -6,6 +6,8 @@ import { recordLedgerEntries } from './ledger';
 import { DEFAULT_QA_SAMPLE_PERCENT, sampleDay } from './qa-samples';
 import { ProjectionWriter, type CaseProjection, type ProjectionWriterOptions } from './projection-writer';
 import { toReportFacts } from './reports/report-facts';
+import { toClockHistory } from './what-if/clock-history';
+import { toClockHistoryDocument } from './what-if/history-store';
 
 export function toCaseProjection(view: CaseView): CaseProjection {
   const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -39,7 +41,7 @@ export function toCaseProjection(view: CaseView): CaseProjection {
   };
   // A replacement document holds no undefined fields: a value the case no longer has is simply absent.
   const summaryDoc = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as CaseProjection['summary'];
-  return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view) };
+  return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view), clockHistory: toClockHistoryDocument(toClockHistory(view, summary.escalatedTo)) };
 }
 
 export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions & { qaSamplePercent?: number }): StoreActivities & QualityActivities {

@@ -1,5 +1,6 @@
 import mongoose, { Schema } from 'mongoose';
 import { reportFactsModel } from './reports/report-facts';
+import { syncClockHistoryIndexes } from './what-if/history-store';
 
 /**
  * The read side of a case, in two documents keyed by case id (`_id`). Temporal is the source of truth for a live
@@ -114,11 +115,12 @@ export function caseViewModel(connection: mongoose.Connection): mongoose.Model<C
   return (connection.models.CaseView as mongoose.Model<CaseViewDocument>) ?? connection.model<CaseViewDocument>('CaseView', caseViewSchema);
 }
 
-/** Creates the indexes of the case collections and of the reports' facts (idempotent). */
+/** Creates the indexes of the case collections, of the reports' facts and of the clock histories (idempotent). */
 export async function syncCaseIndexes(connection: mongoose.Connection): Promise<void> {
   await caseModel(connection).syncIndexes();
   await caseViewModel(connection).syncIndexes();
   await reportFactsModel(connection).syncIndexes();
+  await syncClockHistoryIndexes(connection);
 }
 
 /** The full view of one case as last projected, or null. */

@@ -3,6 +3,7 @@ import type mongoose from 'mongoose';
 import { withTimeout } from '../with-timeout';
 import { caseModel, caseViewModel, type CaseDocument, type CaseViewDocument } from './case-model';
 import { reportFactsModel, type ReportFacts } from './reports/report-facts';
+import { clockHistoryModel, type ClockHistoryDocument } from './what-if/history-store';
 
 export type SaveOutcome = 'written' | 'stale';
 
@@ -11,6 +12,8 @@ export interface CaseProjection {
   view: CaseViewDocument;
   /** What the reports read (case_report_facts). */
   reportFacts: ReportFacts;
+  /** What the what-if simulation and the forecast read (case_clock_histories); projectedAt is set when written. */
+  clockHistory: ClockHistoryDocument;
 }
 
 export interface ProjectionWriterOptions {
@@ -34,7 +37,7 @@ export class ProjectionWriter {
   private pending = new Map<string, Pending>();
   private flushing = false;
   /** The version this writer last stored per collection and case, so the next write of a case skips the lookup. */
-  private readonly known = { summaries: new KnownVersions(), views: new KnownVersions(), facts: new KnownVersions() };
+  private readonly known = { summaries: new KnownVersions(), views: new KnownVersions(), facts: new KnownVersions(), histories: new KnownVersions() };
   private readonly maxBatch: number;
   private readonly writeTimeoutMs: number;
 
@@ -83,11 +86,17 @@ export class ProjectionWriter {
           replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view), this.known.views),
         ]),
       );
-      // The reports' facts go after the other two, not beside them, so the store sees no more statements at once than
-      // before they existed (each collection's version lookups run 32 at a time); with a time bound of their own, so a
-      // slow facts write never fails (and delays, through a retry) the summaries supervisors read.
-      const facts = await bounded(replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts), this.known.facts));
-      stale = new Set([...summaries].filter((id) => views.has(id) && facts.has(id)));
+      // The reports' facts and the clock histories go after the other two, not beside them, so the store sees no more
+      // statements at once than with two collections (each collection's version lookups run 32 at a time); with a time
+      // bound of their own, so a slow facts write never fails (and delays, through a retry) the summaries supervisors read.
+      const projectedAt = new Date();
+      const [facts, histories] = await bounded(
+        Promise.all([
+          replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts), this.known.facts),
+          replaceNewer(clockHistoryModel(this.connection), batch.map((p) => ({ ...p.projection.clockHistory, projectedAt })), this.known.histories),
+        ]),
+      );
+      stale = new Set([...summaries].filter((id) => views.has(id) && facts.has(id) && histories.has(id)));
     } catch (err) {
       for (const p of batch) for (const w of p.waiters) w.reject(err);
       return;

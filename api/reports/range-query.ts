@@ -8,7 +8,7 @@ export const MAX_RANGE_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const instant = z
+export const instant = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'an ISO 8601 date (2026-11-01) or date-time with its offset (2026-11-01T08:00:00Z)')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'not a calendar date');

@@ -1,4 +1,4 @@
-// The console's router: #/queue, #/queues/<role>, #/case/<id>, #/reports; sign-in first. Only hashes starting with
+// The console's router: #/queue, #/queues/<role>, #/case/<id>, #/reports, #/what-if; sign-in first. Only hashes starting with
 // "#/" are routes: the skip link's #main (or any other in-page anchor) never changes the page.
 import { api, session } from './api.js';
 import { clearProblem, el, guarded, showProblem, startTicker } from './dom.js';
@@ -7,6 +7,7 @@ import { renderCase, useClockLimits } from './case-page.js';
 import { renderOwnCases, renderRoleQueue, renderStuckQueue, stopLive, useContractLists } from './queue.js';
 import { REPORT_ROLES, renderReports } from './reports.js';
 import { renderSignIn } from './signin.js';
+import { renderWhatIf, WHAT_IF_ROLES } from './what-if.js';
 
 const STAFF = ['supervisor', 'admin'];
 const main = document.getElementById('main');
@@ -65,6 +66,7 @@ async function route() {
   if (section === 'case' && parts[1]) await renderCase(main, parts[1], config);
   else if (section === 'queues' && (STAFF.includes(me.role) || me.role === 'senior_agent')) await renderRoleQueue(main, parts[1] || (me.role === 'senior_agent' ? 'senior_agent' : 'cs_lead'), me);
   else if (section === 'reports' && REPORT_ROLES.includes(me.role)) await renderReports(main, params, me);
+  else if (section === 'what-if' && WHAT_IF_ROLES.includes(me.role)) await renderWhatIf(main, params, me);
   else if (section === 'reports') {
     main.replaceChildren(el('h2', {}, t('reports.title')));
     showProblem({ status: 403, title: t('problem.notForRole'), detail: t('problem.notForRoleDetail') });

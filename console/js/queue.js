@@ -4,6 +4,7 @@
 // breach not seen before is announced in the page's live region.
 import { api, apiIfChanged } from './api.js';
 import { countdown, el, guarded } from './dom.js';
+import { forecastCard } from './forecast.js';
 import { t, term, timeText } from './i18n.js';
 
 // The case kinds and parties come from the contract, through GET /console/config.json (useContractLists).
@@ -221,7 +222,7 @@ export function renderStuckQueue(main, params) {
     el('button', { type: 'submit', class: 'primary' }, t('apply')),
   );
   const list = el('div');
-  main.replaceChildren(el('h2', {}, t('queue.title')), el('p', { class: 'muted' }, t('queue.intro')), form, list);
+  main.replaceChildren(el('h2', {}, t('queue.title')), forecastCard(), el('p', { class: 'muted' }, t('queue.intro')), form, list);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     location.hash = `#/queue?${queryOf(form)}`;

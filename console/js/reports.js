@@ -35,7 +35,12 @@ const targetLine = {
   },
 };
 
-function chart(id, label, config) {
+/** Destroys the charts of the page shown before (each page that draws charts calls it first). */
+export function destroyCharts() {
+  while (charts.length) charts.pop().destroy();
+}
+
+export function chart(id, label, config) {
   const canvas = el('canvas', { id, role: 'img', 'aria-label': label });
   const box = el('div', { class: 'chart-box' }, canvas);
   queueMicrotask(() => {
@@ -44,7 +49,7 @@ function chart(id, label, config) {
   return box;
 }
 
-function table(caption, header, rows, attrs = {}, keys = []) {
+export function table(caption, header, rows, attrs = {}, keys = []) {
   const head = el('thead', {}, el('tr', {}, header.map((h) => el('th', { scope: 'col' }, h))));
   const body = el('tbody', {}, rows.map((r, i) => el('tr', { 'data-key': keys[i] }, r.map((c) => el('td', {}, c)))));
   return el('div', { class: 'scroll' }, el('table', attrs, el('caption', { class: 'muted' }, caption), head, body));
@@ -52,9 +57,13 @@ function table(caption, header, rows, attrs = {}, keys = []) {
 
 async function downloadCsv(name, query) {
   const blob = await guarded(() => api(`/reports/${name}?${query}`, { accept: 'text/csv' }));
-  if (!blob) return;
+  if (blob) saveBlob(blob, `${name}_${new URLSearchParams(query).get('from')}_${new URLSearchParams(query).get('to')}.csv`);
+}
+
+/** Saves a blob under `file` through a temporary link (the browser's download). */
+export function saveBlob(blob, file) {
   const url = URL.createObjectURL(blob);
-  const a = el('a', { href: url, download: `${name}_${new URLSearchParams(query).get('from')}_${new URLSearchParams(query).get('to')}.csv` });
+  const a = el('a', { href: url, download: file });
   document.body.append(a);
   a.click();
   a.remove();
@@ -168,23 +177,33 @@ function scorecard(r, query) {
   );
 }
 
-export async function renderReports(main, params, me) {
-  while (charts.length) charts.pop().destroy();
+/**
+ * A page over a date range: its title, a form of `fields` then from and to (the last 30 days unless the hash says), and
+ * the grid its cards go in. Submitting moves to `#/<route>?<the form>`.
+ */
+export function rangePage(main, params, { route, title, intro, label, submit, fields = [] }) {
   const from = params.get('from') || isoDay(Date.now() - 29 * 86_400_000);
   const to = params.get('to') || isoDay(Date.now());
   const form = el(
     'form',
-    { class: 'filters', 'aria-label': t('reports.range') },
+    { class: 'filters', 'aria-label': label },
+    ...fields,
     el('label', {}, t('reports.from'), el('input', { type: 'date', name: 'from', value: from, required: true })),
     el('label', {}, t('reports.to'), el('input', { type: 'date', name: 'to', value: to, required: true })),
-    el('button', { type: 'submit', class: 'primary' }, t('reports.show')),
+    el('button', { type: 'submit', class: 'primary' }, submit),
   );
   const body = el('div', { class: 'grid' });
-  main.replaceChildren(el('h2', {}, t('reports.title')), el('p', { class: 'muted' }, t('reports.intro')), form, body);
+  main.replaceChildren(el('h2', {}, title), el('p', { class: 'muted' }, intro), form, body);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    location.hash = `#/reports?${new URLSearchParams(new FormData(form))}`;
+    location.hash = `#/${route}?${new URLSearchParams(new FormData(form))}`;
   });
+  return { form, body, from, to };
+}
+
+export async function renderReports(main, params, me) {
+  destroyCharts();
+  const { body, from, to } = rangePage(main, params, { route: 'reports', title: t('reports.title'), intro: t('reports.intro'), label: t('reports.range'), submit: t('reports.show') });
   const query = new URLSearchParams({ from, to }).toString();
   const names = me.role === 'merchant' ? ['merchant-scorecard'] : ALL;
   const results = await guarded(() => Promise.all(names.map((n) => api(`/reports/${n}?${query}`))));

@@ -426,6 +426,73 @@ describe('console', () => {
     await context.close();
   });
 
+  it('the deadlines coming due are charted above the stuck queue, their table adding up to the summary', async () => {
+    const { context, page, errors } = await signedIn(KEYS.supervisor);
+    await page.locator('#forecast[data-ready]').waitFor();
+    // Above the stuck list: the card comes before the cases' table in the page.
+    expect(await page.evaluate(() => document.querySelector('#forecast')!.compareDocumentPosition(document.querySelector('table.cases')!) & Node.DOCUMENT_POSITION_FOLLOWING)).toBeTruthy();
+    const chart = await chartData(page, 'chart-forecast');
+    expect(chart.labels).toHaveLength(24);
+    expect(chart.datasets.map((d) => d.label)).toEqual(['at risk', 'not warned']);
+    const due = chart.datasets[0].data.reduce((a, b) => a + b, 0) + chart.datasets[1].data.reduce((a, b) => a + b, 0);
+    await expectText(page.locator('#fc-summary'), `${due} deadlines due from`);
+    await page.getByText('Per owing party, role queue, clock and merchant').click();
+    const perParty = await page.locator('#table-forecast tbody tr').evaluateAll((rows) => rows.filter((r) => r.children[0].textContent === 'owing party').map((r) => Number(r.children[2].textContent)));
+    expect(perParty.reduce((a, b) => a + b, 0)).toBe(due);
+    await expectAccessible(page, 'forecast above the stuck queue');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the what-if page runs a version over the recorded cases, shows the API’s comparison and downloads it as CSV', async () => {
+    const version = { version: 'console-relaxed', reason: 'the spec’s registration and first-response limits', policy: { registration: { minutes: 30 }, firstResponse: { hours: 24 } } };
+    expect((await request(h.app).post('/admin/policies').set('Authorization', `Bearer ${KEYS.admin}`).send(version)).status).toBe(201);
+    const { context, page, errors } = await signedIn(KEYS.admin);
+    await page.getByRole('link', { name: 'What-if' }).click();
+    // The versions beside the form: picking one fills it in.
+    await page.getByRole('button', { name: 'Use console-relaxed' }).click();
+    expect(await page.getByRole('textbox', { name: 'Policy version' }).inputValue()).toBe('console-relaxed');
+    await page.getByLabel('From').fill(yesterday);
+    await page.getByLabel('To (inclusive)').fill(today);
+    await page.getByRole('button', { name: 'Run' }).click();
+    await page.locator('#table-wi-clock tbody tr').first().waitFor();
+    const api = (await request(h.app).post('/admin/policies/console-relaxed/simulate').set('Authorization', `Bearer ${KEYS.supervisor}`).send({ from: yesterday, to: today })).body;
+    // fb1 left its registration and first response alone: breached at 9 s, still running under 30 min and 24 h.
+    expect(api.cases).toBe(6);
+    expect(api.totals.avertedBreaches).toBe(2);
+    const chart = await chartData(page, 'chart-what-if');
+    expect(chart.datasets).toEqual([
+      { label: 'actual', data: api.byClock.map((c: { actual: { breached: number } }) => c.actual.breached) },
+      { label: 'what-if', data: api.byClock.map((c: { simulated: { breached: number } }) => c.simulated.breached) },
+    ]);
+    const registration = api.byClock.find((c: { key: string }) => c.key === 'registration');
+    expect(await page.locator('#table-wi-clock tr[data-key="registration"] td').allTextContents()).toEqual(['registration', String(registration.actual.met), String(registration.actual.breached), `${registration.actual.compliancePercent} %`, String(registration.simulated.met), String(registration.simulated.breached), registration.simulated.compliancePercent === null ? '—' : `${registration.simulated.compliancePercent} %`, String(registration.breachChange)]);
+    await expectText(page.locator('#wi-summary'), '6 cases re-timed: 0 deadlines would have been breached that were not, 2 breaches would not have happened.');
+    await expectAccessible(page, 'what-if');
+    await screenshot(page, 'what-if');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download what-if.csv' }).click()]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').split('\r\n');
+    expect(csv[0]).toBe('section,key,figure,actual,simulated,change');
+    expect(csv).toContain(`clock,registration,breached,${registration.actual.breached},${registration.simulated.breached},${registration.breachChange}`);
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // A supervisor may run it too, naming the version (the versions list is for admins); in Chinese.
+    const zh = await newContext({ locale: 'zh-CN' });
+    await zh.page.goto(`${base}/console/`);
+    await zh.page.getByLabel('API 密钥').fill(KEYS.supervisor);
+    await zh.page.getByRole('button', { name: '登录' }).click();
+    await zh.page.locator('main[data-ready]').waitFor();
+    await zh.page.goto(`${base}/console/#/what-if?version=console-relaxed&from=${yesterday}&to=${today}`);
+    await zh.page.locator('#table-wi-clock tbody tr').first().waitFor();
+    await expectText(zh.page.locator('h2'), '假设分析');
+    await expectText(zh.page.locator('#wi-summary'), '共重算 6 个工单');
+    expect(await zh.page.locator('#table-versions').count()).toBe(0);
+    await expectAccessible(zh.page, 'what-if (zh-CN)');
+    expect(zh.errors).toEqual([]);
+    await zh.context.close();
+  });
+
   it('speaks Chinese to a Chinese browser, with a switch to English', async () => {
     const { context, page } = await newContext({ locale: 'zh-CN' });
     await page.goto(`${base}/console/`);

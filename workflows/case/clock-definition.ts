@@ -31,8 +31,13 @@ export function defineClock(definition: ClockDefinition): ClockDefinition {
 
 /** The spec a clock starts with under `policy`. */
 export function clockSpec(definition: ClockDefinition, policy: CasePolicy, start: ClockStart = {}): ClockSpec {
+  return clockSpecAt(definition, policy, start, workflowNow());
+}
+
+/** The spec a clock started at `now` has under `policy` (pure: the what-if simulation re-times recorded starts with it). */
+export function clockSpecAt(definition: ClockDefinition, policy: CasePolicy, start: ClockStart, now: number): ClockSpec {
   const terms = definition.terms(policy);
-  const counted = start.countedFrom === undefined ? {} : { limit: limitLeft(terms.limit, start.countedFrom, policy), countedFrom: start.countedFrom };
+  const counted = start.countedFrom === undefined ? {} : { limit: limitLeft(terms.limit, start.countedFrom, policy, now), countedFrom: start.countedFrom };
   return { name: definition.name, ...terms, ...counted, owner: definition.owner };
 }
 
@@ -41,8 +46,7 @@ export function clockSpec(definition: ClockDefinition, policy: CasePolicy, start
  * is used as is, so a working-day limit stays a working-day limit; otherwise the deadline is computed from `from` on
  * the business calendar and the clock gets the minutes that remain (zero when it is already past: it breaches at once).
  */
-function limitLeft(limit: Limit, from: number, policy: CasePolicy): Limit {
-  const now = workflowNow();
+function limitLeft(limit: Limit, from: number, policy: CasePolicy, now: number): Limit {
   if (!Number.isFinite(from) || from >= now) return limit;
   const deadline = addDuration(from, limit, policy.calendar);
   return { minutes: Math.max(0, deadline - now) / 60_000 };
