@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
   const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl);
   try {
-    const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent, settlement: { confirmHours: config.statementConfirmHours, lateThreshold: config.merchantLateThreshold } }));
+    const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent, settlement: { confirmHours: config.statementConfirmHours, lateThreshold: config.merchantLateThreshold }, ...(config.smtpUrl && { mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } }) }));
     const maxCachedWorkflows = intFromEnv(process.env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) || undefined;
     const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows, workflowBundlePath: config.workflowBundlePath, tracing, traceWorkflows: config.traceWorkflows });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });
