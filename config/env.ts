@@ -64,10 +64,12 @@ export interface RuntimeConfig {
   mailFrom: string;
   /** Where spans are exported over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318); no tracing without it. */
   otlpEndpoint?: string;
-  /** Spans for workflow code too (TRACE_WORKFLOWS=1): Temporal's workflow interceptors, a cost on every workflow task. */
+  /** Spans for workflow code too (TRACE_WORKFLOWS=1, with an OTLP endpoint): Temporal's workflow interceptors, a cost on every workflow task. */
   traceWorkflows: boolean;
   /** `npm start` runs Jaeger and exports to it (TRACE_VIEWER=jaeger). */
   traceViewer: TraceViewer;
+  /** Where a worker serves its /metrics (WORKER_METRICS_HOST, default 127.0.0.1; 0.0.0.0 in a container Prometheus scrapes). */
+  workerMetricsHost: string;
   /** Every process's log level (LOG_LEVEL: trace, debug, info, warn, error, fatal or silent; default info). */
   logLevel: LogLevel;
   /** Servers given from outside (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL, SMTP_URL): used as they are, never started. */
@@ -153,8 +155,9 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     ...(nonEmpty(env.SMTP_URL) && { smtpUrl: nonEmpty(env.SMTP_URL) }),
     mailFrom: nonEmpty(env.MAIL_FROM) ?? 'After-sales service <after-sales@example.com>',
     ...(nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) && { otlpEndpoint: nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) }),
-    traceWorkflows: ['1', 'true'].includes(nonEmpty(env.TRACE_WORKFLOWS)?.toLowerCase() ?? ''),
+    traceWorkflows: !!nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) && ['1', 'true'].includes(nonEmpty(env.TRACE_WORKFLOWS)?.toLowerCase() ?? ''),
     traceViewer: oneOfFromEnv(env, 'TRACE_VIEWER', TRACE_VIEWERS, 'none'),
+    workerMetricsHost: nonEmpty(env.WORKER_METRICS_HOST) ?? '127.0.0.1',
     logLevel: oneOfFromEnv(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     ...(nonEmpty(env.PARTS_STATUS_FILE) && { partsStatusFile: nonEmpty(env.PARTS_STATUS_FILE) }),
     external: { temporal: !!nonEmpty(env.TEMPORAL_ADDRESS), store: !!nonEmpty(env.MONGODB_URI), sandbox: !!nonEmpty(env.PARTNER_SANDBOX_URL), mail: !!nonEmpty(env.SMTP_URL) },

@@ -80,7 +80,8 @@ async function main(): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true });
   // The workflow code bundled once, while the servers start, for every worker and every restart of one.
   const bundleFile = config.workflowBundlePath ?? path.join(dataDir, 'workflow-bundle.js');
-  const traceWorkflows = config.traceWorkflows && !!loadRuntimeConfig(childEnv).otlpEndpoint;
+  // With TRACE_WORKFLOWS, the bundle carries Temporal's workflow interceptors for the workers to trace workflow code.
+  const { traceWorkflows } = loadRuntimeConfig(childEnv);
   const bundled = config.workflowBundlePath ? Promise.resolve() : writeCaseWorkflowBundle(bundleFile, { traceWorkflows });
   bundled.catch(() => undefined); // awaited before the workers start
   const supervisor = new Supervisor({ statusFile: partsStatusFile, log: (line) => logger.warn(line) });

@@ -40,6 +40,9 @@ export function startTracing(serviceName: string, otlpEndpoint: string | undefin
       new UndiciInstrumentation(),
     ],
   });
+  // The instrumentation patches http when it is next required: express loaded it before this ran, so load it again.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('http');
   return {
     resource,
     spanProcessor,

@@ -50,7 +50,7 @@ export async function createCaseWorkers({ connection, config, activities, workfl
   const side = sideTaskQueues(config.taskQueue);
   const { interceptors, sinks } = workerTracingOptions(tracing, traceWorkflows);
   const base = { connection, namespace: config.temporalNamespace, activities, interceptors };
-  const workflowCode = workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : caseWorkflowCode(undefined, { traceWorkflows: traceWorkflows && !!tracing });
+  const workflowCode = workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : caseWorkflowCode(undefined, { traceWorkflows });
   const workers = await Promise.all([
     Worker.create({
       ...base,

@@ -17,7 +17,7 @@ const logger = createLogger('worker', config.logLevel);
 
 async function main(): Promise<void> {
   const tracing = startTracing('worker', config.otlpEndpoint);
-  // Optional: /metrics on 127.0.0.1:WORKER_METRICS_PORT, with the SDK's own metrics from TEMPORAL_SDK_METRICS_PORT.
+  // Optional: /metrics on WORKER_METRICS_HOST:WORKER_METRICS_PORT, with the SDK's own metrics from TEMPORAL_SDK_METRICS_PORT.
   const metricsPort = intFromEnv(process.env, 'WORKER_METRICS_PORT', 0) || undefined;
   const sdkMetricsPort = intFromEnv(process.env, 'TEMPORAL_SDK_METRICS_PORT', 0) || undefined;
   installWorkerRuntime(logger, sdkMetricsPort);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   // Settlement and report activities read much at once; they are bounded by their activity timeouts, not the API's 5 s.
   const store = await openStore(config.mongodbUri, { timeoutMs: 60_000 });
   const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
-  const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl);
+  const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl, config.workerMetricsHost);
   try {
     const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, qaSamplePercent: config.qaSamplePercent, settlement: { confirmHours: config.statementConfirmHours, lateThreshold: config.merchantLateThreshold }, ...(config.smtpUrl && { mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } }) }));
     const maxCachedWorkflows = intFromEnv(process.env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) || undefined;

@@ -66,7 +66,9 @@ export async function startJaeger(options: JaegerOptions): Promise<Jaeger> {
   fs.mkdirSync(options.configDir, { recursive: true });
   fs.writeFileSync(configFile, jaegerConfig(options));
   const uiUrl = `http://127.0.0.1:${options.uiPort}`;
-  const server = spawnService({ name: 'jaeger', command: versionedToolPath('jaeger'), args: [`--config=${configFile}`], logFile: options.logFile });
+  // Its own traces would go to an OTLP receiver on 4317 by default: none is there.
+  const env = { ...process.env, OTEL_TRACES_EXPORTER: 'none' };
+  const server = spawnService({ name: 'jaeger', command: versionedToolPath('jaeger'), args: [`--config=${configFile}`], env, logFile: options.logFile });
   try {
     await waitUntil(`Jaeger on ${uiUrl}`, async () => (await fetch(`${uiUrl}/api/services`, { signal: AbortSignal.timeout(1000) })).ok, { failFast: server });
   } catch (err) {
