@@ -5,6 +5,7 @@ import { PORT_VARIABLES, type Ports } from '../../config/env';
 import { freePort, spawnService, waitUntil, type ManagedProcess } from '../../scripts/servers/process';
 import { KEYS, returnBody } from '../api/harness';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
+import { freePorts } from '../support/free-ports';
 import { waitFor } from '../support/wait-for';
 import dashboard from '../../config/observability/dashboard.json';
 
@@ -26,12 +27,7 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    ports = {} as Ports;
-    for (const key of Object.keys(PORT_VARIABLES) as Array<keyof Ports>) {
-      let port = await freePort();
-      while (Object.values(ports).includes(port)) port = await freePort();
-      ports[key] = port;
-    }
+    ports = await freePorts();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'observability-'));
     fs.chmodSync(dataDir, 0o711); // as root, PostgreSQL runs as `postgres`, who must pass through it
     workerMetricsPort = await freePort();
@@ -44,10 +40,13 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
       args: ['--import', 'tsx', path.join(projectRoot, 'scripts/start-all.ts')],
       cwd: projectRoot,
       env,
+      logFile: path.join(dataDir, 'start-all.log'),
       onLine: (line) => (allUp ||= line.startsWith('All up')),
     });
-    await waitUntil('the whole system', async () => allUp, { timeoutMs: 150_000, failFast: system });
-  }, 180_000);
+    await waitUntil('the whole system', async () => allUp, { timeoutMs: 240_000, failFast: system }).catch((err: Error) => {
+      throw new Error(`${err.message}:\n${fs.readFileSync(path.join(dataDir, 'start-all.log'), 'utf8').slice(-3000)}`);
+    });
+  }, 270_000);
 
   afterAll(async () => {
     await system?.stop(20_000);
