@@ -107,7 +107,7 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     const named = (service: string, name: string) => inTrace().find((s) => s.service === service && s.name === name);
     const spans = await waitFor('the workflow, refund and store spans', async () => {
       const wanted = {
-        start: named('api', 'UpdateWithStartWorkflow:caseWorkflow') ?? named('api', 'StartWorkflow:caseWorkflow'),
+        start: named('api', 'UpdateWithStartWorkflow:open_case'),
         run: named('worker', 'RunWorkflow:caseWorkflow'),
         scheduleRefund: named('worker', 'StartActivity:issueRefund'),
         runRefund: named('worker', 'RunActivity:issueRefund'),
@@ -125,9 +125,11 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     expect(open.parentSpanId).toBeUndefined();
     expect(parent(spans.start)).toBe(open);
     expect(parent(spans.run)).toBe(spans.start);
-    expect(spans.run.attributes.temporalWorkflowId).toBe(caseId);
+    // The workflow's spans carry its info (workflowId …), the activities' the case id as temporalWorkflowId.
+    expect(spans.run.attributes.workflowId).toBe(caseId);
     expect(parent(spans.scheduleRefund)).toBe(spans.run);
     expect(parent(spans.runRefund)).toBe(spans.scheduleRefund);
+    expect(spans.runRefund.attributes.temporalWorkflowId).toBe(caseId);
     // The refund's HTTP call to the payment partner (fetch), answered by the sandbox inside the same trace.
     const refundCall = parent(spans.paymentServer)!;
     expect(refundCall).toMatchObject({ service: 'worker', name: 'POST' });
