@@ -19,6 +19,7 @@ import { apiMetrics } from './metrics';
 import { ProblemError, sendProblem } from './problem';
 import { checkKeyCompanies } from './partner-companies';
 import { requestLog } from './request-log';
+import type { Logger } from '../telemetry/logger';
 import { mountRoutes } from './route-table';
 import { API_ROUTES } from './routes';
 
@@ -33,8 +34,8 @@ export interface ApiDeps extends HealthDeps {
   companies?: readonly PartnerCompany[];
   /** Deadline for one workflow query/update round trip (default 10 s). */
   callTimeoutMs?: number;
-  /** Where a JSON line per answered request goes (api/request-log.ts); none when not given. */
-  logLine?: (line: string) => void;
+  /** The process's logger: a line per answered request (api/request-log.ts) and unexpected errors; none when not given. */
+  logger?: Logger;
   /** Where attachments are stored (default: loadRuntimeConfig().dataDir, DATA_DIR). */
   dataDir?: string;
   /** Which store keeps attachment files (default: loadRuntimeConfig().attachmentStore, ATTACHMENT_STORE). */
@@ -64,7 +65,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(ctx.metrics.count);
-  if (deps.logLine) app.use(requestLog(deps.logLine));
+  if (deps.logger) app.use(requestLog(deps.logger));
   // An attachment's body is the file: read raw (up to the limit, else 413) before the JSON parser sees it.
   const rawFile = express.raw({ type: () => true, limit: ATTACHMENT_MAX_BYTES });
   app.use(ATTACHMENT_PATH, (req, res, next) => (req.method === 'POST' ? rawFile(req, res, next) : next()));
@@ -77,11 +78,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `${req.method} ${req.path} is not a route` });
   });
-  app.use(errorHandler);
+  app.use(errorHandler(deps.logger));
   return app;
 }
 
-function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction): void {
+const errorHandler = (logger: Logger | undefined) => (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
   if (res.headersSent) return;
   if (err instanceof ProblemError) {
     sendProblem(res, err.problem);
@@ -108,10 +109,11 @@ function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunc
   }
   const problem = toProblem(err);
   if (problem.status >= 500 && problem.status !== 503) {
-    console.error('unhandled API error', describeError(err));
+    if (logger) logger.error({ error: describeError(err) }, 'unhandled API error');
+    else console.error('unhandled API error', describeError(err));
   }
   sendProblem(res, problem);
-}
+};
 
 /** Name, message and gRPC code of each error in the cause chain (never a stack, never a request body). */
 function describeError(err: unknown): string {

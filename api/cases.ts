@@ -266,6 +266,7 @@ const idempotencyHeader = (example: string) => idempotencyKey.openapi({ example 
 
 /** 201 with the new case, 200 replaying an earlier request with the same key, or 202 when accepted without its view in time. */
 function answerOpened(res: Response, caller: Caller, caseId: string, outcome: OpenOutcome): void {
+  res.locals.caseId = caseId; // for the request log (api/request-log.ts)
   if (outcome.accepted) return answerAccepted(res, caseId, 'the case was created; its first view did not come within the bound');
   const { view, created } = outcome;
   res

@@ -1,28 +1,35 @@
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { Client, Connection } from '@temporalio/client';
 import { loadApiKeys } from '../config/api-keys';
 import { loadRuntimeConfig } from '../config/env';
 import { loadPolicy } from '../config/policy';
 import { openStore } from '../activities/store/connection';
+import { createLogger } from '../telemetry/logger';
+import { startTracing } from '../telemetry/tracing';
 import { createApp } from './app';
-import { jsonLogLine } from './request-log';
 
-const logLine = (line: string) => process.stdout.write(`${line}\n`);
+const config = loadRuntimeConfig();
+const logger = createLogger('api', config.logLevel);
 
 async function main(): Promise<void> {
-  const config = loadRuntimeConfig();
+  const tracing = startTracing('api', config.otlpEndpoint);
   const connection = Connection.lazy({ address: config.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  // Traced: each workflow start, update and signal is a span of the request's trace, and its context rides along in
+  // the Temporal headers to the workflow and its activities.
+  const interceptors = tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  const temporal = new Client({ connection, namespace: config.temporalNamespace, interceptors });
   const policy = loadPolicy();
   const apiKeys = loadApiKeys();
   const store = await openStore(config.mongodbUri);
-  const app = createApp({ temporal, store, taskQueue: config.taskQueue, policy, apiKeys, logLine, partsStatusFile: config.partsStatusFile });
+  const app = createApp({ temporal, store, taskQueue: config.taskQueue, policy, apiKeys, logger, partsStatusFile: config.partsStatusFile });
   const keySource = process.env.API_KEYS_FILE ? 'API_KEYS_FILE' : process.env.API_KEYS ? 'API_KEYS' : 'development defaults';
-  logLine(jsonLogLine('INFO', `API keys loaded: ${apiKeys.length} (${keySource})`));
+  logger.info({ keys: apiKeys.length, source: keySource }, 'API keys loaded');
   const server = app.listen(config.apiPort, config.apiHost, () => {
-    logLine(jsonLogLine('INFO', `API listening on http://${config.apiHost}:${config.apiPort}`));
+    // Printed whatever LOG_LEVEL says: supervisors wait for this line.
+    logger.child({}, { level: 'info' }).info({ tracing: tracing ? config.otlpEndpoint : 'off' }, `API listening on http://${config.apiHost}:${config.apiPort}`);
   });
   const shutdown = () => {
-    server.close(() => void Promise.all([store.close(), connection.close()]).then(() => process.exit(0)));
+    server.close(() => void Promise.all([store.close(), connection.close(), tracing?.shutdown()]).then(() => process.exit(0)));
     server.closeAllConnections();
   };
   process.once('SIGINT', shutdown);
@@ -30,6 +37,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`${jsonLogLine('ERROR', `API failed to start: ${err instanceof Error ? err.message : String(err)}`)}\n`);
+  logger.fatal({ err }, 'API failed to start');
   process.exit(1);
 });

@@ -5,10 +5,14 @@
 import os from 'node:os';
 import path from 'node:path';
 import { partnerUrlsFor, type PartnerUrls } from '../activities/partners/urls';
+import { LOG_LEVELS, type LogLevel } from '../telemetry/logger';
 
 /** Where attachment files can be kept (api/attachment-store.ts). */
 export const ATTACHMENT_STORES = ['local', 'gridfs'] as const;
 export type AttachmentStoreKind = (typeof ATTACHMENT_STORES)[number];
+
+export const TRACE_VIEWERS = ['none', 'jaeger'] as const;
+export type TraceViewer = (typeof TRACE_VIEWERS)[number];
 
 export interface Ports {
   temporal: number;
@@ -18,6 +22,12 @@ export interface Ports {
   postgres: number;
   sandbox: number;
   api: number;
+  /** The embedded mail server (mailpit): SMTP and its web inbox. */
+  mailSmtp: number;
+  mailUi: number;
+  /** The opt-in trace viewer (Jaeger): its UI and its OTLP/HTTP receiver. */
+  jaegerUi: number;
+  jaegerOtlp: number;
 }
 
 export interface RuntimeConfig {
@@ -46,8 +56,22 @@ export interface RuntimeConfig {
   workerProcesses: number;
   /** Where `npm start`'s supervisor writes the parts' states for /readyz (PARTS_STATUS_FILE, set by it for its children). */
   partsStatusFile?: string;
-  /** Servers given from outside (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL): used as they are, never started. */
-  external: { temporal: boolean; store: boolean; sandbox: boolean };
+  /** Customer e-mail goes through this relay (SMTP_URL; `npm start` sets it to its mailpit); without it, to the notification partner. */
+  smtpUrl?: string;
+  /** The sender of customer e-mail (MAIL_FROM). */
+  mailFrom: string;
+  /** Where spans are exported over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318); no tracing without it. */
+  otlpEndpoint?: string;
+  /** Spans for workflow code too (TRACE_WORKFLOWS=1, with an OTLP endpoint): Temporal's workflow interceptors, a cost on every workflow task. */
+  traceWorkflows: boolean;
+  /** `npm start` runs Jaeger and exports to it (TRACE_VIEWER=jaeger). */
+  traceViewer: TraceViewer;
+  /** Where a worker serves its /metrics (WORKER_METRICS_HOST, default 127.0.0.1; 0.0.0.0 in a container Prometheus scrapes). */
+  workerMetricsHost: string;
+  /** Every process's log level (LOG_LEVEL: trace, debug, info, warn, error, fatal or silent; default info). */
+  logLevel: LogLevel;
+  /** Servers given from outside (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL, SMTP_URL): used as they are, never started. */
+  external: { temporal: boolean; store: boolean; sandbox: boolean; mail: boolean };
 }
 
 /** The variable that moves each port, for messages. */
@@ -59,9 +83,13 @@ export const PORT_VARIABLES: Record<keyof Ports, string> = {
   postgres: 'POSTGRES_PORT',
   sandbox: 'SANDBOX_PORT',
   api: 'API_PORT',
+  mailSmtp: 'MAIL_SMTP_PORT',
+  mailUi: 'MAIL_UI_PORT',
+  jaegerUi: 'JAEGER_UI_PORT',
+  jaegerOtlp: 'JAEGER_OTLP_PORT',
 };
 
-const DEFAULT_PORTS: Ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, ferretdbDebug: 27018, postgres: 5433, sandbox: 4100, api: 3000 };
+const DEFAULT_PORTS: Ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, ferretdbDebug: 27018, postgres: 5433, sandbox: 4100, api: 3000, mailSmtp: 1025, mailUi: 8025, jaegerUi: 16686, jaegerOtlp: 4318 };
 
 export function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -85,10 +113,11 @@ function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
 
 const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : undefined);
 
-function attachmentStoreFromEnv(env: NodeJS.ProcessEnv): AttachmentStoreKind {
-  const value = nonEmpty(env.ATTACHMENT_STORE) ?? 'local';
-  if (!(ATTACHMENT_STORES as readonly string[]).includes(value)) throw new Error(`ATTACHMENT_STORE must be one of ${ATTACHMENT_STORES.join(', ')}, got "${value}"`);
-  return value as AttachmentStoreKind;
+/** A variable that names one of `values`, or the fallback when unset. */
+function oneOfFromEnv<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const value = nonEmpty(env[name]) ?? fallback;
+  if (!(values as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${values.join(', ')}, got "${value}"`);
+  return value as T;
 }
 
 function workerProcessesFromEnv(env: NodeJS.ProcessEnv): number {
@@ -117,10 +146,17 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     partnerSandboxUrl,
     partnerUrls: partnerUrlsFor(partnerSandboxUrl, env),
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ?? path.join(__dirname, '..', '.data')),
-    attachmentStore: attachmentStoreFromEnv(env),
+    attachmentStore: oneOfFromEnv(env, 'ATTACHMENT_STORE', ATTACHMENT_STORES, 'local'),
     workflowBundlePath: nonEmpty(env.WORKFLOW_BUNDLE_PATH),
     workerProcesses: workerProcessesFromEnv(env),
+    ...(nonEmpty(env.SMTP_URL) && { smtpUrl: nonEmpty(env.SMTP_URL) }),
+    mailFrom: nonEmpty(env.MAIL_FROM) ?? 'After-sales service <after-sales@example.com>',
+    ...(nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) && { otlpEndpoint: nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) }),
+    traceWorkflows: !!nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) && ['1', 'true'].includes(nonEmpty(env.TRACE_WORKFLOWS)?.toLowerCase() ?? ''),
+    traceViewer: oneOfFromEnv(env, 'TRACE_VIEWER', TRACE_VIEWERS, 'none'),
+    workerMetricsHost: nonEmpty(env.WORKER_METRICS_HOST) ?? '127.0.0.1',
+    logLevel: oneOfFromEnv(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     ...(nonEmpty(env.PARTS_STATUS_FILE) && { partsStatusFile: nonEmpty(env.PARTS_STATUS_FILE) }),
-    external: { temporal: !!nonEmpty(env.TEMPORAL_ADDRESS), store: !!nonEmpty(env.MONGODB_URI), sandbox: !!nonEmpty(env.PARTNER_SANDBOX_URL) },
+    external: { temporal: !!nonEmpty(env.TEMPORAL_ADDRESS), store: !!nonEmpty(env.MONGODB_URI), sandbox: !!nonEmpty(env.PARTNER_SANDBOX_URL), mail: !!nonEmpty(env.SMTP_URL) },
   };
 }

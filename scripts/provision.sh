@@ -13,6 +13,8 @@ FERRETDB_VERSION=v1.24.2       # FerretDB v1: runs on plain PostgreSQL (v2 needs
 TEST_SERVER_POM=scripts/test-server/pom.xml
 COMPOSE_VERSION=v2.39.2        # validates docker-compose.yml in the tests where the docker client has no compose plugin
 SCHEMATHESIS_VERSION=4.32.5    # PyPI: fuzzes the API from its OpenAPI document (npm test, npm run faults)
+MAILPIT_VERSION=v1.33.1        # Go module proxy: the embedded SMTP server and web inbox for customer e-mail (unless SMTP_URL)
+JAEGER_VERSION=v1.75.0         # Go module proxy: the opt-in trace viewer (TRACE_VIEWER=jaeger)
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -167,13 +169,54 @@ install_chromium() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+# Mailpit's web inbox is a Vue app built with npm into server/ui/dist, which the module does not carry: built here first,
+# then embedded by go build. Its lock file names releases this registry does not serve, so only what the build needs is
+# installed, without the lock: the bundler and its plugins (not the linters and browser tests), sass-embedded at a
+# served release, and rapidoc (its API docs page only) at the newest served major. Each version in a folder of its own,
+# so a clone with another pin builds beside it.
+install_mailpit() {
+  if [ -n "${SMTP_URL:-}" ] || [ -n "${MAILPIT_BIN:-}" ] || [ -x "$tools/mailpit-$MAILPIT_VERSION/mailpit" ]; then return; fi
+  need go "to build mailpit from the Go module proxy" "apt-get install golang (Go 1.22 or later)"
+  say "building mailpit $MAILPIT_VERSION (its web inbox with npm, then go build; a few minutes)"
+  local src="$tools/src/mailpit" dir
+  dir=$(cd "$tools" && GOFLAGS=-mod=mod go mod download -json "github.com/axllent/mailpit@$MAILPIT_VERSION" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+  rm -rf "$src" && mkdir -p "$(dirname "$src")" && cp -r "$dir" "$src" && chmod -R u+w "$src"
+  (cd "$src" && rm -f package-lock.json && node -e '
+    const fs = require("fs"); const p = JSON.parse(fs.readFileSync("package.json"));
+    const build = ["@vue/compiler-sfc", "esbuild", "esbuild-plugin-vue-next", "esbuild-sass-plugin"];
+    p.devDependencies = Object.fromEntries(Object.entries(p.devDependencies).filter(([name]) => build.includes(name)));
+    p.overrides = { ...p.overrides, "sass-embedded": "1.105.0" }; p.dependencies.rapidoc = "9.3.8";
+    fs.writeFileSync("package.json", JSON.stringify(p, null, 2));' \
+    && npm install --ignore-scripts --no-audit --no-fund --loglevel=error && npm run build --silent >/dev/null)
+  (cd "$src" && go build -ldflags "-X github.com/axllent/mailpit/config.Version=$MAILPIT_VERSION" -o "$tools/mailpit-$MAILPIT_VERSION/mailpit" .)
+  rm -rf "$src"
+}
+
+# Only with TRACE_VIEWER=jaeger (or --with-jaeger). Built as a tool of a throwaway module (`go install ...@version` asks
+# the proxy for the version list, which is refused here). The module carries no web UI assets (they are built from
+# another repository): the binary's query API serves the traces, its UI is a placeholder page.
+install_jaeger() {
+  if [ -n "${JAEGER_BIN:-}" ] || [ -x "$tools/jaeger-$JAEGER_VERSION/jaeger" ]; then return; fi
+  need go "to build Jaeger from the Go module proxy" "apt-get install golang (Go 1.22 or later)"
+  say "building Jaeger $JAEGER_VERSION with go (several minutes)"
+  local build="$tools/src/jaeger-build"
+  rm -rf "$build" && mkdir -p "$build"
+  (cd "$build" && go mod init build/jaeger >/dev/null 2>&1 && go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION" \
+    && go build -o "$tools/jaeger-$JAEGER_VERSION/jaeger" github.com/jaegertracing/jaeger/cmd/jaeger)
+  rm -rf "$build"
+}
+
 install_npm_packages
 install_temporal_cli
 install_ferretdb
 install_postgres
 install_test_server
+install_mailpit
+if [ "${TRACE_VIEWER:-}" = jaeger ]; then install_jaeger; fi
 for option in "$@"; do
   case "$option" in
+    --with-jaeger) install_jaeger ;;
     --with-compose) install_compose; install_chromium ;;
     --with-schemathesis) install_schemathesis ;;
     *) printf '[provision] unknown option %s\n' "$option" >&2; exit 2 ;;

@@ -9,7 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { intFromEnv, loadRuntimeConfig, PORT_VARIABLES } from '../config/env';
+import { createLogger } from '../telemetry/logger';
 import { startStoreFerretDb, startStorePostgres } from './servers/case-store';
+import { startJaeger } from './servers/jaeger';
+import { startMailpit } from './servers/mailpit';
 import type { PostgresServer } from './servers/postgres';
 import { isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/process';
 import { Supervisor } from './servers/supervisor';
@@ -35,6 +38,10 @@ async function main(): Promise<void> {
   const startTemporal = !config.external.temporal;
   const startMongo = !config.external.store;
   const startSandbox = !config.external.sandbox;
+  const startMail = !config.external.mail;
+  const startTraceViewer = config.traceViewer === 'jaeger';
+  // The supervisor's own events (a part's exit, its restart, the stop) as log lines; the banner below is for the person.
+  const logger = createLogger('start-all', config.logLevel);
 
   const claims: PortClaim[] = [{ port: ports.api, variable: PORT_VARIABLES.api, what: 'the API' }];
   if (startTemporal) {
@@ -47,6 +54,14 @@ async function main(): Promise<void> {
     claims.push({ port: ports.postgres, variable: PORT_VARIABLES.postgres, what: "the case store's PostgreSQL" });
   }
   if (startSandbox) claims.push({ port: ports.sandbox, variable: PORT_VARIABLES.sandbox, what: 'the partner sandbox' });
+  if (startMail) {
+    claims.push({ port: ports.mailSmtp, variable: PORT_VARIABLES.mailSmtp, what: "mailpit's SMTP" });
+    claims.push({ port: ports.mailUi, variable: PORT_VARIABLES.mailUi, what: "mailpit's web inbox" });
+  }
+  if (startTraceViewer) {
+    claims.push({ port: ports.jaegerUi, variable: PORT_VARIABLES.jaegerUi, what: "Jaeger's UI and query API" });
+    claims.push({ port: ports.jaegerOtlp, variable: PORT_VARIABLES.jaegerOtlp, what: "Jaeger's OTLP receiver" });
+  }
   for (const claim of claims) {
     if (!(await isPortFree(claim.port))) {
       throw new Error(`port ${claim.port} (${claim.what}) is already in use: stop what holds it or set ${claim.variable} to another port`);
@@ -55,22 +70,30 @@ async function main(): Promise<void> {
 
   const partsStatusFile = path.join(dataDir, 'parts.json');
   // The API's /readyz names a part the supervisor is restarting (api/parts-status.ts).
-  const childEnv: NodeJS.ProcessEnv = { ...baseEnv, PARTS_STATUS_FILE: partsStatusFile };
+  // Customer e-mail to the embedded mailpit and spans to the embedded Jaeger, unless given from outside.
+  const childEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    PARTS_STATUS_FILE: partsStatusFile,
+    ...(startMail && { SMTP_URL: `smtp://127.0.0.1:${ports.mailSmtp}` }),
+    ...(startTraceViewer && { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.jaegerOtlp}` }),
+  };
   fs.mkdirSync(dataDir, { recursive: true });
   // The workflow code bundled once, while the servers start, for every worker and every restart of one.
   const bundleFile = config.workflowBundlePath ?? path.join(dataDir, 'workflow-bundle.js');
-  const bundled = config.workflowBundlePath ? Promise.resolve() : writeCaseWorkflowBundle(bundleFile);
+  // With TRACE_WORKFLOWS, the bundle carries Temporal's workflow interceptors for the workers to trace workflow code.
+  const { traceWorkflows } = loadRuntimeConfig(childEnv);
+  const bundled = config.workflowBundlePath ? Promise.resolve() : writeCaseWorkflowBundle(bundleFile, { traceWorkflows });
   bundled.catch(() => undefined); // awaited before the workers start
-  const supervisor = new Supervisor({ statusFile: partsStatusFile, log: (line) => console.log(`${new Date().toISOString()} ${line}`) });
+  const supervisor = new Supervisor({ statusFile: partsStatusFile, log: (line) => logger.warn(line) });
   const workerNames = Array.from({ length: config.workerProcesses }, (_, i) => `worker-${i + 1}`);
   let stopping = false;
   const stopAll = async (code: number, reason?: string) => {
     if (stopping) return;
     stopping = true;
-    if (reason) console.error(`stopping: ${reason}`);
-    console.log('stopping...');
+    if (reason) logger.error(`stopping: ${reason}`);
+    logger.info('stopping...');
     // The API first, the workers while Temporal still answers their drain, the servers last.
-    await supervisor.stopAll([['api'], workerNames, ['sandbox'], ['ferretdb'], ['postgres'], ['temporal']]);
+    await supervisor.stopAll([['api'], workerNames, ['sandbox', 'mailpit'], ['ferretdb'], ['postgres'], ['temporal', 'jaeger']]);
     fs.rmSync(partsStatusFile, { force: true });
     process.exit(code);
   };
@@ -106,6 +129,20 @@ async function main(): Promise<void> {
         console.log(`  note: ${path.join(dataDir, 'ferretdb')} still holds the former SQLite case store (*.sqlite); it is no longer read`);
       }
     }
+    if (startTraceViewer) {
+      await supervisor.add({
+        name: 'jaeger',
+        start: async () => (await startJaeger({ uiPort: ports.jaegerUi, otlpPort: ports.jaegerOtlp, configDir: dataDir, logFile: path.join(logDir, 'jaeger.log') })).process,
+      });
+      console.log(`✓ Jaeger               http://127.0.0.1:${ports.jaegerUi}  (OTLP on ${ports.jaegerOtlp})`);
+    }
+    if (startMail) {
+      await supervisor.add({
+        name: 'mailpit',
+        start: async () => (await startMailpit({ smtpPort: ports.mailSmtp, uiPort: ports.mailUi, dbFile: path.join(dataDir, 'mailpit', 'mailpit.db'), logFile: path.join(logDir, 'mailpit.log') })).process,
+      });
+      console.log(`✓ mailpit              smtp://127.0.0.1:${ports.mailSmtp}`);
+    }
     if (startSandbox) {
       await supervisor.add({
         name: 'sandbox',
@@ -128,11 +165,13 @@ async function main(): Promise<void> {
     console.log(`  API:              ${apiUrl}  (OpenAPI at ${apiUrl}/openapi.json)`);
     console.log(`  Console:          ${apiUrl}/console  (sign in with an API key, e.g. dev-supervisor-key)`);
     if (startTemporal) console.log(`  Temporal Web UI:  http://127.0.0.1:${ports.temporalUi}`);
+    if (startMail) console.log(`  Mail inbox:       http://127.0.0.1:${ports.mailUi}  (customer e-mail)`);
+    if (startTraceViewer) console.log(`  Traces:           http://127.0.0.1:${ports.jaegerUi}/api/traces?service=api&tags={"case.id":"<case id>"}`);
     console.log(`  Try:              curl -s ${apiUrl}/readyz`);
     console.log(`A part that exits is started again (logged here, counted in /readyz and ${partsStatusFile}).`);
     console.log('Press Ctrl-C to stop everything.');
   } catch (err) {
-    console.error(err instanceof Error ? err.message : err);
+    logger.error(err instanceof Error ? err.message : String(err));
     await stopAll(1);
   }
 }

@@ -2,6 +2,8 @@ import { getHeapStatistics } from 'node:v8';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { RuntimeConfig } from '../config/env';
 import { sideTaskQueues } from '../workflows/task-queues';
+import type { Tracing } from '../telemetry/tracing';
+import { workerTracingOptions } from './tracing';
 import { caseWorkflowCode } from './workflow-bundle';
 
 export interface WorkerDeps {
@@ -12,6 +14,9 @@ export interface WorkerDeps {
   workflowBundlePath?: string;
   /** Cases kept in the workflow cache (WORKER_MAX_CACHED_WORKFLOWS); by default sized from the heap (cachedCasesFor). */
   maxCachedWorkflows?: number;
+  /** The process's tracing (telemetry/tracing.ts): activity spans; with `traceWorkflows`, workflow spans too (the bundle must carry the interceptors then). */
+  tracing?: Tracing;
+  traceWorkflows?: boolean;
 }
 
 export interface CaseWorkers {
@@ -41,14 +46,18 @@ export function cachedCasesFor(heapLimitMiB = getHeapStatistics().heap_size_limi
  * writes and notifications each on a queue of its own with its own slots (workflows/task-queues.ts). Every worker
  * registers every activity, so an activity scheduled on the case queue by an older history still runs.
  */
-export async function createCaseWorkers({ connection, config, activities, workflowBundlePath, maxCachedWorkflows = cachedCasesFor() }: WorkerDeps): Promise<CaseWorkers> {
+export async function createCaseWorkers({ connection, config, activities, workflowBundlePath, maxCachedWorkflows = cachedCasesFor(), tracing, traceWorkflows = false }: WorkerDeps): Promise<CaseWorkers> {
   const side = sideTaskQueues(config.taskQueue);
-  const base = { connection, namespace: config.temporalNamespace, activities };
+  const { interceptors, sinks } = workerTracingOptions(tracing, traceWorkflows);
+  const base = { connection, namespace: config.temporalNamespace, activities, interceptors };
+  const workflowCode = workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : caseWorkflowCode(undefined, { traceWorkflows });
   const workers = await Promise.all([
     Worker.create({
       ...base,
       taskQueue: config.taskQueue,
-      ...(workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : caseWorkflowCode()),
+      ...workflowCode,
+      interceptors: { ...interceptors, ...('interceptors' in workflowCode && workflowCode.interceptors) },
+      sinks,
       maxCachedWorkflows,
     }),
     // Projection activities wait on a coalescing writer, not on CPU: many may wait at once.

@@ -87,8 +87,8 @@ export function instrumentActivities<T extends object>(activities: T): T {
   return wrapped as T;
 }
 
-/** Serves GET /metrics on 127.0.0.1:`port`; the SDK's metrics (its own exporter at `sdkMetricsUrl`) are appended. */
-export function serveWorkerMetrics(port: number, sdkMetricsUrl?: string): http.Server {
+/** Serves GET /metrics on `host`:`port`; the SDK's metrics (its own exporter at `sdkMetricsUrl`) are appended. */
+export function serveWorkerMetrics(port: number, sdkMetricsUrl?: string, host = '127.0.0.1'): http.Server {
   return http
     .createServer((req, res) => {
       if (req.method !== 'GET' || req.url !== '/metrics') {
@@ -101,5 +101,5 @@ export function serveWorkerMetrics(port: number, sdkMetricsUrl?: string): http.S
         res.writeHead(200, { 'Content-Type': workerRegistry.contentType }).end(`${own}\n${sdk}`);
       })().catch(() => res.writeHead(500).end());
     })
-    .listen(port, '127.0.0.1');
+    .listen(port, host);
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { WORKFLOW_TRACING_MODULE } from './tracing';
 
 /** The bundle's entry: every workflow type the case worker serves. */
 const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -13,14 +14,19 @@ const SHARED_CODE_PATH = require.resolve('../workflows/shared-code');
  * tables, clock definitions, activity proxies), never per-case state, so a case costs only its own CaseContext. The SDK
  * deep-freezes what it shares: a module that mutated its exports would fail loudly instead of leaking between cases.
  */
-export function caseWorkflowCode(workflowsPath = WORKFLOWS_PATH) {
-  return { workflowsPath, bundlerOptions: { preloadModules: [SHARED_CODE_PATH] } };
+export function caseWorkflowCode(workflowsPath = WORKFLOWS_PATH, { traceWorkflows = false } = {}) {
+  return {
+    workflowsPath,
+    bundlerOptions: { preloadModules: [SHARED_CODE_PATH] },
+    // Temporal's OpenTelemetry workflow interceptors (TRACE_WORKFLOWS): a cost on every workflow task, so opt-in.
+    ...(traceWorkflows && { interceptors: { workflowModules: [WORKFLOW_TRACING_MODULE] } }),
+  };
 }
 
 /** The bundle the worker would build, written to `file` so that workers started after can load it without bundling. */
-export async function writeCaseWorkflowBundle(file: string): Promise<void> {
-  const { workflowsPath, bundlerOptions } = caseWorkflowCode();
-  const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions, logger: new DefaultLogger('WARN') });
+export async function writeCaseWorkflowBundle(file: string, options: { traceWorkflows?: boolean } = {}): Promise<void> {
+  const { workflowsPath, bundlerOptions, interceptors } = caseWorkflowCode(WORKFLOWS_PATH, options);
+  const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions, workflowInterceptorModules: interceptors?.workflowModules, logger: new DefaultLogger('WARN') });
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   await fs.promises.writeFile(file, code);
 }

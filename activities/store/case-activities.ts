@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type mongoose from 'mongoose';
 import type { CaseView } from '../../workflows/domain/case';
 import { summarizeCase } from '../../workflows/domain/case-summary';
@@ -44,14 +45,26 @@ export function toCaseProjection(view: CaseView): CaseProjection {
   return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view), clockHistory: toClockHistoryDocument(toClockHistory(view, summary.escalatedTo)) };
 }
 
+const tracer = trace.getTracer('case-store');
+
 export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions & { qaSamplePercent?: number }): StoreActivities & QualityActivities {
   const writer = new ProjectionWriter(store, options);
   return {
-    projectCase: async (view) => {
-      const outcome = await writer.save(toCaseProjection(view));
-      await recordLedgerEntries(store, view);
-      return outcome;
-    },
+    projectCase: (view) =>
+      // A span of the case's trace: the write (coalesced with others' by the writer) and the ledger entries.
+      tracer.startActiveSpan('case-store write', { attributes: { 'case.id': view.caseId, 'case.version': view.version } }, async (span) => {
+        try {
+          const outcome = await writer.save(toCaseProjection(view));
+          await recordLedgerEntries(store, view);
+          span.setAttribute('case.projection', outcome);
+          return outcome;
+        } catch (err) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+          throw err;
+        } finally {
+          span.end();
+        }
+      }),
     sampleClosedCases: ({ day }) => sampleDay(store, day, options?.qaSamplePercent ?? DEFAULT_QA_SAMPLE_PERCENT),
   };
 }

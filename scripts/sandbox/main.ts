@@ -1,20 +1,26 @@
 /** Runs the partner sandbox: `tsx scripts/sandbox/main.ts` on the port and host config/env.ts resolves (SANDBOX_PORT, SANDBOX_HOST). */
 import path from 'node:path';
 import { loadRuntimeConfig } from '../../config/env';
+import { createLogger } from '../../telemetry/logger';
+import { startTracing } from '../../telemetry/tracing';
 import { startSandbox } from './app';
 
+const config = loadRuntimeConfig();
+const logger = createLogger('sandbox', config.logLevel);
+
 async function main(): Promise<void> {
-  const config = loadRuntimeConfig();
+  // Its answers to the worker's partner calls are spans of the cases' traces.
+  const tracing = startTracing('partner-sandbox', config.otlpEndpoint);
   // Its records, idempotency keys and fault rules survive a restart (scripts/sandbox/journal.ts).
   const stateDir = path.join(config.dataDir, 'sandbox');
   const sandbox = await startSandbox({ port: config.ports.sandbox, host: config.sandboxHost, stateDir });
-  console.log(`partner sandbox listening on ${sandbox.url}, state in ${stateDir}`);
+  logger.info({ stateDir }, `partner sandbox listening on ${sandbox.url}`);
 
   const shutdown = (signal: NodeJS.Signals) => {
-    sandbox.close().then(
+    Promise.all([sandbox.close(), tracing?.shutdown()]).then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(`partner sandbox: error while stopping on ${signal}`, err);
+        logger.error({ err, signal }, 'partner sandbox: error while stopping');
         process.exit(1);
       },
     );
@@ -24,6 +30,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('partner sandbox failed to start:', err instanceof Error ? err.message : err);
+  logger.fatal({ err }, 'partner sandbox failed to start');
   process.exit(1);
 });

@@ -17,6 +17,7 @@ import type { CasePolicy } from '../../workflows/policy';
 import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
 import { createCaseWorkers } from '../../worker/create-worker';
 import { DevMongo, DevTemporal, startDevServers } from '../support/servers';
+import type { Logger } from '../../telemetry/logger';
 
 export interface ApiHarness {
   app: express.Express;
@@ -33,10 +34,10 @@ export interface ApiHarness {
 
 /**
  * `policy`: the policy new cases open under (default: the default policy), e.g. with deadlines of seconds.
- * `logLine`: receives the API's JSON line per answered request.
+ * `logger`: the API's logger (its line per answered request).
  */
 export async function startApiHarness(
-  options: { policy?: CasePolicy; logLine?: (line: string) => void; dataDir?: string; attachmentStore?: AttachmentStoreKind; companies?: (sandboxUrl: string) => PartnerCompany[] } = {},
+  options: { policy?: CasePolicy; logger?: Logger; dataDir?: string; attachmentStore?: AttachmentStoreKind; companies?: (sandboxUrl: string) => PartnerCompany[] } = {},
 ): Promise<ApiHarness> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -69,7 +70,7 @@ export async function startApiHarness(
     const connection = await Connection.connect({ address: devTemporal.address });
     stops.push(() => connection.close());
     const temporal = new Client({ connection });
-    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logLine: options.logLine, ...(options.dataDir && { dataDir: options.dataDir }), ...(options.attachmentStore && { attachmentStore: options.attachmentStore }), ...(companies && { companies }) });
+    const app = createApp({ temporal, store, taskQueue, policy: options.policy ?? loadPolicy({}), apiKeys: DEV_API_KEYS, logger: options.logger, ...(options.dataDir && { dataDir: options.dataDir }), ...(options.attachmentStore && { attachmentStore: options.attachmentStore }), ...(companies && { companies }) });
     return { app, temporal, store, taskQueue, temporalAddress: devTemporal.address, mongoUri: mongo.uri, sandboxUrl: sandbox.url, stop };
   } catch (err) {
     await stop();

@@ -8,6 +8,7 @@ import { qaReopeningModel, qaReviewModel } from '../../activities/store/qa-sampl
 import { attachmentModel, caseMessageModel } from '../../activities/store/case-thread';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { describeFailures, runSchemathesis } from '../../scripts/faults/schemathesis';
+import { createLogger } from '../../telemetry/logger';
 import { ApiHarness, startApiHarness } from './harness';
 
 /**
@@ -51,7 +52,7 @@ describe('the API under schemathesis (requests generated from /openapi.json)', (
   const answers: LoggedAnswer[] = [];
 
   beforeAll(async () => {
-    harness = await startApiHarness({ logLine: (line) => void answers.push(JSON.parse(line) as LoggedAnswer) });
+    harness = await startApiHarness({ logger: createLogger('api', 'info', { write: (line: string) => void answers.push(JSON.parse(line) as LoggedAnswer) }) });
     server = harness.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

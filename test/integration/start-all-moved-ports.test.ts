@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PORT_VARIABLES, type Ports } from '../../config/env';
-import { freePort, isPortFree, spawnService, waitUntil, type ManagedProcess } from '../../scripts/servers/process';
+import { isPortFree, spawnService, waitUntil, type ManagedProcess } from '../../scripts/servers/process';
 import { readPartsStatus, type PartStatus } from '../../api/parts-status';
 import { KEYS, returnBody } from '../api/harness';
+import { freePorts } from '../support/free-ports';
 import { waitFor } from '../support/wait-for';
 
 const projectRoot = path.resolve(__dirname, '../..');
@@ -21,12 +22,7 @@ describe('the whole system with every port moved (npm start)', () => {
   let allUp = false;
 
   beforeAll(async () => {
-    ports = {} as Ports;
-    for (const key of Object.keys(PORT_VARIABLES) as Array<keyof Ports>) {
-      let port = await freePort();
-      while (Object.values(ports).includes(port)) port = await freePort();
-      ports[key] = port;
-    }
+    ports = await freePorts();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'start-all-'));
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir };
     for (const variable of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'PARTNER_SANDBOX_URL', 'MERCHANT_API_URL', 'COURIER_API_URL', 'PAYMENT_API_URL', 'NOTIFICATION_API_URL', 'ERP_API_URL', 'ONCALL_API_URL']) delete env[variable];

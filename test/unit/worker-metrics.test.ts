@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { instrumentActivities, workerRegistry } from '../../worker/metrics';
-import { jsonLine } from '../../worker/runtime';
+import { sdkLogger } from '../../worker/runtime';
+import { capturedLogger } from '../support/captured-logger';
 
 describe('worker metrics and logs', () => {
   it('counts partner calls by partner and outcome, failures by kind, and projections with their lag', async () => {
@@ -25,15 +26,15 @@ describe('worker metrics and logs', () => {
     expect(text).toContain('case_projection_lag_seconds_bucket{le="2.5"} 1');
   });
 
-  it('writes a log entry as one JSON line carrying the case id of its workflow', () => {
-    const line = jsonLine({ level: 'WARN', message: 'side effect failed', timestampNanos: 1_795_000_000_000_000_000n, meta: { workflowId: 'case-0123456789abcdef01234567', effect: 'notify-customer:refund_issued' } });
-    expect(JSON.parse(line)).toEqual({
-      time: new Date(1_795_000_000_000).toISOString(),
-      level: 'WARN',
-      message: 'side effect failed',
-      caseId: 'case-0123456789abcdef01234567',
-      workflowId: 'case-0123456789abcdef01234567',
-      effect: 'notify-customer:refund_issued',
-    });
+  it("routes the Temporal SDK's log through pino, with the case id of its workflow", () => {
+    const { logger, entries } = capturedLogger();
+    const sdk = sdkLogger(logger);
+    sdk.warn('side effect failed', { workflowId: 'case-0123456789abcdef01234567', effect: 'notify-customer:refund_issued' });
+    sdk.debug('below the level', { workflowId: 'case-0123456789abcdef01234567' });
+    sdk.info('worker state changed', { sdkComponent: 'worker', taskQueue: 'after-sales-cases' });
+    expect(entries.map(({ time: _t, pid: _p, ...rest }) => rest)).toEqual([
+      { level: 'warn', name: 'test', msg: 'side effect failed', caseId: 'case-0123456789abcdef01234567', workflowId: 'case-0123456789abcdef01234567', effect: 'notify-customer:refund_issued' },
+      { level: 'info', name: 'test', msg: 'worker state changed', sdkComponent: 'worker', taskQueue: 'after-sales-cases' },
+    ]);
   });
 });

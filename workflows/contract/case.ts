@@ -65,10 +65,14 @@ export const OrderSnapshot = z
   })
   .openapi('OrderSnapshot');
 
+/** The languages customer e-mail is written in (activities/mail/templates.ts). */
+export const CUSTOMER_LOCALES = ['zh-CN', 'en'] as const;
+
 export const CustomerContact = z.strictObject({
   name: text(200).optional(),
   phone: z.string().regex(/^\+?[0-9 ()-]{4,32}$/, 'a phone number').optional(),
   email: z.email().max(254).optional(),
+  locale: z.enum(CUSTOMER_LOCALES).optional().openapi({ description: 'The language of the notices the customer gets by e-mail (default zh-CN)' }),
 });
 
 const returnReason = z.enum(RETURN_REASONS);

@@ -13,6 +13,7 @@ import { syncCaseIndexes } from '../../../activities/store/case-model';
 import { openStore } from '../../../activities/store/connection';
 import { createApp } from '../../../api/app';
 import { DEV_API_KEYS } from '../../../config/api-keys';
+import { loadRuntimeConfig } from '../../../config/env';
 import { loadPolicy } from '../../../config/policy';
 import { writeCaseWorkflowBundle } from '../../../worker/workflow-bundle';
 import { workerProcessArgs } from '../../../worker/process-args';
@@ -57,7 +58,8 @@ export async function startMeasuredStack(teardown: Teardown, options: MeasuredSt
   const [temporalServer, caseStore] = await Promise.all([
     startTemporalDevServer({ port: temporalPort, logFile: path.join(logDir, `${options.name}-temporal.log`) }),
     startCaseStore({ dataDir: path.join(work, 'store'), logDir, logPrefix: `${options.name}-`, ephemeral: true, onStarted: (s) => teardown.add(s.name, () => s.stop()) }),
-    writeCaseWorkflowBundle(bundleFile),
+    // TRACE_WORKFLOWS with OTEL_EXPORTER_OTLP_ENDPOINT: the worker traces workflow code too (its cost measured so).
+    writeCaseWorkflowBundle(bundleFile, { traceWorkflows: loadRuntimeConfig().traceWorkflows }),
   ]);
   teardown.add('Temporal dev server', () => temporalServer.stop());
   const mongoUri = `${caseStore.uri}${options.name}`;

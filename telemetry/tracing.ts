@@ -1,0 +1,54 @@
+/**
+ * A process's OpenTelemetry traces, exported over OTLP/HTTP when config/env.ts names an endpoint
+ * (OTEL_EXPORTER_OTLP_ENDPOINT): incoming and outgoing HTTP (the API's requests, the partner calls made with fetch, the
+ * sandbox's answers) are instrumented here; Temporal's interceptors (worker/tracing.ts, api/main.ts) and the store
+ * write (activities/store/case-activities.ts) add their spans to the same traces through the W3C context.
+ */
+import type { IncomingMessage } from 'node:http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { Resource } from '@opentelemetry/resources';
+import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+
+export interface Tracing {
+  resource: Resource;
+  spanProcessor: SpanProcessor;
+  /** Exports what is still buffered and stops. */
+  shutdown(): Promise<void>;
+}
+
+/** Probes and scrapes: no trace of their own. */
+const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function startTracing(serviceName: string, otlpEndpoint: string | undefined): Tracing | undefined {
+  if (!otlpEndpoint) return undefined;
+  const resource = new Resource({ 'service.name': serviceName });
+  const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }), { scheduledDelayMillis: 1000 });
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  provider.register();
+  const disable = registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]),
+        // Only incoming requests: outgoing calls are fetch (undici, below); the exporter's own posts stay untraced.
+        ignoreOutgoingRequestHook: () => true,
+      }),
+      new UndiciInstrumentation(),
+    ],
+  });
+  // The instrumentation patches http when it is next required: express loaded it before this ran, so load it again.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('http');
+  return {
+    resource,
+    spanProcessor,
+    shutdown: async () => {
+      disable();
+      await provider.shutdown();
+    },
+  };
+}
