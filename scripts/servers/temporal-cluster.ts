@@ -13,7 +13,7 @@ import { Connection } from '@temporalio/client';
 import { msToTs, SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { CASE_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { ManagedProcess, spawnService, waitUntil } from './process';
+import { isPortFree, ManagedProcess, spawnService, waitUntil } from './process';
 import { projectRoot, temporalClusterTools } from './tools';
 
 const run = promisify(execFile);
@@ -217,4 +217,13 @@ export async function startTemporalUi(options: TemporalUiOptions): Promise<Manag
     throw err;
   }
   return ui;
+}
+
+/** A frontend port whose TEMPORAL_CLUSTER_PORT_SPAN ports from it are all free (tests, faults, benches). */
+export async function freeTemporalClusterPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 40_000);
+    const free = await Promise.all(temporalClusterPorts(port).map((p) => isPortFree(p)));
+    if (free.every(Boolean)) return port;
+  }
 }
