@@ -7,7 +7,7 @@
 import { refundsPerCase } from '../check';
 import { sleep } from '../api-client';
 import { checksLine, lostDuplicated, openReviewCases, reviewOutcome } from '../review-deadlines';
-import { seconds, type ScenarioRow } from '../row';
+import { seconds } from '../row';
 import type { Restartable } from '../temporal-under-test';
 import type { Scenario, ScenarioContext } from './context';
 
