@@ -17,6 +17,7 @@ import { startCaseStore } from '../servers/case-store';
 import { freePort, type ManagedProcess } from '../servers/process';
 import { projectRoot } from '../servers/tools';
 import type { Teardown } from '../bench/teardown';
+import type { MemoryTarget } from '../bench/deadlines/memory';
 import { startTcpGate, type TcpGate } from './gate';
 import { killHard, startNodeService } from './node-process';
 import { startTemporalUnderTest, type Restartable } from './temporal-under-test';
@@ -44,11 +45,16 @@ export interface FaultStack {
   startTemporal(): Promise<void>;
   /** With --cluster: the PostgreSQL under the Temporal server. */
   temporalPostgres?: Restartable;
+  /** The processes of the system under test now (PostgreSQL with its backends), e.g. to read their CPU time. */
+  processes(): MemoryTarget[];
 }
 
 const logDir = path.join(projectRoot, '.data', 'logs');
 
-export async function startFaultStack(teardown: Teardown, say: (line: string) => void, { cluster = false } = {}): Promise<FaultStack> {
+/** `cluster`: the Temporal server on PostgreSQL instead of the dev server; `workers`: worker processes (1, or 2 with cluster). */
+export async function startFaultStack(teardown: Teardown, say: (line: string) => void, options: { cluster?: boolean; workers?: number } = {}): Promise<FaultStack> {
+  const cluster = options.cluster ?? false;
+  const workerCount = options.workers ?? (cluster ? 2 : 1);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-'));
   // As root PostgreSQL runs as the `postgres` user, who must be able to pass through this directory (mkdtemp makes 0700).
   fs.chmodSync(dataDir, 0o711);
@@ -86,7 +92,7 @@ export async function startFaultStack(teardown: Teardown, say: (line: string) =>
   };
   // Each worker its own metrics ports.
   const workerEnvs: NodeJS.ProcessEnv[] = [];
-  for (let i = 0; i < (cluster ? 2 : 1); i++) {
+  for (let i = 0; i < workerCount; i++) {
     workerEnvs.push({ ...env, WORKER_METRICS_PORT: String(await freePort()), TEMPORAL_SDK_METRICS_PORT: String(await freePort()) });
   }
   const startWorker = (i: number) => startNodeService({ name: 'worker', env: workerEnvs[i], logFile: path.join(logDir, `faults-worker${i ? `-${i + 1}` : ''}.log`) });
@@ -120,5 +126,12 @@ export async function startFaultStack(teardown: Teardown, say: (line: string) =>
     killTemporal: () => temporal.kill(),
     startTemporal: () => temporal.start(),
     temporalPostgres: temporal.postgres,
+    processes: () => [
+      { name: 'temporal', pid: temporal.pid() },
+      ...(temporal.postgres ? [{ name: 'temporal-postgres', pid: temporal.postgres.pid(), tree: true }] : []),
+      ...workers.map((worker, i) => ({ name: `worker-${i + 1}`, pid: worker.child.pid! })),
+      { name: 'api', pid: api.child.pid! },
+      ...caseStore.servers.map((server) => ({ name: server.name === 'postgres' ? 'store-postgres' : server.name, pid: server.child.pid!, tree: server.name === 'postgres' })),
+    ],
   };
 }

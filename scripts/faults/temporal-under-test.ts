@@ -17,6 +17,8 @@ export interface Restartable {
   kill(): Promise<void>;
   /** Started again on the same port and data. */
   start(): Promise<void>;
+  /** The running process's id (its CPU is read by the cluster bench). */
+  pid(): number;
 }
 
 export interface TemporalUnderTest extends Restartable {
@@ -36,6 +38,7 @@ async function restartable(teardown: Teardown, name: string, start: () => Promis
     start: async () => {
       running = await start();
     },
+    pid: () => running.child.pid!,
   };
 }
 

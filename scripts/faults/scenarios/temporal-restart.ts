@@ -11,7 +11,7 @@ import { seconds } from '../row';
 import type { Restartable } from '../temporal-under-test';
 import type { Scenario, ScenarioContext } from './context';
 
-function deadlinesThroughOutage(what: string, target: (ctx: ScenarioContext) => Restartable): Scenario {
+function deadlinesThroughOutage(what: string, target: (ctx: ScenarioContext) => Pick<Restartable, 'kill' | 'start'>): Scenario {
   return async (ctx) => {
     const { stack, params, say } = ctx;
     const began = Date.now();
