@@ -9,8 +9,11 @@
  * CPU is user + system time from /proc of each process (PostgreSQL with its backends), per case of the phase: other
  * sessions' work on the machine does not inflate it, but does slow the wall times. Prints one table.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { faultParams } from '../faults/params';
 import { ApiClient, sleep } from '../faults/api-client';
 import { readViews } from '../faults/check';
@@ -18,9 +21,12 @@ import { ReturnDriver } from '../faults/returns';
 import { openReviewCases } from '../faults/review-deadlines';
 import { runId, type ScenarioContext } from '../faults/scenarios/context';
 import { startFaultStack, type FaultStack } from '../faults/stack';
+import { postgresBinDir } from '../servers/postgres';
 import { cpuSeconds } from './deadlines/memory';
 import { runPool } from './pool';
 import { Teardown } from './teardown';
+
+const run = promisify(execFile);
 
 interface Shape {
   temporal: 'cluster' | 'dev';
@@ -37,6 +43,8 @@ interface Phase {
 
 interface ShapeResult {
   shape: Shape;
+  /** Bytes per case of the run (every case it opened), by database, after a CHECKPOINT. */
+  bytesPerCase?: Record<string, number>;
   creates?: Phase;
   returns?: Phase;
   burst?: Phase & { latenessMs: number[] };
@@ -87,6 +95,7 @@ async function measureShape(shape: Shape, say: (line: string) => void): Promise<
   try {
     const stack = await startFaultStack(teardown, say, { cluster: shape.temporal === 'cluster', workers: shape.workers });
     const api = new ApiClient(stack.apiUrl);
+    const bytesBefore = await databaseBytes(stack);
     const run = runId('bench');
     const driver = new ReturnDriver(api, run, Date.now() + 3_600_000);
 
@@ -119,12 +128,28 @@ async function measureShape(shape: Shape, say: (line: string) => void): Promise<
     const latenessMs = [...views.values()]
       .flatMap((view) => view.audit.filter((a) => a.action === 'sla_breached').map((a) => a.at - review.deadline))
       .sort((a, b) => a - b);
-    return { shape, creates, returns, burst: { ...burst, latenessMs } };
+    const bytesAfter = await databaseBytes(stack);
+    const cases = sizes.creates + sizes.returns + sizes.deadlines;
+    const bytesPerCase = Object.fromEntries(Object.entries(bytesAfter).map(([db, bytes]) => [db, (bytes - bytesBefore[db]) / cases]));
+    return { shape, creates, returns, burst: { ...burst, latenessMs }, bytesPerCase };
   } catch (err) {
     return { shape, failed: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   } finally {
     await teardown.run();
   }
+}
+
+/** Each database's size now (after a CHECKPOINT): the case store's and, on the cluster, Temporal's two. */
+async function databaseBytes(stack: FaultStack): Promise<Record<string, number>> {
+  const size = async (url: string, databases: string[]) => {
+    const sql = `CHECKPOINT; SELECT ${databases.map((d) => `pg_database_size('${d}')`).join(` || ',' || `)}`;
+    const { stdout } = await run(path.join(postgresBinDir(), 'psql'), [url, '--no-psqlrc', '--tuples-only', '--no-align', `--command=${sql}`]);
+    return stdout.trim().split('\n').at(-1)!.split(',').map(Number);
+  };
+  const [store] = await size(stack.postgresUrls.store, ['ferretdb']);
+  if (!stack.postgresUrls.temporal) return { store };
+  const [temporal, visibility] = await size(stack.postgresUrls.temporal, ['temporal', 'temporal_visibility']);
+  return { store, temporal, 'temporal visibility': visibility };
 }
 
 const ms = (value: number) => (value >= 10_000 ? `${(value / 1000).toFixed(0)} s` : value >= 1000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(0)} ms`);
@@ -152,6 +177,10 @@ function report(results: ShapeResult[], loads: number[][]): string {
       `| ${name} | ${r.shape.workers} | ${((creates.cases * 1000) / creates.wallMs).toFixed(1)} (${creates.errors}) | ${cpu(creates)} | ${ms(returns.wallMs)} (${returns.errors} errors) | ${cpu(returns)} | ${ms(burst.wallMs)} (${burst.errors} missing) | ${ms(quantile(burst.latenessMs, 0.5))} / ${ms(quantile(burst.latenessMs, 0.99))} / ${ms(burst.latenessMs.at(-1) ?? NaN)} | ${cpu(burst)} |`,
     );
   }
+  lines.push('', 'Database bytes per case (every case the shape opened: creates and burst cases open, the returns closed):');
+  for (const r of results) {
+    if (r.bytesPerCase) lines.push(`  ${r.shape.temporal}:${r.shape.workers}  ${Object.entries(r.bytesPerCase).map(([db, bytes]) => `${db} ${(bytes / 1024).toFixed(1)} KiB`).join(', ')}`);
+  }
   return lines.join('\n');
 }
 
@@ -164,7 +193,7 @@ async function main(): Promise<void> {
     const start = os.loadavg()[0];
     results.push(await measureShape(shape, say));
     loads.push([start, os.loadavg()[0]]);
-    say(report(results.slice(-1), loads.slice(-1)).split('\n').at(-1)!);
+    say(report(results.slice(-1), loads.slice(-1)));
   }
   const table = report(results, loads);
   console.log(`\n${table}`);

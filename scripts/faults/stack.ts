@@ -14,6 +14,7 @@ import { syncCaseIndexes } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
 import { startSandbox, type RunningSandbox } from '../sandbox/app';
 import { startCaseStore } from '../servers/case-store';
+import type { PostgresServer } from '../servers/postgres';
 import { freePort, type ManagedProcess } from '../servers/process';
 import { projectRoot } from '../servers/tools';
 import type { Teardown } from '../bench/teardown';
@@ -45,6 +46,8 @@ export interface FaultStack {
   startTemporal(): Promise<void>;
   /** With --cluster: the PostgreSQL under the Temporal server. */
   temporalPostgres?: Restartable;
+  /** PostgreSQL URLs: the case store's (FerretDB's database) and, with --cluster, Temporal's. */
+  postgresUrls: { store: string; temporal?: string };
   /** The processes of the system under test now (PostgreSQL with its backends), e.g. to read their CPU time. */
   processes(): MemoryTarget[];
 }
@@ -126,6 +129,7 @@ export async function startFaultStack(teardown: Teardown, say: (line: string) =>
     killTemporal: () => temporal.kill(),
     startTemporal: () => temporal.start(),
     temporalPostgres: temporal.postgres,
+    postgresUrls: { store: (caseStore.servers[0] as PostgresServer).url, temporal: temporal.postgres?.url },
     processes: () => [
       { name: 'temporal', pid: temporal.pid() },
       ...(temporal.postgres ? [{ name: 'temporal-postgres', pid: temporal.postgres.pid(), tree: true }] : []),

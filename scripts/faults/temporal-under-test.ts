@@ -25,8 +25,8 @@ export interface TemporalUnderTest extends Restartable {
   address: string;
   /** For the run's log: what runs, on what data. */
   description: string;
-  /** With --cluster: the PostgreSQL under the Temporal server. */
-  postgres?: Restartable;
+  /** With --cluster: the PostgreSQL under the Temporal server, and its URL. */
+  postgres?: Restartable & { url: string };
 }
 
 /** A part started once, then killed and started again by the same means; its stop is in the teardown. */
@@ -60,5 +60,6 @@ export async function startTemporalUnderTest(options: { cluster: boolean; dataDi
   const server = await restartable(teardown, 'Temporal server', () =>
     startTemporalCluster({ port, postgres: { port: postgresPort, user: 'postgres' }, logFile: path.join(logDir, 'faults-temporal.log') }),
   );
-  return { ...server, address: `127.0.0.1:${port}`, description: `Temporal server on PostgreSQL :${postgresPort} (${postgresDir})`, postgres };
+  const url = `postgres://postgres@127.0.0.1:${postgresPort}/postgres`;
+  return { ...server, address: `127.0.0.1:${port}`, description: `Temporal server on PostgreSQL :${postgresPort} (${postgresDir})`, postgres: { ...postgres, url } };
 }
