@@ -37,8 +37,15 @@ const PORT_OFFSETS = {
 } as const;
 export const TEMPORAL_CLUSTER_PORT_SPAN = Object.keys(PORT_OFFSETS).length;
 
+/** The server keeps its membership ports in a PostgreSQL smallint column: above this it cannot start. */
+const HIGHEST_MEMBERSHIP_PORT = 32_767;
+
 export function temporalClusterPorts(frontendPort: number): number[] {
-  return Object.values(PORT_OFFSETS).map((offset) => frontendPort + offset);
+  const ports = Object.values(PORT_OFFSETS).map((offset) => frontendPort + offset);
+  if (Math.max(...ports) > HIGHEST_MEMBERSHIP_PORT) {
+    throw new Error(`the Temporal server takes ${frontendPort} and the ${ports.length - 1} ports after it, which must stay at or below ${HIGHEST_MEMBERSHIP_PORT} (it stores them as a smallint): choose a lower TEMPORAL_PORT`);
+  }
+  return ports;
 }
 
 export interface TemporalPostgres {
@@ -116,19 +123,24 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
 }
 
 async function startTemporalServer(options: TemporalClusterOptions): Promise<ManagedProcess> {
+  const tail: string[] = [];
   const server = spawnService({
     name: 'temporal',
     command: temporalClusterTools().server,
-    args: ['start', '--allow-no-auth'],
+    args: ['--allow-no-auth', 'start'],
     env: serverEnv(options),
     logFile: options.logFile,
+    onLine: (line) => {
+      tail.push(line.slice(0, 400));
+      if (tail.length > 5) tail.shift();
+    },
   });
   const address = `127.0.0.1:${options.port}`;
   try {
     await waitUntil(`Temporal server on ${address}`, () => frontendServing(address), { failFast: server, timeoutMs: 120_000 });
   } catch (err) {
     await server.stop();
-    throw err;
+    throw new Error(`${(err as Error).message}; its last output:\n  ${tail.join('\n  ')}`, { cause: err });
   }
   return server;
 }
@@ -222,7 +234,7 @@ export async function startTemporalUi(options: TemporalUiOptions): Promise<Manag
 /** A frontend port whose TEMPORAL_CLUSTER_PORT_SPAN ports from it are all free (tests, faults, benches). */
 export async function freeTemporalClusterPort(): Promise<number> {
   for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 40_000);
+    const port = 20_000 + Math.floor(Math.random() * (HIGHEST_MEMBERSHIP_PORT - 20_000 - TEMPORAL_CLUSTER_PORT_SPAN));
     const free = await Promise.all(temporalClusterPorts(port).map((p) => isPortFree(p)));
     if (free.every(Boolean)) return port;
   }

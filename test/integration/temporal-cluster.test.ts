@@ -26,6 +26,7 @@ import { freeTemporalClusterPort, startTemporalCluster, TEMPORAL_DYNAMIC_CONFIG_
 import { temporalClusterTools } from '../../scripts/servers/tools';
 import { QUALITY_SCHEDULE_ID } from '../../worker/quality-schedule';
 import { SETTLEMENT_SCHEDULE_ID } from '../../worker/settlement-schedule';
+import { writeCaseWorkflowBundle } from '../../worker/workflow-bundle';
 import { KEYS, returnBody } from '../api/harness';
 import { startDevMongo, type DevMongo } from '../support/servers';
 import { waitFor } from '../support/wait-for';
@@ -61,7 +62,10 @@ describe('the Temporal server on PostgreSQL with two workers (start:cluster)', (
     client = new Client({ connection });
     const taskQueue = `temporal-cluster-${process.pid}`;
     app = createApp({ temporal: client, store, taskQueue, policy: loadPolicy({}), apiKeys: DEV_API_KEYS });
-    const env = { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, MONGODB_URI: mongo.uri, PARTNER_SANDBOX_URL: sandbox.url };
+    // Bundled once for both workers, as npm start does (two bundling side by side are slow on a loaded machine).
+    const bundle = path.join(dataDir, 'workflow-bundle.js');
+    await writeCaseWorkflowBundle(bundle);
+    const env = { TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, MONGODB_URI: mongo.uri, PARTNER_SANDBOX_URL: sandbox.url, WORKFLOW_BUNDLE_PATH: bundle };
     workers.push(...(await Promise.all([startWorkerProcess(env), startWorkerProcess(env)])));
   }, 300_000);
 
