@@ -90,8 +90,12 @@ async function measured(stack: FaultStack, cases: () => number, work: () => Prom
   return { cases: cases(), wallMs, cpuMsPerCase, errors };
 }
 
+/** The running shape's teardown, run on Ctrl-C or SIGTERM too. */
+let current = new Teardown();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void current.run().finally(() => process.exit(130)));
+
 async function measureShape(shape: Shape, say: (line: string) => void): Promise<ShapeResult> {
-  const teardown = new Teardown();
+  const teardown = (current = new Teardown());
   try {
     const stack = await startFaultStack(teardown, say, { cluster: shape.temporal === 'cluster', workers: shape.workers });
     const api = new ApiClient(stack.apiUrl);
@@ -104,6 +108,7 @@ async function measureShape(shape: Shape, say: (line: string) => void): Promise<
       const pool = await runPool(Array.from({ length: sizes.creates }, (_, i) => i), sizes.concurrency, (i) => driver.open(i).then(() => undefined));
       return pool.errors.length;
     });
+    say(`  ${((creates.cases * 1000) / creates.wallMs).toFixed(1)} creates/s; CPU ms per create: ${cpu(creates)}`);
 
     say(`returns: ${sizes.returns} returns from review to refund`);
     const refundsBefore = stack.sandbox.state.refunds.length;
@@ -114,6 +119,7 @@ async function measureShape(shape: Shape, say: (line: string) => void): Promise<
       while (stack.sandbox.state.refunds.length - refundsBefore < sizes.returns - pool.errors.length) await sleep(200);
       return pool.errors.length;
     });
+    say(`  ${ms(returns.wallMs)}; CPU ms per return: ${cpu(returns)}`);
 
     const ctx: ScenarioContext = { stack, params: { ...faultParams([]), concurrency: sizes.concurrency }, say, run, teardown };
     const review = await openReviewCases(ctx, sizes.deadlines, 'burst');

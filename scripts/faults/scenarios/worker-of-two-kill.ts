@@ -27,6 +27,8 @@ export async function workerOfTwoKill(ctx: ScenarioContext): Promise<ScenarioRow
   const driver = new ReturnDriver(api, `${run}-refund`, began + params.settleTimeoutS * 1000);
   const refundIds: string[] = [];
   say(`worker-of-two-kill: ${refundCases} returns driven to their refund, ${params.cases - refundCases} waiting for review deadlines; one worker of two SIGKILLed`);
+  // The review cases open first, with room for the refund cases driven meanwhile (several requests each).
+  const review = await openReviewCases(ctx, params.cases - refundCases, 'worker-of-two-kill', Math.max(60_000, params.cases * 600));
   const progress = setInterval(() => say(`  refunds: ${refundIds.length}/${refundCases} opened; at ${stepSummary(driver.steps)}; API ${api.tally.summary()}`), 15_000);
   const drive = runPool(
     Array.from({ length: refundCases }, (_, i) => i),
@@ -37,7 +39,6 @@ export async function workerOfTwoKill(ctx: ScenarioContext): Promise<ScenarioRow
       await driver.driveToRefund(caseId);
     },
   );
-  const review = await openReviewCases(ctx, params.cases - refundCases, 'worker-of-two-kill');
   await sleep(review.deadline - 2000 - Date.now());
   const killedAt = Date.now();
   await stack.killWorker(0);
