@@ -169,7 +169,7 @@ function report(results: ShapeResult[], loads: number[][]): string {
   const lines = [
     `npm run bench:cluster: ${sizes.creates} creates, ${sizes.returns} returns to refund, ${sizes.deadlines} deadlines at once per shape; ${os.availableParallelism()} cores; load average (1 min) at each shape's start and end: ${loads.map((l) => l.map((x) => x.toFixed(1)).join('→')).join(', ')}`,
     '',
-    '| Temporal | workers | creates/s (errors) | CPU ms per create | returns to refund: wall | CPU ms per return | 1,000-deadline burst: all approved after | lateness p50 / p99 / max | CPU ms per deadline |',
+    `| Temporal | workers | creates/s (errors) | CPU ms per create | returns to refund: wall | CPU ms per return | ${sizes.deadlines}-deadline burst: all approved after | lateness p50 / p99 / max | CPU ms per deadline |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
