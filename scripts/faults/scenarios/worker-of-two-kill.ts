@@ -73,7 +73,7 @@ export async function workerOfTwoKill(ctx: ScenarioContext): Promise<ScenarioRow
     reached: `${refundIds.length - refunded.pending.length}/${refundCases} closed, refunded; ${review.ids.length - outcome.pending.length}/${review.ids.length} approved by default`,
     refunds: refundIds.length ? `${refunds.min}/${refunds.max}` : 'n/a',
     lostDuplicated: `refund steps ${steps.lost}/${steps.duplicated}, deadlines ${lostDuplicated(outcome, review.ids.length)}`,
-    recovery: `deadlines fired late by p50 ${pct(0.5)}, p99 ${pct(0.99)}, max ${seconds(latest)} (${late} more than 2 s late: the dead worker's cases); last refund ${seconds(refunded.doneAt - killedAt)} after the kill`,
+    recovery: `deadlines fired late by p50 ${pct(0.5)}, p99 ${pct(0.99)}, max ${seconds(latest)} (${late} more than 2 s late); last refund ${seconds(refunded.doneAt - killedAt)} after the kill`,
     checks: `${checksLine(outcome)}; API ${api.tally.summary()}`,
     failures,
     wallMs: Date.now() - began,
