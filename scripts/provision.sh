@@ -2,7 +2,9 @@
 # Idempotent provisioning into the git-ignored .tools/: npm packages, the Temporal CLI (dev server),
 # FerretDB (MongoDB wire protocol, on PostgreSQL) and Temporal's Java time-skipping test server; and the
 # PostgreSQL server binaries from the Debian package `postgresql` (installed with apt-get when run as root); for the
-# tests (--with-compose), docker compose and Debian's `chromium`.
+# tests (--with-compose), docker compose and Debian's `chromium`; for `npm run start:cluster` and its tests
+# (--with-temporal-cluster), the Temporal server, its SQL schema tool and the Temporal UI server, built from the Go
+# module proxy.
 # Each piece is skipped when already present, or when an environment variable points at an external
 # server instead (TEMPORAL_ADDRESS, MONGODB_URI) or at an existing binary (TEMPORAL_CLI, FERRETDB_BIN,
 # TEMPORAL_TEST_SERVER, POSTGRES_BIN_DIR).
@@ -15,6 +17,11 @@ COMPOSE_VERSION=v2.39.2        # validates docker-compose.yml in the tests where
 SCHEMATHESIS_VERSION=4.32.5    # PyPI: fuzzes the API from its OpenAPI document (npm test, npm run faults)
 MAILPIT_VERSION=v1.33.1        # Go module proxy: the embedded SMTP server and web inbox for customer e-mail (unless SMTP_URL)
 JAEGER_VERSION=v1.75.0         # Go module proxy: the opt-in trace viewer (TRACE_VIEWER=jaeger)
+# start:cluster's Temporal on PostgreSQL (docker-compose.yml names the same versions; scripts/servers/temporal-cluster.ts
+# reads them from here): the newest server release this machine's Go (1.26.8) builds without another toolchain
+# (v1.32.2 asks for go 1.26.10), and the UI the Temporal CLI above carries.
+TEMPORAL_SERVER_VERSION=v1.32.1
+TEMPORAL_UI_VERSION=v2.54.1
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -145,6 +152,36 @@ install_schemathesis() {
   echo "$SCHEMATHESIS_VERSION" > "$venv/.version"
 }
 
+# The directory `go mod download` put a module's source in (read-only: built from there with `go build -o`).
+go_module_dir() {
+  (cd "$tools" && GOFLAGS=-mod=mod go mod download -json "$1" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("Dir") or sys.exit(d.get("Error")))')
+}
+
+# Only for `npm run start:cluster` and its tests (`provision.sh --with-temporal-cluster`): the Temporal server and its
+# SQL schema tool (go.temporal.io/server), and the UI server (github.com/temporalio/ui-server/v2, which carries the
+# built UI), each into a folder named by its version so another version is built beside it, never over it.
+install_temporal_cluster() {
+  local server="$tools/temporal-server-$TEMPORAL_SERVER_VERSION" ui="$tools/temporal-ui-$TEMPORAL_UI_VERSION" dir
+  if [ ! -x "$server/bin/temporal-server" ] || [ ! -x "$server/bin/temporal-sql-tool" ]; then
+    need go "to build the Temporal server from the Go module proxy" "apt-get install golang (Go 1.26.8 or later)"
+    say "building Temporal server $TEMPORAL_SERVER_VERSION and temporal-sql-tool with go (several minutes)"
+    dir=$(go_module_dir "go.temporal.io/server@$TEMPORAL_SERVER_VERSION")
+    rm -rf "$server.partial" && mkdir -p "$server.partial/bin"
+    (cd "$dir" && go build -o "$server.partial/bin/temporal-server" ./cmd/server && go build -o "$server.partial/bin/temporal-sql-tool" ./cmd/tools/sql)
+    rm -rf "$server" && mv "$server.partial" "$server"
+  fi
+  if [ ! -x "$ui/bin/temporal-ui-server" ]; then
+    need go "to build the Temporal UI server from the Go module proxy" "apt-get install golang (Go 1.26.8 or later)"
+    say "building Temporal UI server $TEMPORAL_UI_VERSION with go"
+    dir=$(go_module_dir "github.com/temporalio/ui-server/v2@$TEMPORAL_UI_VERSION")
+    rm -rf "$ui.partial" && mkdir -p "$ui.partial/bin"
+    (cd "$dir" && go build -o "$ui.partial/bin/temporal-ui-server" ./cmd/server)
+    # Its configuration as the temporalio/ui image has it: config/docker.yaml, filled from environment variables.
+    cp -r "$dir/config" "$ui.partial/config" && chmod -R u+w "$ui.partial/config"
+    rm -rf "$ui" && mv "$ui.partial" "$ui"
+  fi
+}
+
 # Only for the tests (`provision.sh --with-compose`): `docker compose config` checks docker-compose.yml without an engine.
 install_compose() {
   if docker compose version >/dev/null 2>&1 || [ -x "$tools/bin/docker-compose" ]; then return; fi
@@ -219,6 +256,7 @@ for option in "$@"; do
     --with-jaeger) install_jaeger ;;
     --with-compose) install_compose; install_chromium ;;
     --with-schemathesis) install_schemathesis ;;
+    --with-temporal-cluster) install_temporal_cluster ;;
     *) printf '[provision] unknown option %s\n' "$option" >&2; exit 2 ;;
   esac
 done

@@ -3,6 +3,9 @@
  * PostgreSQL and FerretDB on it, partner sandbox, WORKER_PROCESSES workers, API), waits until each is healthy, keeps
  * each one running (servers/supervisor.ts: a part that exits is started again with backoff), and stops every child on
  * Ctrl-C/SIGTERM.
+ * With --cluster (`npm run start:cluster`) it starts the production shape instead: the Temporal server built from the
+ * Go module proxy on PostgreSQL, its UI server, at least two workers, and API_PROCESSES (default 2) API processes behind
+ * the one API address; its data in `.data/cluster/` unless DATA_DIR says otherwise.
  * A server whose address is given by environment (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL) is used
  * as it is and not started.
  */
@@ -14,8 +17,10 @@ import { startStoreFerretDb, startStorePostgres } from './servers/case-store';
 import { startJaeger } from './servers/jaeger';
 import { startMailpit } from './servers/mailpit';
 import type { PostgresServer } from './servers/postgres';
-import { isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/process';
+import { freePort, isPortFree, ManagedProcess, spawnService, waitUntil } from './servers/process';
 import { Supervisor } from './servers/supervisor';
+import { startTcpBalancer, type TcpBalancer } from './servers/tcp-balancer';
+import { startTemporalCluster, startTemporalUi, temporalClusterPorts } from './servers/temporal-cluster';
 import { startTemporalDevServer } from './servers/temporal-dev';
 import { projectRoot } from './servers/tools';
 import { workerProcessArgs } from '../worker/process-args';
@@ -30,8 +35,9 @@ interface PortClaim {
 
 async function main(): Promise<void> {
   const began = Date.now();
+  const cluster = process.argv.includes('--cluster');
   // Children resolve the same configuration from the same environment (config/env.ts).
-  const baseEnv = process.env;
+  const baseEnv = cluster ? clusterEnv(process.env) : process.env;
   const config = loadRuntimeConfig(baseEnv);
   const { ports, dataDir } = config;
   const logDir = path.join(dataDir, 'logs');
@@ -42,17 +48,23 @@ async function main(): Promise<void> {
   const startTraceViewer = config.traceViewer === 'jaeger';
   // The supervisor's own events (a part's exit, its restart, the stop) as log lines; the banner below is for the person.
   const logger = createLogger('start-all', config.logLevel);
+  // The cluster's Temporal keeps its databases in the case store's PostgreSQL cluster.
+  const startPostgres = startMongo || (cluster && startTemporal);
 
   const claims: PortClaim[] = [{ port: ports.api, variable: PORT_VARIABLES.api, what: 'the API' }];
-  if (startTemporal) {
+  if (startTemporal && cluster) {
+    for (const port of temporalClusterPorts(ports.temporal)) {
+      claims.push({ port, variable: PORT_VARIABLES.temporal, what: `the Temporal server (it takes ${ports.temporal} and the ports after it)` });
+    }
+  } else if (startTemporal) {
     claims.push({ port: ports.temporal, variable: PORT_VARIABLES.temporal, what: 'the Temporal dev server' });
-    claims.push({ port: ports.temporalUi, variable: PORT_VARIABLES.temporalUi, what: 'the Temporal Web UI' });
   }
+  if (startTemporal) claims.push({ port: ports.temporalUi, variable: PORT_VARIABLES.temporalUi, what: 'the Temporal Web UI' });
   if (startMongo) {
     claims.push({ port: ports.ferretdb, variable: PORT_VARIABLES.ferretdb, what: 'FerretDB' });
     claims.push({ port: ports.ferretdbDebug, variable: PORT_VARIABLES.ferretdbDebug, what: "FerretDB's debug handler" });
-    claims.push({ port: ports.postgres, variable: PORT_VARIABLES.postgres, what: "the case store's PostgreSQL" });
   }
+  if (startPostgres) claims.push({ port: ports.postgres, variable: PORT_VARIABLES.postgres, what: 'PostgreSQL' });
   if (startSandbox) claims.push({ port: ports.sandbox, variable: PORT_VARIABLES.sandbox, what: 'the partner sandbox' });
   if (startMail) {
     claims.push({ port: ports.mailSmtp, variable: PORT_VARIABLES.mailSmtp, what: "mailpit's SMTP" });
@@ -86,14 +98,17 @@ async function main(): Promise<void> {
   bundled.catch(() => undefined); // awaited before the workers start
   const supervisor = new Supervisor({ statusFile: partsStatusFile, log: (line) => logger.warn(line) });
   const workerNames = Array.from({ length: config.workerProcesses }, (_, i) => `worker-${i + 1}`);
+  const apiNames = cluster ? Array.from({ length: intFromEnv(baseEnv, 'API_PROCESSES', 2) || 1 }, (_, i) => `api-${i + 1}`) : ['api'];
+  let balancer: TcpBalancer | undefined;
   let stopping = false;
   const stopAll = async (code: number, reason?: string) => {
     if (stopping) return;
     stopping = true;
     if (reason) logger.error(`stopping: ${reason}`);
     logger.info('stopping...');
-    // The API first, the workers while Temporal still answers their drain, the servers last.
-    await supervisor.stopAll([['api'], workerNames, ['sandbox', 'mailpit'], ['ferretdb'], ['postgres'], ['temporal', 'jaeger']]);
+    // The API first, the workers while Temporal still answers their drain, the servers last (PostgreSQL after Temporal).
+    await balancer?.close();
+    await supervisor.stopAll([apiNames, workerNames, ['sandbox', 'mailpit'], ['temporal-ui'], ['ferretdb'], ['temporal', 'jaeger'], ['postgres']]);
     fs.rmSync(partsStatusFile, { force: true });
     process.exit(code);
   };
@@ -104,22 +119,35 @@ async function main(): Promise<void> {
   void supervisor.gaveUp.then((reason) => stopAll(1, `${reason}; see ${logDir}`));
 
   try {
-    if (startTemporal) {
+    // PostgreSQL in .data/postgres/, FerretDB's state in .data/ferretdb/; each restarted on its own (FerretDB and the
+    // Temporal server reconnect to a restarted PostgreSQL).
+    const postgres = startPostgres
+      ? ((await supervisor.add({
+          name: 'postgres',
+          start: () => startStorePostgres({ dataDir, port: ports.postgres, logFile: path.join(logDir, 'postgres.log') }),
+        })) as PostgresServer)
+      : undefined;
+    if (postgres) console.log(`✓ PostgreSQL           127.0.0.1:${ports.postgres}, data in ${path.join(dataDir, 'postgres')}`);
+    if (startTemporal && postgres && cluster) {
+      const temporalPostgres = { port: ports.postgres, user: new URL(postgres.url).username };
+      await supervisor.add({
+        name: 'temporal',
+        start: () => startTemporalCluster({ port: ports.temporal, postgres: temporalPostgres, namespace: config.temporalNamespace, logFile: path.join(logDir, 'temporal.log') }),
+      });
+      console.log(`✓ Temporal server      ${config.temporalAddress}, on PostgreSQL (databases temporal, temporal_visibility)`);
+      await supervisor.add({
+        name: 'temporal-ui',
+        start: () => startTemporalUi({ port: ports.temporalUi, temporalAddress: config.temporalAddress, logFile: path.join(logDir, 'temporal-ui.log') }),
+      });
+    } else if (startTemporal) {
       await supervisor.add({
         name: 'temporal',
         start: () => startTemporalDevServer({ port: ports.temporal, uiPort: ports.temporalUi, dbFile: path.join(dataDir, 'temporal.db'), logFile: path.join(logDir, 'temporal.log') }),
       });
       console.log(`✓ Temporal dev server  ${config.temporalAddress}`);
     }
-    if (startMongo) {
-      // PostgreSQL in .data/postgres/, FerretDB's state in .data/ferretdb/; each restarted on its own (FerretDB
-      // reconnects to a restarted PostgreSQL).
-      const postgres = await supervisor.add({
-        name: 'postgres',
-        start: () => startStorePostgres({ dataDir, port: ports.postgres, logFile: path.join(logDir, 'postgres.log') }),
-      });
-      console.log(`✓ PostgreSQL           127.0.0.1:${ports.postgres}, data in ${path.join(dataDir, 'postgres')}`);
-      const backend = { handler: 'postgresql' as const, url: (postgres as PostgresServer).url };
+    if (startMongo && postgres) {
+      const backend = { handler: 'postgresql' as const, url: postgres.url };
       await supervisor.add({
         name: 'ferretdb',
         start: () => startStoreFerretDb({ dataDir, backend, port: ports.ferretdb, debugPort: ports.ferretdbDebug, logFile: path.join(logDir, 'ferretdb.log') }),
@@ -157,9 +185,21 @@ async function main(): Promise<void> {
     );
     console.log(`✓ worker × ${workerNames.length}           task queue ${config.taskQueue}`);
     const apiUrl = `http://${config.apiHost}:${config.apiPort}`;
-    await supervisor.add({ name: 'api', start: () => startNodeService('api', 'api/main.ts', childEnv, logDir, () => httpOk(`${apiUrl}/healthz`)) });
+    if (cluster) {
+      // Each API process on a port of its own, chosen once (a restarted one comes back on it), behind the API address.
+      const backends = [];
+      for (const name of apiNames) {
+        const backend = { host: '127.0.0.1', port: await freePort() };
+        const env = { ...childEnv, API_HOST: backend.host, API_PORT: String(backend.port) };
+        await supervisor.add({ name, start: () => startNodeService(name, 'api/main.ts', env, logDir, () => httpOk(`http://127.0.0.1:${backend.port}/healthz`)) });
+        backends.push(backend);
+      }
+      balancer = await startTcpBalancer({ host: config.apiHost, port: config.apiPort }, backends);
+    } else {
+      await supervisor.add({ name: 'api', start: () => startNodeService('api', 'api/main.ts', childEnv, logDir, () => httpOk(`${apiUrl}/healthz`)) });
+    }
     await waitUntil('API', () => httpOk(`${apiUrl}/readyz`));
-    console.log(`✓ API                  ${apiUrl}`);
+    console.log(`✓ API${cluster ? ` × ${apiNames.length}` : '    '}              ${apiUrl}`);
     console.log('');
     console.log(`All up in ${((Date.now() - began) / 1000).toFixed(1)} s. Logs in ${logDir}`);
     console.log(`  API:              ${apiUrl}  (OpenAPI at ${apiUrl}/openapi.json)`);
@@ -174,6 +214,15 @@ async function main(): Promise<void> {
     logger.error(err instanceof Error ? err.message : String(err));
     await stopAll(1);
   }
+}
+
+/** start:cluster's defaults: its own data directory (its Temporal keeps other histories than the dev server's), two workers at least. */
+function clusterEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    DATA_DIR: env.DATA_DIR || path.join(projectRoot, '.data', 'cluster'),
+    WORKER_PROCESSES: env.WORKER_PROCESSES || String(Math.max(2, loadRuntimeConfig(env).workerProcesses)),
+  };
 }
 
 /** Each worker its own metrics ports when they are asked for (WORKER_METRICS_PORT, TEMPORAL_SDK_METRICS_PORT + its index). */

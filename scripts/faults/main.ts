@@ -1,6 +1,7 @@
 /**
  * `npm run faults`: starts a system of its own on free ports (stack.ts), runs each fault scenario against the real
  * parts, and prints one row per scenario (row.ts). Sizes: params.ts. Exits 1 when a scenario found a defect.
+ * `npm run faults:cluster` (--cluster): the same against the Temporal server on PostgreSQL with two workers.
  */
 import { Teardown } from '../bench/teardown';
 import { faultParams, type ScenarioName } from './params';
@@ -12,8 +13,9 @@ import { partsKill } from './scenarios/parts-kill';
 import { fuzz } from './scenarios/fuzz';
 import { partnerOutage } from './scenarios/partner-outage';
 import { storeOutage } from './scenarios/store-outage';
-import { temporalRestart } from './scenarios/temporal-restart';
+import { temporalPostgresRestart, temporalRestart } from './scenarios/temporal-restart';
 import { workerKill } from './scenarios/worker-kill';
+import { workerOfTwoKill } from './scenarios/worker-of-two-kill';
 import { startFaultStack } from './stack';
 
 const SCENARIO_RUNS: Record<ScenarioName, Scenario> = {
@@ -25,6 +27,8 @@ const SCENARIO_RUNS: Record<ScenarioName, Scenario> = {
   'parts-kill': partsKill,
   'create-flood': createFlood,
   fuzz,
+  'worker-of-two-kill': workerOfTwoKill,
+  'temporal-postgres-restart': temporalPostgresRestart,
 };
 
 async function main(): Promise<number> {
@@ -42,10 +46,10 @@ async function main(): Promise<number> {
   process.on('SIGINT', interrupt);
   process.on('SIGTERM', interrupt);
 
-  say(`faults: ${params.scenarios.join(', ')}; ${params.cases} cases each, ${params.concurrency} at once`);
+  say(`faults${params.cluster ? ' --cluster' : ''}: ${params.scenarios.join(', ')}; ${params.cases} cases each, ${params.concurrency} at once`);
   const rows: ScenarioRow[] = [];
   try {
-    const stack = await startFaultStack(teardown, say);
+    const stack = await startFaultStack(teardown, say, { cluster: params.cluster });
     for (const name of params.scenarios) {
       say(`--- ${name}`);
       try {
@@ -64,7 +68,7 @@ async function main(): Promise<number> {
   say('stopping...');
   await teardown.run();
   console.log('');
-  console.log(`npm run faults, ${params.cases} cases per scenario, ${params.concurrency} at once; ${((Date.now() - began) / 60_000).toFixed(1)} min in all`);
+  console.log(`npm run faults${params.cluster ? ' -- --cluster' : ''}, ${params.cases} cases per scenario, ${params.concurrency} at once; ${((Date.now() - began) / 60_000).toFixed(1)} min in all`);
   console.log(formatTable(rows));
   return rows.some((r) => r.failures.length) ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 /** Sizes of `npm run faults`: environment variables, or the same names as CLI flags (`--cases=50`). */
 export const SCENARIOS = ['worker-kill', 'temporal-restart', 'store-outage', 'partner-outage', 'api-restart', 'parts-kill', 'create-flood', 'fuzz'] as const;
-export type ScenarioName = (typeof SCENARIOS)[number];
+/** Against `npm run start:cluster`'s Temporal (the Temporal server on PostgreSQL) and two workers: `--cluster`. */
+export const CLUSTER_SCENARIOS = ['worker-of-two-kill', 'temporal-restart', 'temporal-postgres-restart'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number] | (typeof CLUSTER_SCENARIOS)[number];
 
 export interface FaultParams {
   /** Cases per scenario (FAULTS_CASES, default 500). */
@@ -8,6 +10,8 @@ export interface FaultParams {
   /** Cases driven at once (FAULTS_CONCURRENCY, default 32). */
   concurrency: number;
   scenarios: ScenarioName[];
+  /** `--cluster` (or FAULTS_CLUSTER=1): the Temporal server on PostgreSQL and two workers, CLUSTER_SCENARIOS by default. */
+  cluster: boolean;
   /** Payment failures and timeouts in the worker-kill scenario, as fractions of calls. */
   paymentFailRate: number;
   paymentTimeoutRate: number;
@@ -33,13 +37,16 @@ export function faultParams(argv = process.argv.slice(2), env = process.env): Fa
     if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${value}"`);
     return n;
   };
-  const scenarios = (raw('FAULTS_SCENARIOS') ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
-  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+  const cluster = argv.includes('--cluster') || env.FAULTS_CLUSTER === '1';
+  const known: readonly string[] = cluster ? CLUSTER_SCENARIOS : SCENARIOS;
+  const scenarios = (raw('FAULTS_SCENARIOS') ?? known.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = scenarios.filter((s) => !known.includes(s));
+  if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}${cluster ? ' with --cluster' : ''}; known: ${known.join(', ')}`);
   return {
     cases: num('FAULTS_CASES', 500),
     concurrency: num('FAULTS_CONCURRENCY', 32),
     scenarios: scenarios as ScenarioName[],
+    cluster,
     paymentFailRate: num('FAULTS_PAYMENT_FAIL_RATE', 0.3),
     paymentTimeoutRate: num('FAULTS_PAYMENT_TIMEOUT_RATE', 0.05),
     storeOutageS: num('FAULTS_STORE_OUTAGE_S', 60),

@@ -31,3 +31,34 @@ export function versionedToolPath(name: keyof typeof VERSIONED_TOOLS): string {
   }
   return provisioned;
 }
+
+/** A version pinned once in scripts/provision.sh (e.g. TEMPORAL_SERVER_VERSION). */
+export function pinnedVersion(variable: string): string {
+  const script = fs.readFileSync(path.join(projectRoot, 'scripts', 'provision.sh'), 'utf8');
+  const pinned = new RegExp(`^${variable}=(\\S+)`, 'm').exec(script)?.[1];
+  if (!pinned) throw new Error(`scripts/provision.sh pins no ${variable}`);
+  return pinned;
+}
+
+export interface TemporalClusterTools {
+  server: string;
+  sqlTool: string;
+  uiServer: string;
+  /** The UI server's root: its config/ directory is there. */
+  uiRoot: string;
+}
+
+/** The Temporal server, its SQL schema tool and the UI server `provision.sh --with-temporal-cluster` built, at the pinned versions. */
+export function temporalClusterTools(): TemporalClusterTools {
+  const serverDir = path.join(projectRoot, '.tools', `temporal-server-${pinnedVersion('TEMPORAL_SERVER_VERSION')}`);
+  const uiRoot = path.join(projectRoot, '.tools', `temporal-ui-${pinnedVersion('TEMPORAL_UI_VERSION')}`);
+  const tools = {
+    server: path.join(serverDir, 'bin', 'temporal-server'),
+    sqlTool: path.join(serverDir, 'bin', 'temporal-sql-tool'),
+    uiServer: path.join(uiRoot, 'bin', 'temporal-ui-server'),
+    uiRoot,
+  };
+  const missing = Object.values(tools).filter((file) => !fs.existsSync(file));
+  if (missing.length) throw new Error(`${missing.join(', ')} not provisioned: run "bash scripts/provision.sh --with-temporal-cluster"`);
+  return tools;
+}

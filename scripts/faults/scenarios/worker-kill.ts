@@ -8,18 +8,15 @@ import { ApiClient, sleep } from '../api-client';
 import { diagnose, readViews, refundsPerCase, stepCounts, waitForAll } from '../check';
 import { RETURN_STEPS, ReturnDriver, stepSummary } from '../returns';
 import { seconds, type ScenarioRow } from '../row';
+import type { FaultParams } from '../params';
+import type { FaultStack } from '../stack';
 import type { ScenarioContext } from './context';
 
 export async function workerKill({ stack, params, say, run }: ScenarioContext): Promise<ScenarioRow> {
   const began = Date.now();
   const n = params.cases;
-  const faults = stack.sandbox.state.faults;
   const { paymentFailRate: fail, paymentTimeoutRate: timeout } = params;
-  // The timeout rule sees only the calls the fail rule passed over: scale it so it hits `timeout` of all calls.
-  const rules = [
-    faults.add({ route: '/payment/refunds', mode: 'fail', times: Number.MAX_SAFE_INTEGER, probability: fail }),
-    faults.add({ route: '/payment/refunds', mode: 'timeout', times: Number.MAX_SAFE_INTEGER, probability: Math.min(1, timeout / (1 - fail)) }),
-  ];
+  const paymentFaults = failPayments(stack, params);
   const api = new ApiClient(stack.apiUrl);
   const driver = new ReturnDriver(api, run, began + params.settleTimeoutS * 1000);
   const ids: string[] = [];
@@ -62,7 +59,7 @@ export async function workerKill({ stack, params, say, run }: ScenarioContext): 
   const lastFault = kills.at(-1)?.at ?? Date.now();
   const closed = (v: { status: string; outcome?: string }) => v.status === 'closed' && v.outcome === 'refunded';
   const { pending, doneAt } = await waitForAll(stack.client, ids, closed, params.settleTimeoutS * 1000, say);
-  rules.forEach((r) => faults.remove(r.id));
+  paymentFaults.remove();
 
   const views = await readViews(stack.client, ids);
   const failedCalls = await fetch(stack.workerMetricsUrl).then((r) => r.text()).then((text) => metricSum(text, 'partner_call_failures_total{partner="payment"'), () => undefined);
@@ -88,6 +85,18 @@ export async function workerKill({ stack, params, say, run }: ScenarioContext): 
     failures,
     wallMs: Date.now() - began,
   };
+}
+
+/** The payment partner failing `paymentFailRate` of refund calls (503) and holding `paymentTimeoutRate` past the adapter's timeout. */
+export function failPayments(stack: FaultStack, params: FaultParams): { remove(): void } {
+  const faults = stack.sandbox.state.faults;
+  const { paymentFailRate: fail, paymentTimeoutRate: timeout } = params;
+  // The timeout rule sees only the calls the fail rule passed over: scale it so it hits `timeout` of all calls.
+  const rules = [
+    faults.add({ route: '/payment/refunds', mode: 'fail', times: Number.MAX_SAFE_INTEGER, probability: fail }),
+    faults.add({ route: '/payment/refunds', mode: 'timeout', times: Number.MAX_SAFE_INTEGER, probability: Math.min(1, timeout / (1 - fail)) }),
+  ];
+  return { remove: () => rules.forEach((r) => faults.remove(r.id)) };
 }
 
 /** Sum of the samples of one metric whose line starts with `prefix` (name and the first labels). */
