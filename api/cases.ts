@@ -10,7 +10,7 @@ import { AuditEntry, ClockState, type DISPUTE_PHASES } from '../workflows/contra
 import { matchPolicy } from '../workflows/policy-rules';
 import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
-import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
+import { SUPPORTED_KINDS } from '../workflows/kinds/playbooks';
 import { claimIssues } from '../workflows/domain/item-claims';
 import { checkWarranty } from '../workflows/domain/warranty';
 import type { CasePolicy } from '../workflows/policy';

@@ -11,7 +11,7 @@ import { API_ROLES } from '../../config/api-keys';
 import { CASE_KINDS, PARTIES } from '../../workflows/contract';
 import { Limit as LimitSchema } from '../../workflows/contract/case';
 import type { CasePolicy } from '../../workflows/policy';
-import { playbookFor, SUPPORTED_KINDS } from '../../workflows/case/playbooks';
+import { playbookFor, SUPPORTED_KINDS } from '../../workflows/kinds/playbooks';
 import { COMMON_RESPONSES, json } from '../responses';
 import { defineRoute, type ApiRoute } from '../route-table';
 

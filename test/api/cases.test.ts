@@ -7,7 +7,7 @@ import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
 import { freePort } from '../../scripts/servers/process';
 import { CASE_KINDS } from '../../workflows/domain/case';
-import { SUPPORTED_KINDS } from '../../workflows/case/playbooks';
+import { SUPPORTED_KINDS } from '../../workflows/kinds/playbooks';
 import { ApiHarness, caseInStatus, KEYS, returnBody, startApiHarness } from './harness';
 import { seedCases, type SeedCase } from './seed';
 

@@ -1,5 +1,5 @@
 import { STATUSES_BY_KIND } from '../../workflows/contract';
-import { playbookFor, SUPPORTED_KINDS } from '../../workflows/case/playbooks';
+import { playbookFor, SUPPORTED_KINDS } from '../../workflows/kinds/playbooks';
 
 describe('the statuses the contract declares per kind', () => {
   it.each(SUPPORTED_KINDS)('are exactly those the %s playbook has a step or commands for, and every open one has a step', (kind) => {

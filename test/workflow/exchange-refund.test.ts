@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { assessPriceDifference } from '../../workflows/case/playbooks/refund-only';
+import { assessPriceDifference } from '../../workflows/kinds/refund-only/playbook';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { agent, caseInput, customer, HOUR, merchant, order, recordingActivities } from '../support/case-fixtures';
 import { caseWorker, reach, returnGoods, send, view } from '../support/case-env';

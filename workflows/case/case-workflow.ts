@@ -24,7 +24,7 @@ import { CalendarYear, commandBodies, CourierEvent, PaymentEvent, RepairEvent, S
 import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
-import { playbookFor } from './playbooks';
+import { playbookFor } from '../kinds/playbooks';
 import { nextConditionCheck } from './condition-check';
 import { CALENDAR_APPLY_PATCH, COMMANDS_AFTER_RESULTS_PATCH, DISPUTE_WINDOW_PATCH } from './patches';
 import { withYears } from '../sla/calendar';

@@ -10,7 +10,7 @@
  * recorded times even where an earlier default action would have moved them.
  */
 import { clockSpecAt, type ClockDefinition } from '../../../workflows/case/clock-definition';
-import { playbookFor, SUPPORTED_KINDS } from '../../../workflows/case/playbooks';
+import { playbookFor, SUPPORTED_KINDS } from '../../../workflows/kinds/playbooks';
 import { matchPolicy, type PolicyRules } from '../../../workflows/policy-rules';
 import type { BusinessCalendar } from '../../../workflows/sla/calendar';
 import { cancelClock, extendClock, markBreached, markWarned, nextDue, pauseClock, resumeClock, retimeClock, satisfyClock, startClock, type ClockState } from '../../../workflows/sla/clock';

@@ -30,8 +30,8 @@ import { partnerActions } from '../activities';
 import { COURIER_EVIDENCE_CLOCK_PATCH, DISPUTE_APPEAL_CLOCK_PATCH } from '../patches';
 import { CLOSED, errorMessage, partnerRefusal, type CaseContext } from '../context';
 import { commandRejected, PLATFORM, type Playbook } from '../playbook';
-import { approve } from '../playbooks/goods-return';
-import { itemsValueCents } from '../playbooks/liability';
+import { approve } from '../steps/goods-return';
+import { itemsValueCents } from '../steps/liability';
 
 export const IN_DISPUTE = 'in_dispute' satisfies CaseStatus;
 type DisputeParty = (typeof DISPUTE_PARTIES)[number];

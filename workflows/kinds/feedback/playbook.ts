@@ -19,9 +19,9 @@
 import type { CaseInput } from '../../domain/case';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import type { ClockState } from '../../sla/clock';
-import { defineClock } from '../clock-definition';
-import type { CaseContext } from '../context';
-import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
+import { defineClock } from '../../case/clock-definition';
+import type { CaseContext } from '../../case/context';
+import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
 import { PRIORITIES } from '../../messages';
 
 export const FB = {

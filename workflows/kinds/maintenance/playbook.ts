@@ -11,10 +11,10 @@
 import type { CommandPayloads, ServiceEvent } from '../../messages';
 import { SYSTEM_ACTOR, type Actor } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
-import { partnerActions } from '../activities';
-import { defineClock, type ClockDefinition } from '../clock-definition';
-import type { CaseContext } from '../context';
-import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
+import { partnerActions } from '../../case/activities';
+import { defineClock, type ClockDefinition } from '../../case/clock-definition';
+import type { CaseContext } from '../../case/context';
+import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
 import { addDuration } from '../../sla/calendar';
 
 export const MT = { submitted: 'submitted', booking: 'awaiting_booking', booked: 'service_booked' } as const;

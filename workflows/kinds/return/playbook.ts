@@ -1,9 +1,9 @@
 /** 退货退款: return the goods, then refund to the original payment method (spec §Return flow). */
 import { patched } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/parties';
-import { CASE_STAFF, type Playbook } from '../playbook';
-import { ITEM_REFUND_PATCH } from '../patches';
-import { REFUND_START, startRefundClock } from '../refund-clock';
+import { CASE_STAFF, type Playbook } from '../../case/playbook';
+import { ITEM_REFUND_PATCH } from '../../case/patches';
+import { REFUND_START, startRefundClock } from '../../case/refund-clock';
 import {
   goodsReturnChecks,
   GOODS_RETURN_CLOCKS,
@@ -15,7 +15,7 @@ import {
   refundToPay,
   S,
   settleItemRefund,
-} from './goods-return';
+} from '../../case/steps/goods-return';
 
 const REFUND_DUE = 'refund_due';
 

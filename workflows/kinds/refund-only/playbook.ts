@@ -11,12 +11,12 @@ import type { CasePolicy } from '../../policy';
 import type { KindDetails, OrderSnapshot } from '../../domain/case';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { addDuration } from '../../sla/calendar';
-import type { CaseContext } from '../context';
-import { CASE_STAFF, type Playbook } from '../playbook';
-import { REFUND_START } from '../refund-clock';
-import { checkRefundAmount } from './goods-return';
-import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps, refundNow } from './refund-due';
-import { checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, proposeRemedy } from './remedy';
+import type { CaseContext } from '../../case/context';
+import { CASE_STAFF, type Playbook } from '../../case/playbook';
+import { REFUND_START } from '../../case/refund-clock';
+import { checkRefundAmount } from '../../case/steps/goods-return';
+import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps, refundNow } from '../../case/steps/refund-due';
+import { checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, proposeRemedy } from '../../case/steps/remedy';
 
 type RefundOnlyDetails = Extract<KindDetails, { kind: 'refund_only' }>;
 

@@ -13,12 +13,12 @@
 import { patched } from '@temporalio/workflow';
 import type { CaseStatus } from '../../domain/case';
 import { allAccepted, claimedLines, exchangedItems } from '../../domain/item-claims';
-import { ITEM_REFUND_PATCH } from '../patches';
+import { ITEM_REFUND_PATCH } from '../../case/patches';
 import { SYSTEM_ACTOR, type Role } from '../../domain/parties';
-import { CLOSED, partnerRefusal, type CaseContext } from '../context';
-import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
-import { defineClock } from '../clock-definition';
-import { REFUND_START, refundAmountCents } from '../refund-clock';
+import { CLOSED, partnerRefusal, type CaseContext } from '../../case/context';
+import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
+import { defineClock } from '../../case/clock-definition';
+import { REFUND_START, refundAmountCents } from '../../case/refund-clock';
 import {
   goodsReturnChecks,
   GOODS_RETURN_CLOCKS,
@@ -30,9 +30,9 @@ import {
   returnDetails,
   S,
   settleItemRefund,
-} from './goods-return';
-import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from './refund-due';
-import { agreedProposal, checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, pendingProposal, proposeRemedy } from './remedy';
+} from '../../case/steps/goods-return';
+import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from '../../case/steps/refund-due';
+import { agreedProposal, checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, pendingProposal, proposeRemedy } from '../../case/steps/remedy';
 
 export const EX = {
   awaitingConfirmation: 'awaiting_customer_confirmation',

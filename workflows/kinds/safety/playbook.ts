@@ -11,9 +11,9 @@
  */
 import type { KindDetails } from '../../domain/case';
 import { SYSTEM_ACTOR } from '../../domain/parties';
-import { defineClock } from '../clock-definition';
-import type { CaseContext } from '../context';
-import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
+import { defineClock } from '../../case/clock-definition';
+import type { CaseContext } from '../../case/context';
+import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
 
 export const SAFETY = {
   submitted: 'submitted',

@@ -18,12 +18,12 @@ import type { ReshipRecord } from '../../domain/case';
 import { assessReturn } from '../../domain/eligibility';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
-import { partnerRefusal, type CaseContext } from '../context';
-import { RESHIP_REFUSAL_PATCH } from '../patches';
-import { CASE_STAFF, type Playbook } from '../playbook';
-import { goodsReturnSteps, returnDetails, S } from './goods-return';
-import { chargeResponsibleParty, checkOutboundWeight, itemsValueCents } from './liability';
-import { agreedProposal, checkDecision, checkProposal, decideRemedy, proposeRemedy, CUSTOMER_DECISION, type Remedy, type RemedyItems } from './remedy';
+import { partnerRefusal, type CaseContext } from '../../case/context';
+import { RESHIP_REFUSAL_PATCH } from '../../case/patches';
+import { CASE_STAFF, type Playbook } from '../../case/playbook';
+import { goodsReturnSteps, returnDetails, S } from '../../case/steps/goods-return';
+import { chargeResponsibleParty, checkOutboundWeight, itemsValueCents } from '../../case/steps/liability';
+import { agreedProposal, checkDecision, checkProposal, decideRemedy, proposeRemedy, CUSTOMER_DECISION, type Remedy, type RemedyItems } from '../../case/steps/remedy';
 
 export const SOP = {
   awaitingRemedy: 'awaiting_remedy_agreement',

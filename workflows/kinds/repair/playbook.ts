@@ -14,14 +14,14 @@ import { SYSTEM_ACTOR } from '../../domain/parties';
 import { claimedPrices } from '../../domain/item-claims';
 import { checkWarranty } from '../../domain/warranty';
 import { workflowNow } from '../../clock-source';
-import { partnerActions } from '../activities';
-import { REPAIR_COLLECTION_CLOCK_PATCH, REPAIR_EXCHANGE_REFUSED_PATCH, REPAIR_RETURN_PATCH, REPAIR_UNREPAIRED_RETURN_PATCH } from '../patches';
-import { defineClock } from '../clock-definition';
-import { partnerRefusal, type CaseContext } from '../context';
-import { CASE_STAFF, commandRejected, type Playbook } from '../playbook';
-import { REFUND_START } from '../refund-clock';
-import { checkRefundAmount, CUSTOMER_SHIP_BACK, goodsReturnChecks, goodsReturnHandlers, goodsReturnSteps, MERCHANT_INSPECTION, onReturnShipmentEvent, refundReturnPostage, S } from './goods-return';
-import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from './refund-due';
+import { partnerActions } from '../../case/activities';
+import { REPAIR_COLLECTION_CLOCK_PATCH, REPAIR_EXCHANGE_REFUSED_PATCH, REPAIR_RETURN_PATCH, REPAIR_UNREPAIRED_RETURN_PATCH } from '../../case/patches';
+import { defineClock } from '../../case/clock-definition';
+import { partnerRefusal, type CaseContext } from '../../case/context';
+import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
+import { REFUND_START } from '../../case/refund-clock';
+import { checkRefundAmount, CUSTOMER_SHIP_BACK, goodsReturnChecks, goodsReturnHandlers, goodsReturnSteps, MERCHANT_INSPECTION, onReturnShipmentEvent, refundReturnPostage, S } from '../../case/steps/goods-return';
+import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from '../../case/steps/refund-due';
 
 export const RP = {
   submitted: 'submitted',

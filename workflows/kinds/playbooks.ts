@@ -1,15 +1,15 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CaseKind } from '../../domain/case';
-import type { Playbook } from '../playbook';
-import { exchangePlaybook } from './exchange';
-import { feedbackPlaybook } from './feedback';
-import { refundOnlyPlaybook } from './refund-only';
-import { maintenancePlaybook } from './maintenance';
-import { repairPlaybook } from './repair';
-import { returnPlaybook } from './return';
-import { safetyPlaybook } from './safety';
-import { withSopBranches } from './sop-branches';
-import { withDisputes } from '../dispute';
+import type { CaseKind } from '../domain/case';
+import type { Playbook } from '../case/playbook';
+import { exchangePlaybook } from './exchange/playbook';
+import { feedbackPlaybook } from './feedback/playbook';
+import { refundOnlyPlaybook } from './refund-only/playbook';
+import { maintenancePlaybook } from './maintenance/playbook';
+import { repairPlaybook } from './repair/playbook';
+import { returnPlaybook } from './return/playbook';
+import { safetyPlaybook } from './safety/playbook';
+import { withSopBranches } from './return/sop-branches';
+import { withDisputes } from '../case/dispute';
 
 const PLAYBOOKS: Partial<Record<CaseKind, Playbook>> = {
   return: withDisputes(withSopBranches(returnPlaybook)),
