@@ -6,39 +6,17 @@
 import { z } from 'zod';
 import { Actor, cents, epochMs, EvidenceRef, id, PARTIES, PRIORITIES, text } from './common';
 import { Dispute } from './dispute';
+import { caseKinds, kindDetailsSchemas, kindFacts, statusesByKind } from '../kinds';
+import { ClaimItem, RETURN_REASONS } from '../kinds/return/definition';
+import { REFUND_ONLY_GROUNDS } from '../kinds/refund-only/definition';
 
-export const CASE_KINDS = ['return', 'refund_only', 'exchange', 'feedback', 'safety', 'repair', 'maintenance'] as const;
-
-/** Why the customer asks for a return, refund or exchange (seed 003's branches). */
-export const RETURN_REASONS = [
-  'quality_defect',
-  'wrong_item',
-  'missing_item',
-  'not_as_described',
-  'damaged_in_transit',
-  'lost_in_transit',
-  'no_reason',
-  'changed_mind',
-  'late_shipment',
-  'out_of_stock',
-] as const;
-
-export const REFUND_ONLY_GROUNDS = ['not_shipped', 'refused_delivery', 'price_difference', 'minor_defect'] as const;
+export const CASE_KINDS = caseKinds();
+export { REFUND_ONLY_GROUNDS, RETURN_REASONS, ClaimItem };
 
 export const CHANNELS = ['online', 'phone', 'email'] as const;
 
-const GOODS_RETURN = ['submitted', 'awaiting_merchant_review', 'awaiting_platform_review', 'awaiting_return_shipment', 'return_in_transit', 'awaiting_inspection', 'goods_accepted'] as const;
-
 /** The statuses each kind of case passes through; every playbook has a step or commands for each, and nothing else. */
-export const STATUSES_BY_KIND = {
-  return: [...GOODS_RETURN, 'refund_due', 'awaiting_remedy_agreement', 'awaiting_senior_review', 'remedy_agreed', 'in_dispute', 'closed'],
-  exchange: [...GOODS_RETURN, 'awaiting_customer_confirmation', 'exchange_unresolved', 'settling_price_difference', 'refund_due', 'in_dispute', 'closed'],
-  refund_only: ['submitted', 'awaiting_return_to_sender', 'awaiting_remedy', 'refund_due', 'in_dispute', 'closed'],
-  feedback: ['submitted', 'registered', 'investigating', 'investigated', 'awaiting_approval', 'approved', 'awaiting_confirmation', 'closed'],
-  safety: ['submitted', 'awaiting_emergency_start', 'emergency_in_progress', 'closed'],
-  repair: ['submitted', 'awaiting_collection', 'at_repair_provider', 'awaiting_quote_decision', 'returning_unrepaired', 'awaiting_repair_confirmation', 'awaiting_repair_remedy', 'awaiting_return_shipment', 'return_in_transit', 'awaiting_inspection', 'goods_accepted', 'refund_due', 'closed'],
-  maintenance: ['submitted', 'awaiting_booking', 'service_booked', 'closed'],
-} as const satisfies Record<(typeof CASE_KINDS)[number], readonly string[]>;
+export const STATUSES_BY_KIND = statusesByKind();
 
 export const CASE_STATUSES = [...new Set(Object.values(STATUSES_BY_KIND).flat())] as Array<(typeof STATUSES_BY_KIND)[keyof typeof STATUSES_BY_KIND][number]>;
 
@@ -75,46 +53,7 @@ export const CustomerContact = z.strictObject({
   locale: z.enum(CUSTOMER_LOCALES).optional().openapi({ description: 'The language of the notices the customer gets by e-mail (default zh-CN)' }),
 });
 
-const returnReason = z.enum(RETURN_REASONS);
-
-/** One order line a return or exchange is about (item-level requests); skus of the order, no more than bought. */
-export const ClaimItem = z.strictObject({ sku: id, quantity: z.int().min(1).max(10_000), reason: returnReason }).openapi('ClaimItem');
-const claimItems = z
-  .array(ClaimItem)
-  .min(1)
-  .max(200)
-  .optional()
-  .openapi({ description: 'The order lines the request is about, each sku once; absent: every item of the order (order-level request)' });
-
-export const KindDetails = z
-  .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('return'), reason: returnReason, goodsIntact: z.boolean().optional(), outerPackageDamaged: z.boolean().optional(), items: claimItems }),
-    z.strictObject({ kind: z.literal('exchange'), reason: returnReason, goodsIntact: z.boolean().optional(), replacementSku: id.optional(), items: claimItems }),
-    z.strictObject({
-      kind: z.literal('refund_only'),
-      ground: z.enum(REFUND_ONLY_GROUNDS),
-      amountCents: cents.optional(),
-      promotionStartedAt: epochMs.optional(),
-      promotionPriceCents: cents.optional(),
-    }),
-    z.strictObject({
-      kind: z.literal('feedback'),
-      feedbackType: z.enum(['product_quality', 'logistics', 'after_sales_service', 'platform_rules']),
-      desiredResolution: text(2000).optional(),
-      occurredAt: epochMs.optional(),
-      place: text(500).optional(),
-      impact: text(2000).optional(),
-    }),
-    z.strictObject({ kind: z.literal('safety'), hazard: text(2000), affectedOrderIds: z.array(id).max(1000), relatedCaseIds: z.array(id).max(1000) }),
-    z.strictObject({
-      kind: z.literal('repair'),
-      sku: id.openapi({ description: 'The item of the order to repair' }),
-      fault: text(2000),
-      misuse: z.boolean().optional().openapi({ description: 'Damage by the customer’s own use (known at intake); the provider’s diagnosis can find it too. Misuse makes the repair paid' }),
-    }),
-    z.strictObject({ kind: z.literal('maintenance'), packageSku: id.openapi({ description: 'The maintenance package bought with the order (an item of the order)' }), serviceAddress: text(500).optional() }),
-  ])
-  .openapi('KindDetails', { example: { kind: 'return', reason: 'quality_defect' } });
+export const KindDetails = z.discriminatedUnion('kind', kindDetailsSchemas()).openapi('KindDetails', { example: { kind: 'return', reason: 'quality_defect' } });
 
 // ---- the view ----
 
@@ -215,7 +154,7 @@ export const Escalation = z.object({ at: epochMs, to: party, reason: z.string(),
 
 export const OpenBreach = z.object({ clock: z.string(), owingParty: party, deadline: epochMs, breachedAt: epochMs });
 
-/** What a case has established along the way; each fact is set by the step named in its description. */
+/** What a case has established along the way (each kind adds its own facts); each fact is set by the step named in its description. */
 export const CaseFacts = z
   .object({
     refundAmountCents: z.int().optional().openapi({ description: 'The refund the case has due (refund_due)' }),
@@ -228,35 +167,16 @@ export const CaseFacts = z
     pickupId: z.string().optional().openapi({ description: 'The courier’s pickup booking; empty when the courier refused it' }),
     returnPostageCents: z.int().optional().openapi({ description: 'The return postage the customer advanced (ship_back)' }),
     postageBorneBy: z.string().optional(),
-    convertedToRefund: z.boolean().optional().openapi({ description: 'The exchange became a refund' }),
     pendingRemedy: z.string().optional().openapi({ description: 'The remedy proposed and awaiting the customer (JSON)' }),
     agreedRemedy: z.string().optional().openapi({ description: 'The remedy the customer accepted (JSON)' }),
     giftAgreed: z.string().optional(),
     apologyGift: z.string().optional(),
     outboundWeightMismatch: z.boolean().optional().openapi({ description: 'The courier’s outbound weight check: the warehouse bears a missing item' }),
     courierClaimId: z.string().optional().openapi({ description: 'The claim filed against the courier; empty when the courier refused it' }),
-    late: z.boolean().optional().openapi({ description: 'A feedback ticket registered after its 30 minutes' }),
-    solution: z.string().optional(),
-    solutionProposedBy: z.string().optional(),
-    solutionAmountCents: z.int().optional(),
-    emergencyPlan: z.string().optional(),
     surveyExpired: z.boolean().optional(),
-    repairWarranty: z.enum(['in_warranty', 'out_of_warranty']).optional().openapi({ description: 'Repair: the warranty check at intake (policy.warrantyByCategory)' }),
-    repairChargeable: z.boolean().optional().openapi({ description: 'Repair: out of warranty or misuse, so the repair is quoted and paid' }),
-    repairCollection: z.enum(['pickup', 'drop_off']).optional(),
-    repairOrderId: z.string().optional().openapi({ description: 'The repair provider’s order (dispatched once)' }),
-    repairQuoteCents: z.int().optional(),
-    repairQuoteDecision: z.enum(['accepted', 'declined']).optional(),
-    repairResult: z.enum(['repaired', 'unrepairable', 'still_faulty']).optional(),
-    repairRemedy: z.enum(['return_refund', 'exchange', 'discount_refund']).optional(),
-    repairDiscountCents: z.int().optional(),
-    serviceSlotAt: epochMs.optional().openapi({ description: 'Maintenance: the booked slot' }),
-    serviceBookingId: z.string().optional(),
-    serviceBookings: z.int().optional().openapi({ description: 'Maintenance: bookings made with the provider (each reschedule or rebooking is one)' }),
-    serviceReschedules: z.int().optional().openapi({ description: 'Maintenance: reschedules and customer no-shows, against policy.maintenanceRescheduleLimit' }),
-    serviceRecord: z.string().optional().openapi({ description: 'Maintenance: the service record of the completed visit' }),
     refundMaxCents: z.int().optional().openapi({ description: 'The most start_refund.amountCents may ask: the accepted items without deductions (refundAmountCents is the least)' }),
     refundRequestedAmountCents: z.int().optional().openapi({ description: 'The amount start_refund asked for, within the bounds' }),
+    ...kindFacts(),
   })
   .openapi('CaseFacts');
 

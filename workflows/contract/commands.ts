@@ -4,12 +4,14 @@
  * cannot send a malformed command), and the payload types are inferred from them (workflows/messages.ts).
  */
 import { z } from 'zod';
-import { cents, epochMs, evidence, id, PARTIES, PRIORITIES, text } from './common';
+import { cents, evidence, id, PARTIES, PRIORITIES, text } from './common';
 import { disputeCommandBodies } from './dispute';
+import { kindCommandBodies } from '../kinds';
+import { commandBase, commandReason, optionalAmount } from './command-base';
 
-const reason = text(2000);
-const base = { reason: reason.optional(), evidence: evidence.optional() };
-const amount = cents.optional();
+const reason = commandReason;
+const base = commandBase;
+const amount = optionalAmount;
 /** More time for a clock: hours, minutes or working days. */
 const extension = z
   .union([z.strictObject({ hours: z.number().positive().max(8760) }), z.strictObject({ minutes: z.number().positive().max(525_600) }), z.strictObject({ workingDays: z.int().positive().max(260) })])
@@ -63,7 +65,6 @@ export const commandBodies = {
         .openapi({ description: 'At least the amount due (refundAmountCents) and at most the accepted items without deductions (refundMaxCents), else 422 amount_out_of_bounds; default: the amount due' }),
     })
     .openapi({ description: 'The merchant starts the refund of the amount the case has due (refundAmountCents)' }),
-  convert_to_refund: z.strictObject({ ...base, reason }),
   /** `price_difference_charge`: the customer keeps a dearer wrong item and owes `amountCents` (a charge against the customer). */
   propose_remedy: z.strictObject({
     ...base,
@@ -78,17 +79,8 @@ export const commandBodies = {
       .openapi({ description: 'The order lines the remedy is about (e.g. the part to reship or refund); skus of the order' }),
   }),
   customer_decision: z.strictObject({ ...base, accept: z.boolean() }),
-  register: z.strictObject({ ...base, priority: z.enum(PRIORITIES), ticketNumber: id.optional() }),
-  respond: z.strictObject({ ...base, message: text(4000) }),
-  record_investigation: z.strictObject({ ...base, findings: text(4000), responsibleParty: z.enum(PARTIES).optional() }),
-  propose_solution: z.strictObject({ ...base, solution: text(4000), amountCents: amount }),
-  approve_solution: z.strictObject({ ...base }),
-  reply_solution: z.strictObject({ ...base, message: text(4000) }),
   confirm_resolution: z.strictObject({ ...base, resolved: z.boolean() }),
   answer_survey: z.strictObject({ ...base, rating: z.int().min(1).max(5), comment: text(2000).optional() }),
-  start_emergency: z.strictObject({ ...base, plan: text(4000) }),
-  link_affected: z.strictObject({ ...base, orderIds: z.array(id).max(1000).optional(), caseIds: z.array(id).max(1000).optional() }),
-  resolve_incident: z.strictObject({ ...base, summary: text(4000) }),
   resolve_blocked_refund: z
     .strictObject({
       ...base,
@@ -108,28 +100,8 @@ export const commandBodies = {
   pause_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
   resume_deadline: z.strictObject({ ...base, clock: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a clock name'), reason }),
   change_priority: z.strictObject({ ...base, priority: z.enum(PRIORITIES), reason }),
-  drop_off: z
-    .strictObject({ ...base, location: text(500).openapi({ description: 'Where the customer hands the goods in' }) })
-    .openapi({ description: 'Repair: the customer drops the goods off instead of a courier pickup (request_pickup)' }),
-  choose_repair_remedy: z
-    .union([
-      z.strictObject({ ...base, remedy: z.enum(['return_refund', 'exchange']) }),
-      z.strictObject({ ...base, remedy: z.literal('discount_refund'), amountCents: cents.min(1).openapi({ description: 'The discount, at most the item’s price' }) }),
-    ])
-    .openapi({ description: 'Repair unrepairable or still faulty: the customer takes a refund (goods returned), an exchange, or keeps the goods with a discount refund' }),
-  book_service: z
-    .strictObject({ ...base, slotAt: epochMs.openapi({ description: 'The slot, in the future' }) })
-    .openapi({ description: 'Maintenance: books the provider for a slot (a slot in the past is 422 slot_in_past)' }),
-  reschedule_service: z
-    .strictObject({ ...base, slotAt: epochMs })
-    .openapi({ description: 'Maintenance: moves the booking to another slot, up to policy.maintenanceRescheduleLimit times (then 422 reschedule_limit_reached)' }),
-  record_service: z
-    .union([
-      z.strictObject({ ...base, outcome: z.literal('completed'), serviceRecord: text(4000).openapi({ description: 'What was done, as the provider recorded it' }) }),
-      z.strictObject({ ...base, outcome: z.enum(['customer_no_show', 'provider_no_show']) }),
-    ])
-    .openapi({ description: 'Maintenance: the visit took place (with its service record), or one side did not show up' }),
   add_note: z.strictObject({ ...base, note: text(4000), reason }).openapi({ description: 'An internal note for staff, in the audit trail; never sent to a party' }),
   ...disputeCommandBodies,
+  ...kindCommandBodies(),
 };
 
