@@ -1,5 +1,5 @@
 /**
- * Every refusal code the README's table documents (and every code the OpenAPI document's 4xx problem answers name) is
+ * Every refusal code docs/api.md's table documents (and every code the OpenAPI document's 4xx problem answers name) is
  * brought about in its situation through the API, against real servers, and answers with the documented status.
  */
 import fs from 'node:fs';
@@ -16,10 +16,10 @@ const auth = (key: string) => ({ Authorization: `Bearer ${key}` });
 const REPAIR_KEY = DEV_API_KEYS.find((k) => k.role === 'repair_provider')!.key;
 const HOUR = 3_600_000;
 
-/** The README's refusal-code table: code → documented status. */
+/** The refusal-code table of docs/api.md: code → documented status. */
 function documentedCodes(): Map<string, number> {
-  const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Refusal codes'), readme.indexOf('\n## ', readme.indexOf('## Refusal codes') + 1));
+  const doc = fs.readFileSync(path.join(__dirname, '../../docs/api.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Refusal codes'), doc.indexOf('\n## ', doc.indexOf('## Refusal codes') + 1));
   const rows = [...section.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)];
   return new Map(rows.map((m) => [m[1], Number(m[2])]));
 }
@@ -294,7 +294,7 @@ describe('every documented refusal code, in its situation', () => {
     not_mishandled: async () => api().post('/qa/reopenings').set(auth(KEYS.supervisor)).send({ caseId: await pendingReturn(), reason: 'reopen it' }),
   };
 
-  it('documents every code the OpenAPI document names in the README’s table, and has a situation for each', async () => {
+  it('documents every code the OpenAPI document names in docs/api.md’s table, and has a situation for each', async () => {
     const table = documentedCodes();
     const doc = (await api().get('/openapi.json')).body;
     expect([...openApiCodes(doc)].filter((code) => !table.has(code)).sort()).toEqual([]);
