@@ -174,7 +174,7 @@ async function main(): Promise<void> {
     if (startSandbox) {
       await supervisor.add({
         name: 'sandbox',
-        start: () => startNodeService('sandbox', 'scripts/sandbox/main.ts', childEnv, logDir, () => httpOk(`${config.partnerSandboxUrl}/healthz`)),
+        start: () => startNodeService('sandbox', 'sandbox/main.ts', childEnv, logDir, () => httpOk(`${config.partnerSandboxUrl}/healthz`)),
       });
       console.log(`✓ partner sandbox      ${config.partnerSandboxUrl}`);
     }

@@ -1,7 +1,7 @@
 /**
  * The embedded case store: FerretDB (MongoDB wire protocol) on a PostgreSQL cluster of its own, both under one data
  * directory (`<dataDir>/postgres`, `<dataDir>/ferretdb`). `backend: 'sqlite'` runs FerretDB on SQLite files in
- * `<dataDir>/ferretdb` instead; it is kept for measurements only (scripts/bench/store-compare.ts).
+ * `<dataDir>/ferretdb` instead; it is kept for measurements only (tools/bench/store-compare.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';

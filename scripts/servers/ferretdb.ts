@@ -5,7 +5,7 @@ import { toolPath } from './tools';
 
 /**
  * FerretDB's storage. PostgreSQL is the default everywhere (see scripts/servers/case-store.ts); SQLite stays available
- * for measurements (scripts/bench/store-compare.ts): under ~100 concurrent writers it stalled, and it filters every
+ * for measurements (tools/bench/store-compare.ts): under ~100 concurrent writers it stalled, and it filters every
  * field but `_id` in FerretDB's own code after reading the whole collection.
  */
 export type FerretDbBackend =

@@ -14,7 +14,7 @@ import { loadPolicy } from '../../config/policy';
 import type { AttachmentStoreKind } from '../../config/env';
 import type { PartnerCompany } from '../../workflows/domain/partner-companies';
 import type { CasePolicy } from '../../workflows/policy';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
 import { createCaseWorkers } from '../../worker/create-worker';
 import { DevMongo, DevTemporal, startDevServers } from '../support/servers';
 import type { Logger } from '../../telemetry/logger';

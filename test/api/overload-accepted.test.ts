@@ -9,7 +9,7 @@ import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
 import { freePort } from '../../scripts/servers/process';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
 import { createCaseWorkers } from '../../worker/create-worker';
 import { caseWorkflow } from '../../workflows';
 import { getCaseQuery } from '../../workflows/messages';

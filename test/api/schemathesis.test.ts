@@ -7,7 +7,7 @@ import { policyVersionModel } from '../../activities/store/policy-store';
 import { qaReopeningModel, qaReviewModel } from '../../activities/store/qa-samples';
 import { attachmentModel, caseMessageModel } from '../../activities/store/case-thread';
 import { DEV_API_KEYS } from '../../config/api-keys';
-import { describeFailures, runSchemathesis } from '../../scripts/faults/schemathesis';
+import { describeFailures, runSchemathesis } from '../../tools/faults/schemathesis';
 import { createLogger } from '../../telemetry/logger';
 import { ApiHarness, startApiHarness } from './harness';
 

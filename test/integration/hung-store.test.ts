@@ -6,7 +6,7 @@ import { partnerUrlsFor } from '../../activities/partners/urls';
 import { toCaseProjection } from '../../activities/store/case-activities';
 import { caseModel, syncCaseIndexes } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
 import { createCaseWorkers, type CaseWorkers } from '../../worker/create-worker';
 import { caseWorkflow } from '../../workflows';
 import { getCaseQuery } from '../../workflows/messages';

@@ -16,7 +16,7 @@ import {
   type PartnerActivities,
 } from '../../activities/partners';
 import { loadRuntimeConfig } from '../../config/env';
-import { startSandbox, type RefundRecord, type RequestLogEntry, type RunningSandbox } from '../../scripts/sandbox/app';
+import { startSandbox, type RefundRecord, type RequestLogEntry, type RunningSandbox } from '../../sandbox/app';
 
 let sandbox: RunningSandbox;
 let partners: PartnerActivities;

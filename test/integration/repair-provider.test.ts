@@ -5,8 +5,8 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createPartnerActivities, partnerUrlsFor, PartnerFailureType } from '../../activities/partners';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
-import type { RequestLogEntry, SandboxRecords } from '../../scripts/sandbox/state';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
+import type { RequestLogEntry, SandboxRecords } from '../../sandbox/state';
 import { caseInput, customer, recordingActivities } from '../support/case-fixtures';
 import { caseWorker, reach, send, view } from '../support/case-env';
 import { timeSkippingEnv } from '../support/servers';

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
-import { JOURNAL_FILE } from '../../scripts/sandbox/journal';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
+import { JOURNAL_FILE } from '../../sandbox/journal';
 
 describe('the partner sandbox across a restart (real HTTP, state in a temp dir)', () => {
   let stateDir: string;

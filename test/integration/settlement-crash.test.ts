@@ -8,7 +8,7 @@ import { depositModel, statementModel } from '../../activities/store/settlement'
 import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
 import type { ManagedProcess } from '../../scripts/servers/process';
 import { statementWorkflowId } from '../../workflows/contract/settlement';
 import { KEYS, returnBody } from '../api/harness';

@@ -19,7 +19,7 @@ import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
 import { startPostgres } from '../../scripts/servers/postgres';
 import { freePort, type ManagedProcess } from '../../scripts/servers/process';
 import { freeTemporalClusterPort, startTemporalCluster, TEMPORAL_DYNAMIC_CONFIG_FILE } from '../../scripts/servers/temporal-cluster';

@@ -6,7 +6,7 @@ import { openStore } from '../../activities/store/connection';
 import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
 import type { ManagedProcess } from '../../scripts/servers/process';
 import { KEYS, returnBody } from '../api/harness';
 import { startDevServers, type DevMongo, type DevTemporal } from '../support/servers';

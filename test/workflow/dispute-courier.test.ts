@@ -5,8 +5,8 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createPartnerActivities, partnerUrlsFor } from '../../activities/partners';
-import { startSandbox, type RunningSandbox } from '../../scripts/sandbox/app';
-import type { RequestLogEntry, SandboxRecords } from '../../scripts/sandbox/state';
+import { startSandbox, type RunningSandbox } from '../../sandbox/app';
+import type { RequestLogEntry, SandboxRecords } from '../../sandbox/state';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { caseInput, customer, HOUR, merchant, recordingActivities, supervisor } from '../support/case-fixtures';
 import { caseWorker, reach, send, view, type CaseHandle } from '../support/case-env';

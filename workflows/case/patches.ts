@@ -49,7 +49,7 @@ export const ESCALATION_ALERT_PATCH = 'escalation-alerts';
  * without the case in its cache (restarted, or the case evicted) gets the results of a preceding workflow task that
  * produced no commands (a projection or a message finished) in the same activation as the update; replay delivers them
  * one activation earlier. Handlers that ran first in one and second in the other wrote their commands in a different
- * order, and the history no longer replayed (scripts/faults/findings/nde-update-after-empty-workflow-task.json).
+ * order, and the history no longer replayed (tools/faults/findings/nde-update-after-empty-workflow-task.json).
  * Histories from before run the handler at once.
  */
 export const COMMANDS_AFTER_RESULTS_PATCH = 'commands-after-activation-results';

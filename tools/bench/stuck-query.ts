@@ -1,7 +1,7 @@
 /**
  * Measures the supervisor's read side over the embedded case store at its target size: 10,000 open and 90,000 closed
  * case summaries in `cases` (the real summary shape: each seeded case goes through toCaseProjection, as the worker
- * writes it). Not part of `npm test`; run it by hand: `npx tsx scripts/bench/stuck-query.ts` (after
+ * writes it). Not part of `npm test`; run it by hand: `npx tsx tools/bench/stuck-query.ts` (after
  * `bash scripts/provision.sh`).
  *
  * One PostgreSQL cluster (temporary directory, free port) is loaded once through FerretDB, then analysed; each FerretDB
@@ -39,11 +39,11 @@ import { loadPolicy } from '../../config/policy';
 import { seedView, type SeedCase } from '../../test/api/seed';
 import type { CaseKind } from '../../workflows/domain/case';
 import type { Party } from '../../workflows/domain/parties';
-import { FERRETDB_PG_DATABASE } from '../servers/case-store';
-import { startFerretDb } from '../servers/ferretdb';
-import { postgresBinDir, startPostgres } from '../servers/postgres';
-import { freePort } from '../servers/process';
-import { projectRoot } from '../servers/tools';
+import { FERRETDB_PG_DATABASE } from '../../scripts/servers/case-store';
+import { startFerretDb } from '../../scripts/servers/ferretdb';
+import { postgresBinDir, startPostgres } from '../../scripts/servers/postgres';
+import { freePort } from '../../scripts/servers/process';
+import { projectRoot } from '../../scripts/servers/tools';
 
 const run = promisify(execFile);
 const env = process.env;

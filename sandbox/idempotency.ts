@@ -57,7 +57,7 @@ export class IdempotencyStore {
     return this.entries.size;
   }
 
-  /** Every stored answer, for the journal (scripts/sandbox/journal.ts). */
+  /** Every stored answer, for the journal (sandbox/journal.ts). */
   *stored(): Iterable<{ scope: string; key: string; fingerprint: string; response: StoredResponse }> {
     for (const [id, entry] of this.entries) {
       const [scope, key] = id.split('\u0000');

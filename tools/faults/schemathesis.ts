@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../servers/tools';
+import { projectRoot } from '../../scripts/servers/tools';
 
 export const SCHEMATHESIS = path.join(projectRoot, '.tools', 'schemathesis-venv', 'bin', 'schemathesis');
 

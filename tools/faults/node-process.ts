@@ -1,7 +1,7 @@
 /** The worker and the API as processes of their own (worker/main.ts, api/main.ts), so a scenario can kill or restart them. */
 import path from 'node:path';
-import { spawnService, waitUntil, type ManagedProcess } from '../servers/process';
-import { projectRoot } from '../servers/tools';
+import { spawnService, waitUntil, type ManagedProcess } from '../../scripts/servers/process';
+import { projectRoot } from '../../scripts/servers/tools';
 import { workerProcessArgs } from '../../worker/process-args';
 import { WORKER_READY_LINE } from '../../worker/ready-line';
 

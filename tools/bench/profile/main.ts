@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { temporal } from '@temporalio/proto';
-import { projectRoot } from '../../servers/tools';
+import { projectRoot } from '../../../scripts/servers/tools';
 import { cpuSeconds } from '../deadlines/memory';
 import { benchNoopWorkflow } from '../noop-workflow';
 import { runPool } from '../pool';

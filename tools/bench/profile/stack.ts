@@ -18,11 +18,11 @@ import { loadPolicy } from '../../../config/policy';
 import { writeCaseWorkflowBundle } from '../../../worker/workflow-bundle';
 import { workerProcessArgs } from '../../../worker/process-args';
 import { WORKER_READY_LINE } from '../../../worker/ready-line';
-import { startSandbox } from '../../sandbox/app';
-import { startCaseStore } from '../../servers/case-store';
-import { freePort, spawnService, waitUntil, type ManagedProcess } from '../../servers/process';
-import { startTemporalDevServer } from '../../servers/temporal-dev';
-import { projectRoot } from '../../servers/tools';
+import { startSandbox } from '../../../sandbox/app';
+import { startCaseStore } from '../../../scripts/servers/case-store';
+import { freePort, spawnService, waitUntil, type ManagedProcess } from '../../../scripts/servers/process';
+import { startTemporalDevServer } from '../../../scripts/servers/temporal-dev';
+import { projectRoot } from '../../../scripts/servers/tools';
 import type { Teardown } from '../teardown';
 
 export interface MeasuredStack {

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:cluster`: what one more worker process buys, and what the Temporal server on PostgreSQL costs against
  * the dev server. For each shape of BENCH_CLUSTER_SHAPES (default `cluster:1,cluster:2,dev:1`: Temporal, worker
- * processes) a fresh system (the fault run's, scripts/faults/stack.ts: worker and API processes, FerretDB on PostgreSQL,
+ * processes) a fresh system (the fault run's, tools/faults/stack.ts: worker and API processes, FerretDB on PostgreSQL,
  * the sandbox) is started and measured in three phases:
  *   creates   BENCH_CLUSTER_CREATES returns opened through the API, BENCH_CLUSTER_CONCURRENCY at once;
  *   returns   BENCH_CLUSTER_RETURNS returns driven through the API from review to their refund;
@@ -21,7 +21,7 @@ import { ReturnDriver } from '../faults/returns';
 import { openReviewCases } from '../faults/review-deadlines';
 import { runId, type ScenarioContext } from '../faults/scenarios/context';
 import { startFaultStack, type FaultStack } from '../faults/stack';
-import { postgresBinDir } from '../servers/postgres';
+import { postgresBinDir } from '../../scripts/servers/postgres';
 import { cpuSeconds } from './deadlines/memory';
 import { runPool } from './pool';
 import { Teardown } from './teardown';

@@ -9,8 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import { readPartsStatus, type PartStatus } from '../../api/parts-status';
 import { PORT_VARIABLES, type Ports } from '../../config/env';
 import type { Teardown } from '../bench/teardown';
-import { freePort, spawnService, waitUntil } from '../servers/process';
-import { projectRoot } from '../servers/tools';
+import { freePort, spawnService, waitUntil } from '../../scripts/servers/process';
+import { projectRoot } from '../../scripts/servers/tools';
 
 export interface SupervisedStack {
   apiUrl: string;

@@ -5,11 +5,11 @@
  */
 import path from 'node:path';
 import type { Teardown } from '../bench/teardown';
-import { startPostgres } from '../servers/postgres';
-import type { ManagedProcess } from '../servers/process';
-import { freePort } from '../servers/process';
-import { freeTemporalClusterPort, startTemporalCluster } from '../servers/temporal-cluster';
-import { startTemporalDevServer } from '../servers/temporal-dev';
+import { startPostgres } from '../../scripts/servers/postgres';
+import type { ManagedProcess } from '../../scripts/servers/process';
+import { freePort } from '../../scripts/servers/process';
+import { freeTemporalClusterPort, startTemporalCluster } from '../../scripts/servers/temporal-cluster';
+import { startTemporalDevServer } from '../../scripts/servers/temporal-dev';
 import { killHard } from './node-process';
 
 export interface Restartable {

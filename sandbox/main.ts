@@ -1,8 +1,8 @@
-/** Runs the partner sandbox: `tsx scripts/sandbox/main.ts` on the port and host config/env.ts resolves (SANDBOX_PORT, SANDBOX_HOST). */
+/** Runs the partner sandbox: `tsx sandbox/main.ts` on the port and host config/env.ts resolves (SANDBOX_PORT, SANDBOX_HOST). */
 import path from 'node:path';
-import { loadRuntimeConfig } from '../../config/env';
-import { createLogger } from '../../telemetry/logger';
-import { startTracing } from '../../telemetry/tracing';
+import { loadRuntimeConfig } from '../config/env';
+import { createLogger } from '../telemetry/logger';
+import { startTracing } from '../telemetry/tracing';
 import { startSandbox } from './app';
 
 const config = loadRuntimeConfig();
@@ -11,7 +11,7 @@ const logger = createLogger('sandbox', config.logLevel);
 async function main(): Promise<void> {
   // Its answers to the worker's partner calls are spans of the cases' traces.
   const tracing = startTracing('partner-sandbox', config.otlpEndpoint);
-  // Its records, idempotency keys and fault rules survive a restart (scripts/sandbox/journal.ts).
+  // Its records, idempotency keys and fault rules survive a restart (sandbox/journal.ts).
   const stateDir = path.join(config.dataDir, 'sandbox');
   const sandbox = await startSandbox({ port: config.ports.sandbox, host: config.sandboxHost, stateDir });
   logger.info({ stateDir }, `partner sandbox listening on ${sandbox.url}`);

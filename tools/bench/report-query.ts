@@ -1,7 +1,7 @@
 /**
  * Times the report routes at their target size: REPORT_CASES (default 10,000) cases opened in the range, plus as many
  * opened before it (which the range's index read skips), each a full case view written as the worker writes it
- * (toCaseProjection). Not part of `npm test`; run it by hand: `npx tsx scripts/bench/report-query.ts` (after
+ * (toCaseProjection). Not part of `npm test`; run it by hand: `npx tsx tools/bench/report-query.ts` (after
  * `bash scripts/provision.sh`). Starts FerretDB on PostgreSQL over a temporary directory, and the API in this process
  * (called over real HTTP); prints wall time p50 / max per route over REPORT_SAMPLES (default 5) requests, one at a time.
  */

@@ -5,7 +5,7 @@ import { caseModel } from '../../activities/store/case-model';
 import type { CaseView } from '../../workflows/domain/case';
 import { getCaseQuery } from '../../workflows/messages';
 import { runPool } from '../bench/pool';
-import type { RunningSandbox } from '../sandbox/app';
+import type { RunningSandbox } from '../../sandbox/app';
 import { sleep } from './api-client';
 
 /** Each case's live view, by a query of its workflow (retried: the worker may be starting). */

@@ -1,6 +1,6 @@
 /**
  * One-off: writes the reports' facts (case_report_facts) for the cases of a store written before the reports existed.
- * `npx tsx scripts/backfill-report-facts.ts` against MONGODB_URI (default: the embedded store of `npm start`, which must
+ * `npx tsx tools/backfill-report-facts.ts` against MONGODB_URI (default: the embedded store of `npm start`, which must
  * be running). Idempotent; safe while the worker runs.
  */
 import { syncCaseIndexes } from '../activities/store/case-model';

@@ -1,6 +1,6 @@
 /**
  * Measures FerretDB v1 on its SQLite backend against FerretDB on PostgreSQL, to choose the embedded case store.
- * Not part of `npm test`; run it by hand: `npx tsx scripts/bench/store-compare.ts` (after `bash scripts/provision.sh`).
+ * Not part of `npm test`; run it by hand: `npx tsx tools/bench/store-compare.ts` (after `bash scripts/provision.sh`).
  *
  * Each backend gets a fresh temporary directory, free ports and the settings `npm start` uses (PostgreSQL with fsync
  * on; SQLite with immediate transactions), and the same documents (a seeded generator): ~4 KB case documents keyed by
@@ -24,8 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
-import { startCaseStore, type StoreBackend } from '../servers/case-store';
-import { projectRoot } from '../servers/tools';
+import { startCaseStore, type StoreBackend } from '../../scripts/servers/case-store';
+import { projectRoot } from '../../scripts/servers/tools';
 
 const env = process.env;
 const backends = (env.STORE_COMPARE_BACKENDS ?? 'sqlite,postgresql').split(',').map((b) => b.trim()) as StoreBackend[];

@@ -20,11 +20,11 @@ import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
 import { createCaseWorkers } from '../../worker/create-worker';
-import { startSandbox } from '../sandbox/app';
-import { startCaseStore } from '../servers/case-store';
-import { freePort } from '../servers/process';
-import { startTemporalDevServer } from '../servers/temporal-dev';
-import { projectRoot } from '../servers/tools';
+import { startSandbox } from '../../sandbox/app';
+import { startCaseStore } from '../../scripts/servers/case-store';
+import { freePort } from '../../scripts/servers/process';
+import { startTemporalDevServer } from '../../scripts/servers/temporal-dev';
+import { projectRoot } from '../../scripts/servers/tools';
 import type { CaseActivities } from '../../workflows/case/activities';
 import type { Teardown } from './teardown';
 
