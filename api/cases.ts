@@ -11,9 +11,7 @@ import { matchPolicy } from '../workflows/policy-rules';
 import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
 import { SUPPORTED_KINDS } from '../workflows/kinds/playbooks';
-import { claimIssues } from '../workflows/domain/item-claims';
-import { checkWarranty } from '../workflows/domain/warranty';
-import type { CasePolicy } from '../workflows/policy';
+import { intakeIssue } from '../workflows/kinds';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
 import { actorOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
 import { acceptedResponse, answerAccepted, isLateAnswer, startedWith, updateAccepted } from './accepted';
@@ -147,10 +145,8 @@ export async function openCaseFrom(
   const requestHash = link.requestHash ?? sha256(canonical(body));
   const rules = await ctx.policies.rules();
   const { policy, override } = matchPolicy(rules, { kind, priority: body.priority, category: body.order?.category, merchantTier: body.order?.merchantTier });
-  if (body.details.kind === 'repair' && body.order) checkRepairable(body.order, body.details.sku, policy);
-  if (body.details.kind === 'maintenance' && body.order && !body.order.items.some((i) => i.sku === (body.details as { packageSku: string }).packageSku)) {
-    throw new ProblemError({ status: 422, code: 'unknown_sku', title: 'Package not in the order', detail: 'the maintenance package must be an item of the order', errors: [{ field: 'body.details.packageSku', message: 'not in the order' }] });
-  }
+  const issue = intakeIssue(body, policy, Date.now());
+  if (issue) throw new ProblemError({ status: 422, ...issue });
   const input: CaseInput = {
     caseId,
     kind,
@@ -307,7 +303,6 @@ export const CASE_ROUTES: ApiRoute[] = [
       if (caller.role === 'customer' && body.order && body.order.customerId !== caller.id) {
         throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });
       }
-      checkClaimedItems(body);
       checkOrderCompanies(ctx.companies, body.order);
       const caseId = caseIdFor(caller.id, headers['Idempotency-Key']);
       answerOpened(res, caller, caseId, await openCaseFrom(ctx, caller, caseId, body));
@@ -445,32 +440,6 @@ export const CASE_ROUTES: ApiRoute[] = [
   }),
   ...COMMAND_NAMES.map(commandRoute),
 ];
-
-/** An item-level return or exchange names skus of its order, each once, no more than bought: else 422, nothing opened. */
-function checkClaimedItems(body: { order?: CaseInput['order']; details: CaseInput['details'] }): void {
-  const { details, order } = body;
-  if ((details.kind !== 'return' && details.kind !== 'exchange') || !details.items || !order) return;
-  const issues = claimIssues(order, details.items, 'body.details.items');
-  if (issues.length === 0) return;
-  throw new ProblemError({
-    status: 422,
-    code: issues[0].code,
-    title: 'Items do not match the order',
-    detail: issues.map((i) => i.message).join('; '),
-    errors: issues.map(({ field, message }) => ({ field, message })),
-  });
-}
-
-/** A repair names an item of its order whose category has a warranty period in the policy: else 422, nothing opened. */
-function checkRepairable(order: NonNullable<CaseInput['order']>, sku: string, policy: CasePolicy): void {
-  if (!order.items.some((i) => i.sku === sku)) {
-    throw new ProblemError({ status: 422, code: 'unknown_sku', title: 'Item not in the order', detail: `sku ${sku} is not in order ${order.orderId}`, errors: [{ field: 'body.details.sku', message: 'not in the order' }] });
-  }
-  const warranty = checkWarranty(order, policy, Date.now());
-  if (!warranty.known) {
-    throw new ProblemError({ status: 422, code: 'no_warranty_info', title: 'No warranty information', detail: warranty.reason, errors: [{ field: 'body.order.category', message: warranty.reason }] });
-  }
-}
 
 /** A command's route: its contract body, sent as the workflow update of the same name. */
 function commandRoute(name: CommandName): ApiRoute {

@@ -5,13 +5,12 @@
 import { z } from 'zod';
 import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, DISPUTE_PHASES, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, RepairEvent, ServiceEvent, text } from '../workflows/contract';
 import type { CommandName } from '../workflows/messages';
+import { kindNeedsOrder } from '../workflows/kinds';
 
 export { commandBodies, EvidenceRef, PARTIES } from '../workflows/contract';
 
 export const caseIdParam = z.strictObject({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'case-3f2a9c0e1b7d4a65c8e91f20' }) });
 
-
-const ORDER_KINDS = new Set(['return', 'exchange', 'refund_only', 'repair', 'maintenance']);
 
 export const CreateCaseBody = z
   .strictObject({
@@ -24,7 +23,7 @@ export const CreateCaseBody = z
     priority: z.enum(PRIORITIES).optional().openapi({ description: 'The case’s priority from the start; policy overrides can match it' }),
   })
   .superRefine((body, ctx) => {
-    if (ORDER_KINDS.has(body.details.kind) && !body.order) ctx.addIssue({ code: 'custom', path: ['order'], message: `a ${body.details.kind} case needs the order` });
+    if (kindNeedsOrder(body.details.kind) && !body.order) ctx.addIssue({ code: 'custom', path: ['order'], message: `a ${body.details.kind} case needs the order` });
   })
   .openapi('CreateCaseBody', {
     example: {

@@ -7,6 +7,7 @@ import mongoose, { Schema } from 'mongoose';
 import type { CaseView } from '../../../workflows/domain/case';
 import { caseCompany, COMPANY_KINDS } from '../../../workflows/domain/partner-companies';
 import { describeLimit } from './limits';
+import { reportReasonOf } from '../../../workflows/kinds';
 
 export const NO_MERCHANT = '(none)';
 export const UNASSIGNED = '(unassigned)';
@@ -40,7 +41,7 @@ export interface ReportFacts {
   /** Epoch ms, once the case has its outcome. */
   closedAt?: number;
   kind: string;
-  /** The problem type within the kind (reasonOf). */
+  /** The problem type within the kind (each kind's reportReason, workflows/kinds). */
   reason: string;
   merchantId: string;
   agentId: string;
@@ -59,24 +60,6 @@ export interface ReportFacts {
   companies?: string[];
 }
 
-/** The problem type within a kind: a return or exchange reason, a refund-only ground, a feedback type, a hazard. */
-export function reasonOf(details: CaseView['details']): string {
-  switch (details.kind) {
-    case 'return':
-    case 'exchange':
-      return details.reason;
-    case 'refund_only':
-      return details.ground;
-    case 'feedback':
-      return details.feedbackType;
-    case 'safety':
-      return 'safety_hazard';
-    case 'repair':
-      return 'repair';
-    case 'maintenance':
-      return 'maintenance';
-  }
-}
 
 /**
  * A clock is met when it was satisfied before its deadline, breached when its deadline passed (done late or not at
@@ -97,7 +80,7 @@ export function toReportFacts(view: CaseView): ReportFacts {
     openedAt: new Date(view.openedAt),
     ...(view.closedAt !== undefined && { closedAt: view.closedAt }),
     kind: view.kind,
-    reason: reasonOf(view.details),
+    reason: reportReasonOf(view.details),
     merchantId: view.order?.merchantId ?? NO_MERCHANT,
     agentId: view.assignedAgentId ?? UNASSIGNED,
     clocks: (view.clocks ?? []).flatMap((c) => {

@@ -14,7 +14,7 @@ import { defineClock } from '../clock-definition';
 import { CLOSED, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type Playbook } from '../playbook';
 
-export const S = {
+export const GOODS_RETURN_STATUS = {
   submitted: 'submitted',
   merchantReview: 'awaiting_merchant_review',
   platformReview: 'awaiting_platform_review',
@@ -46,7 +46,7 @@ async function assess(ctx: CaseContext): Promise<void> {
   ctx.view.responsibleParty = result.responsibleParty;
   ctx.view.shippingCostBearer = result.shippingCostBearer;
   ctx.startClock(MERCHANT_REVIEW);
-  ctx.transition(SYSTEM_ACTOR, 'submitted_for_merchant_review', S.merchantReview, { data: { responsibleParty: result.responsibleParty, shippingCostBearer: result.shippingCostBearer } });
+  ctx.transition(SYSTEM_ACTOR, 'submitted_for_merchant_review', GOODS_RETURN_STATUS.merchantReview, { data: { responsibleParty: result.responsibleParty, shippingCostBearer: result.shippingCostBearer } });
 }
 
 export function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'], returnAddress: string | undefined, action: string): void {
@@ -54,7 +54,7 @@ export function approve(ctx: CaseContext, actor: CaseContext['input']['openedBy'
   ctx.satisfyClock('platform_review');
   ctx.view.returnAddress = returnAddress ?? ctx.view.returnAddress ?? `merchant ${ctx.requireOrder().merchantId} returns desk`;
   ctx.startClock(CUSTOMER_SHIP_BACK);
-  ctx.transition(actor, action, S.shipBack, { data: { returnAddress: ctx.view.returnAddress, shippingCostBearer: ctx.view.shippingCostBearer } });
+  ctx.transition(actor, action, GOODS_RETURN_STATUS.shipBack, { data: { returnAddress: ctx.view.returnAddress, shippingCostBearer: ctx.view.shippingCostBearer } });
 }
 
 async function reject(ctx: CaseContext, actor: CaseContext['input']['openedBy'], reason: string | undefined, action: string): Promise<void> {
@@ -84,7 +84,7 @@ const MERCHANT_REVIEW = defineClock({
       ctx.escalate('platform', 'merchant did not review within the limit', SYSTEM_ACTOR, 'merchant_review');
       // The platform's own decision has a deadline too, so the case never waits on nobody's clock.
       if (ctx.policy.platformReview && patched(PLATFORM_REVIEW_CLOCK_PATCH)) ctx.startClock(PLATFORM_REVIEW);
-      ctx.transition(SYSTEM_ACTOR, 'handed_to_platform', S.platformReview);
+      ctx.transition(SYSTEM_ACTOR, 'handed_to_platform', GOODS_RETURN_STATUS.platformReview);
     }
   },
 });
@@ -102,41 +102,41 @@ export const MERCHANT_INSPECTION = defineClock({
   name: 'merchant_inspection',
   owner: 'merchant',
   terms: (policy) => ({ limit: policy.merchantInspection, breachAction: policy.merchantInspectionTimeoutAction }),
-  breach: (ctx) => ctx.transition(SYSTEM_ACTOR, 'inspection_deemed_accepted', S.accepted, { reason: 'merchant did not inspect within the limit' }),
+  breach: (ctx) => ctx.transition(SYSTEM_ACTOR, 'inspection_deemed_accepted', GOODS_RETURN_STATUS.accepted, { reason: 'merchant did not inspect within the limit' }),
 });
 
 export const GOODS_RETURN_CLOCKS = [MERCHANT_REVIEW, PLATFORM_REVIEW, CUSTOMER_SHIP_BACK, MERCHANT_INSPECTION];
 
-/** Steps up to an accepted inspection; each playbook adds the step for S.accepted. */
+/** Steps up to an accepted inspection; each playbook adds the step for GOODS_RETURN_STATUS.accepted. */
 export const goodsReturnSteps = {
-  [S.submitted]: assess,
-  [S.merchantReview]: async (ctx) => {
+  [GOODS_RETURN_STATUS.submitted]: assess,
+  [GOODS_RETURN_STATUS.merchantReview]: async (ctx) => {
     await ctx.effects.notifyMerchant('return_requested', `New ${ctx.input.kind} request on order ${ctx.requireOrder().orderId}.`);
-    await ctx.waitUntil(() => ctx.status !== S.merchantReview);
+    await ctx.waitUntil(() => ctx.status !== GOODS_RETURN_STATUS.merchantReview);
   },
-  [S.platformReview]: async (ctx) => {
-    await ctx.waitUntil(() => ctx.status !== S.platformReview);
+  [GOODS_RETURN_STATUS.platformReview]: async (ctx) => {
+    await ctx.waitUntil(() => ctx.status !== GOODS_RETURN_STATUS.platformReview);
   },
-  [S.shipBack]: async (ctx) => {
+  [GOODS_RETURN_STATUS.shipBack]: async (ctx) => {
     await ctx.effects.notifyCustomer('return_approved', { returnAddress: ctx.view.returnAddress ?? '', shippingCostBearer: ctx.view.shippingCostBearer ?? '' });
-    await ctx.waitUntil(() => ctx.status !== S.shipBack);
+    await ctx.waitUntil(() => ctx.status !== GOODS_RETURN_STATUS.shipBack);
     if (ctx.view.outcome === 'abandoned') await ctx.effects.notifyCustomer('closed_abandoned');
   },
-  [S.inTransit]: async (ctx) => {
+  [GOODS_RETURN_STATUS.inTransit]: async (ctx) => {
     if (ctx.view.facts.pickupAddress !== undefined) await ctx.effects.bookPickup(ctx.view.facts.pickupAddress);
     await ctx.effects.notifyMerchant('goods_shipped_back', `Goods for case ${ctx.caseId} are on their way: ${ctx.view.returnTrackingNumber}.`);
-    await ctx.waitUntil(() => ctx.status !== S.inTransit);
+    await ctx.waitUntil(() => ctx.status !== GOODS_RETURN_STATUS.inTransit);
   },
-  [S.inspection]: async (ctx) => {
-    await ctx.waitUntil(() => ctx.status !== S.inspection);
+  [GOODS_RETURN_STATUS.inspection]: async (ctx) => {
+    await ctx.waitUntil(() => ctx.status !== GOODS_RETURN_STATUS.inspection);
   },
 } satisfies Playbook['steps'];
 
 export const goodsReturnCommands: Playbook['commands'] = {
-  [S.merchantReview]: { merchant_review: ['merchant'] },
-  [S.platformReview]: { platform_review: PLATFORM },
-  [S.shipBack]: { ship_back: ['customer', ...CASE_STAFF], request_pickup: ['customer', ...CASE_STAFF], override_review: PLATFORM },
-  [S.inspection]: { inspect: ['merchant'] },
+  [GOODS_RETURN_STATUS.merchantReview]: { merchant_review: ['merchant'] },
+  [GOODS_RETURN_STATUS.platformReview]: { platform_review: PLATFORM },
+  [GOODS_RETURN_STATUS.shipBack]: { ship_back: ['customer', ...CASE_STAFF], request_pickup: ['customer', ...CASE_STAFF], override_review: PLATFORM },
+  [GOODS_RETURN_STATUS.inspection]: { inspect: ['merchant'] },
   [CLOSED]: { override_review: PLATFORM },
 };
 
@@ -149,12 +149,12 @@ export const goodsReturnHandlers: CommandHandlers = {
     ctx.satisfyClock('customer_ship_back');
     ctx.view.returnTrackingNumber = p.trackingNumber;
     if (p.postageCents) ctx.setFact('returnPostageCents', p.postageCents);
-    ctx.transition(p.actor, 'shipped_back', S.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier, ...(p.postageCents !== undefined && { postageCents: p.postageCents }) } });
+    ctx.transition(p.actor, 'shipped_back', GOODS_RETURN_STATUS.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier, ...(p.postageCents !== undefined && { postageCents: p.postageCents }) } });
   },
   request_pickup: (ctx, p) => {
     ctx.satisfyClock('customer_ship_back');
     ctx.setFact('pickupAddress', p.address);
-    ctx.transition(p.actor, 'pickup_requested', S.inTransit, { reason: p.reason, data: { address: p.address } });
+    ctx.transition(p.actor, 'pickup_requested', GOODS_RETURN_STATUS.inTransit, { reason: p.reason, data: { address: p.address } });
   },
   override_review: (ctx, p) => {
     if (p.decision === 'reject') {
@@ -172,7 +172,7 @@ export const goodsReturnHandlers: CommandHandlers = {
     const result = p.items ? (inspections.some((i) => i.result === 'accepted') ? 'accepted' : 'rejected') : p.result;
     const data = p.items ? { data: { items: inspections.map(({ sku, result, deductionCents }) => ({ sku, result, ...(deductionCents && { deductionCents }) })) } } : {};
     if (result === 'accepted') {
-      ctx.transition(p.actor, 'inspection_accepted', S.accepted, { reason: p.findings, evidence: p.evidence, ...data });
+      ctx.transition(p.actor, 'inspection_accepted', GOODS_RETURN_STATUS.accepted, { reason: p.findings, evidence: p.evidence, ...data });
     } else {
       // Damage or missing accessories through the customer's own fault void the return (spec §Responsibility).
       ctx.view.responsibleParty = 'customer';
@@ -191,7 +191,7 @@ export const goodsReturnChecks: CommandChecks = {
   /** The platform reverses a review: an approval before the goods left (reject), or a rejection (approve, reopening the case). */
   override_review: (ctx, p) => {
     requireReason(p);
-    if (ctx.status === S.shipBack && p.decision !== 'reject') throw commandRejected('unchanged', 'the request is already approved; override_review can reject it');
+    if (ctx.status === GOODS_RETURN_STATUS.shipBack && p.decision !== 'reject') throw commandRejected('unchanged', 'the request is already approved; override_review can reject it');
     if (ctx.closed && (p.decision !== 'approve' || ctx.view.outcome !== 'rejected')) {
       throw commandRejected('invalid_transition', `only a rejected request can be approved on override; this case closed as ${ctx.view.outcome}`);
     }
@@ -221,10 +221,10 @@ export async function refundReturnPostage(ctx: CaseContext): Promise<void> {
 }
 
 export function onReturnShipmentEvent(ctx: CaseContext, event: { event: string; trackingNumber?: string; at: number }): void {
-  if (ctx.status !== S.inTransit || event.event !== 'delivered') return;
+  if (ctx.status !== GOODS_RETURN_STATUS.inTransit || event.event !== 'delivered') return;
   if (event.trackingNumber && event.trackingNumber !== ctx.view.returnTrackingNumber) return;
   ctx.startClock(MERCHANT_INSPECTION);
-  ctx.transition({ id: 'courier', role: 'courier' }, 'return_delivered_to_merchant', S.inspection, { data: { trackingNumber: ctx.view.returnTrackingNumber } });
+  ctx.transition({ id: 'courier', role: 'courier' }, 'return_delivered_to_merchant', GOODS_RETURN_STATUS.inspection, { data: { trackingNumber: ctx.view.returnTrackingNumber } });
 }
 
 /** The amount start_refund may ask: from the refund due (refundAmountCents) to refundMaxCents; refused otherwise. */

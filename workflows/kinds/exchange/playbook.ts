@@ -28,13 +28,13 @@ import {
   onReturnShipmentEvent,
   refundReturnPostage,
   returnDetails,
-  S,
+  GOODS_RETURN_STATUS,
   settleItemRefund,
 } from '../../case/steps/goods-return';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from '../../case/steps/refund-due';
 import { agreedProposal, checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, pendingProposal, proposeRemedy } from '../../case/steps/remedy';
 
-export const EX = {
+export const EXCHANGE_STATUS = {
   awaitingConfirmation: 'awaiting_customer_confirmation',
   unresolved: 'exchange_unresolved',
   settling: 'settling_price_difference',
@@ -48,11 +48,11 @@ const CUSTOMER_CONFIRMATION = defineClock({
   owner: 'customer',
   terms: (policy) => ({ limit: policy.customerConfirmationTimeout, breachAction: policy.customerConfirmationTimeoutAction }),
   breach: (ctx) => {
-    if (ctx.status === EX.awaitingConfirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'exchanged', { reason: 'the customer did not confirm within the limit' });
+    if (ctx.status === EXCHANGE_STATUS.awaitingConfirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'exchanged', { reason: 'the customer did not confirm within the limit' });
   },
 });
-const CONVERTIBLE = [S.merchantReview, S.platformReview, S.shipBack, S.inTransit, S.inspection] as const;
-const SETTLEABLE = [S.merchantReview, S.platformReview, S.shipBack] as const;
+const CONVERTIBLE = [GOODS_RETURN_STATUS.merchantReview, GOODS_RETURN_STATUS.platformReview, GOODS_RETURN_STATUS.shipBack, GOODS_RETURN_STATUS.inTransit, GOODS_RETURN_STATUS.inspection] as const;
+const SETTLEABLE = [GOODS_RETURN_STATUS.merchantReview, GOODS_RETURN_STATUS.platformReview, GOODS_RETURN_STATUS.shipBack] as const;
 const CONVERTERS: readonly Role[] = ['customer', 'merchant', ...CASE_STAFF];
 /** The clocks of the return path that stand still while the customer decides whether to keep a wrong item. */
 const HELD_WHILE_DECIDING = ['merchant_review', 'customer_ship_back'] as const;
@@ -110,7 +110,7 @@ async function shipReplacement(ctx: CaseContext): Promise<void> {
     return;
   }
   ctx.startClock(CUSTOMER_CONFIRMATION);
-  ctx.transition(SYSTEM_ACTOR, 'replacement_reshipped', EX.awaitingConfirmation, { data: { erpOrderId } });
+  ctx.transition(SYSTEM_ACTOR, 'replacement_reshipped', EXCHANGE_STATUS.awaitingConfirmation, { data: { erpOrderId } });
 }
 
 const settleCommands = { propose_remedy: ['merchant', ...CASE_STAFF], customer_decision: ['customer'] } as const;
@@ -127,15 +127,15 @@ export const exchangePlaybook: Playbook = {
   steps: {
     ...goodsReturnSteps,
     ...refundDueSteps,
-    [S.accepted]: shipReplacement,
-    [EX.awaitingConfirmation]: async (ctx) => {
+    [GOODS_RETURN_STATUS.accepted]: shipReplacement,
+    [EXCHANGE_STATUS.awaitingConfirmation]: async (ctx) => {
       await ctx.effects.notifyCustomer('replacement_shipped', { erpOrderId: ctx.view.reships[0]?.erpOrderId ?? '' });
-      await ctx.waitUntil(() => ctx.status !== EX.awaitingConfirmation);
+      await ctx.waitUntil(() => ctx.status !== EXCHANGE_STATUS.awaitingConfirmation);
     },
-    [EX.unresolved]: async (ctx) => {
-      await ctx.waitUntil(() => ctx.status !== EX.unresolved);
+    [EXCHANGE_STATUS.unresolved]: async (ctx) => {
+      await ctx.waitUntil(() => ctx.status !== EXCHANGE_STATUS.unresolved);
     },
-    [EX.settling]: async (ctx) => {
+    [EXCHANGE_STATUS.settling]: async (ctx) => {
       const agreed = agreedProposal(ctx)!;
       const amountCents = agreed.amountCents ?? 0;
       if (agreed.remedy === 'price_difference_charge') {
@@ -151,10 +151,10 @@ export const exchangePlaybook: Playbook = {
     },
   },
   commands: {
-    ...Object.fromEntries(([...Object.values(S), CLOSED] as CaseStatus[]).map((status) => [status, commandsFor(status)])),
+    ...Object.fromEntries(([...Object.values(GOODS_RETURN_STATUS), CLOSED] as CaseStatus[]).map((status) => [status, commandsFor(status)])),
     ...refundDueCommands,
-    [EX.awaitingConfirmation]: { confirm_resolution: ['customer', ...CASE_STAFF] },
-    [EX.unresolved]: { confirm_resolution: ['customer', ...CASE_STAFF] },
+    [EXCHANGE_STATUS.awaitingConfirmation]: { confirm_resolution: ['customer', ...CASE_STAFF] },
+    [EXCHANGE_STATUS.unresolved]: { confirm_resolution: ['customer', ...CASE_STAFF] },
   },
   checks: {
     ...goodsReturnChecks,
@@ -190,16 +190,16 @@ export const exchangePlaybook: Playbook = {
     },
     customer_decision: (ctx, p) => {
       const agreed = decideRemedy(ctx, p);
-      if (agreed) ctx.transition(p.actor, 'keeps_goods', EX.settling, { data: { remedy: agreed.remedy, amountCents: agreed.amountCents } });
+      if (agreed) ctx.transition(p.actor, 'keeps_goods', EXCHANGE_STATUS.settling, { data: { remedy: agreed.remedy, amountCents: agreed.amountCents } });
       else releaseReturnClocks(ctx, 'the customer declined to keep the item');
     },
     confirm_resolution: (ctx, p) => {
       ctx.satisfyClock(CONFIRMATION_CLOCK);
       if (p.resolved) {
         ctx.close(p.actor, 'exchange_confirmed', 'exchanged', { reason: p.reason });
-      } else if (ctx.status === EX.awaitingConfirmation) {
+      } else if (ctx.status === EXCHANGE_STATUS.awaitingConfirmation) {
         ctx.escalate('senior_agent', p.reason ?? 'the customer reports the exchange did not resolve the problem', p.actor);
-        ctx.transition(p.actor, 'exchange_disputed', EX.unresolved, { reason: p.reason });
+        ctx.transition(p.actor, 'exchange_disputed', EXCHANGE_STATUS.unresolved, { reason: p.reason });
       } else {
         ctx.record(p.actor, 'exchange_still_unresolved', { reason: p.reason });
       }

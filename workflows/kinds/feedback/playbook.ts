@@ -24,7 +24,7 @@ import type { CaseContext } from '../../case/context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
 import { PRIORITIES } from '../../messages';
 
-export const FB = {
+export const FEEDBACK_STATUS = {
   submitted: 'submitted',
   registered: 'registered',
   investigating: 'investigating',
@@ -116,7 +116,7 @@ const CONFIRMATION = defineClock({
 
 export const feedbackPlaybook: Playbook = {
   steps: {
-    [FB.submitted]: async (ctx) => {
+    [FEEDBACK_STATUS.submitted]: async (ctx) => {
       if (!ctx.clocks.get(FEEDBACK_CLOCKS.registration)) {
         const d = feedbackDetails(ctx.input);
         const fromReceipt = { countedFrom: ctx.input.receivedAt };
@@ -128,25 +128,25 @@ export const feedbackPlaybook: Playbook = {
       await ctx.effects.notifyCustomer('feedback_received', { caseId: ctx.caseId });
       await waitForNextStatus(ctx);
     },
-    [FB.registered]: waitForNextStatus,
-    [FB.investigating]: waitForNextStatus,
-    [FB.investigated]: waitForNextStatus,
-    [FB.awaitingApproval]: waitForNextStatus,
-    [FB.approved]: waitForNextStatus,
-    [FB.awaitingConfirmation]: async (ctx) => {
+    [FEEDBACK_STATUS.registered]: waitForNextStatus,
+    [FEEDBACK_STATUS.investigating]: waitForNextStatus,
+    [FEEDBACK_STATUS.investigated]: waitForNextStatus,
+    [FEEDBACK_STATUS.awaitingApproval]: waitForNextStatus,
+    [FEEDBACK_STATUS.approved]: waitForNextStatus,
+    [FEEDBACK_STATUS.awaitingConfirmation]: async (ctx) => {
       await waitForNextStatus(ctx);
       if (ctx.view.outcome === 'closed_without_confirmation') await ctx.effects.notifyCustomer('closed_without_confirmation');
     },
   },
   commands: {
-    [FB.submitted]: { register: CASE_STAFF },
-    [FB.registered]: { respond: CASE_STAFF },
-    [FB.investigating]: { record_investigation: CASE_STAFF },
-    [FB.investigated]: { propose_solution: CASE_STAFF },
+    [FEEDBACK_STATUS.submitted]: { register: CASE_STAFF },
+    [FEEDBACK_STATUS.registered]: { respond: CASE_STAFF },
+    [FEEDBACK_STATUS.investigating]: { record_investigation: CASE_STAFF },
+    [FEEDBACK_STATUS.investigated]: { propose_solution: CASE_STAFF },
     // A proposal may be revised while it waits for approval.
-    [FB.awaitingApproval]: { propose_solution: CASE_STAFF, approve_solution: APPROVERS },
-    [FB.approved]: { reply_solution: CASE_STAFF },
-    [FB.awaitingConfirmation]: { confirm_resolution: ['customer', ...CASE_STAFF] },
+    [FEEDBACK_STATUS.awaitingApproval]: { propose_solution: CASE_STAFF, approve_solution: APPROVERS },
+    [FEEDBACK_STATUS.approved]: { reply_solution: CASE_STAFF },
+    [FEEDBACK_STATUS.awaitingConfirmation]: { confirm_resolution: ['customer', ...CASE_STAFF] },
   },
   checks: {
     register: (_ctx, p) => {
@@ -176,19 +176,19 @@ export const feedbackPlaybook: Playbook = {
       ctx.view.ticketNumber = p.ticketNumber ?? ctx.view.ticketNumber ?? ticketNumberFor(ctx.caseId);
       ctx.satisfyClock(FEEDBACK_CLOCKS.registration);
       ctx.setPriority(p.priority, p.actor);
-      ctx.transition(p.actor, 'registered', FB.registered, {
+      ctx.transition(p.actor, 'registered', FEEDBACK_STATUS.registered, {
         reason: p.reason,
         data: { ticketNumber: ctx.view.ticketNumber, priority: p.priority, feedbackType: d.feedbackType, receivedAt: ctx.input.receivedAt, channel: ctx.input.channel },
       });
     },
     respond: (ctx, p) => {
       ctx.satisfyClock(FEEDBACK_CLOCKS.firstResponse);
-      ctx.transition(p.actor, 'responded', FB.investigating, { reason: p.reason, data: { message: p.message } });
+      ctx.transition(p.actor, 'responded', FEEDBACK_STATUS.investigating, { reason: p.reason, data: { message: p.message } });
     },
     record_investigation: (ctx, p) => {
       ctx.satisfyClock(FEEDBACK_CLOCKS.investigation);
       if (p.responsibleParty) ctx.view.responsibleParty = p.responsibleParty;
-      ctx.transition(p.actor, 'investigation_recorded', FB.investigated, {
+      ctx.transition(p.actor, 'investigation_recorded', FEEDBACK_STATUS.investigated, {
         reason: p.findings,
         evidence: p.evidence,
         data: { ...(p.responsibleParty && { responsibleParty: p.responsibleParty }) },
@@ -198,7 +198,7 @@ export const feedbackPlaybook: Playbook = {
       ctx.setFact('solution', p.solution);
       ctx.setFact('solutionProposedBy', p.actor.id);
       if (p.amountCents !== undefined) ctx.setFact('solutionAmountCents', p.amountCents);
-      ctx.transition(p.actor, 'solution_proposed', FB.awaitingApproval, {
+      ctx.transition(p.actor, 'solution_proposed', FEEDBACK_STATUS.awaitingApproval, {
         reason: p.reason,
         evidence: p.evidence,
         data: { solution: p.solution, ...(p.amountCents !== undefined && { amountCents: p.amountCents }) },
@@ -206,12 +206,12 @@ export const feedbackPlaybook: Playbook = {
     },
     approve_solution: (ctx, p) => {
       ctx.startClock(SOLUTION_REPLY);
-      ctx.transition(p.actor, 'solution_approved', FB.approved, { reason: p.reason, data: { solution: ctx.view.facts.solution } });
+      ctx.transition(p.actor, 'solution_approved', FEEDBACK_STATUS.approved, { reason: p.reason, data: { solution: ctx.view.facts.solution } });
     },
     reply_solution: (ctx, p) => {
       ctx.satisfyClock(FEEDBACK_CLOCKS.solutionReply);
       ctx.startClock(CONFIRMATION);
-      ctx.transition(p.actor, 'solution_replied', FB.awaitingConfirmation, { reason: p.reason, data: { message: p.message } });
+      ctx.transition(p.actor, 'solution_replied', FEEDBACK_STATUS.awaitingConfirmation, { reason: p.reason, data: { message: p.message } });
     },
     confirm_resolution: (ctx, p) => {
       ctx.satisfyClock(FEEDBACK_CLOCKS.confirmation);
@@ -223,7 +223,7 @@ export const feedbackPlaybook: Playbook = {
       ctx.record(p.actor, 'resolution_rejected', { reason: p.reason });
       ctx.escalate('senior_agent', p.reason ?? 'the customer says the problem is not resolved');
       ctx.startClock(INVESTIGATION);
-      ctx.transition(SYSTEM_ACTOR, 'reinvestigation_started', FB.investigating);
+      ctx.transition(SYSTEM_ACTOR, 'reinvestigation_started', FEEDBACK_STATUS.investigating);
     },
   },
   clocks: [REGISTRATION, FIRST_RESPONSE, INVESTIGATION, SOLUTION_REPLY, CONFIRMATION],

@@ -17,7 +17,7 @@ import type { CaseContext } from '../../case/context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
 import { addDuration } from '../../sla/calendar';
 
-export const MT = { submitted: 'submitted', booking: 'awaiting_booking', booked: 'service_booked' } as const;
+export const MAINTENANCE_STATUS = { submitted: 'submitted', booking: 'awaiting_booking', booked: 'service_booked' } as const;
 
 const SLOT_CLOCK = 'service_visit';
 
@@ -62,12 +62,12 @@ function book(ctx: CaseContext, actor: Actor, action: string, slotAt: number): v
   ctx.setFact('serviceBookings', (ctx.view.facts.serviceBookings ?? 0) + 1);
   delete ctx.view.facts.serviceBookingId;
   ctx.startClock(visitClock(ctx, slotAt));
-  ctx.transition(actor, action, MT.booked, { data: { slotAt } });
+  ctx.transition(actor, action, MAINTENANCE_STATUS.booked, { data: { slotAt } });
 }
 
 function providerNoShow(ctx: CaseContext, actor: Actor, reason: string): void {
   ctx.escalate('platform', `the maintenance provider did not show up: ${reason}`, actor, SLOT_CLOCK);
-  ctx.transition(actor, 'provider_no_show', MT.booking, { reason, data: { slotAt: ctx.view.facts.serviceSlotAt } });
+  ctx.transition(actor, 'provider_no_show', MAINTENANCE_STATUS.booking, { reason, data: { slotAt: ctx.view.facts.serviceSlotAt } });
 }
 
 const PROVIDER: Actor = { id: 'repair-provider', role: 'repair_provider' };
@@ -92,13 +92,13 @@ function recordVisit(ctx: CaseContext, actor: Actor, p: VisitOutcome): void {
     ctx.close(actor, 'customer_no_show', 'customer_no_show', { reason: p.reason ?? 'the customer missed the visit with no reschedule left' });
     return;
   }
-  ctx.transition(actor, 'customer_no_show', MT.booking, { reason: p.reason, data: { reschedulesUsed: used } });
+  ctx.transition(actor, 'customer_no_show', MAINTENANCE_STATUS.booking, { reason: p.reason, data: { reschedulesUsed: used } });
 }
 
 /** The provider's callback: it counts only for the booking the case holds now and while the visit is still open. */
 function onServiceEvent(ctx: CaseContext, event: ServiceEvent): void {
   const bookingId = ctx.view.facts.serviceBookingId;
-  if (ctx.status !== MT.booked || bookingId === undefined || event.bookingId !== bookingId) {
+  if (ctx.status !== MAINTENANCE_STATUS.booked || bookingId === undefined || event.bookingId !== bookingId) {
     ctx.record(PROVIDER, 'service_event_ignored', { reason: `no open visit for booking ${event.bookingId} on this case`, data: { event: event.event, bookingId: event.bookingId } });
     return;
   }
@@ -109,20 +109,20 @@ function onServiceEvent(ctx: CaseContext, event: ServiceEvent): void {
 
 export const maintenancePlaybook: Playbook = {
   steps: {
-    [MT.submitted]: async (ctx) => {
+    [MAINTENANCE_STATUS.submitted]: async (ctx) => {
       const order = ctx.requireOrder();
       const { packageSku } = maintenanceDetails(ctx);
       if (!order.items.some((i) => i.sku === packageSku)) {
         ctx.close(SYSTEM_ACTOR, 'rejected_no_package', 'rejected', { reason: `sku ${packageSku} is not in order ${order.orderId}` });
         return;
       }
-      ctx.transition(SYSTEM_ACTOR, 'package_confirmed', MT.booking, { data: { packageSku } });
+      ctx.transition(SYSTEM_ACTOR, 'package_confirmed', MAINTENANCE_STATUS.booking, { data: { packageSku } });
     },
-    [MT.booking]: async (ctx) => {
+    [MAINTENANCE_STATUS.booking]: async (ctx) => {
       await ctx.effects.notifyCustomer('service_booking_open', { packageSku: maintenanceDetails(ctx).packageSku }, `service-booking-open:${ctx.view.facts.serviceBookings ?? 0}`);
-      await ctx.waitUntil(() => ctx.status !== MT.booking);
+      await ctx.waitUntil(() => ctx.status !== MAINTENANCE_STATUS.booking);
     },
-    [MT.booked]: async (ctx) => {
+    [MAINTENANCE_STATUS.booked]: async (ctx) => {
       const facts = ctx.view.facts;
       if (facts.serviceBookingId === undefined) {
         const n = facts.serviceBookings ?? 1;
@@ -142,12 +142,12 @@ export const maintenancePlaybook: Playbook = {
         }
       }
       const booking = ctx.view.facts.serviceBookings;
-      await ctx.waitUntil(() => ctx.status !== MT.booked || ctx.view.facts.serviceBookings !== booking || ctx.view.facts.serviceBookingId === undefined);
+      await ctx.waitUntil(() => ctx.status !== MAINTENANCE_STATUS.booked || ctx.view.facts.serviceBookings !== booking || ctx.view.facts.serviceBookingId === undefined);
     },
   },
   commands: {
-    [MT.booking]: { book_service: ['customer', ...CASE_STAFF] },
-    [MT.booked]: { reschedule_service: ['customer', ...CASE_STAFF], record_service: [...CASE_STAFF] },
+    [MAINTENANCE_STATUS.booking]: { book_service: ['customer', ...CASE_STAFF] },
+    [MAINTENANCE_STATUS.booked]: { reschedule_service: ['customer', ...CASE_STAFF], record_service: [...CASE_STAFF] },
   },
   checks: {
     book_service: (_ctx, p) => checkSlot(p.slotAt),

@@ -20,7 +20,7 @@ import { checkDecision, checkProposal, CUSTOMER_DECISION, decideRemedy, proposeR
 
 type RefundOnlyDetails = Extract<KindDetails, { kind: 'refund_only' }>;
 
-export const RO = {
+export const REFUND_ONLY_STATUS = {
   submitted: 'submitted',
   awaitingReturnToSender: 'awaiting_return_to_sender',
   awaitingRemedy: 'awaiting_remedy',
@@ -63,7 +63,7 @@ async function intake(ctx: CaseContext): Promise<void> {
     case 'refused_delivery':
       if (order.shippedAt === undefined) return rejectRequest(ctx, 'not_shipped_yet: ask for a refund of an order not shipped');
       ctx.view.shippingCostBearer = 'customer';
-      ctx.transition(SYSTEM_ACTOR, 'awaiting_courier_return', RO.awaitingReturnToSender);
+      ctx.transition(SYSTEM_ACTOR, 'awaiting_courier_return', REFUND_ONLY_STATUS.awaitingReturnToSender);
       return;
     case 'price_difference': {
       const result = assessPriceDifference(order, d, ctx.policy);
@@ -73,7 +73,7 @@ async function intake(ctx: CaseContext): Promise<void> {
     }
     case 'minor_defect':
       ctx.view.responsibleParty = 'merchant';
-      ctx.transition(SYSTEM_ACTOR, 'awaiting_remedy_proposal', RO.awaitingRemedy);
+      ctx.transition(SYSTEM_ACTOR, 'awaiting_remedy_proposal', REFUND_ONLY_STATUS.awaitingRemedy);
       return;
   }
 }
@@ -81,17 +81,17 @@ async function intake(ctx: CaseContext): Promise<void> {
 export const refundOnlyPlaybook: Playbook = {
   steps: {
     ...refundDueSteps,
-    [RO.submitted]: intake,
-    [RO.awaitingReturnToSender]: async (ctx) => {
-      await ctx.waitUntil(() => ctx.status !== RO.awaitingReturnToSender);
+    [REFUND_ONLY_STATUS.submitted]: intake,
+    [REFUND_ONLY_STATUS.awaitingReturnToSender]: async (ctx) => {
+      await ctx.waitUntil(() => ctx.status !== REFUND_ONLY_STATUS.awaitingReturnToSender);
     },
-    [RO.awaitingRemedy]: async (ctx) => {
-      await ctx.waitUntil(() => ctx.status !== RO.awaitingRemedy);
+    [REFUND_ONLY_STATUS.awaitingRemedy]: async (ctx) => {
+      await ctx.waitUntil(() => ctx.status !== REFUND_ONLY_STATUS.awaitingRemedy);
     },
   },
   commands: {
     ...refundDueCommands,
-    [RO.awaitingRemedy]: { propose_remedy: ['merchant', ...CASE_STAFF], customer_decision: ['customer'] },
+    [REFUND_ONLY_STATUS.awaitingRemedy]: { propose_remedy: ['merchant', ...CASE_STAFF], customer_decision: ['customer'] },
   },
   checks: {
     start_refund: (ctx, p) => checkRefundAmount(ctx, p.amountCents),
@@ -117,7 +117,7 @@ export const refundOnlyPlaybook: Playbook = {
   clocks: [REFUND_START, CUSTOMER_DECISION],
   onRemedyLapse: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_no_answer', 'no_agreement', { reason: 'the customer did not answer the proposed remedy' }),
   onCourierEvent: (ctx, event) => {
-    if (ctx.status !== RO.awaitingReturnToSender || event.event !== 'returned_to_sender') return;
+    if (ctx.status !== REFUND_ONLY_STATUS.awaitingReturnToSender || event.event !== 'returned_to_sender') return;
     enterRefundDue(ctx, { id: 'courier', role: 'courier' }, 'returned_to_sender', details(ctx).amountCents ?? ctx.requireOrder().paidAmountCents, 'refused_delivery_refund');
   },
 };

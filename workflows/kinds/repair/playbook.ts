@@ -20,10 +20,10 @@ import { defineClock } from '../../case/clock-definition';
 import { partnerRefusal, type CaseContext } from '../../case/context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
 import { REFUND_START } from '../../case/refund-clock';
-import { checkRefundAmount, CUSTOMER_SHIP_BACK, goodsReturnChecks, goodsReturnHandlers, goodsReturnSteps, MERCHANT_INSPECTION, onReturnShipmentEvent, refundReturnPostage, S } from '../../case/steps/goods-return';
+import { checkRefundAmount, CUSTOMER_SHIP_BACK, goodsReturnChecks, goodsReturnHandlers, goodsReturnSteps, MERCHANT_INSPECTION, onReturnShipmentEvent, refundReturnPostage, GOODS_RETURN_STATUS } from '../../case/steps/goods-return';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from '../../case/steps/refund-due';
 
-export const RP = {
+export const REPAIR_STATUS = {
   submitted: 'submitted',
   collection: 'awaiting_collection',
   atProvider: 'at_repair_provider',
@@ -62,7 +62,7 @@ const REPAIR_COLLECTION = defineClock({
   terms: (policy) => ({ limit: policy.repairCollection ?? policy.customerShipBack, ...(policy.repairCollectionWarnAfter && { warnAfter: policy.repairCollectionWarnAfter }), breachAction: 'close_abandoned' }),
   warn: (ctx, clock) => ctx.effects.notifyCustomer('repair_collection_reminder', { deadline: clock.deadline ?? 0 }),
   breach: (ctx) => {
-    if (ctx.status === RP.collection) ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'the goods were not handed over for repair within the limit' });
+    if (ctx.status === REPAIR_STATUS.collection) ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'the goods were not handed over for repair within the limit' });
   },
 });
 
@@ -89,7 +89,7 @@ const UNREPAIRED_RETURN = defineClock({
 
 /** The courier's delivery of the unrepaired goods' parcel (the tracking number the provider's shipped_back gave) closes the case. */
 function onUnrepairedReturnEvent(ctx: CaseContext, event: { event: string; trackingNumber?: string }): boolean {
-  if (ctx.status !== RP.returningUnrepaired || event.event !== 'delivered') return false;
+  if (ctx.status !== REPAIR_STATUS.returningUnrepaired || event.event !== 'delivered') return false;
   if (!ctx.view.returnTrackingNumber || event.trackingNumber !== ctx.view.returnTrackingNumber) return false;
   ctx.satisfyClock(UNREPAIRED_RETURN.name);
   ctx.close({ id: 'courier', role: 'courier' }, 'unrepaired_goods_delivered', 'returned_unrepaired', { data: { trackingNumber: event.trackingNumber } });
@@ -102,7 +102,7 @@ const REPAIR_CONFIRMATION = defineClock({
   owner: 'customer',
   terms: (policy) => ({ limit: policy.repairConfirmation ?? policy.customerConfirmationTimeout, breachAction: 'close' }),
   breach: (ctx) => {
-    if (ctx.status === RP.confirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'repaired', { reason: 'the customer did not report a fault within the limit' });
+    if (ctx.status === REPAIR_STATUS.confirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'repaired', { reason: 'the customer did not report a fault within the limit' });
   },
 });
 
@@ -128,7 +128,7 @@ async function assess(ctx: CaseContext): Promise<void> {
   ctx.setFact('repairWarranty', warranty.inWarranty ? 'in_warranty' : 'out_of_warranty');
   ctx.setFact('repairChargeable', chargeable);
   if (patched(REPAIR_COLLECTION_CLOCK_PATCH)) ctx.startClock(REPAIR_COLLECTION);
-  ctx.transition(SYSTEM_ACTOR, 'warranty_checked', RP.collection, { data: { inWarranty: warranty.inWarranty, warrantyEndsAt: warranty.endsAt, chargeable } });
+  ctx.transition(SYSTEM_ACTOR, 'warranty_checked', REPAIR_STATUS.collection, { data: { inWarranty: warranty.inWarranty, warrantyEndsAt: warranty.endsAt, chargeable } });
 }
 
 /** Opens the repair with the provider once: the key is the case's, so a retry or a restarted worker never dispatches twice. */
@@ -196,7 +196,7 @@ function awaitGoodsBack(ctx: CaseContext): void {
   // A failed repair is the goods' fault: the merchant bears the trip back unless the customer's misuse caused it.
   ctx.view.shippingCostBearer ??= ctx.view.facts.repairChargeable === true ? 'customer' : 'merchant';
   ctx.startClock(CUSTOMER_SHIP_BACK);
-  ctx.transition(SYSTEM_ACTOR, 'return_arranged', S.shipBack, { data: { returnAddress: ctx.view.returnAddress, shippingCostBearer: ctx.view.shippingCostBearer } });
+  ctx.transition(SYSTEM_ACTOR, 'return_arranged', GOODS_RETURN_STATUS.shipBack, { data: { returnAddress: ctx.view.returnAddress, shippingCostBearer: ctx.view.shippingCostBearer } });
 }
 
 export function onRepairEvent(ctx: CaseContext, event: RepairEvent): void {
@@ -206,7 +206,7 @@ export function onRepairEvent(ctx: CaseContext, event: RepairEvent): void {
     return;
   }
   const data = { repairOrderId: event.repairOrderId, ...(event.note && { note: event.note }) };
-  const atProvider = ctx.status === RP.atProvider;
+  const atProvider = ctx.status === REPAIR_STATUS.atProvider;
   switch (event.event) {
     case 'diagnosed': {
       if (event.misuse) ctx.setFact('repairChargeable', true);
@@ -219,7 +219,7 @@ export function onRepairEvent(ctx: CaseContext, event: RepairEvent): void {
       ctx.setFact('repairQuoteCents', event.quoteCents);
       ctx.pauseClock('repair_turnaround', 'the repair quote awaits the customer');
       ctx.startClock(QUOTE_DECISION);
-      ctx.transition(PROVIDER, 'repair_quoted', RP.quote, { data: { quoteCents: event.quoteCents } });
+      ctx.transition(PROVIDER, 'repair_quoted', REPAIR_STATUS.quote, { data: { quoteCents: event.quoteCents } });
       return;
     }
     case 'repaired':
@@ -231,14 +231,14 @@ export function onRepairEvent(ctx: CaseContext, event: RepairEvent): void {
       if (!atProvider) return ctx.record(PROVIDER, 'repair_unrepairable', { data });
       ctx.satisfyClock('repair_turnaround');
       ctx.startClock(REMEDY_CHOICE);
-      ctx.transition(PROVIDER, 'repair_unrepairable', RP.remedy, { data });
+      ctx.transition(PROVIDER, 'repair_unrepairable', REPAIR_STATUS.remedy, { data });
       return;
     case 'shipped_back':
       if (event.trackingNumber) ctx.view.returnTrackingNumber = event.trackingNumber;
       if (!atProvider || facts.repairResult === 'unrepairable') return ctx.record(PROVIDER, 'repair_shipped_back', { data: { ...data, trackingNumber: event.trackingNumber } });
       ctx.satisfyClock('repair_turnaround');
       ctx.startClock(REPAIR_CONFIRMATION);
-      ctx.transition(PROVIDER, 'repair_shipped_back', RP.confirmation, { data: { ...data, trackingNumber: event.trackingNumber } });
+      ctx.transition(PROVIDER, 'repair_shipped_back', REPAIR_STATUS.confirmation, { data: { ...data, trackingNumber: event.trackingNumber } });
       return;
     default:
       ctx.record(PROVIDER, `repair_${event.event}`, { data });
@@ -250,53 +250,53 @@ const REQUESTERS = ['customer', ...CASE_STAFF] as const;
 export const repairPlaybook: Playbook = {
   steps: {
     ...refundDueSteps,
-    [RP.submitted]: assess,
-    [RP.collection]: async (ctx) => {
+    [REPAIR_STATUS.submitted]: assess,
+    [REPAIR_STATUS.collection]: async (ctx) => {
       await ctx.effects.notifyCustomer('repair_accepted', { chargeable: ctx.view.facts.repairChargeable === true });
-      await ctx.waitUntil(() => ctx.status !== RP.collection);
+      await ctx.waitUntil(() => ctx.status !== REPAIR_STATUS.collection);
       if (ctx.view.outcome === 'abandoned') await ctx.effects.notifyCustomer('closed_abandoned');
     },
-    [RP.atProvider]: async (ctx) => {
+    [REPAIR_STATUS.atProvider]: async (ctx) => {
       if (ctx.view.facts.repairCollection === 'pickup' && ctx.view.facts.pickupAddress !== undefined) await ctx.effects.bookPickup(ctx.view.facts.pickupAddress);
       await dispatch(ctx);
-      await ctx.waitUntil(() => ctx.status !== RP.atProvider);
+      await ctx.waitUntil(() => ctx.status !== REPAIR_STATUS.atProvider);
     },
-    [RP.quote]: async (ctx) => {
+    [REPAIR_STATUS.quote]: async (ctx) => {
       await ctx.effects.notifyCustomer('repair_quote', { quoteCents: ctx.view.facts.repairQuoteCents ?? 0 });
       await ctx.waitUntil(() => ctx.view.facts.repairQuoteDecision !== undefined);
       if (ctx.view.facts.repairQuoteDecision === 'accepted') {
         await instruct(ctx, 'proceed');
         ctx.resumeClock('repair_turnaround', 'the customer accepted the quote');
-        ctx.transition(SYSTEM_ACTOR, 'repair_resumed', RP.atProvider);
+        ctx.transition(SYSTEM_ACTOR, 'repair_resumed', REPAIR_STATUS.atProvider);
         return;
       }
       await instruct(ctx, 'return_unrepaired');
       if (patched(REPAIR_UNREPAIRED_RETURN_PATCH)) {
         ctx.startClock(UNREPAIRED_RETURN);
-        ctx.transition(SYSTEM_ACTOR, 'unrepaired_return_instructed', RP.returningUnrepaired, { reason: 'the customer declined the repair quote; the provider returns the goods unrepaired' });
+        ctx.transition(SYSTEM_ACTOR, 'unrepaired_return_instructed', REPAIR_STATUS.returningUnrepaired, { reason: 'the customer declined the repair quote; the provider returns the goods unrepaired' });
         return;
       }
       ctx.close(SYSTEM_ACTOR, 'closed_quote_declined', 'returned_unrepaired', { reason: 'the customer declined the repair quote; the goods are returned unrepaired' });
     },
-    [RP.returningUnrepaired]: async (ctx) => {
-      await ctx.waitUntil(() => ctx.status !== RP.returningUnrepaired);
+    [REPAIR_STATUS.returningUnrepaired]: async (ctx) => {
+      await ctx.waitUntil(() => ctx.status !== REPAIR_STATUS.returningUnrepaired);
     },
-    [RP.confirmation]: async (ctx) => {
+    [REPAIR_STATUS.confirmation]: async (ctx) => {
       await ctx.effects.notifyCustomer('repair_completed', { trackingNumber: ctx.view.returnTrackingNumber ?? '' });
-      await ctx.waitUntil(() => ctx.status !== RP.confirmation);
+      await ctx.waitUntil(() => ctx.status !== REPAIR_STATUS.confirmation);
     },
-    [S.shipBack]: goodsReturnSteps[S.shipBack],
-    [S.inTransit]: async (ctx) => {
+    [GOODS_RETURN_STATUS.shipBack]: goodsReturnSteps[GOODS_RETURN_STATUS.shipBack],
+    [GOODS_RETURN_STATUS.inTransit]: async (ctx) => {
       if (ctx.view.facts.pickupAddress !== undefined) await ctx.effects.bookPickup(ctx.view.facts.pickupAddress, 'return-pickup');
       await ctx.effects.notifyMerchant('goods_shipped_back', `Goods for case ${ctx.caseId} are on their way back after a failed repair: ${ctx.view.returnTrackingNumber}.`);
-      await ctx.waitUntil(() => ctx.status !== S.inTransit);
+      await ctx.waitUntil(() => ctx.status !== GOODS_RETURN_STATUS.inTransit);
     },
-    [S.inspection]: goodsReturnSteps[S.inspection],
-    [S.accepted]: async (ctx) => {
+    [GOODS_RETURN_STATUS.inspection]: goodsReturnSteps[GOODS_RETURN_STATUS.inspection],
+    [GOODS_RETURN_STATUS.accepted]: async (ctx) => {
       await refundReturnPostage(ctx);
       enterRefundDue(ctx, SYSTEM_ACTOR, 'refund_conditions_met', repairItemPrice(ctx), 'repair_return_refund');
     },
-    [RP.remedy]: async (ctx) => {
+    [REPAIR_STATUS.remedy]: async (ctx) => {
       await ctx.effects.notifyCustomer('repair_remedy_choice', { result: ctx.view.facts.repairResult ?? '' });
       await ctx.waitUntil(() => ctx.view.facts.repairRemedy !== undefined);
       await applyRemedy(ctx);
@@ -304,12 +304,12 @@ export const repairPlaybook: Playbook = {
   },
   commands: {
     ...refundDueCommands,
-    [RP.collection]: { request_pickup: REQUESTERS, drop_off: REQUESTERS },
-    [RP.quote]: { customer_decision: ['customer'] },
-    [RP.confirmation]: { confirm_resolution: REQUESTERS },
-    [RP.remedy]: { choose_repair_remedy: REQUESTERS },
-    [S.shipBack]: { ship_back: REQUESTERS, request_pickup: REQUESTERS },
-    [S.inspection]: { inspect: ['merchant'] },
+    [REPAIR_STATUS.collection]: { request_pickup: REQUESTERS, drop_off: REQUESTERS },
+    [REPAIR_STATUS.quote]: { customer_decision: ['customer'] },
+    [REPAIR_STATUS.confirmation]: { confirm_resolution: REQUESTERS },
+    [REPAIR_STATUS.remedy]: { choose_repair_remedy: REQUESTERS },
+    [GOODS_RETURN_STATUS.shipBack]: { ship_back: REQUESTERS, request_pickup: REQUESTERS },
+    [GOODS_RETURN_STATUS.inspection]: { inspect: ['merchant'] },
   },
   checks: {
     start_refund: (ctx, p) => checkRefundAmount(ctx, p.amountCents),
@@ -334,23 +334,23 @@ export const repairPlaybook: Playbook = {
     inspect: (ctx, p) => {
       ctx.satisfyClock('merchant_inspection');
       if (p.result === 'accepted') {
-        ctx.transition(p.actor, 'inspection_accepted', S.accepted, { reason: p.findings, evidence: p.evidence });
+        ctx.transition(p.actor, 'inspection_accepted', GOODS_RETURN_STATUS.accepted, { reason: p.findings, evidence: p.evidence });
         return;
       }
       ctx.view.responsibleParty = 'customer';
       ctx.close(p.actor, 'inspection_rejected', 'rejected_after_inspection', { reason: p.findings, evidence: p.evidence });
     },
     request_pickup: (ctx, p) => {
-      if (ctx.status === S.shipBack) return goodsReturnHandlers.request_pickup!(ctx, p);
+      if (ctx.status === GOODS_RETURN_STATUS.shipBack) return goodsReturnHandlers.request_pickup!(ctx, p);
       ctx.satisfyClock('repair_collection');
       ctx.setFact('repairCollection', 'pickup');
       ctx.setFact('pickupAddress', p.address);
-      ctx.transition(p.actor, 'pickup_requested', RP.atProvider, { reason: p.reason, data: { address: p.address } });
+      ctx.transition(p.actor, 'pickup_requested', REPAIR_STATUS.atProvider, { reason: p.reason, data: { address: p.address } });
     },
     drop_off: (ctx, p) => {
       ctx.satisfyClock('repair_collection');
       ctx.setFact('repairCollection', 'drop_off');
-      ctx.transition(p.actor, 'dropped_off', RP.atProvider, { reason: p.reason, data: { location: p.location } });
+      ctx.transition(p.actor, 'dropped_off', REPAIR_STATUS.atProvider, { reason: p.reason, data: { location: p.location } });
     },
     customer_decision: (ctx, p) => {
       ctx.satisfyClock('repair_quote_decision');
@@ -365,7 +365,7 @@ export const repairPlaybook: Playbook = {
       }
       ctx.setFact('repairResult', 'still_faulty');
       ctx.startClock(REMEDY_CHOICE);
-      ctx.transition(p.actor, 'repair_still_faulty', RP.remedy, { reason: p.reason, evidence: p.evidence });
+      ctx.transition(p.actor, 'repair_still_faulty', REPAIR_STATUS.remedy, { reason: p.reason, evidence: p.evidence });
     },
     choose_repair_remedy: (ctx, p) => {
       ctx.satisfyClock('repair_remedy_choice');

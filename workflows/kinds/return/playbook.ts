@@ -13,7 +13,7 @@ import {
   onReturnShipmentEvent,
   refundReturnPostage,
   refundToPay,
-  S,
+  GOODS_RETURN_STATUS,
   settleItemRefund,
 } from '../../case/steps/goods-return';
 
@@ -22,7 +22,7 @@ const REFUND_DUE = 'refund_due';
 export const returnPlaybook: Playbook = {
   steps: {
     ...goodsReturnSteps,
-    [S.accepted]: async (ctx) => {
+    [GOODS_RETURN_STATUS.accepted]: async (ctx) => {
       startRefundClock(ctx);
       await refundReturnPostage(ctx);
       if (patched(ITEM_REFUND_PATCH)) {

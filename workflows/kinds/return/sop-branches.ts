@@ -21,7 +21,7 @@ import { workflowNow } from '../../clock-source';
 import { partnerRefusal, type CaseContext } from '../../case/context';
 import { RESHIP_REFUSAL_PATCH } from '../../case/patches';
 import { CASE_STAFF, type Playbook } from '../../case/playbook';
-import { goodsReturnSteps, returnDetails, S } from '../../case/steps/goods-return';
+import { goodsReturnSteps, returnDetails, GOODS_RETURN_STATUS } from '../../case/steps/goods-return';
 import { chargeResponsibleParty, checkOutboundWeight, itemsValueCents } from '../../case/steps/liability';
 import { agreedProposal, checkDecision, checkProposal, decideRemedy, proposeRemedy, CUSTOMER_DECISION, type Remedy, type RemedyItems } from '../../case/steps/remedy';
 
@@ -51,7 +51,7 @@ async function intake(ctx: CaseContext): Promise<void> {
     case 'late_shipment':
     case 'out_of_stock':
       await merchantFaultApology(ctx);
-      return goodsReturnSteps[S.submitted](ctx);
+      return goodsReturnSteps[GOODS_RETURN_STATUS.submitted](ctx);
     case 'damaged_in_transit': {
       const result = assessReturn(d.reason, ctx.requireOrder(), d, ctx.policy, workflowNow());
       if (result.eligible) {
@@ -78,7 +78,7 @@ async function intake(ctx: CaseContext): Promise<void> {
       return;
     }
     default:
-      return goodsReturnSteps[S.submitted](ctx);
+      return goodsReturnSteps[GOODS_RETURN_STATUS.submitted](ctx);
   }
 }
 
@@ -89,7 +89,7 @@ async function carryOutRemedy(ctx: CaseContext): Promise<void> {
   const order = ctx.requireOrder();
   if (proposal.remedy === 'refund' && reason === 'damaged_in_transit') {
     await chargeResponsibleParty(ctx, proposal.amountCents ?? order.paidAmountCents, reason);
-    return goodsReturnSteps[S.submitted](ctx);
+    return goodsReturnSteps[GOODS_RETURN_STATUS.submitted](ctx);
   }
   if (proposal.remedy === 'reship_part') {
     const items = proposal.items ?? order.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
@@ -148,7 +148,7 @@ export function withSopBranches(base: Playbook): Playbook {
     ...base,
     steps: {
       ...base.steps,
-      [S.submitted]: intake,
+      [GOODS_RETURN_STATUS.submitted]: intake,
       [SOP.awaitingRemedy]: waitFor(SOP.awaitingRemedy),
       [SOP.seniorReview]: waitFor(SOP.seniorReview),
       [SOP.remedyAgreed]: carryOutRemedy,
