@@ -10,7 +10,7 @@ import { AuditEntry, ClockState, type DISPUTE_PHASES } from '../workflows/contra
 import { matchPolicy } from '../workflows/policy-rules';
 import type { CaseInput, CaseView, PartnerCaseView } from '../workflows/domain/case';
 import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-access';
-import { SUPPORTED_KINDS } from '../workflows/kinds/playbooks';
+import { supportedKinds } from '../workflows/kinds/playbooks';
 import { intakeIssue } from '../workflows/kinds';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
 import { actorOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
@@ -297,8 +297,8 @@ export const CASE_ROUTES: ApiRoute[] = [
     },
     async handle(ctx, { caller, headers, body }, res) {
       const kind = body.details.kind;
-      if (!SUPPORTED_KINDS.includes(kind)) {
-        throw new ProblemError({ status: 422, code: 'unsupported_case_kind', title: 'Case kind not supported yet', detail: `no playbook for "${kind}"; supported: ${SUPPORTED_KINDS.join(', ')}` });
+      if (!supportedKinds().includes(kind)) {
+        throw new ProblemError({ status: 422, code: 'unsupported_case_kind', title: 'Case kind not supported yet', detail: `no playbook for "${kind}"; supported: ${supportedKinds().join(', ')}` });
       }
       if (caller.role === 'customer' && body.order && body.order.customerId !== caller.id) {
         throw new ProblemError({ status: 403, code: 'not_your_order', title: 'Forbidden', detail: 'a customer may open cases on its own orders only' });

@@ -11,7 +11,7 @@ import { API_ROLES } from '../../config/api-keys';
 import { CASE_KINDS, PARTIES } from '../../workflows/contract';
 import { Limit as LimitSchema } from '../../workflows/contract/case';
 import type { CasePolicy } from '../../workflows/policy';
-import { playbookFor, SUPPORTED_KINDS } from '../../workflows/kinds/playbooks';
+import { playbookFor, supportedKinds } from '../../workflows/kinds/playbooks';
 import { COMMON_RESPONSES, json } from '../responses';
 import { defineRoute, type ApiRoute } from '../route-table';
 
@@ -27,7 +27,7 @@ const chartJsFile = () => path.join(path.dirname(require.resolve('chart.js')), '
 /** Every clock a playbook runs, with its limit under `policy` (as the policy states it: working days, hours or minutes). */
 export function clockLimits(policy: CasePolicy): Record<string, z.infer<typeof LimitSchema>> {
   const out: Record<string, z.infer<typeof LimitSchema>> = {};
-  for (const kind of SUPPORTED_KINDS) {
+  for (const kind of supportedKinds()) {
     for (const clock of playbookFor(kind).clocks) {
       if (out[clock.name]) continue;
       const limit = clock.terms(policy).limit as z.infer<typeof LimitSchema> | undefined;

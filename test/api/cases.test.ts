@@ -6,8 +6,6 @@ import { CaseViewDoc } from '../../api/schemas';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
 import { freePort } from '../../scripts/servers/process';
-import { CASE_KINDS } from '../../workflows/domain/case';
-import { SUPPORTED_KINDS } from '../../workflows/kinds/playbooks';
 import { ApiHarness, caseInStatus, KEYS, returnBody, startApiHarness } from './harness';
 import { seedCases, type SeedCase } from './seed';
 
@@ -79,22 +77,6 @@ describe('case API against Temporal, FerretDB, the sandbox and a real worker', (
       const injected = await create(KEYS.agent, 'create-key-bad-3', { ...returnBody(), description: { $gt: '' } });
       expect(injected.status).toBe(400);
       expect(injected.body.errors[0].field).toBe('body.description');
-    });
-
-    it('answers 422 for a kind without a playbook', async () => {
-      const unsupported = CASE_KINDS.find((k) => !SUPPORTED_KINDS.includes(k));
-      if (!unsupported) return;
-      const details =
-        unsupported === 'safety'
-          ? { kind: 'safety', hazard: 'battery swelling', affectedOrderIds: [], relatedCaseIds: [] }
-          : unsupported === 'feedback'
-            ? { kind: 'feedback', feedbackType: 'logistics' }
-            : unsupported === 'refund_only'
-              ? { kind: 'refund_only', ground: 'not_shipped' }
-              : { kind: unsupported, reason: 'quality_defect' };
-      const res = await create(KEYS.agent, 'create-key-kind-1', { ...returnBody(), details });
-      expect(res.status).toBe(422);
-      expect(res.body.code).toBe('unsupported_case_kind');
     });
 
     it('401 without or with an unknown key, 403 for a role that may not open cases', async () => {

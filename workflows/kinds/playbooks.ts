@@ -11,7 +11,8 @@ import { safetyPlaybook } from './safety/playbook';
 import { withSopBranches } from './return/sop-branches';
 import { withDisputes } from '../case/dispute';
 
-const PLAYBOOKS: Partial<Record<CaseKind, Playbook>> = {
+/** Each kind's playbook; a kind's definition is registered in ./index.ts. */
+const PLAYBOOKS: Record<string, Playbook> = {
   return: withDisputes(withSopBranches(returnPlaybook)),
   exchange: withDisputes(exchangePlaybook),
   refund_only: withDisputes(refundOnlyPlaybook),
@@ -19,11 +20,17 @@ const PLAYBOOKS: Partial<Record<CaseKind, Playbook>> = {
   safety: safetyPlaybook,
   repair: repairPlaybook,
   maintenance: maintenancePlaybook,
-};
+} satisfies Record<CaseKind, Playbook>;
 
-export const SUPPORTED_KINDS = Object.keys(PLAYBOOKS) as CaseKind[];
+/** The playbook of a kind added by registerKind (./index.ts), registered before the workflow code is shared. */
+export function registerPlaybook(kind: string, playbook: Playbook): void {
+  if (PLAYBOOKS[kind]) throw new Error(`case kind "${kind}" has a playbook already`);
+  PLAYBOOKS[kind] = playbook;
+}
 
-export function playbookFor(kind: CaseKind): Playbook {
+export const supportedKinds = (): string[] => Object.keys(PLAYBOOKS);
+
+export function playbookFor(kind: string): Playbook {
   const playbook = PLAYBOOKS[kind];
   if (!playbook) throw ApplicationFailure.nonRetryable(`no playbook for case kind "${kind}"`, 'UnsupportedCaseKind');
   return playbook;

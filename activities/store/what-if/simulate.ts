@@ -10,7 +10,7 @@
  * recorded times even where an earlier default action would have moved them.
  */
 import { clockSpecAt, type ClockDefinition } from '../../../workflows/case/clock-definition';
-import { playbookFor, SUPPORTED_KINDS } from '../../../workflows/kinds/playbooks';
+import { playbookFor, supportedKinds } from '../../../workflows/kinds/playbooks';
 import { matchPolicy, type PolicyRules } from '../../../workflows/policy-rules';
 import type { BusinessCalendar } from '../../../workflows/sla/calendar';
 import { cancelClock, extendClock, markBreached, markWarned, nextDue, pauseClock, resumeClock, retimeClock, satisfyClock, startClock, type ClockState } from '../../../workflows/sla/clock';
@@ -36,7 +36,7 @@ export type CaseSimulation = { clocks: ClockComparison[] } | { gap: HistoryGap }
 /** Every clock a playbook runs, by name (the first playbook's definition of a shared clock). */
 export function clockDefinitions(): Map<string, ClockDefinition> {
   const byName = new Map<string, ClockDefinition>();
-  for (const kind of SUPPORTED_KINDS) for (const clock of playbookFor(kind).clocks) if (!byName.has(clock.name)) byName.set(clock.name, clock);
+  for (const kind of supportedKinds()) for (const clock of playbookFor(kind).clocks) if (!byName.has(clock.name)) byName.set(clock.name, clock);
   return byName;
 }
 
