@@ -14,17 +14,20 @@ const SHARED_CODE_PATH = require.resolve('../workflows/shared-code');
  * tables, clock definitions, activity proxies), never per-case state, so a case costs only its own CaseContext. The SDK
  * deep-freezes what it shares: a module that mutated its exports would fail loudly instead of leaking between cases.
  */
-export function caseWorkflowCode(workflowsPath = WORKFLOWS_PATH, { traceWorkflows = false } = {}) {
+export function caseWorkflowCode(workflowsPath = WORKFLOWS_PATH, { traceWorkflows = false, sharedCodePath = SHARED_CODE_PATH } = {}) {
   return {
     workflowsPath,
-    bundlerOptions: { preloadModules: [SHARED_CODE_PATH] },
+    bundlerOptions: { preloadModules: [sharedCodePath] },
     // Temporal's OpenTelemetry workflow interceptors (TRACE_WORKFLOWS): a cost on every workflow task, so opt-in.
     ...(traceWorkflows && { interceptors: { workflowModules: [WORKFLOW_TRACING_MODULE] } }),
   };
 }
 
-/** The bundle the worker would build, written to `file` so that workers started after can load it without bundling. */
-export async function writeCaseWorkflowBundle(file: string, options: { traceWorkflows?: boolean } = {}): Promise<void> {
+/**
+ * The bundle the worker would build, written to `file` so that workers started after can load it without bundling.
+ * `sharedCodePath`: another shared entry that re-exports workflows/shared-code after registering more kinds.
+ */
+export async function writeCaseWorkflowBundle(file: string, options: { traceWorkflows?: boolean; sharedCodePath?: string } = {}): Promise<void> {
   const { workflowsPath, bundlerOptions, interceptors } = caseWorkflowCode(WORKFLOWS_PATH, options);
   const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions, workflowInterceptorModules: interceptors?.workflowModules, logger: new DefaultLogger('WARN') });
   await fs.promises.mkdir(path.dirname(file), { recursive: true });

@@ -37,7 +37,7 @@ export interface ApiHarness {
  * `logger`: the API's logger (its line per answered request).
  */
 export async function startApiHarness(
-  options: { policy?: CasePolicy; logger?: Logger; dataDir?: string; attachmentStore?: AttachmentStoreKind; companies?: (sandboxUrl: string) => PartnerCompany[] } = {},
+  options: { policy?: CasePolicy; logger?: Logger; dataDir?: string; attachmentStore?: AttachmentStoreKind; companies?: (sandboxUrl: string) => PartnerCompany[]; workflowBundlePath?: string } = {},
 ): Promise<ApiHarness> {
   const stops: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -58,6 +58,7 @@ export async function startApiHarness(
     stops.push(() => native.close());
     const workers = await createCaseWorkers({
       connection: native,
+      ...(options.workflowBundlePath && { workflowBundlePath: options.workflowBundlePath }),
       config: { temporalNamespace: 'default', taskQueue },
       activities: createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url), ...(companies && { companies }) }),
     });
