@@ -13,7 +13,7 @@ import { isPartnerRole, isPartyTo, partnerView } from '../workflows/domain/case-
 import { SUPPORTED_KINDS } from '../workflows/case/playbooks';
 import { claimIssues } from '../workflows/domain/item-claims';
 import { checkWarranty } from '../workflows/domain/warranty';
-import type { CasePolicy } from '../workflows/policy';
+import type { RecordedPolicy } from '../workflows/policy';
 import { allowedActionsQuery, COMMAND_NAMES, commandUpdates, getAuditQuery, getCaseQuery, getClocksQuery, openCaseUpdate, type CommandName } from '../workflows/messages';
 import { actorOf, maskEmail, maskPhone, seesContact, type Caller } from './auth';
 import { acceptedResponse, answerAccepted, isLateAnswer, startedWith, updateAccepted } from './accepted';
@@ -462,7 +462,7 @@ function checkClaimedItems(body: { order?: CaseInput['order']; details: CaseInpu
 }
 
 /** A repair names an item of its order whose category has a warranty period in the policy: else 422, nothing opened. */
-function checkRepairable(order: NonNullable<CaseInput['order']>, sku: string, policy: CasePolicy): void {
+function checkRepairable(order: NonNullable<CaseInput['order']>, sku: string, policy: RecordedPolicy): void {
   if (!order.items.some((i) => i.sku === sku)) {
     throw new ProblemError({ status: 422, code: 'unknown_sku', title: 'Item not in the order', detail: `sku ${sku} is not in order ${order.orderId}`, errors: [{ field: 'body.details.sku', message: 'not in the order' }] });
   }

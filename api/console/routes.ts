@@ -10,7 +10,7 @@ import { loadRuntimeConfig } from '../../config/env';
 import { API_ROLES } from '../../config/api-keys';
 import { CASE_KINDS, PARTIES } from '../../workflows/contract';
 import { Limit as LimitSchema } from '../../workflows/contract/case';
-import type { CasePolicy } from '../../workflows/policy';
+import { completePolicy, type CasePolicy } from '../../workflows/policy';
 import { playbookFor, SUPPORTED_KINDS } from '../../workflows/case/playbooks';
 import { COMMON_RESPONSES, json } from '../responses';
 import { defineRoute, type ApiRoute } from '../route-table';
@@ -91,7 +91,7 @@ export const CONSOLE_ROUTES: ApiRoute[] = [
         parties: PARTIES,
         timeZone: policy.calendar.timeZone,
         utcOffsetMinutes: policy.calendar.utcOffsetMinutes,
-        clockLimits: clockLimits(policy),
+        clockLimits: clockLimits(completePolicy(policy)),
         pollSeconds: pollSeconds(),
       });
     },
