@@ -37,12 +37,6 @@ export function clockLimits(policy: CasePolicy): Record<string, z.infer<typeof L
   return out;
 }
 
-/** How often the console's live lists ask again (CONSOLE_POLL_SECONDS, default 5). */
-function pollSeconds(): number {
-  const value = Number(process.env.CONSOLE_POLL_SECONDS);
-  return Number.isFinite(value) && value >= 1 ? value : 5;
-}
-
 /** The console's files; middleware, not routes: what they serve is not part of the API. */
 export function consoleFiles(): Router {
   const router = Router();
@@ -85,14 +79,14 @@ export const CONSOLE_ROUTES: ApiRoute[] = [
       const runtime = loadRuntimeConfig();
       const policy = (await ctx.policies.rules()).base;
       res.json({
-        temporalUiUrl: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${runtime.ports.temporalUi}`,
+        temporalUiUrl: runtime.temporalUiUrl,
         temporalNamespace: runtime.temporalNamespace,
         kinds: CASE_KINDS,
         parties: PARTIES,
         timeZone: policy.calendar.timeZone,
         utcOffsetMinutes: policy.calendar.utcOffsetMinutes,
         clockLimits: clockLimits(completePolicy(policy)),
-        pollSeconds: pollSeconds(),
+        pollSeconds: runtime.consolePollSeconds,
       });
     },
   }),
