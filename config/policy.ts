@@ -1,7 +1,7 @@
 /**
  * Resolves the policy new cases are opened under: DEFAULT_POLICY, deep-merged with the
  * JSON file CASE_POLICY_FILE names, then single-value environment overrides, validated
- * as a whole. Runs in the API/worker process, never in workflow code.
+ * as a whole with the policy's own schema (workflows/policy). Runs in the API/worker process, never in workflow code.
  */
 import fs from 'node:fs';
 import { z } from 'zod';

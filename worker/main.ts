@@ -20,13 +20,13 @@ const logger = createLogger('worker', config.logLevel);
 async function main(): Promise<void> {
   const tracing = startTracing('worker', config.otlpEndpoint);
   // Optional: /metrics on WORKER_METRICS_HOST:WORKER_METRICS_PORT, with the SDK's own metrics from TEMPORAL_SDK_METRICS_PORT.
-  const { workerMetricsPort: metricsPort, sdkMetricsPort } = config;
+  const { workerMetricsPort, sdkMetricsPort } = config;
   installWorkerRuntime(logger, sdkMetricsPort);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   // Settlement and report activities read much at once; they are bounded by their activity timeouts, not the API's 5 s.
   const store = await openStore(config.mongodbUri, { timeoutMs: 60_000 });
   const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
-  const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl, config.workerMetricsHost);
+  const metrics = workerMetricsPort === undefined ? undefined : serveWorkerMetrics(workerMetricsPort, sdkMetricsUrl, config.workerMetricsHost);
   try {
     const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, companies: loadPartnerCompanies(), qaSamplePercent: config.qaSamplePercent, settlement: { policy: loadPolicy(), lateThreshold: config.merchantLateThreshold }, ...(config.smtpUrl && { mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } }) }));
     const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows: config.workerMaxCachedWorkflows, workflowBundlePath: config.workflowBundlePath, tracing, traceWorkflows: config.traceWorkflows });

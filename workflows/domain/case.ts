@@ -56,4 +56,3 @@ export interface CaseInput {
 
 /** A case's input as the workflow runs it: its policy, and its version's rules, completed (completePolicy). */
 export type CompletedCaseInput = Omit<CaseInput, 'policy' | 'policyRules'> & { policy: CasePolicy; policyRules?: PolicyRules<CasePolicy> };
-

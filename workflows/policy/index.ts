@@ -140,5 +140,5 @@ const FALLBACKS = fallbacksOf(POLICY_KEYS);
 
 /** The policy a case runs on: `recorded` with each key it lacks given what cases opened before that key did. */
 export function completePolicy(recorded: RecordedPolicy): CasePolicy {
-  return complete(recorded, FALLBACKS) as CasePolicy;
+  return complete(recorded as Record<string, unknown>, FALLBACKS) as CasePolicy;
 }

@@ -77,11 +77,13 @@ export function fallbacksOf(keys: Keys): Fallbacks {
   return { values, sameAs };
 }
 
-/** `recorded` with every key it lacks taken from `fallbacks`: a spread and a loop over the few keys that name another. */
-export function complete(recorded: object, { values, sameAs }: Fallbacks): Record<string, unknown> {
-  const completed: Record<string, unknown> = { ...values, ...recorded };
-  for (const [key, source] of sameAs) if (!(key in recorded)) completed[key] = completed[source];
-  return completed;
+/** `recorded` with every key it lacks taken from `fallbacks`: one copy, and a look at the few keys that name another. */
+export function complete(recorded: Record<string, unknown>, { values, sameAs }: Fallbacks): Record<string, unknown> {
+  const borrowed: Record<string, unknown> = {};
+  for (const [key, source] of sameAs) if (!(key in recorded)) borrowed[key] = recorded[source];
+  // Not { ...values, ...recorded }: Node 20's V8 copies a second spread source of a policy's size key by key, about
+  // 260 µs a policy against 7 to 15 µs for Object.assign (measured on the 2-core machine at load average 8).
+  return Object.assign({}, values, borrowed, recorded);
 }
 
 function mapKeys<T extends Keys, V>(keys: T, pick: (key: PolicyKey) => V): Record<keyof T, V> {
