@@ -1,6 +1,6 @@
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { Client, Connection } from '@temporalio/client';
-import { loadApiKeys } from '../config/api-keys';
+import { apiKeysSource, loadApiKeys } from '../config/api-keys';
 import { loadRuntimeConfig } from '../config/env';
 import { loadPolicy } from '../config/policy';
 import { openStore } from '../activities/store/connection';
@@ -22,8 +22,7 @@ async function main(): Promise<void> {
   const apiKeys = loadApiKeys();
   const store = await openStore(config.mongodbUri);
   const app = createApp({ temporal, store, taskQueue: config.taskQueue, policy, apiKeys, logger, partsStatusFile: config.partsStatusFile });
-  const keySource = process.env.API_KEYS_FILE ? 'API_KEYS_FILE' : process.env.API_KEYS ? 'API_KEYS' : 'development defaults';
-  logger.info({ keys: apiKeys.length, source: keySource }, 'API keys loaded');
+  logger.info({ keys: apiKeys.length, source: apiKeysSource() }, 'API keys loaded');
   const server = app.listen(config.apiPort, config.apiHost, () => {
     // Printed whatever LOG_LEVEL says: supervisors wait for this line.
     logger.child({}, { level: 'info' }).info({ tracing: tracing ? config.otlpEndpoint : 'off' }, `API listening on http://${config.apiHost}:${config.apiPort}`);

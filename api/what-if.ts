@@ -12,7 +12,7 @@ import { deadlineIndexFor } from '../activities/store/what-if/deadline-index';
 import { forecast } from '../activities/store/what-if/forecast';
 import { packClosedHistories, readClockHistories, TooManyCasesError } from '../activities/store/what-if/history-store';
 import { clockDefinitions, simulateCase } from '../activities/store/what-if/simulate';
-import type { CasePolicy } from '../workflows/policy';
+import { completePolicy, type CasePolicy } from '../workflows/policy';
 import type { PolicyRules } from '../workflows/policy-rules';
 import { withYears } from '../workflows/sla/calendar';
 import { unknownVersion, versionParam } from './admin-policies';
@@ -72,12 +72,12 @@ const ForecastQuery = z.strictObject({
   hours: z.coerce.number().int().min(1).max(MAX_FORECAST_HOURS).default(24).openapi({ description: 'Length of the window in hours (default 24)' }),
 });
 
-/** A version's rules, with the calendar years operators keep in the store, as a case opened now would get them. */
-async function versionRules(store: mongoose.Connection, version: string, filePolicy: CasePolicy): Promise<PolicyRules> {
+/** A version's rules, with the calendar years operators keep in the store, as a case opened now would run them. */
+async function versionRules(store: mongoose.Connection, version: string, filePolicy: CasePolicy): Promise<PolicyRules<CasePolicy>> {
   const [doc, years] = await Promise.all([findPolicyVersion(store, version), calendarHistory(store)]);
   const rules = doc?.rules ?? (version === filePolicy.version ? { version, base: filePolicy, overrides: [] } : undefined);
   if (!rules) throw unknownVersion(version);
-  return { ...rules, base: { ...rules.base, calendar: withYears(rules.base.calendar, currentYears(years)) } };
+  return { ...rules, base: completePolicy({ ...rules.base, calendar: withYears(rules.base.calendar, currentYears(years)) }) };
 }
 
 const definitions = clockDefinitions();

@@ -65,6 +65,11 @@ export const DEV_API_KEYS: readonly ApiKeyEntry[] = [
   { key: 'dev-repair-provider-b-key', role: 'repair_provider', id: 'repair-provider-b-dev', companyId: 'repair-provider-b' },
 ];
 
+/** Where loadApiKeys takes the keys from, for the API's start line. */
+export function apiKeysSource(env: NodeJS.ProcessEnv = process.env): 'API_KEYS_FILE' | 'API_KEYS' | 'development defaults' {
+  return env.API_KEYS_FILE ? 'API_KEYS_FILE' : env.API_KEYS ? 'API_KEYS' : 'development defaults';
+}
+
 export function loadApiKeys(env: NodeJS.ProcessEnv = process.env): ApiKeyEntry[] {
   const file = env.API_KEYS_FILE;
   const inline = env.API_KEYS;

@@ -68,6 +68,16 @@ export interface RuntimeConfig {
   traceViewer: TraceViewer;
   /** Where a worker serves its /metrics (WORKER_METRICS_HOST, default 127.0.0.1; 0.0.0.0 in a container Prometheus scrapes). */
   workerMetricsHost: string;
+  /** The port of a worker's /metrics (WORKER_METRICS_PORT; unset or 0: not served). */
+  workerMetricsPort?: number;
+  /** The Temporal SDK's own Prometheus exporter, appended to the worker's /metrics (TEMPORAL_SDK_METRICS_PORT; unset or 0: off). */
+  sdkMetricsPort?: number;
+  /** Cases a worker keeps in its workflow cache (WORKER_MAX_CACHED_WORKFLOWS; unset or 0: sized from its heap). */
+  workerMaxCachedWorkflows?: number;
+  /** The Temporal Web UI the console links to (TEMPORAL_UI_URL, default the embedded UI on 127.0.0.1). */
+  temporalUiUrl: string;
+  /** How often the console's live lists ask again, in seconds (CONSOLE_POLL_SECONDS, default 5; below 1 or not a number: 5). */
+  consolePollSeconds: number;
   /** Every process's log level (LOG_LEVEL: trace, debug, info, warn, error, fatal or silent; default info). */
   logLevel: LogLevel;
   /** Servers given from outside (TEMPORAL_ADDRESS, MONGODB_URI, PARTNER_SANDBOX_URL, SMTP_URL): used as they are, never started. */
@@ -109,6 +119,14 @@ function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const port = intFromEnv(env, name, fallback);
   if (port > 65_535) throw new Error(`${name} must be a port number (0-65535), got "${env[name]}"`);
   return port;
+}
+
+/** A setting where unset and 0 both mean none. */
+const unlessZero = (value: number) => (value === 0 ? undefined : value);
+
+function pollSecondsFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.CONSOLE_POLL_SECONDS);
+  return Number.isFinite(value) && value >= 1 ? value : 5;
 }
 
 const nonEmpty = (value: string | undefined) => (value !== undefined && value.trim() !== '' ? value.trim() : undefined);
@@ -155,6 +173,11 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     traceWorkflows: !!nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) && ['1', 'true'].includes(nonEmpty(env.TRACE_WORKFLOWS)?.toLowerCase() ?? ''),
     traceViewer: oneOfFromEnv(env, 'TRACE_VIEWER', TRACE_VIEWERS, 'none'),
     workerMetricsHost: nonEmpty(env.WORKER_METRICS_HOST) ?? '127.0.0.1',
+    workerMetricsPort: unlessZero(portFromEnv(env, 'WORKER_METRICS_PORT', 0)),
+    sdkMetricsPort: unlessZero(portFromEnv(env, 'TEMPORAL_SDK_METRICS_PORT', 0)),
+    workerMaxCachedWorkflows: unlessZero(intFromEnv(env, 'WORKER_MAX_CACHED_WORKFLOWS', 0)),
+    temporalUiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${ports.temporalUi}`,
+    consolePollSeconds: pollSecondsFromEnv(env),
     logLevel: oneOfFromEnv(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     ...(nonEmpty(env.PARTS_STATUS_FILE) && { partsStatusFile: nonEmpty(env.PARTS_STATUS_FILE) }),
     external: { temporal: !!nonEmpty(env.TEMPORAL_ADDRESS), store: !!nonEmpty(env.MONGODB_URI), sandbox: !!nonEmpty(env.PARTNER_SANDBOX_URL), mail: !!nonEmpty(env.SMTP_URL) },

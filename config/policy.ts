@@ -1,112 +1,13 @@
 /**
  * Resolves the policy new cases are opened under: DEFAULT_POLICY, deep-merged with the
  * JSON file CASE_POLICY_FILE names, then single-value environment overrides, validated
- * as a whole. Runs in the API/worker process, never in workflow code.
+ * as a whole with the policy's own schema (workflows/policy). Runs in the API/worker process, never in workflow code.
  */
 import fs from 'node:fs';
 import { z } from 'zod';
 import { CASE_KINDS, PRIORITIES } from '../workflows/contract';
-import { DEFAULT_POLICY, type CasePolicy } from '../workflows/policy';
+import { CasePolicySchema, DEFAULT_POLICY, PolicyLimitsSchema, type CasePolicy } from '../workflows/policy';
 import type { PolicyOverride, PolicyRules } from '../workflows/policy-rules';
-
-const nonNegative = z.number().nonnegative();
-const limitSchema = z.union([
-  z.strictObject({ hours: nonNegative }),
-  z.strictObject({ minutes: nonNegative }),
-  z.strictObject({ workingDays: z.int().nonnegative() }),
-]);
-const localDate = z.iso.date();
-
-const calendarSchema = z
-  .strictObject({
-    timeZone: z.string().refine(isKnownTimeZone, 'unknown IANA time zone'),
-    utcOffsetMinutes: z.int().min(-12 * 60).max(14 * 60),
-    holidays: z.array(localDate),
-    extraWorkingDays: z.array(localDate),
-  })
-  .superRefine((cal, ctx) => {
-    cal.extraWorkingDays.forEach((date, i) => {
-      if (cal.holidays.includes(date)) {
-        ctx.addIssue({ code: 'custom', path: ['extraWorkingDays', i], message: `${date} is also listed as a holiday` });
-      }
-    });
-  });
-
-const policyFields = z.strictObject({
-    version: z.string().min(1),
-    calendar: calendarSchema,
-    registration: limitSchema,
-    firstResponse: limitSchema,
-    safetyEmergencyStart: limitSchema,
-    initialInvestigation: limitSchema,
-    solutionReply: limitSchema,
-    merchantReviewReminder: limitSchema,
-    merchantReviewTimeout: limitSchema,
-    merchantReviewTimeoutAction: z.enum(['approve', 'escalate_to_platform']),
-    platformReview: limitSchema.optional(),
-    refundStart: z.strictObject({ workingDays: z.int().min(1).max(3) }),
-    refundStartWarnAfter: limitSchema,
-    refundStartTimeoutAction: z.enum(['refund_on_behalf_of_merchant', 'escalate_to_platform']),
-    customerShipBack: limitSchema,
-    returnPostageCapCents: z.int().min(0).max(100_000_00).optional(),
-    customerShipBackTimeoutAction: z.literal('close_abandoned'),
-    merchantInspection: limitSchema,
-    merchantInspectionTimeoutAction: z.literal('deem_accepted'),
-    appealWindow: limitSchema,
-    interventionWindow: limitSchema.optional(),
-    disputeEvidence: limitSchema.optional(),
-    disputeRuling: limitSchema.optional(),
-    disputeCourierEvidence: limitSchema.optional(),
-    disputeInfoPausesClock: z.boolean().optional(),
-    customerConfirmationTimeout: limitSchema,
-    customerConfirmationTimeoutAction: z.literal('close'),
-    surveyWindow: limitSchema,
-    priceDifferenceWindow: limitSchema,
-    noReasonReturnWindow: limitSchema,
-    noReasonReturnExcludedCategories: z.array(z.string().min(1)),
-    warrantyByCategory: z.record(z.string().min(1).max(100), limitSchema).optional(),
-    repairTurnaround: limitSchema.optional(),
-    repairTurnaroundWarnAfter: limitSchema.optional(),
-    repairQuoteDecision: limitSchema.optional(),
-    repairUnrepairedReturn: limitSchema.optional(),
-    repairConfirmation: limitSchema.optional(),
-    repairCollection: limitSchema.optional(),
-    repairCollectionWarnAfter: limitSchema.optional(),
-    maintenanceReminderBefore: z.strictObject({ hours: z.number().nonnegative().optional(), minutes: z.number().nonnegative().optional() }).optional(),
-    maintenanceNoShowGrace: limitSchema.optional(),
-    maintenanceRescheduleLimit: z.int().min(0).max(20).optional(),
-    statementConfirmWindow: limitSchema.optional(),
-});
-
-const policySchema = policyFields
-  .superRefine((p, ctx) => {
-    if (!isShorter(p.merchantReviewReminder, p.merchantReviewTimeout)) {
-      ctx.addIssue({ code: 'custom', path: ['merchantReviewReminder'], message: 'must be shorter than merchantReviewTimeout' });
-    }
-    if (!isShorter(p.refundStartWarnAfter, p.refundStart)) {
-      ctx.addIssue({ code: 'custom', path: ['refundStartWarnAfter'], message: 'must be shorter than refundStart' });
-    }
-  }) satisfies z.ZodType<CasePolicy>;
-
-type LimitValue = z.infer<typeof limitSchema>;
-
-/** Compares limits of the same kind (working days with working days, wall time with wall time); mixed kinds pass. */
-function isShorter(a: LimitValue, b: LimitValue): boolean {
-  if ('workingDays' in a || 'workingDays' in b) {
-    return !('workingDays' in a && 'workingDays' in b) || a.workingDays < b.workingDays;
-  }
-  const ms = (l: { hours: number } | { minutes: number }) => ('hours' in l ? l.hours * 60 : l.minutes) * 60_000;
-  return ms(a) < ms(b);
-}
-
-function isKnownTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 type Override = { env: string; apply(policy: Record<string, unknown>, raw: string): void };
 
@@ -160,7 +61,7 @@ export function loadPolicy(env: NodeJS.ProcessEnv = process.env): CasePolicy {
     if (raw !== undefined && raw !== '') override.apply(merged, raw);
   }
 
-  const result = policySchema.safeParse(merged);
+  const result = CasePolicySchema.safeParse(merged);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     const source = file ? ` (file ${file} and CASE_POLICY_* environment variables)` : ' (CASE_POLICY_* environment variables)';
@@ -211,7 +112,7 @@ const overrideSchema = z.strictObject({
     categories: names.optional(),
     merchantTiers: names.optional(),
   }),
-  set: policyFields.omit({ version: true, calendar: true }).partial(),
+  set: PolicyLimitsSchema,
 });
 
 /** What an operator sends for a new policy version: the default (over the file and environment's) and the overrides. */
@@ -259,14 +160,14 @@ type IndexedOverride = { index: number; override: z.infer<typeof overrideSchema>
 
 function checkVersion(version: string, policy: Record<string, unknown>, overrides: IndexedOverride[], base: CasePolicy): { base?: CasePolicy; issues: PolicyIssue[] } {
   const merged = deepMerge(structuredClone(base) as Record<string, unknown>, { ...policy, version });
-  const parsed = policySchema.safeParse(merged);
+  const parsed = CasePolicySchema.safeParse(merged);
   const defaultIssues = parsed.success ? [] : parsed.error.issues;
   const issueKey = (issue: z.core.$ZodIssue) => `${issue.path.join('.')}\n${issue.message}`;
   const ownIssues = new Set(defaultIssues.map(issueKey));
   const issues: PolicyIssue[] = defaultIssues.map((issue) => ({ field: ['body', 'policy', ...issue.path.map(String)].join('.'), message: issue.message }));
   const over = parsed.success ? parsed.data : merged;
   for (const { index, override } of overrides) {
-    const applied = policySchema.safeParse({ ...over, ...override.set });
+    const applied = CasePolicySchema.safeParse({ ...over, ...override.set });
     if (applied.success) continue;
     // A problem of the default that the override leaves as it is was listed once, under body.policy.
     for (const issue of applied.error.issues.filter((i) => !ownIssues.has(issueKey(i)))) {

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { intFromEnv, loadRuntimeConfig } from '../config/env';
+import { loadRuntimeConfig } from '../config/env';
 import { openStore } from '../activities/store/connection';
 import { createActivities } from '../activities';
 import { loadPartnerCompanies } from '../config/partner-companies';
@@ -20,18 +20,16 @@ const logger = createLogger('worker', config.logLevel);
 async function main(): Promise<void> {
   const tracing = startTracing('worker', config.otlpEndpoint);
   // Optional: /metrics on WORKER_METRICS_HOST:WORKER_METRICS_PORT, with the SDK's own metrics from TEMPORAL_SDK_METRICS_PORT.
-  const metricsPort = intFromEnv(process.env, 'WORKER_METRICS_PORT', 0) || undefined;
-  const sdkMetricsPort = intFromEnv(process.env, 'TEMPORAL_SDK_METRICS_PORT', 0) || undefined;
+  const { workerMetricsPort, sdkMetricsPort } = config;
   installWorkerRuntime(logger, sdkMetricsPort);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   // Settlement and report activities read much at once; they are bounded by their activity timeouts, not the API's 5 s.
   const store = await openStore(config.mongodbUri, { timeoutMs: 60_000 });
   const sdkMetricsUrl = sdkMetricsPort === undefined ? undefined : `http://127.0.0.1:${sdkMetricsPort}/metrics`;
-  const metrics = metricsPort === undefined ? undefined : serveWorkerMetrics(metricsPort, sdkMetricsUrl, config.workerMetricsHost);
+  const metrics = workerMetricsPort === undefined ? undefined : serveWorkerMetrics(workerMetricsPort, sdkMetricsUrl, config.workerMetricsHost);
   try {
     const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, companies: loadPartnerCompanies(), qaSamplePercent: config.qaSamplePercent, settlement: { policy: loadPolicy(), lateThreshold: config.merchantLateThreshold }, ...(config.smtpUrl && { mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } }) }));
-    const maxCachedWorkflows = intFromEnv(process.env, 'WORKER_MAX_CACHED_WORKFLOWS', 0) || undefined;
-    const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows, workflowBundlePath: config.workflowBundlePath, tracing, traceWorkflows: config.traceWorkflows });
+    const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows: config.workerMaxCachedWorkflows, workflowBundlePath: config.workflowBundlePath, tracing, traceWorkflows: config.traceWorkflows });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });
     const scheduleClient = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
     // npm start runs WORKER_PROCESSES of these: whichever comes first creates the schedules, the others (even in the

@@ -5,7 +5,7 @@
  */
 import type { PRIORITIES } from './contract/common';
 import type { CaseKind } from './domain/case';
-import type { CasePolicy } from './policy';
+import type { CasePolicy, RecordedPolicy } from './policy';
 
 export type PriorityLevel = (typeof PRIORITIES)[number];
 
@@ -19,9 +19,10 @@ export interface PolicyOverride {
   set: Partial<PolicyLimits>;
 }
 
-export interface PolicyRules {
+/** A version as stored: its base may lack keys added since (completePolicy fills them for a case). */
+export interface PolicyRules<P extends RecordedPolicy = RecordedPolicy> {
   version: string;
-  base: CasePolicy;
+  base: P;
   overrides: PolicyOverride[];
 }
 
@@ -32,13 +33,13 @@ export interface CaseTraits {
   merchantTier?: string;
 }
 
-export interface MatchedPolicy {
-  policy: CasePolicy;
+export interface MatchedPolicy<P extends RecordedPolicy = RecordedPolicy> {
+  policy: P;
   /** The name of the override that matched, if any. */
   override?: string;
 }
 
-export function matchPolicy(rules: PolicyRules, traits: CaseTraits): MatchedPolicy {
+export function matchPolicy<P extends RecordedPolicy>(rules: PolicyRules<P>, traits: CaseTraits): MatchedPolicy<P> {
   const override = rules.overrides.find(({ match }) => matches(match.kinds, traits.kind) && matches(match.priorities, traits.priority) && matches(match.categories, traits.category) && matches(match.merchantTiers, traits.merchantTier));
   if (!override) return { policy: rules.base };
   return { policy: { ...rules.base, ...override.set }, override: override.name };

@@ -5,7 +5,7 @@
  */
 import mongoose, { Schema } from 'mongoose';
 import { periodRange, SETTLED_PARTIES, statementWorkflowId, type SettledParty, type Statement, type StatementLine } from '../../workflows/contract/settlement';
-import { DEFAULT_POLICY, STATEMENT_CONFIRM_WINDOW, type CasePolicy } from '../../workflows/policy';
+import { completePolicy, DEFAULT_POLICY, type CasePolicy } from '../../workflows/policy';
 import type { SettlementActivities } from '../../workflows/settlement/activities';
 import type { Limit } from '../../workflows/sla/calendar';
 import { effectivePolicyRules } from './effective-policy';
@@ -174,7 +174,7 @@ export function createSettlementStoreActivities(store: mongoose.Connection, opti
   return {
     listSettlementParties: async ({ period }) => {
       const [parties, { base }] = await Promise.all([partiesWithEntries(store, period), effectivePolicyRules(store, options.policy ?? DEFAULT_POLICY)]);
-      return { parties, confirmWindow: base.statementConfirmWindow ?? STATEMENT_CONFIRM_WINDOW, calendar: base.calendar, lateThreshold: options.lateThreshold ?? DEFAULT_LATE_THRESHOLD };
+      return { parties, confirmWindow: completePolicy(base).statementConfirmWindow, calendar: base.calendar, lateThreshold: options.lateThreshold ?? DEFAULT_LATE_THRESHOLD };
     },
     buildStatement: (input) => buildStatement(store, input),
     saveStatement: (statement) => saveStatement(store, statement),

@@ -10,7 +10,7 @@ import { loadRuntimeConfig } from '../../config/env';
 import { API_ROLES } from '../../config/api-keys';
 import { CASE_KINDS, PARTIES } from '../../workflows/contract';
 import { Limit as LimitSchema } from '../../workflows/contract/case';
-import type { CasePolicy } from '../../workflows/policy';
+import { completePolicy, type CasePolicy } from '../../workflows/policy';
 import { playbookFor, supportedKinds } from '../../workflows/kinds/playbooks';
 import { COMMON_RESPONSES, json } from '../responses';
 import { defineRoute, type ApiRoute } from '../route-table';
@@ -35,12 +35,6 @@ export function clockLimits(policy: CasePolicy): Record<string, z.infer<typeof L
     }
   }
   return out;
-}
-
-/** How often the console's live lists ask again (CONSOLE_POLL_SECONDS, default 5). */
-function pollSeconds(): number {
-  const value = Number(process.env.CONSOLE_POLL_SECONDS);
-  return Number.isFinite(value) && value >= 1 ? value : 5;
 }
 
 /** The console's files; middleware, not routes: what they serve is not part of the API. */
@@ -85,14 +79,14 @@ export const CONSOLE_ROUTES: ApiRoute[] = [
       const runtime = loadRuntimeConfig();
       const policy = (await ctx.policies.rules()).base;
       res.json({
-        temporalUiUrl: process.env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${runtime.ports.temporalUi}`,
+        temporalUiUrl: runtime.temporalUiUrl,
         temporalNamespace: runtime.temporalNamespace,
         kinds: CASE_KINDS,
         parties: PARTIES,
         timeZone: policy.calendar.timeZone,
         utcOffsetMinutes: policy.calendar.utcOffsetMinutes,
-        clockLimits: clockLimits(policy),
-        pollSeconds: pollSeconds(),
+        clockLimits: clockLimits(completePolicy(policy)),
+        pollSeconds: runtime.consolePollSeconds,
       });
     },
   }),

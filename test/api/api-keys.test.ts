@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEV_API_KEYS, loadApiKeys } from '../../config/api-keys';
+import { apiKeysSource, DEV_API_KEYS, loadApiKeys } from '../../config/api-keys';
 
 describe('API key configuration', () => {
   const secret = 'super-secret-key-value-123';
@@ -9,6 +9,12 @@ describe('API key configuration', () => {
   it('uses the development keys only outside production and only when nothing is configured', () => {
     expect(loadApiKeys({ NODE_ENV: 'test' })).toEqual(DEV_API_KEYS);
     expect(() => loadApiKeys({ NODE_ENV: 'production' })).toThrow(/No API keys configured/);
+    expect(apiKeysSource({})).toBe('development defaults');
+  });
+
+  it('names where the keys come from without reading them (the API logs it at start)', () => {
+    expect(apiKeysSource({ API_KEYS: '[]' })).toBe('API_KEYS');
+    expect(apiKeysSource({ API_KEYS: '[]', API_KEYS_FILE: '/keys.json' })).toBe('API_KEYS_FILE');
   });
 
   it('reads API_KEYS and API_KEYS_FILE (the file wins)', () => {

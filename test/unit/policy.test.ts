@@ -2,7 +2,49 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadPolicy } from '../../config/policy';
-import { DEFAULT_POLICY } from '../../workflows/policy';
+import { CasePolicySchema, completePolicy, DEFAULT_POLICY, type CasePolicy, type RecordedPolicy } from '../../workflows/policy';
+
+describe('the policy declaration', () => {
+  it('derives DEFAULT_POLICY from the schema’s defaults', () => {
+    expect(CasePolicySchema.parse({ version: DEFAULT_POLICY.version })).toEqual(DEFAULT_POLICY);
+  });
+
+  /** A policy written before the keys added since: the 2026.1 version the oldest recorded histories carry. */
+  function policyBeforeAddedKeys(): RecordedPolicy {
+    const added = ['platformReview', 'returnPostageCapCents', 'interventionWindow', 'disputeEvidence', 'disputeRuling', 'disputeCourierEvidence', 'disputeInfoPausesClock', 'warrantyByCategory', 'repairTurnaround', 'repairTurnaroundWarnAfter', 'repairQuoteDecision', 'repairUnrepairedReturn', 'repairConfirmation', 'repairCollection', 'repairCollectionWarnAfter', 'maintenanceReminderBefore', 'maintenanceNoShowGrace', 'maintenanceRescheduleLimit', 'statementConfirmWindow'];
+    const old: Record<string, unknown> = { ...DEFAULT_POLICY, version: '2026.1', customerShipBack: { hours: 100 }, customerConfirmationTimeout: { workingDays: 4 } };
+    for (const key of added) delete old[key];
+    return old as RecordedPolicy;
+  }
+
+  it('completes an older policy with what the playbooks’ fallbacks gave it, keys whose absence means none left absent', () => {
+    const old = policyBeforeAddedKeys();
+    const completed: CasePolicy = completePolicy(old);
+    expect(completed).toEqual({
+      ...old,
+      interventionWindow: { hours: 72 },
+      disputeEvidence: { hours: 48 },
+      disputeRuling: { hours: 72 },
+      disputeCourierEvidence: { hours: 48 },
+      disputeInfoPausesClock: false,
+      repairTurnaround: { workingDays: 10 },
+      repairQuoteDecision: { hours: 72 },
+      repairUnrepairedReturn: { workingDays: 5 },
+      repairConfirmation: { workingDays: 4 },
+      repairCollection: { hours: 100 },
+      maintenanceNoShowGrace: { hours: 24 },
+      maintenanceRescheduleLimit: 2,
+      statementConfirmWindow: { hours: 168 },
+    });
+    for (const key of ['platformReview', 'returnPostageCapCents', 'warrantyByCategory', 'repairTurnaroundWarnAfter', 'repairCollectionWarnAfter', 'maintenanceReminderBefore']) expect(completed).not.toHaveProperty(key);
+  });
+
+  it('keeps every value a policy carries', () => {
+    expect(completePolicy(DEFAULT_POLICY)).toEqual(DEFAULT_POLICY);
+    const own = { ...policyBeforeAddedKeys(), repairCollection: { hours: 5 }, disputeInfoPausesClock: true, maintenanceRescheduleLimit: 0 };
+    expect(completePolicy(own)).toMatchObject({ repairCollection: { hours: 5 }, disputeInfoPausesClock: true, maintenanceRescheduleLimit: 0 });
+  });
+});
 
 describe('loadPolicy', () => {
   let dir: string;
@@ -111,6 +153,8 @@ describe('loadPolicy', () => {
     expect(() => loadPolicy({ CASE_POLICY_FILE: policyFile({ calendar: { timeZone: 'Mars/Olympus' } }) })).toThrow(
       /calendar\.timeZone/,
     );
+    expect(() => loadPolicy({ CASE_POLICY_FILE: policyFile({ disputeEvidence: { days: 2 } }) })).toThrow(/Invalid case policy.*disputeEvidence/);
+    expect(() => loadPolicy({ CASE_POLICY_FILE: policyFile({ maintenanceRescheduleLimit: 21 }) })).toThrow(/maintenanceRescheduleLimit: Too big/);
   });
 
   it('rejects inconsistent values', () => {

@@ -5,14 +5,14 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
-import type { AuditEntry, CaseFacts, CaseInput, CaseStatus, CaseView, ChargeRecord } from '../domain/case';
+import type { AuditEntry, CaseFacts, CaseInput, CaseStatus, CaseView, ChargeRecord, CompletedCaseInput } from '../domain/case';
 import { summarizeCase, type CaseSummary } from '../domain/case-summary';
 import type { Actor, EvidenceRef, Party } from '../domain/parties';
 import { SYSTEM_ACTOR } from '../domain/parties';
 import type { BusinessCalendar, Limit } from '../sla/calendar';
 import type { ClockSpec } from '../sla/clock';
 import { ClockSet, type ClockSetState } from '../sla/clock-set';
-import type { CasePolicy } from '../policy';
+import { completePolicy, type CasePolicy } from '../policy';
 import { matchPolicy, type MatchedPolicy } from '../policy-rules';
 
 export const CLOSED = 'closed' satisfies CaseStatus;
@@ -32,7 +32,13 @@ export interface StateCarried {
   calendar?: BusinessCalendar;
 }
 
+/** Completes the policy once, as the case reads its input: cases opened before a key existed get its fallback. */
+function completeInput({ policy, policyRules, ...input }: CaseInput): CompletedCaseInput {
+  return { ...input, policy: completePolicy(policy), ...(policyRules && { policyRules: { ...policyRules, base: completePolicy(policyRules.base) } }) };
+}
+
 export class CaseState {
+  readonly input: CompletedCaseInput;
   readonly view: Omit<CaseView, 'clocks'>;
   readonly clocks: ClockSet;
   private readonly seenSignalKeys: Set<string>;
@@ -41,10 +47,8 @@ export class CaseState {
   /** Told after every change, with who owes what now. */
   onPublish: (summary: CaseSummary) => void = () => undefined;
 
-  constructor(
-    readonly input: CaseInput,
-    carried?: StateCarried,
-  ) {
+  constructor(input: CaseInput, carried?: StateCarried) {
+    this.input = completeInput(input);
     this.appliedCalendar = carried?.calendar;
     this.clocks = new ClockSet(carried?.calendar ?? input.policy.calendar, carried?.clocks);
     this.seenSignalKeys = new Set(carried?.seenSignalKeys);
@@ -70,7 +74,7 @@ export class CaseState {
   }
 
   /** The opening version's rules matched for the case as it is now. */
-  protected matched(): MatchedPolicy {
+  protected matched(): MatchedPolicy<CasePolicy> {
     const { input } = this;
     if (!input.policyRules) return { policy: input.policy, ...(input.policyOverride && { override: input.policyOverride }) };
     return matchPolicy(input.policyRules, { kind: input.kind, priority: this.view.priority, category: input.order?.category, merchantTier: input.order?.merchantTier });

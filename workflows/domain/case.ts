@@ -1,7 +1,7 @@
 /** The case's domain types, inferred from the contract (workflows/contract/case.ts), and what a case is opened with. */
 import type { z } from 'zod';
 import type * as contract from '../contract/case';
-import type { CasePolicy } from '../policy';
+import type { CasePolicy, RecordedPolicy } from '../policy';
 import type { PolicyRules, PriorityLevel } from '../policy-rules';
 import type { Actor, EvidenceRef } from './parties';
 
@@ -31,7 +31,8 @@ export type PartnerCaseView = z.infer<typeof contract.PartnerCaseView>;
 export interface CaseInput {
   caseId: string;
   kind: CaseKind;
-  policy: CasePolicy;
+  /** The policy the case was opened under, as recorded: keys added since may be absent. */
+  policy: RecordedPolicy;
   openedBy: Actor;
   /** Epoch ms when the request was received (the registration clock counts from here). */
   receivedAt: number;
@@ -53,3 +54,5 @@ export interface CaseInput {
   requestHash?: string;
 }
 
+/** A case's input as the workflow runs it: its policy, and its version's rules, completed (completePolicy). */
+export type CompletedCaseInput = Omit<CaseInput, 'policy' | 'policyRules'> & { policy: CasePolicy; policyRules?: PolicyRules<CasePolicy> };

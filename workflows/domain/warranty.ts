@@ -6,7 +6,7 @@ import type { OrderSnapshot } from './case';
 export type WarrantyCheck = { known: false; reason: string } | { known: true; inWarranty: boolean; endsAt: number };
 
 /** The warranty runs from delivery (else purchase) for the category's period; a category without one has no warranty information. */
-export function checkWarranty(order: OrderSnapshot, policy: CasePolicy, now: number): WarrantyCheck {
+export function checkWarranty(order: OrderSnapshot, policy: Pick<CasePolicy, 'version' | 'calendar' | 'warrantyByCategory'>, now: number): WarrantyCheck {
   const period = policy.warrantyByCategory?.[order.category];
   if (!period) return { known: false, reason: `no warranty period for category "${order.category}" in policy ${policy.version}` };
   const endsAt = addDuration(order.deliveredAt ?? order.purchasedAt, period, policy.calendar);

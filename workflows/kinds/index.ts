@@ -7,7 +7,7 @@
  * registered before anything imports workflows/contract/case.ts.
  */
 import type { z } from 'zod';
-import type { CasePolicy } from '../policy';
+import type { RecordedPolicy } from '../policy';
 import type { OrderSnapshot } from '../domain/case';
 import { exchangeKind } from './exchange/definition';
 import { feedbackKind } from './feedback/definition';
@@ -67,7 +67,7 @@ export function kindCommandBodies(): KindCommandBodies {
 }
 
 /** Why a create request cannot be opened as its kind, or undefined. */
-export function intakeIssue(request: { order?: OrderSnapshot; details: { kind: string } }, policy: CasePolicy, now: number): IntakeIssue | undefined {
+export function intakeIssue(request: { order?: OrderSnapshot; details: { kind: string } }, policy: RecordedPolicy, now: number): IntakeIssue | undefined {
   return kindDefinition(request.details.kind)?.intake.check?.(request, policy, now);
 }
 

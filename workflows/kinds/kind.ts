@@ -5,7 +5,7 @@
  * because a playbook needs the contract this registry builds.
  */
 import type { z } from 'zod';
-import type { CasePolicy } from '../policy';
+import type { RecordedPolicy } from '../policy';
 import type { OrderSnapshot } from '../domain/case';
 
 /** Why a create request of this kind cannot be opened (422, nothing opened); `field` paths name the request body. */
@@ -36,7 +36,7 @@ export interface KindDefinition<
     /** A case of this kind is about an order: the request must carry it (else 400 on `order`). */
     needsOrder: boolean;
     /** A business check of the request before anything opens. */
-    check?(request: { order?: OrderSnapshot; details: z.output<D> }, policy: CasePolicy, now: number): IntakeIssue | undefined;
+    check?(request: { order?: OrderSnapshot; details: z.output<D> }, policy: RecordedPolicy, now: number): IntakeIssue | undefined;
   };
   /** The problem type within the kind the reports group by (a return reason, a feedback type, …). */
   reportReason(details: z.output<D>): string;

@@ -11,6 +11,7 @@
  */
 import { clockSpecAt, type ClockDefinition } from '../../../workflows/case/clock-definition';
 import { playbookFor, supportedKinds } from '../../../workflows/kinds/playbooks';
+import type { CasePolicy } from '../../../workflows/policy';
 import { matchPolicy, type PolicyRules } from '../../../workflows/policy-rules';
 import type { BusinessCalendar } from '../../../workflows/sla/calendar';
 import { cancelClock, extendClock, markBreached, markWarned, nextDue, pauseClock, resumeClock, retimeClock, satisfyClock, startClock, type ClockState } from '../../../workflows/sla/clock';
@@ -44,7 +45,7 @@ type Step = { at: number; apply: (s: ClockState) => ClockState };
 const NO_EVENTS: ClockEvent[] = [];
 const NO_STEPS: Step[] = [];
 
-export function simulateCase(history: ClockHistory, rules: PolicyRules, definitions: Map<string, ClockDefinition>, now: number): CaseSimulation {
+export function simulateCase(history: ClockHistory, rules: PolicyRules<CasePolicy>, definitions: Map<string, ClockDefinition>, now: number): CaseSimulation {
   const clocks: ClockComparison[] = [];
   for (const recorded of history.clocks) {
     const definition = definitions.get(recorded.name);
@@ -66,12 +67,12 @@ export function simulateCase(history: ClockHistory, rules: PolicyRules, definiti
   return { clocks };
 }
 
-function policyFor(history: ClockHistory, rules: PolicyRules, at: number) {
+function policyFor(history: ClockHistory, rules: PolicyRules<CasePolicy>, at: number) {
   return matchPolicy(rules, { kind: history.kind, priority: priorityAt(history, at), category: history.category, merchantTier: history.merchantTier }).policy;
 }
 
 /** The recorded clock run again under `rules`; undefined when the version gives it no limit. */
-function retime(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, rules: PolicyRules, events: ClockEvent[], now: number): ClockState | undefined {
+function retime(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, rules: PolicyRules<CasePolicy>, events: ClockEvent[], now: number): ClockState | undefined {
   const policy = policyFor(history, rules, recorded.startedAt);
   if (!definition.terms(policy).limit) return undefined;
   const calendar = rules.base.calendar;
@@ -90,7 +91,7 @@ function retime(history: ClockHistory, recorded: RecordedClock, definition: Cloc
 }
 
 /** The clock's recorded pauses, resumptions and extensions, and the case's priority changes (a new limit), in order. */
-function steps(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, rules: PolicyRules, events: ClockEvent[], calendar: BusinessCalendar): Step[] {
+function steps(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, rules: PolicyRules<CasePolicy>, events: ClockEvent[], calendar: BusinessCalendar): Step[] {
   if (events.length === 0 && history.priorityChanges.length === 0) return NO_STEPS;
   const end = recorded.satisfiedAt ?? recorded.cancelledAt ?? Infinity;
   const out: Step[] = events.filter((e) => e.at <= end).map((e) => ({

@@ -24,7 +24,7 @@ import { SYSTEM_ACTOR } from '../../domain/parties';
 import type { z } from 'zod';
 import type { Dispute, DisputeRuling, DISPUTE_PARTIES } from '../../contract/dispute';
 import { workflowNow } from '../../clock-source';
-import { addDuration, type Limit } from '../../sla/calendar';
+import { addDuration } from '../../sla/calendar';
 import { defineClock, type ClockDefinition } from '../clock-definition';
 import { partnerActions } from '../activities';
 import { COURIER_EVIDENCE_CLOCK_PATCH, DISPUTE_APPEAL_CLOCK_PATCH } from '../patches';
@@ -37,9 +37,6 @@ export const IN_DISPUTE = 'in_dispute' satisfies CaseStatus;
 type DisputeParty = (typeof DISPUTE_PARTIES)[number];
 type DisputeRecord = z.infer<typeof Dispute>;
 type Ruling = z.infer<typeof DisputeRuling>;
-
-const HOURS = (hours: number): Limit => ({ hours });
-export const DISPUTE_DEFAULTS = { interventionWindow: HOURS(72), disputeEvidence: HOURS(48), disputeRuling: HOURS(72), disputeCourierEvidence: HOURS(48) } as const;
 
 /** Events after which the customer may ask the platform to intervene. */
 const CUSTOMER_TRIGGERS = ['merchant_rejected', 'inspection_rejected', 'remedy_rejected'];
@@ -54,7 +51,7 @@ const evidenceClock = (party: DisputeParty) =>
   defineClock({
     name: evidenceClockName(party),
     owner: party,
-    terms: (policy) => ({ limit: policy.disputeEvidence ?? DISPUTE_DEFAULTS.disputeEvidence, breachAction: 'loses_on_point' }),
+    terms: (policy) => ({ limit: policy.disputeEvidence, breachAction: 'loses_on_point' }),
     breach: (ctx) => {
       const d = disputeOf(ctx);
       if (!d || d.phase !== 'evidence') return;
@@ -72,7 +69,7 @@ const EVIDENCE_CLOCKS = { customer: evidenceClock('customer'), merchant: evidenc
 const DISPUTE_RULING = defineClock({
   name: 'dispute_ruling',
   owner: 'platform',
-  terms: (policy) => ({ limit: policy.disputeRuling ?? DISPUTE_DEFAULTS.disputeRuling, breachAction: 'page_on_call' }),
+  terms: (policy) => ({ limit: policy.disputeRuling, breachAction: 'page_on_call' }),
   breach: (ctx) => ctx.effects.page('high', `dispute_ruling_overdue_${disputeOf(ctx)?.rulings.length ?? 0}`, `Case ${ctx.caseId}: the dispute awaits the platform's ruling past its deadline.`),
 });
 
@@ -102,7 +99,7 @@ const APPEAL_CLOCKS = { customer: appealClock('customer'), merchant: appealClock
 const COURIER_EVIDENCE = defineClock({
   name: 'dispute_courier_evidence',
   owner: 'courier',
-  terms: (policy) => ({ limit: policy.disputeCourierEvidence ?? DISPUTE_DEFAULTS.disputeCourierEvidence, breachAction: 'escalate_to_platform' }),
+  terms: (policy) => ({ limit: policy.disputeCourierEvidence, breachAction: 'escalate_to_platform' }),
   breach: (ctx, clock) => ctx.escalate('platform', 'the courier has not answered the platform’s request for evidence by its deadline', SYSTEM_ACTOR, clock.name),
 });
 
@@ -146,7 +143,7 @@ function interventionTrigger(ctx: CaseContext, party: DisputeParty): AuditEntry 
 }
 
 function windowEnd(ctx: CaseContext, from: number): number {
-  return addDuration(from, ctx.policy.interventionWindow ?? DISPUTE_DEFAULTS.interventionWindow, ctx.policy.calendar);
+  return addDuration(from, ctx.policy.interventionWindow, ctx.policy.calendar);
 }
 
 /**
@@ -544,7 +541,7 @@ export function withDisputes(base: Playbook): Playbook {
           return ctx.effects.alongside(`courier-evidence:${n}`, 'courier', () => askCourier(ctx, req, n));
         }
         const party = p.party;
-        const paused = ctx.policy.disputeInfoPausesClock === true && ctx.pauseClock(evidenceClockName(party), `waiting for the ${party}'s answer to the platform's request`, p.actor);
+        const paused = ctx.policy.disputeInfoPausesClock && ctx.pauseClock(evidenceClockName(party), `waiting for the ${party}'s answer to the platform's request`, p.actor);
         d.infoRequests.push({ party, at: workflowNow(), request: p.request, pausedClock: paused });
         ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party, pausedClock: paused } });
         const n = d.infoRequests.length;

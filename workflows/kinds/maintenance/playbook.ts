@@ -31,14 +31,14 @@ function maintenanceDetails(ctx: CaseContext): { packageSku: string; serviceAddr
 const SERVICE_VISIT = defineClock({
   name: SLOT_CLOCK,
   owner: 'repair_provider',
-  terms: (policy) => ({ limit: policy.maintenanceNoShowGrace ?? { hours: 24 }, ...(policy.maintenanceReminderBefore && { warnBefore: policy.maintenanceReminderBefore }), breachAction: 'provider_no_show' }),
+  terms: (policy) => ({ limit: policy.maintenanceNoShowGrace, ...(policy.maintenanceReminderBefore && { warnBefore: policy.maintenanceReminderBefore }), breachAction: 'provider_no_show' }),
   warn: (ctx) => ctx.effects.notifyCustomer('service_reminder', { slotAt: ctx.view.facts.serviceSlotAt ?? 0 }, `service-reminder:${ctx.view.facts.serviceBookings ?? 0}`),
   breach: (ctx) => providerNoShow(ctx, SYSTEM_ACTOR, 'no visit was recorded within the grace after the slot'),
 });
 
 /** The visit clock for this slot: the deadline is the slot plus the grace, the reminder before the deadline's slot. */
 function visitClock(ctx: CaseContext, slotAt: number): ClockDefinition {
-  const grace = ctx.policy.maintenanceNoShowGrace ?? { hours: 24 };
+  const grace = ctx.policy.maintenanceNoShowGrace;
   const deadline = addDuration(slotAt, grace, ctx.policy.calendar);
   const graceMs = deadline - slotAt;
   const reminder = ctx.policy.maintenanceReminderBefore;
@@ -88,7 +88,7 @@ function recordVisit(ctx: CaseContext, actor: Actor, p: VisitOutcome): void {
   }
   const used = (ctx.view.facts.serviceReschedules ?? 0) + 1;
   ctx.setFact('serviceReschedules', used);
-  if (used > (ctx.policy.maintenanceRescheduleLimit ?? 2)) {
+  if (used > ctx.policy.maintenanceRescheduleLimit) {
     ctx.close(actor, 'customer_no_show', 'customer_no_show', { reason: p.reason ?? 'the customer missed the visit with no reschedule left' });
     return;
   }
@@ -153,7 +153,7 @@ export const maintenancePlaybook: Playbook = {
     book_service: (_ctx, p) => checkSlot(p.slotAt),
     reschedule_service: (ctx, p) => {
       checkSlot(p.slotAt);
-      const limit = ctx.policy.maintenanceRescheduleLimit ?? 2;
+      const limit = ctx.policy.maintenanceRescheduleLimit;
       if ((ctx.view.facts.serviceReschedules ?? 0) >= limit) throw commandRejected('reschedule_limit_reached', `the booking was already moved ${limit} times, the most the policy allows`);
     },
   },

@@ -50,7 +50,7 @@ export function repairItemPrice(ctx: CaseContext): number {
 const REPAIR_TURNAROUND = defineClock({
   name: 'repair_turnaround',
   owner: 'repair_provider',
-  terms: (policy) => ({ limit: policy.repairTurnaround ?? { workingDays: 10 }, ...(policy.repairTurnaroundWarnAfter && { warnAfter: policy.repairTurnaroundWarnAfter }), breachAction: 'escalate_to_platform' }),
+  terms: (policy) => ({ limit: policy.repairTurnaround, ...(policy.repairTurnaroundWarnAfter && { warnAfter: policy.repairTurnaroundWarnAfter }), breachAction: 'escalate_to_platform' }),
   warn: (ctx) => ctx.effects.notifyCustomer('repair_delayed', { repairOrderId: ctx.view.facts.repairOrderId ?? '' }),
   breach: (ctx) => ctx.escalate('platform', 'the repair provider did not return the goods within the repair turnaround', SYSTEM_ACTOR, 'repair_turnaround'),
 });
@@ -59,7 +59,7 @@ const REPAIR_TURNAROUND = defineClock({
 const REPAIR_COLLECTION = defineClock({
   name: 'repair_collection',
   owner: 'customer',
-  terms: (policy) => ({ limit: policy.repairCollection ?? policy.customerShipBack, ...(policy.repairCollectionWarnAfter && { warnAfter: policy.repairCollectionWarnAfter }), breachAction: 'close_abandoned' }),
+  terms: (policy) => ({ limit: policy.repairCollection, ...(policy.repairCollectionWarnAfter && { warnAfter: policy.repairCollectionWarnAfter }), breachAction: 'close_abandoned' }),
   warn: (ctx, clock) => ctx.effects.notifyCustomer('repair_collection_reminder', { deadline: clock.deadline ?? 0 }),
   breach: (ctx) => {
     if (ctx.status === REPAIR_STATUS.collection) ctx.close(SYSTEM_ACTOR, 'closed_abandoned', 'abandoned', { reason: 'the goods were not handed over for repair within the limit' });
@@ -70,7 +70,7 @@ const REPAIR_COLLECTION = defineClock({
 const QUOTE_DECISION = defineClock({
   name: 'repair_quote_decision',
   owner: 'customer',
-  terms: (policy) => ({ limit: policy.repairQuoteDecision ?? { hours: 72 }, breachAction: 'decline_quote' }),
+  terms: (policy) => ({ limit: policy.repairQuoteDecision, breachAction: 'decline_quote' }),
   breach: (ctx) => {
     if (ctx.view.facts.repairQuoteDecision === undefined) {
       ctx.setFact('repairQuoteDecision', 'declined');
@@ -83,7 +83,7 @@ const QUOTE_DECISION = defineClock({
 const UNREPAIRED_RETURN = defineClock({
   name: 'repair_unrepaired_return',
   owner: 'repair_provider',
-  terms: (policy) => ({ limit: policy.repairUnrepairedReturn ?? { workingDays: 5 }, breachAction: 'escalate_to_platform' }),
+  terms: (policy) => ({ limit: policy.repairUnrepairedReturn, breachAction: 'escalate_to_platform' }),
   breach: (ctx) => ctx.escalate('platform', 'the goods of a declined repair have not reached the customer within the limit', SYSTEM_ACTOR, 'repair_unrepaired_return'),
 });
 
@@ -100,7 +100,7 @@ function onUnrepairedReturnEvent(ctx: CaseContext, event: { event: string; track
 const REPAIR_CONFIRMATION = defineClock({
   name: 'repair_confirmation',
   owner: 'customer',
-  terms: (policy) => ({ limit: policy.repairConfirmation ?? policy.customerConfirmationTimeout, breachAction: 'close' }),
+  terms: (policy) => ({ limit: policy.repairConfirmation, breachAction: 'close' }),
   breach: (ctx) => {
     if (ctx.status === REPAIR_STATUS.confirmation) ctx.close(SYSTEM_ACTOR, 'closed_without_confirmation', 'repaired', { reason: 'the customer did not report a fault within the limit' });
   },
@@ -110,7 +110,7 @@ const REPAIR_CONFIRMATION = defineClock({
 const REMEDY_CHOICE = defineClock({
   name: 'repair_remedy_choice',
   owner: 'customer',
-  terms: (policy) => ({ limit: policy.repairConfirmation ?? policy.customerConfirmationTimeout, breachAction: 'escalate_to_senior_agent' }),
+  terms: (policy) => ({ limit: policy.repairConfirmation, breachAction: 'escalate_to_senior_agent' }),
   breach: (ctx) => ctx.escalate('senior_agent', 'the customer did not choose a remedy for the failed repair', SYSTEM_ACTOR, 'repair_remedy_choice'),
 });
 
