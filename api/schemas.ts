@@ -82,7 +82,7 @@ export const CALLBACK_BODIES = Object.fromEntries(
     const name = `${partner[0].toUpperCase()}${partner.slice(1)}Callback`;
     return [partner, withFields(body, { caseId: id, ...callbackFields }).openapi(name, { example })];
   }),
-) as Record<PartnerName, z.ZodType<{ caseId: string }>>;
+) as Record<PartnerName, z.ZodType<{ caseId: string } & Record<string, unknown>>>;
 
 /** `schema` with `fields` added: to the object, or to each object of the union. */
 function withFields(schema: z.core.$ZodType, fields: z.ZodRawShape): z.ZodType {

@@ -2,7 +2,7 @@ import { buildOpenApiDocument } from '../../api/openapi';
 import { API_ROUTES } from '../../api/routes';
 import { CALLBACK_BODIES } from '../../api/schemas';
 import { commonHandlers } from '../../workflows/case/common-commands';
-import { playbookFor, SUPPORTED_KINDS } from '../../workflows/case/playbooks';
+import { playbookFor, supportedKinds } from '../../workflows/kinds/playbooks';
 import { PARTNER_EVENTS, PARTNER_NAMES, type PartnerEventEntry } from '../../workflows/contract';
 
 interface Operation {
@@ -46,19 +46,19 @@ describe('partner events, one registry', () => {
   it.each(PARTNER_NAMES)('takes the %s callback example, and what the case gets of it is the event of the contract', (partner) => {
     const callback = CALLBACK_BODIES[partner].safeParse(entry(partner).example);
     expect(callback.error).toBeUndefined();
-    const { caseId, ...event } = callback.data as { caseId: string };
+    const { caseId, ...event } = callback.data!;
     expect(caseId).toBe(entry(partner).example.caseId);
     expect(entry(partner).body.safeParse(event).error).toBeUndefined();
     expect(CALLBACK_BODIES[partner].safeParse({ ...entry(partner).example, caseId: undefined }).success).toBe(false);
   });
 
   it('reads the courier’s ISO time as the epoch milliseconds its case gets', () => {
-    const parsed = CALLBACK_BODIES.courier.parse({ ...PARTNER_EVENTS.courier.example, at: '2026-11-22T08:00:00Z' }) as { at: unknown };
+    const parsed = CALLBACK_BODIES.courier.parse({ ...PARTNER_EVENTS.courier.example, at: '2026-11-22T08:00:00Z' });
     expect(parsed.at).toBe(Date.parse('2026-11-22T08:00:00Z'));
   });
 
   it('has a handler for every partner event: a playbook’s onPartnerEvent, or the one every kind shares', () => {
-    const handled = (partner: (typeof PARTNER_NAMES)[number]) => SUPPORTED_KINDS.filter((kind) => playbookFor(kind).onPartnerEvent?.[partner]);
+    const handled = (partner: (typeof PARTNER_NAMES)[number]) => supportedKinds().filter((kind) => playbookFor(kind).onPartnerEvent?.[partner]);
     expect(Object.fromEntries(PARTNER_NAMES.map((partner) => [partner, commonHandlers.onPartnerEvent[partner] ? 'every kind' : handled(partner)]))).toEqual({
       courier: ['return', 'exchange', 'refund_only', 'repair'],
       payment: 'every kind',
