@@ -3,7 +3,7 @@ import { API_ROUTES } from '../../api/routes';
 import { CALLBACK_BODIES } from '../../api/schemas';
 import { commonHandlers } from '../../workflows/case/common-commands';
 import { playbookFor, supportedKinds } from '../../workflows/kinds/playbooks';
-import { PARTNER_EVENTS, PARTNER_NAMES, type PartnerEventEntry } from '../../workflows/contract';
+import { PARTNER_EVENTS, PARTNER_NAMES, type PartnerEventEntry, type PartnerName } from '../../workflows/contract';
 
 interface Operation {
   description: string;
@@ -20,7 +20,7 @@ interface Document {
  */
 describe('partner events, one registry', () => {
   const doc = buildOpenApiDocument(API_ROUTES) as Document;
-  const entry = (partner: (typeof PARTNER_NAMES)[number]): PartnerEventEntry => PARTNER_EVENTS[partner];
+  const entry = (partner: PartnerName): PartnerEventEntry => PARTNER_EVENTS[partner];
 
   it('says who sends each event and which company its key is scoped to', () => {
     const senders = Object.fromEntries(PARTNER_NAMES.map((partner) => [partner, { roles: entry(partner).roles, company: entry(partner).company }]));
@@ -58,7 +58,7 @@ describe('partner events, one registry', () => {
   });
 
   it('has a handler for every partner event: a playbook’s onPartnerEvent, or the one every kind shares', () => {
-    const handled = (partner: (typeof PARTNER_NAMES)[number]) => supportedKinds().filter((kind) => playbookFor(kind).onPartnerEvent?.[partner]);
+    const handled = (partner: PartnerName) => supportedKinds().filter((kind) => playbookFor(kind).onPartnerEvent?.[partner]);
     expect(Object.fromEntries(PARTNER_NAMES.map((partner) => [partner, commonHandlers.onPartnerEvent[partner] ? 'every kind' : handled(partner)]))).toEqual({
       courier: ['return', 'exchange', 'refund_only', 'repair'],
       payment: 'every kind',
