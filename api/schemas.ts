@@ -3,7 +3,7 @@
  * from the contract (workflows/contract). The OpenAPI document is generated from both.
  */
 import { z } from 'zod';
-import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CourierEvent, CustomerContact, DISPUTE_PHASES, epochMs, evidence, id, KindDetails, OrderSnapshot, PartnerCaseView, PARTIES, PaymentEvent, PRIORITIES, RepairEvent, ServiceEvent, text } from '../workflows/contract';
+import { CASE_KINDS, CASE_STATUSES, CaseView, CHANNELS, CustomerContact, DISPUTE_PHASES, evidence, id, KindDetails, OrderSnapshot, PARTNER_EVENTS, PARTNER_NAMES, PartnerCaseView, PARTIES, PRIORITIES, text, type PartnerEventEntry, type PartnerName } from '../workflows/contract';
 import type { CommandName } from '../workflows/messages';
 import { kindNeedsOrder } from '../workflows/kinds';
 
@@ -75,25 +75,22 @@ export const COMMAND_EXAMPLES: Partial<Record<CommandName, object>> = {
 
 const timestamp = z.iso.datetime({ offset: true });
 
-/** A partner's callback: the event its case gets as a signal, and which case (the courier may send an ISO timestamp). */
-const callbackAt = { caseId: id, at: z.union([timestamp, epochMs]).openapi({ description: 'ISO 8601 timestamp or epoch milliseconds' }) };
-export const CourierCallback = z.discriminatedUnion('event', [CourierEvent.options[0].extend(callbackAt), CourierEvent.options[1].extend(callbackAt)]).openapi('CourierCallback', {
-  example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'sf-evt-991', trackingNumber: 'SF1234567890', event: 'delivered', at: '2026-11-22T08:00:00Z' },
-});
+/** A partner's callback, by partner: the event its case gets as a signal, which case, and the fields it takes in another form. */
+export const CALLBACK_BODIES = Object.fromEntries(
+  PARTNER_NAMES.map((partner) => {
+    const { body, callbackFields, example }: PartnerEventEntry = PARTNER_EVENTS[partner];
+    const name = `${partner[0].toUpperCase()}${partner.slice(1)}Callback`;
+    return [partner, withFields(body, { caseId: id, ...callbackFields }).openapi(name, { example })];
+  }),
+) as Record<PartnerName, z.ZodType<{ caseId: string } & Record<string, unknown>>>;
 
-export const PaymentCallback = PaymentEvent.extend({ caseId: id }).openapi('PaymentCallback', {
-  example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'pay-evt-17', refundId: 'rf-123', status: 'succeeded' },
-});
-
-export const RepairCallback = RepairEvent.extend({ caseId: id }).openapi('RepairCallback', {
-  example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'rep-evt-4', repairOrderId: 'rep-81', event: 'diagnosed', misuse: true, quoteCents: 8_000 },
-});
-
-export const ServiceCallback = z
-  .union([ServiceEvent.options[0].extend({ caseId: id }), ServiceEvent.options[1].extend({ caseId: id })])
-  .openapi('ServiceCallback', {
-    example: { caseId: 'case-3f2a9c0e1b7d4a65c8e91f20', dedupKey: 'svc-evt-9', bookingId: 'bk-77', event: 'completed', serviceRecord: 'descaled, seals replaced', evidence: [{ kind: 'document', uri: 'evidence://service-sheet-1' }] },
-  });
+/** `schema` with `fields` added: to the object, or to each object of the union. */
+function withFields(schema: z.core.$ZodType, fields: z.ZodRawShape): z.ZodType {
+  if (schema instanceof z.ZodObject) return schema.extend(fields);
+  if (schema instanceof z.ZodDiscriminatedUnion) return z.discriminatedUnion(schema.def.discriminator, schema.options.map((option) => withFields(option, fields)) as never);
+  if (schema instanceof z.ZodUnion) return z.union(schema.options.map((option) => withFields(option, fields)));
+  throw new Error('a partner event is an object or a union of objects');
+}
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 

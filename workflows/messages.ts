@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseView } from './domain/case';
 import type { z } from 'zod';
-import { commandBodies, PRIORITIES } from './contract';
+import { commandBodies, PRIORITIES, type PARTNER_EVENTS, type PartnerName } from './contract';
 import type * as contract from './contract';
 import type { Actor, Role } from './domain/parties';
 import type { ClockState } from './sla/clock';
@@ -27,15 +27,22 @@ export const commandUpdates = Object.fromEntries(
   COMMAND_NAMES.map((name) => [name, defineUpdate<CaseView, [CommandPayloads[typeof name]]>(name)]),
 ) as { [N in CommandName]: ReturnType<typeof defineUpdate<CaseView, [CommandPayloads[N]]>> };
 
-export type CourierEvent = z.output<typeof contract.CourierEvent>;
-export type PaymentEvent = z.output<typeof contract.PaymentEvent>;
+/** What a partner event carries to its case, by partner (the contract's PARTNER_EVENTS). */
+export type PartnerEventBody<P extends PartnerName> = z.output<(typeof PARTNER_EVENTS)[P]['body']>;
+/** Any partner event, named by its partner. */
+export type PartnerEvent = { [P in PartnerName]: { partner: P } & PartnerEventBody<P> }[PartnerName];
+export type CourierEvent = PartnerEventBody<'courier'>;
+export type PaymentEvent = PartnerEventBody<'payment'>;
+export type RepairEvent = PartnerEventBody<'repair'>;
+export type ServiceEvent = PartnerEventBody<'service'>;
 
-export const courierEventSignal = defineSignal<[CourierEvent]>('courier_event');
-export const paymentEventSignal = defineSignal<[PaymentEvent]>('payment_event');
-export type RepairEvent = z.output<typeof contract.RepairEvent>;
-export const repairEventSignal = defineSignal<[RepairEvent]>('repair_event');
-export type ServiceEvent = z.output<typeof contract.ServiceEvent>;
-export const serviceEventSignal = defineSignal<[ServiceEvent]>('service_event');
+/** Every partner event reaches its case as this one signal. */
+export const partnerEventSignal = defineSignal<[PartnerEvent]>('partner_event');
+/**
+ * The signal each partner event had before partner_event, still handled alike: recorded histories and running cases
+ * carry them. In the order their handlers were registered then (signals buffered before are delivered in that order).
+ */
+export const EARLIER_PARTNER_SIGNALS = (['courier', 'repair', 'service', 'payment'] as const).map((partner) => ({ partner, signal: defineSignal<[unknown]>(`${partner}_event`) }));
 
 /**
  * Sent with the start of a case (update-with-start): answers its first view once the opening step has run, and whether

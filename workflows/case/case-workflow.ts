@@ -8,19 +8,17 @@ import {
   type ApplyCalendarInput,
   COMMAND_NAMES,
   commandUpdates,
-  courierEventSignal,
+  EARLIER_PARTNER_SIGNALS,
   getAuditQuery,
   getCaseQuery,
   getClocksQuery,
   openCaseUpdate,
-  paymentEventSignal,
-  repairEventSignal,
-  serviceEventSignal,
+  partnerEventSignal,
   type CommandName,
   type CommandPayloads,
 } from '../messages';
 import { isPartyTo } from '../domain/case-access';
-import { CalendarYear, commandBodies, CourierEvent, PaymentEvent, RepairEvent, ServiceEvent } from '../contract';
+import { CalendarYear, commandBodies, isPartnerName, PARTNER_EVENTS, PARTNER_NAMES } from '../contract';
 import { CaseContext, type CarriedState } from './context';
 import { commandRejected, type Playbook } from './playbook';
 import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-commands';
@@ -75,26 +73,11 @@ function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
       validator: (payload: CommandPayloads[typeof name]) => validateCommand(ctx, playbook, name, payload),
     });
   }
-  setHandler(courierEventSignal, (event) => {
-    if (!matchesContract(CourierEvent, event, 'courier_event')) return;
-    if (ctx.firstSighting(`courier:${event.dedupKey}`)) playbook.onCourierEvent?.(ctx, event);
+  setHandler(partnerEventSignal, (signal) => {
+    const { partner, ...event } = (signal ?? {}) as { partner?: unknown };
+    receivePartnerEvent(ctx, playbook, partner, event, 'partner_event');
   });
-  setHandler(repairEventSignal, (event) => {
-    if (!matchesContract(RepairEvent, event, 'repair_event')) return;
-    if (ctx.firstSighting(`repair:${event.dedupKey}`)) playbook.onRepairEvent?.(ctx, event);
-  });
-  setHandler(serviceEventSignal, (event) => {
-    if (!matchesContract(ServiceEvent, event, 'service_event')) return;
-    if (ctx.firstSighting(`service:${event.dedupKey}`)) playbook.onServiceEvent?.(ctx, event);
-  });
-  setHandler(paymentEventSignal, (event) => {
-    if (!matchesContract(PaymentEvent, event, 'payment_event') || !ctx.firstSighting(`payment:${event.dedupKey}`)) return;
-    const refund = ctx.view.refunds.find((r) => r.refundId === event.refundId);
-    if (refund && refund.status !== event.status) {
-      refund.status = event.status;
-      ctx.record({ id: 'payment', role: 'payment' }, `refund_${event.status}`, { data: { refundId: event.refundId } });
-    }
-  });
+  for (const { partner, signal } of EARLIER_PARTNER_SIGNALS) setHandler(signal, (event) => receivePartnerEvent(ctx, playbook, partner, event, signal.name));
   setHandler(
     openCaseUpdate,
     () => {
@@ -143,6 +126,20 @@ function matchesContract(schema: z.ZodType, event: unknown, signal: string): boo
   const parsed = schema.safeParse(event);
   if (!parsed.success) log.warn('malformed signal dropped', { signal, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) });
   return parsed.success;
+}
+
+/**
+ * A partner's event: dropped when it does not match its contract or its dedup key was seen before, else handed to the
+ * playbook's handler for its partner, or to the one every kind shares.
+ */
+function receivePartnerEvent(ctx: CaseContext, playbook: Playbook, partner: unknown, event: unknown, signal: string): void {
+  if (!isPartnerName(partner)) {
+    log.warn('malformed signal dropped', { signal, issues: [`partner: one of ${PARTNER_NAMES.join(', ')}`] });
+    return;
+  }
+  if (!matchesContract(PARTNER_EVENTS[partner].body, event, signal) || !ctx.firstSighting(`${partner}:${(event as { dedupKey: string }).dedupKey}`)) return;
+  const handle = playbook.onPartnerEvent?.[partner] ?? commonHandlers.onPartnerEvent[partner];
+  (handle as ((c: CaseContext, e: unknown) => void) | undefined)?.(ctx, event);
 }
 
 function rolesFor(ctx: CaseContext, playbook: Playbook, name: CommandName): readonly Role[] {

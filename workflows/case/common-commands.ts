@@ -1,4 +1,4 @@
-/** Commands every kind of case accepts, and the satisfaction survey that follows every closed case. */
+/** Commands every kind of case accepts, partner events every kind handles alike, and the satisfaction survey that follows every closed case. */
 import { patched } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
 import { PRIORITIES, type CommandName } from '../messages';
@@ -6,7 +6,7 @@ import type { Role } from '../domain/parties';
 import { addDuration } from '../sla/calendar';
 import type { CaseContext } from './context';
 import { SURVEY_AFTER_REOPENING_PATCH } from './patches';
-import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers } from './playbook';
+import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type PartnerEventHandlers } from './playbook';
 
 const LEADS: readonly Role[] = ['supervisor', 'senior_agent', 'admin'];
 
@@ -58,7 +58,8 @@ function requireClock(ctx: CaseContext, name: string, statuses: readonly string[
 
 export { requireReason };
 
-export const commonHandlers: { handlers: CommandHandlers; checks: CommandChecks } = {
+export const commonHandlers: { handlers: CommandHandlers; checks: CommandChecks; onPartnerEvent: PartnerEventHandlers } = {
+  onPartnerEvent: { payment: (ctx, event) => ctx.effects.refundReported(event) },
   checks: {
     extend_deadline: (ctx, p) => {
       requireReason(p);

@@ -6,6 +6,7 @@
 import { ApplicationFailure, condition, log, patched } from '@temporalio/workflow';
 import type { RefundRecord, ReshipRecord } from '../domain/case';
 import type { Actor, Party } from '../domain/parties';
+import type { PaymentEvent } from '../messages';
 import { SYSTEM_ACTOR } from '../domain/parties';
 import { notifications, partnerActions } from './activities';
 import type { CaseContext } from './context';
@@ -121,6 +122,15 @@ export class CaseEffects {
       this.ctx.record(SYSTEM_ACTOR, 'refund_issued', { reason, data: { amountCents: record.amountCents, refundId: result.refundId, onBehalfOfMerchant } });
       if (onBehalfOfMerchant) this.ctx.charge('merchant', record.amountCents, 'refund_paid_on_behalf_of_merchant');
       return record;
+    }
+  }
+
+  /** The payment partner's later report on a refund it took (POST /callbacks/payment). */
+  refundReported(event: PaymentEvent): void {
+    const refund = this.ctx.view.refunds.find((r) => r.refundId === event.refundId);
+    if (refund && refund.status !== event.status) {
+      refund.status = event.status;
+      this.ctx.record({ id: 'payment', role: 'payment' }, `refund_${event.status}`, { data: { refundId: event.refundId } });
     }
   }
 

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CommandName, CommandPayloads, CourierEvent, RepairEvent, ServiceEvent } from '../messages';
+import type { PartnerName } from '../contract';
+import type { CommandName, CommandPayloads, PartnerEventBody } from '../messages';
 import type { CaseStatus } from '../domain/case';
 import type { Role } from '../domain/parties';
 import type { ClockDefinition } from './clock-definition';
@@ -46,12 +47,11 @@ export interface Playbook {
   clocks: readonly ClockDefinition[];
   /** The customer let a proposed remedy lapse (the customer_decision clock). */
   onRemedyLapse?(ctx: CaseContext): void;
-  onCourierEvent?(ctx: CaseContext, event: CourierEvent): void;
-  /** The repair provider reported progress (deduplicated by its dedup key). */
-  onRepairEvent?(ctx: CaseContext, event: RepairEvent): void;
-  /** The maintenance provider's visit outcome (POST /callbacks/service), first sighting of its dedup key only. */
-  onServiceEvent?(ctx: CaseContext, event: ServiceEvent): void;
+  /** A partner's event, by partner (POST /callbacks/<partner>), first sighting of its dedup key only. */
+  onPartnerEvent?: PartnerEventHandlers;
 }
+
+export type PartnerEventHandlers = { [P in PartnerName]?: (ctx: CaseContext, event: PartnerEventBody<P>) => void };
 
 export const CASE_STAFF: readonly Role[] = ['agent', 'senior_agent', 'supervisor', 'admin'];
 export const PLATFORM: readonly Role[] = ['supervisor', 'admin'];

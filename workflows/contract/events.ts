@@ -1,6 +1,10 @@
-/** What partners report about a case, delivered to its workflow as signals carrying the partner's dedup key. */
+/**
+ * What partners report about a case, delivered to its workflow as signals carrying the partner's dedup key. Each partner
+ * event is one entry of PARTNER_EVENTS: its callback route, its signal payload and its playbook hook come from it.
+ */
 import { z } from 'zod';
-import { epochMs, evidence, id, text } from './common';
+import type { CompanyKind } from '../domain/partner-companies';
+import { epochMs, evidence, id, text, type ROLES } from './common';
 
 /** What a courier scans on a parcel. */
 const COURIER_SCANS = ['picked_up', 'in_transit', 'delivered', 'returned_to_sender', 'lost', 'damaged'] as const;
@@ -50,3 +54,66 @@ export const ServiceEvent = z.union([
   }),
   z.strictObject({ ...serviceEventBase, event: z.enum(['customer_no_show', 'provider_no_show']) }),
 ]);
+
+/** A role a partner system calls with (admins may send every partner event). */
+type PartnerRole = Exclude<(typeof ROLES)[number], 'system' | 'admin'>;
+
+/** One partner event: who reports it, what its case gets, and its callback (POST /callbacks/<partner>). */
+export interface PartnerEventEntry {
+  /** The roles whose keys may send it, besides admin. */
+  roles: readonly PartnerRole[];
+  /** The kind of company a sender with this role acts for: its key reaches only the cases its company handles. */
+  company?: CompanyKind;
+  /** What the case gets (the signal's payload beside the partner's name). */
+  body: z.ZodType;
+  /** Who calls back and with what, as the callback's summary says it. */
+  summary: string;
+  /** A callback body, as the OpenAPI document shows it. */
+  example: Record<string, unknown>;
+  /** Fields the callback takes in another form than the event carries them, parsed into the event's form. */
+  callbackFields?: z.ZodRawShape;
+}
+
+/** A time the partner may send as an ISO 8601 timestamp or epoch milliseconds; the case gets epoch milliseconds. */
+const isoOrEpochMs = z
+  .union([z.iso.datetime({ offset: true }), epochMs])
+  .openapi({ description: 'ISO 8601 timestamp or epoch milliseconds' })
+  .transform((at) => (typeof at === 'number' ? at : Date.parse(at)));
+
+const exampleCaseId = 'case-3f2a9c0e1b7d4a65c8e91f20';
+
+/** Every partner event, by partner. A new one is an entry here and its handler in a playbook's onPartnerEvent. */
+export const PARTNER_EVENTS = {
+  courier: {
+    roles: ['courier'],
+    company: 'courier',
+    body: CourierEvent,
+    summary: 'courier: a parcel scan, or event evidence: the later answer to the platform’s request for evidence in a dispute',
+    example: { caseId: exampleCaseId, dedupKey: 'sf-evt-991', trackingNumber: 'SF1234567890', event: 'delivered', at: '2026-11-22T08:00:00Z' },
+    callbackFields: { at: isoOrEpochMs },
+  },
+  payment: {
+    roles: ['payment'],
+    body: PaymentEvent,
+    summary: 'payment',
+    example: { caseId: exampleCaseId, dedupKey: 'pay-evt-17', refundId: 'rf-123', status: 'succeeded' },
+  },
+  repair: {
+    roles: ['repair_provider'],
+    company: 'repair_provider',
+    body: RepairEvent,
+    summary: 'repair provider',
+    example: { caseId: exampleCaseId, dedupKey: 'rep-evt-4', repairOrderId: 'rep-81', event: 'diagnosed', misuse: true, quoteCents: 8_000 },
+  },
+  service: {
+    roles: ['repair_provider'],
+    company: 'repair_provider',
+    body: ServiceEvent,
+    summary: 'maintenance provider: the outcome of a booked visit',
+    example: { caseId: exampleCaseId, dedupKey: 'svc-evt-9', bookingId: 'bk-77', event: 'completed', serviceRecord: 'descaled, seals replaced', evidence: [{ kind: 'document', uri: 'evidence://service-sheet-1' }] },
+  },
+} as const satisfies Record<string, PartnerEventEntry>;
+
+export type PartnerName = keyof typeof PARTNER_EVENTS;
+export const PARTNER_NAMES = Object.keys(PARTNER_EVENTS) as PartnerName[];
+export const isPartnerName = (name: unknown): name is PartnerName => (PARTNER_NAMES as unknown[]).includes(name);

@@ -561,7 +561,7 @@ export function withDisputes(base: Playbook): Playbook {
       },
       rule_appeal: (ctx, p) => addRuling(ctx, p, 'appeal'),
     },
-    onCourierEvent: (ctx, event) => (event.event === 'evidence' ? receiveCourierEvidence(ctx, event) : base.onCourierEvent?.(ctx, event)),
+    onPartnerEvent: { ...base.onPartnerEvent, courier: (ctx, event) => (event.event === 'evidence' ? receiveCourierEvidence(ctx, event) : base.onPartnerEvent?.courier?.(ctx, event)) },
     clocks: [...base.clocks, ...DISPUTE_CLOCKS],
   };
 }

@@ -207,5 +207,5 @@ export const exchangePlaybook: Playbook = {
   },
   clocks: [...GOODS_RETURN_CLOCKS, REFUND_START, CUSTOMER_DECISION, CUSTOMER_CONFIRMATION],
   onRemedyLapse: (ctx) => releaseReturnClocks(ctx, 'the customer did not answer the keep-and-settle proposal'),
-  onCourierEvent: onReturnShipmentEvent,
+  onPartnerEvent: { courier: onReturnShipmentEvent },
 };

@@ -166,5 +166,5 @@ export const maintenancePlaybook: Playbook = {
     record_service: (ctx, p) => recordVisit(ctx, p.actor, p),
   },
   clocks: [SERVICE_VISIT],
-  onServiceEvent,
+  onPartnerEvent: { service: onServiceEvent },
 };

@@ -116,8 +116,10 @@ export const refundOnlyPlaybook: Playbook = {
   },
   clocks: [REFUND_START, CUSTOMER_DECISION],
   onRemedyLapse: (ctx) => ctx.close(SYSTEM_ACTOR, 'closed_no_answer', 'no_agreement', { reason: 'the customer did not answer the proposed remedy' }),
-  onCourierEvent: (ctx, event) => {
-    if (ctx.status !== REFUND_ONLY_STATUS.awaitingReturnToSender || event.event !== 'returned_to_sender') return;
-    enterRefundDue(ctx, { id: 'courier', role: 'courier' }, 'returned_to_sender', details(ctx).amountCents ?? ctx.requireOrder().paidAmountCents, 'refused_delivery_refund');
+  onPartnerEvent: {
+    courier: (ctx, event) => {
+      if (ctx.status !== REFUND_ONLY_STATUS.awaitingReturnToSender || event.event !== 'returned_to_sender') return;
+      enterRefundDue(ctx, { id: 'courier', role: 'courier' }, 'returned_to_sender', details(ctx).amountCents ?? ctx.requireOrder().paidAmountCents, 'refused_delivery_refund');
+    },
   },
 };

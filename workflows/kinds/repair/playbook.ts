@@ -375,8 +375,10 @@ export const repairPlaybook: Playbook = {
     },
   },
   clocks: [REPAIR_COLLECTION, REPAIR_TURNAROUND, QUOTE_DECISION, UNREPAIRED_RETURN, REPAIR_CONFIRMATION, REMEDY_CHOICE, REFUND_START, CUSTOMER_SHIP_BACK, MERCHANT_INSPECTION],
-  onRepairEvent,
-  onCourierEvent: (ctx, event) => {
-    if (!onUnrepairedReturnEvent(ctx, event)) onReturnShipmentEvent(ctx, event);
+  onPartnerEvent: {
+    repair: onRepairEvent,
+    courier: (ctx, event) => {
+      if (!onUnrepairedReturnEvent(ctx, event)) onReturnShipmentEvent(ctx, event);
+    },
   },
 };

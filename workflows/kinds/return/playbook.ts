@@ -61,5 +61,5 @@ export const returnPlaybook: Playbook = {
     },
   },
   clocks: [...GOODS_RETURN_CLOCKS, REFUND_START],
-  onCourierEvent: onReturnShipmentEvent,
+  onPartnerEvent: { courier: onReturnShipmentEvent },
 };
