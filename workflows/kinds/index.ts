@@ -7,11 +7,11 @@
  * registered before anything imports workflows/contract/case.ts.
  */
 import type { z } from 'zod';
-import type { RecordedPolicy } from '../policy';
 import type { OrderSnapshot } from '../domain/case';
 import { exchangeKind } from './exchange/definition';
 import { feedbackKind } from './feedback/definition';
-import type { IntakeIssue, KindDefinition } from './kind';
+import type { IntakeIssue, IntakePolicy, KindDefinition } from './kind';
+import type { PolicyKey } from '../policy/policy-key';
 import { maintenanceKind } from './maintenance/definition';
 import { refundOnlyKind } from './refund-only/definition';
 import { repairKind } from './repair/definition';
@@ -29,9 +29,10 @@ type DetailsOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: T[I] 
 export type KindDetailsSchemas = DetailsOf<typeof BUILT_IN_KINDS>;
 export type KindFactsShape = UnionToIntersection<BuiltInKind['facts']>;
 export type KindCommandBodies = UnionToIntersection<BuiltInKind['commands']>;
+export type KindPolicyKeys = UnionToIntersection<BuiltInKind['policy']>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a definition's schemas are checked where it is declared
-type AnyKindDefinition = KindDefinition<string, any, readonly string[], z.ZodRawShape, Record<string, z.ZodType>>;
+type AnyKindDefinition = KindDefinition<string, any, readonly string[], z.ZodRawShape, Record<string, z.ZodType>, Record<string, PolicyKey>>;
 
 const registered: AnyKindDefinition[] = [...BUILT_IN_KINDS];
 
@@ -55,19 +56,24 @@ export const kindDetailsSchemas = () => registered.map((k) => k.details) as unkn
 
 export const kindFacts = () => Object.assign({}, ...registered.map((k) => k.facts)) as KindFactsShape;
 
-export function kindCommandBodies(): KindCommandBodies {
-  const bodies: Record<string, z.ZodType> = {};
-  for (const { kind, commands } of registered) {
-    for (const [name, body] of Object.entries(commands)) {
-      if (name in bodies) throw new Error(`command "${name}" of kind "${kind}" is declared by another kind too`);
-      bodies[name] = body;
+export const kindCommandBodies = () => mergeOwned('command', (k) => k.commands) as KindCommandBodies;
+
+export const kindPolicyKeys = () => mergeOwned('policy key', (k) => k.policy) as KindPolicyKeys;
+
+/** Every kind's entries of one sort in one record; two kinds may not declare the same name. */
+function mergeOwned<V>(what: string, entries: (kind: AnyKindDefinition) => Record<string, V>): Record<string, V> {
+  const merged: Record<string, V> = {};
+  for (const definition of registered) {
+    for (const [name, entry] of Object.entries(entries(definition))) {
+      if (name in merged) throw new Error(`${what} "${name}" of kind "${definition.kind}" is declared by another kind too`);
+      merged[name] = entry;
     }
   }
-  return bodies as KindCommandBodies;
+  return merged;
 }
 
 /** Why a create request cannot be opened as its kind, or undefined. */
-export function intakeIssue(request: { order?: OrderSnapshot; details: { kind: string } }, policy: RecordedPolicy, now: number): IntakeIssue | undefined {
+export function intakeIssue(request: { order?: OrderSnapshot; details: { kind: string } }, policy: IntakePolicy, now: number): IntakeIssue | undefined {
   return kindDefinition(request.details.kind)?.intake.check?.(request, policy, now);
 }
 

@@ -5,8 +5,15 @@
  * because a playbook needs the contract this registry builds.
  */
 import type { z } from 'zod';
-import type { RecordedPolicy } from '../policy';
+import type { BusinessCalendar } from '../sla/calendar';
 import type { OrderSnapshot } from '../domain/case';
+import type { PolicyKey } from '../policy/policy-key';
+
+/**
+ * What an intake check reads of the policy in force: every key, each typed by the definition that declares it (the
+ * policy's own type is built from the kinds, so it cannot appear in a kind's type).
+ */
+export type IntakePolicy = { readonly version: string; readonly calendar: BusinessCalendar; readonly [key: string]: unknown };
 
 /** Why a create request of this kind cannot be opened (422, nothing opened); `field` paths name the request body. */
 export interface IntakeIssue {
@@ -22,6 +29,7 @@ export interface KindDefinition<
   S extends readonly string[] = readonly string[],
   F extends z.ZodRawShape = z.ZodRawShape,
   C extends Record<string, z.ZodType> = Record<string, z.ZodType>,
+  P extends Record<string, PolicyKey> = Record<string, PolicyKey>,
 > {
   kind: K;
   /** The create request's `details` for this kind: a strict object whose `kind` is the literal K. */
@@ -32,19 +40,21 @@ export interface KindDefinition<
   facts: F;
   /** The commands only this kind takes: their bodies (the API's routes, the workflow's validators). */
   commands: C;
+  /** The policy keys only this kind's clocks and rules read: each with its rule, default and what older cases get. */
+  policy: P;
   intake: {
     /** A case of this kind is about an order: the request must carry it (else 400 on `order`). */
     needsOrder: boolean;
     /** A business check of the request before anything opens. */
-    check?(request: { order?: OrderSnapshot; details: z.output<D> }, policy: RecordedPolicy, now: number): IntakeIssue | undefined;
+    check?(request: { order?: OrderSnapshot; details: z.output<D> }, policy: IntakePolicy, now: number): IntakeIssue | undefined;
   };
   /** The problem type within the kind the reports group by (a return reason, a feedback type, …). */
   reportReason(details: z.output<D>): string;
 }
 
 /** Keeps a definition's literal types (its kind, statuses, schemas) for the registry's derived unions. */
-export function defineKind<K extends string, D extends z.ZodObject, const S extends readonly string[], F extends z.ZodRawShape, C extends Record<string, z.ZodType>>(
-  definition: KindDefinition<K, D, S, F, C>,
-): KindDefinition<K, D, S, F, C> {
+export function defineKind<K extends string, D extends z.ZodObject, const S extends readonly string[], F extends z.ZodRawShape, C extends Record<string, z.ZodType>, P extends Record<string, PolicyKey>>(
+  definition: KindDefinition<K, D, S, F, C, P>,
+): KindDefinition<K, D, S, F, C, P> {
   return definition;
 }

@@ -10,19 +10,15 @@
 import { z } from 'zod';
 import { DEFAULT_CALENDAR } from '../sla/calendar';
 import { CALENDAR, hours, isShorter, LIMIT } from './limits';
+import { kindPolicyKeys } from '../kinds';
 import { complete, defaultsOf, fallbacksOf, fieldsOf, policyKey, requiredKey, rulesOf, type KeysWithFallback } from './policy-key';
 
 const DAY = 24;
 
-const POLICY_KEYS = {
+/** The keys every kind reads (the goods coming back, refunds, remedies, disputes, surveys, settlement); each kind declares its own in its definition (workflows/kinds). */
+const COMMON_POLICY_KEYS = {
   version: requiredKey(z.string().min(1), 'Names the policy; a case records the version it was opened under'),
   calendar: policyKey(CALENDAR, { description: 'Working days for every working-day deadline, in the platform’s time zone', default: DEFAULT_CALENDAR }),
-
-  registration: policyKey(LIMIT, { description: '登记: ticket number, time, type and priority recorded after receipt; late → alert the CS lead', default: { minutes: 30 } }),
-  firstResponse: policyKey(LIMIT, { description: 'First response to ordinary feedback; late → escalate to a senior agent', default: hours(24) }),
-  safetyEmergencyStart: policyKey(LIMIT, { description: 'Safety incident: emergency process started; late → page the safety owner, escalate to the platform', default: hours(2) }),
-  initialInvestigation: policyKey(LIMIT, { description: '初步调查; late → escalate', default: { workingDays: 1 } }),
-  solutionReply: policyKey(LIMIT, { description: 'Solution reply after internal approval; late → escalate', default: { workingDays: 2 } }),
 
   merchantReviewReminder: policyKey(LIMIT, { description: 'Merchant review of a return/exchange request: reminder after this long (shorter than merchantReviewTimeout)', default: hours(24) }),
   merchantReviewTimeout: policyKey(LIMIT, { description: 'Merchant review of a return/exchange request: the default action after this long', default: hours(48) }),
@@ -63,49 +59,11 @@ const POLICY_KEYS = {
 
   surveyWindow: policyKey(LIMIT, { description: 'The satisfaction survey sent after closing stays open this long', default: hours(7 * DAY) }),
 
-  priceDifferenceWindow: policyKey(LIMIT, { description: 'A promotion starting within this long after purchase allows a price-difference refund', default: hours(3 * DAY) }),
   noReasonReturnWindow: policyKey(LIMIT, { description: '七天无理由: no-reason return window, counted from delivery', default: hours(7 * DAY) }),
   noReasonReturnExcludedCategories: policyKey(z.array(z.string().min(1)), {
     description: 'Categories excluded from the no-reason return (plus any the product page declares)',
     default: ['custom_made', 'perishable', 'intimate_apparel'],
   }),
-
-  warrantyByCategory: policyKey(z.record(z.string().min(1).max(100), LIMIT), {
-    description: 'Repair: the warranty period per order category, counted from delivery (else purchase); a category without one cannot open a repair',
-    default: { electronics: hours(365 * DAY), kitchen: hours(365 * DAY), appliances: hours(3 * 365 * DAY) },
-    whenAbsent: 'none',
-  }),
-  repairTurnaround: policyKey(LIMIT, {
-    description: 'Repair: the provider’s turnaround from dispatch to the goods shipped back; warned after repairTurnaroundWarnAfter, escalated at breach',
-    default: { workingDays: 10 },
-    whenAbsent: { value: { workingDays: 10 } },
-  }),
-  repairTurnaroundWarnAfter: policyKey(LIMIT, { description: 'Repair: when the provider is warned of its turnaround', default: { workingDays: 7 }, whenAbsent: 'none' }),
-  repairQuoteDecision: policyKey(LIMIT, { description: 'Repair: the customer accepts or declines a quote within this (silence = declined)', default: hours(3 * DAY), whenAbsent: { value: hours(72) } }),
-  repairUnrepairedReturn: policyKey(LIMIT, {
-    description: 'Repair: a declined quote’s goods are shipped back by the provider and delivered to the customer within this (the provider’s; escalated to the platform at breach)',
-    default: { workingDays: 5 },
-    whenAbsent: { value: { workingDays: 5 } },
-  }),
-  repairConfirmation: policyKey(LIMIT, {
-    description: 'Repair: the customer confirms the repaired goods within this (silence = accepted), and chooses what follows a failed repair',
-    default: hours(7 * DAY),
-    whenAbsent: { sameAs: 'customerConfirmationTimeout' },
-  }),
-  repairCollection: policyKey(LIMIT, {
-    description: 'Repair: the customer hands the goods over (pickup or drop-off) within this, reminded after repairCollectionWarnAfter; else closed as abandoned',
-    default: hours(7 * DAY),
-    whenAbsent: { sameAs: 'customerShipBack' },
-  }),
-  repairCollectionWarnAfter: policyKey(LIMIT, { description: 'Repair: when the customer is reminded to hand the goods over', default: hours(5 * DAY), whenAbsent: 'none' }),
-
-  maintenanceReminderBefore: policyKey(z.strictObject({ hours: z.number().nonnegative().optional(), minutes: z.number().nonnegative().optional() }), {
-    description: 'Maintenance: the customer is reminded this long before the slot',
-    default: { hours: 24 },
-    whenAbsent: 'none',
-  }),
-  maintenanceNoShowGrace: policyKey(LIMIT, { description: 'Maintenance: how long after the slot the visit’s outcome may be recorded before the provider counts as absent', default: hours(24), whenAbsent: { value: hours(24) } }),
-  maintenanceRescheduleLimit: policyKey(z.int().min(0).max(20), { description: 'Maintenance: reschedules (customer no-shows included) a booking allows', default: 2, whenAbsent: { value: 2 } }),
 
   statementConfirmWindow: policyKey(LIMIT, {
     description: 'Monthly settlement: a party confirms or disputes its statement within this, counted from sending (silence = confirmed); read from the active version when a month is settled',
@@ -113,6 +71,9 @@ const POLICY_KEYS = {
     whenAbsent: { value: hours(7 * DAY) },
   }),
 };
+
+const POLICY_KEYS = { ...COMMON_POLICY_KEYS, ...kindPolicyKeys() };
+for (const name of Object.keys(kindPolicyKeys())) if (name in COMMON_POLICY_KEYS) throw new Error(`policy key "${name}" is declared by a kind and in common`);
 
 /** A whole policy, its defaults applied, with the cross-checks between keys. */
 export const CasePolicySchema = z.strictObject(fieldsOf(POLICY_KEYS)).superRefine((p, ctx) => {

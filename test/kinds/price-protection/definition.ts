@@ -24,6 +24,7 @@ export const priceProtectionKind = defineKind({
   commands: {
     answer_price_protection: z.strictObject({ ...commandBase, decision: z.enum(['approve', 'reject']) }),
   },
+  policy: {},
   intake: {
     needsOrder: true,
     check: ({ order, details }) => {
@@ -45,6 +46,7 @@ export const unplayedKind = defineKind({
   statuses: ['submitted', 'closed'],
   facts: {},
   commands: {},
+  policy: {},
   intake: { needsOrder: false },
   reportReason: () => 'unplayed',
 });

@@ -15,6 +15,7 @@ export const exchangeKind = defineKind({
   commands: {
     convert_to_refund: z.strictObject({ ...commandBase, reason: commandReason }),
   },
+  policy: {},
   intake: { needsOrder: true, check: ({ order, details }) => checkClaimedItems(order, details.items) },
   reportReason: (details) => details.reason,
 });

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { commandBase, optionalAmount } from '../../contract/command-base';
 import { epochMs, PARTIES, PRIORITIES, id, text } from '../../contract/common';
+import { policyKey } from '../../policy/policy-key';
+import { hours, LIMIT } from '../../policy/limits';
 import { defineKind } from '../kind';
 
 export const feedbackKind = defineKind({
@@ -28,6 +30,12 @@ export const feedbackKind = defineKind({
     propose_solution: z.strictObject({ ...commandBase, solution: text(4000), amountCents: optionalAmount }),
     approve_solution: z.strictObject({ ...commandBase }),
     reply_solution: z.strictObject({ ...commandBase, message: text(4000) }),
+  },
+  policy: {
+    registration: policyKey(LIMIT, { description: '登记: ticket number, time, type and priority recorded after receipt; late → alert the CS lead', default: { minutes: 30 } }),
+    firstResponse: policyKey(LIMIT, { description: 'First response to ordinary feedback; late → escalate to a senior agent', default: hours(24) }),
+    initialInvestigation: policyKey(LIMIT, { description: '初步调查; late → escalate', default: { workingDays: 1 } }),
+    solutionReply: policyKey(LIMIT, { description: 'Solution reply after internal approval; late → escalate', default: { workingDays: 2 } }),
   },
   intake: { needsOrder: false },
   reportReason: (details) => details.feedbackType,

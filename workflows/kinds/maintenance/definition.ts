@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { commandBase } from '../../contract/command-base';
 import { epochMs, id, text } from '../../contract/common';
+import { policyKey } from '../../policy/policy-key';
+import { hours, LIMIT } from '../../policy/limits';
 import { defineKind } from '../kind';
 
 export const maintenanceKind = defineKind({
@@ -28,6 +30,15 @@ export const maintenanceKind = defineKind({
         z.strictObject({ ...commandBase, outcome: z.enum(['customer_no_show', 'provider_no_show']) }),
       ])
       .openapi({ description: 'Maintenance: the visit took place (with its service record), or one side did not show up' }),
+  },
+  policy: {
+    maintenanceReminderBefore: policyKey(z.strictObject({ hours: z.number().nonnegative().optional(), minutes: z.number().nonnegative().optional() }), {
+      description: 'Maintenance: the customer is reminded this long before the slot',
+      default: { hours: 24 },
+      whenAbsent: 'none',
+    }),
+    maintenanceNoShowGrace: policyKey(LIMIT, { description: 'Maintenance: how long after the slot the visit’s outcome may be recorded before the provider counts as absent', default: hours(24), whenAbsent: { value: hours(24) } }),
+    maintenanceRescheduleLimit: policyKey(z.int().min(0).max(20), { description: 'Maintenance: reschedules (customer no-shows included) a booking allows', default: 2, whenAbsent: { value: 2 } }),
   },
   intake: {
     needsOrder: true,

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { commandBase } from '../../contract/command-base';
 import { cents, id, text } from '../../contract/common';
 import { checkWarranty } from '../../domain/warranty';
+import { policyKey } from '../../policy/policy-key';
+import { hours, LIMIT } from '../../policy/limits';
 import { defineKind } from '../kind';
+
+const DAY = 24;
 
 export const repairKind = defineKind({
   kind: 'repair',
@@ -36,6 +40,36 @@ export const repairKind = defineKind({
       ])
       .openapi({ description: 'Repair unrepairable or still faulty: the customer takes a refund (goods returned), an exchange, or keeps the goods with a discount refund' }),
   },
+  policy: {
+    warrantyByCategory: policyKey(z.record(z.string().min(1).max(100), LIMIT), {
+      description: 'Repair: the warranty period per order category, counted from delivery (else purchase); a category without one cannot open a repair',
+      default: { electronics: hours(365 * DAY), kitchen: hours(365 * DAY), appliances: hours(3 * 365 * DAY) },
+      whenAbsent: 'none',
+    }),
+    repairTurnaround: policyKey(LIMIT, {
+      description: 'Repair: the provider’s turnaround from dispatch to the goods shipped back; warned after repairTurnaroundWarnAfter, escalated at breach',
+      default: { workingDays: 10 },
+      whenAbsent: { value: { workingDays: 10 } },
+    }),
+    repairTurnaroundWarnAfter: policyKey(LIMIT, { description: 'Repair: when the provider is warned of its turnaround', default: { workingDays: 7 }, whenAbsent: 'none' }),
+    repairQuoteDecision: policyKey(LIMIT, { description: 'Repair: the customer accepts or declines a quote within this (silence = declined)', default: hours(3 * DAY), whenAbsent: { value: hours(72) } }),
+    repairUnrepairedReturn: policyKey(LIMIT, {
+      description: 'Repair: a declined quote’s goods are shipped back by the provider and delivered to the customer within this (the provider’s; escalated to the platform at breach)',
+      default: { workingDays: 5 },
+      whenAbsent: { value: { workingDays: 5 } },
+    }),
+    repairConfirmation: policyKey(LIMIT, {
+      description: 'Repair: the customer confirms the repaired goods within this (silence = accepted), and chooses what follows a failed repair',
+      default: hours(7 * DAY),
+      whenAbsent: { sameAs: 'customerConfirmationTimeout' },
+    }),
+    repairCollection: policyKey(LIMIT, {
+      description: 'Repair: the customer hands the goods over (pickup or drop-off) within this, reminded after repairCollectionWarnAfter; else closed as abandoned',
+      default: hours(7 * DAY),
+      whenAbsent: { sameAs: 'customerShipBack' },
+    }),
+    repairCollectionWarnAfter: policyKey(LIMIT, { description: 'Repair: when the customer is reminded to hand the goods over', default: hours(5 * DAY), whenAbsent: 'none' }),
+  },
   intake: {
     needsOrder: true,
     /** A repair names an item of its order whose category has a warranty period in the policy. */
@@ -44,7 +78,7 @@ export const repairKind = defineKind({
       if (!order.items.some((i) => i.sku === details.sku)) {
         return { code: 'unknown_sku', title: 'Item not in the order', detail: `sku ${details.sku} is not in order ${order.orderId}`, errors: [{ field: 'body.details.sku', message: 'not in the order' }] };
       }
-      const warranty = checkWarranty(order, policy, now);
+      const warranty = checkWarranty(order, policy as Parameters<typeof checkWarranty>[1], now);
       if (!warranty.known) return { code: 'no_warranty_info', title: 'No warranty information', detail: warranty.reason, errors: [{ field: 'body.order.category', message: warranty.reason }] };
       return undefined;
     },

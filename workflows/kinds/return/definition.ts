@@ -47,6 +47,7 @@ export const returnKind = defineKind({
   statuses: [...GOODS_RETURN_STATUSES, 'refund_due', 'awaiting_remedy_agreement', 'awaiting_senior_review', 'remedy_agreed', 'in_dispute', 'closed'],
   facts: {},
   commands: {},
+  policy: {},
   intake: { needsOrder: true, check: ({ order, details }) => checkClaimedItems(order, details.items) },
   reportReason: (details) => details.reason,
 });

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { commandBase } from '../../contract/command-base';
 import { id, text } from '../../contract/common';
+import { policyKey } from '../../policy/policy-key';
+import { hours, LIMIT } from '../../policy/limits';
 import { defineKind } from '../kind';
 
 export const safetyKind = defineKind({
@@ -15,6 +17,9 @@ export const safetyKind = defineKind({
     start_emergency: z.strictObject({ ...commandBase, plan: text(4000) }),
     link_affected: z.strictObject({ ...commandBase, orderIds: z.array(id).max(1000).optional(), caseIds: z.array(id).max(1000).optional() }),
     resolve_incident: z.strictObject({ ...commandBase, summary: text(4000) }),
+  },
+  policy: {
+    safetyEmergencyStart: policyKey(LIMIT, { description: 'Safety incident: emergency process started; late → page the safety owner, escalate to the platform', default: hours(2) }),
   },
   intake: { needsOrder: false },
   reportReason: () => 'safety_hazard',
