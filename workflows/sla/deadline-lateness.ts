@@ -1,7 +1,8 @@
 /**
  * How late a clock's warning or breach ran after the instant it was due, recorded through the workflow metric meter
  * (Temporal SDK): not recorded while replaying, no command or history event, so it needs no patch. The worker's
- * Core exporter (TEMPORAL_SDK_METRICS_PORT) exposes it, with the `temporal_` prefix, on the worker's /metrics.
+ * Core exporter (TEMPORAL_SDK_METRICS_PORT) exposes it on the worker's /metrics, under this name (its `temporal_` prefix
+ * is for the SDK's own metrics), with the workflow type, namespace and task queue beside its own labels.
  */
 import { metricMeter } from '@temporalio/workflow';
 import type { DueEvent } from './clock';
