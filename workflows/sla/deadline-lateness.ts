@@ -8,7 +8,7 @@ import { metricMeter } from '@temporalio/workflow';
 import type { DueEvent } from './clock';
 
 export const DEADLINE_LATENESS_METRIC = 'case_deadline_lateness_seconds';
-/** From a timer on time (tens of ms) to a worker or server down for an hour. */
+/** Seconds: from a timer on time to a worker or server down for an hour. */
 export const DEADLINE_LATENESS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
 /** One sample per firing, labelled by clock and event (warn, breach); `now` is the workflow time the action runs at. */
