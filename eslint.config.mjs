@@ -13,6 +13,11 @@ export default tseslint.config(
     },
   },
   {
+    // The processes log through their pino logger (telemetry/logger.ts); tools/ and scripts/ print to the terminal.
+    files: ['api/**/*.ts', 'worker/**/*.ts', 'activities/**/*.ts', 'telemetry/**/*.ts', 'sandbox/**/*.ts', 'config/**/*.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     // CommonJS files Node loads as they are (node --require).
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', module: 'writable', __dirname: 'readonly' } },

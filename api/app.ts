@@ -19,7 +19,7 @@ import { apiMetrics } from './metrics';
 import { ProblemError, sendProblem } from './problem';
 import { checkKeyCompanies } from './partner-companies';
 import { requestLog } from './request-log';
-import type { Logger } from '../telemetry/logger';
+import { createLogger, type Logger } from '../telemetry/logger';
 import { mountRoutes } from './route-table';
 import { API_ROUTES } from './routes';
 
@@ -34,7 +34,7 @@ export interface ApiDeps extends HealthDeps {
   companies?: readonly PartnerCompany[];
   /** Deadline for one workflow query/update round trip (default 10 s). */
   callTimeoutMs?: number;
-  /** The process's logger: a line per answered request (api/request-log.ts) and unexpected errors; none when not given. */
+  /** The process's logger: a line per answered request (api/request-log.ts) and unexpected errors (when not given: no request lines, the rest at LOG_LEVEL). */
   logger?: Logger;
   /** Where attachments are stored (default: loadRuntimeConfig().dataDir, DATA_DIR). */
   dataDir?: string;
@@ -45,17 +45,19 @@ export interface ApiDeps extends HealthDeps {
 export function createApp(deps: ApiDeps): express.Express {
   const policy = deps.policy ?? loadPolicy();
   const dataDir = deps.dataDir ?? loadRuntimeConfig().dataDir;
+  const logger = deps.logger ?? createLogger('api', loadRuntimeConfig().logLevel);
   const ctx: CaseApiContext = {
     temporal: deps.temporal,
     store: deps.store,
     taskQueue: deps.taskQueue ?? loadRuntimeConfig().taskQueue,
     policy,
-    policies: new PolicySource(deps.store, policy),
+    policies: new PolicySource(deps.store, policy, logger),
     metrics: apiMetrics(deps.store),
     callTimeoutMs: deps.callTimeoutMs ?? 10_000,
     dataDir,
     attachments: attachmentStoreFor(deps.attachmentStore ?? loadRuntimeConfig().attachmentStore, { dataDir, store: deps.store }),
     companies: deps.companies ?? loadPartnerCompanies(),
+    logger,
     ...(deps.partsStatusFile && { partsStatusFile: deps.partsStatusFile }),
   };
   const keys = deps.apiKeys ?? loadApiKeys();
@@ -78,11 +80,11 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', title: 'Not found', detail: `${req.method} ${req.path} is not a route` });
   });
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(logger));
   return app;
 }
 
-const errorHandler = (logger: Logger | undefined) => (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+const errorHandler = (logger: Logger) => (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
   if (res.headersSent) return;
   if (err instanceof ProblemError) {
     sendProblem(res, err.problem);
@@ -109,8 +111,7 @@ const errorHandler = (logger: Logger | undefined) => (err: unknown, req: Request
   }
   const problem = toProblem(err);
   if (problem.status >= 500 && problem.status !== 503) {
-    if (logger) logger.error({ error: describeError(err) }, 'unhandled API error');
-    else console.error('unhandled API error', describeError(err));
+    logger.error({ error: describeError(err) }, 'unhandled API error');
   }
   sendProblem(res, problem);
 };

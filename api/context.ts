@@ -5,6 +5,7 @@ import type { CasePolicy } from '../workflows/policy';
 import type { AttachmentStore } from './attachment-store';
 import type { ApiMetrics } from './metrics';
 import type { PolicySource } from './policy-source';
+import type { Logger } from '../telemetry/logger';
 
 /** What the case routes need besides the health checks' Temporal client and store. */
 export interface CaseApiContext {
@@ -25,6 +26,8 @@ export interface CaseApiContext {
   attachments: AttachmentStore;
   /** The partner companies (config/partner-companies.ts). */
   companies: readonly PartnerCompany[];
+  /** Where what goes wrong behind an answer is logged (the process's logger). */
+  logger: Logger;
   /** Under npm start: the supervisor's parts status file (/readyz). */
   partsStatusFile?: string;
 }

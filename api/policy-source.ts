@@ -10,6 +10,7 @@ import { effectivePolicyRules } from '../activities/store/effective-policy';
 import type { CasePolicy } from '../workflows/policy';
 import type { PolicyRules } from '../workflows/policy-rules';
 import { withTimeout } from '../activities/with-timeout';
+import type { Logger } from '../telemetry/logger';
 
 export class PolicySource {
   private current: PolicyRules;
@@ -21,6 +22,7 @@ export class PolicySource {
   constructor(
     private readonly store: mongoose.Connection,
     readonly fallback: CasePolicy,
+    private readonly logger: Logger,
     private readonly refreshMs = 5_000,
   ) {
     this.current = { version: fallback.version, base: fallback, overrides: [] };
@@ -53,7 +55,7 @@ export class PolicySource {
       if (generation !== this.generation) return;
       this.current = rules;
     } catch (err) {
-      console.warn('policy rules not read; the last known stay in force', err instanceof Error ? err.message : String(err));
+      this.logger.warn({ err }, 'policy rules not read; the last known stay in force');
     }
     if (generation === this.generation) this.readAt = Date.now();
   }

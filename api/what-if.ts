@@ -130,7 +130,7 @@ export const WHAT_IF_ROUTES: ApiRoute[] = [
     query: ForecastQuery,
     responses: { 200: json('The forecast', ForecastDoc), ...COMMON_RESPONSES },
     async handle(ctx, { query }, res) {
-      const { asOf, deadlines } = await deadlineIndexFor(ctx.store).current();
+      const { asOf, deadlines } = await deadlineIndexFor(ctx.store, ctx.logger).current();
       const fromMs = query.from === undefined ? Date.now() : Date.parse(query.from);
       const result = forecast(deadlines, fromMs, query.hours);
       const iso = (ms: number) => new Date(ms).toISOString();

@@ -7,6 +7,7 @@
 import type { LogLevel as SdkLogLevel, LogMetadata, Logger as SdkLogger } from '@temporalio/common';
 import { Runtime } from '@temporalio/worker';
 import { caseIdOf, type Logger } from '../telemetry/logger';
+import { DEADLINE_LATENESS_BUCKETS, DEADLINE_LATENESS_METRIC } from '../workflows/sla/deadline-lateness';
 
 const PINO_LEVEL: Record<SdkLogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 
@@ -31,7 +32,7 @@ export function installWorkerRuntime(logger: Logger, sdkMetricsPort?: number): v
     logger: sdkLogger(logger),
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
-      ...(sdkMetricsPort !== undefined && { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}` } } }),
+      ...(sdkMetricsPort !== undefined && { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}`, histogramBucketOverrides: { [DEADLINE_LATENESS_METRIC]: DEADLINE_LATENESS_BUCKETS } } } }),
     },
   });
 }

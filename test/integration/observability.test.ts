@@ -23,6 +23,7 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
   let dataDir: string;
   let caseId: string;
   let workerMetricsPort: number;
+  let workerMetrics: () => Promise<string>;
   let allUp = false;
 
   beforeAll(async () => {
@@ -31,7 +32,9 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'observability-'));
     fs.chmodSync(dataDir, 0o711); // as root, PostgreSQL runs as `postgres`, who must pass through it
     workerMetricsPort = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, WORKER_PROCESSES: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, TRACE_WORKFLOWS: '1', WORKER_METRICS_PORT: String(workerMetricsPort) };
+    workerMetrics = async () => (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text();
+    const sdkMetricsPort = await freePort();
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, WORKER_PROCESSES: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, TRACE_WORKFLOWS: '1', WORKER_METRICS_PORT: String(workerMetricsPort), TEMPORAL_SDK_METRICS_PORT: String(sdkMetricsPort) };
     for (const variable of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'PARTNER_SANDBOX_URL', 'NOTIFICATION_API_URL', 'PAYMENT_API_URL', 'SMTP_URL', 'TRACE_VIEWER', 'LOG_LEVEL']) delete env[variable];
     for (const [key, variable] of Object.entries(PORT_VARIABLES)) env[variable] = String(ports[key as keyof Ports]);
     system = spawnService({
@@ -54,14 +57,14 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const api = (p: string, key: string, body?: object) =>
+  const api = (p: string, key: string, body?: object, idempotencyKey = `observability-${process.pid}`) =>
     fetch(`http://127.0.0.1:${ports.api}${p}`, {
       method: body ? 'POST' : 'GET',
-      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Idempotency-Key': `observability-${process.pid}` },
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey },
       ...(body && { body: JSON.stringify(body) }),
     });
-  const status = async () => ((await (await api(`/cases/${caseId}`, KEYS.agent)).json()) as { status: string; survey?: { rating?: number } }).status;
-  const reach = (wanted: string) => waitUntil(`case at ${wanted}`, async () => (await status()) === wanted, { timeoutMs: 60_000 });
+  const status = async (id: string) => ((await (await api(`/cases/${id}`, KEYS.agent)).json()) as { status: string; survey?: { rating?: number } }).status;
+  const reach = (wanted: string, id = caseId) => waitUntil(`case at ${wanted}`, async () => (await status(id)) === wanted, { timeoutMs: 60_000 });
 
   it('drives a return from open to refund and survey answer', async () => {
     const body = returnBody();
@@ -153,10 +156,35 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     expect(opened!.trace_id).toBe(open.traceId);
   });
 
+  it("records on the worker's /metrics how late a breached clock's action ran after its deadline", async () => {
+    // New cases open under a version whose merchant review is reminded after 3 s and breached (approved) after 6 s.
+    const policy = { merchantReviewReminder: { minutes: 0.05 }, merchantReviewTimeout: { minutes: 0.1 } };
+    expect((await api('/admin/policies', KEYS.admin, { version: 'lateness-probe', reason: 'a clock that breaches in seconds', policy, overrides: [] })).status).toBe(201);
+    expect((await api('/admin/policies/lateness-probe/activate', KEYS.admin, { reason: 'a clock that breaches in seconds' })).status).toBe(200);
+    const created = await api('/cases', KEYS.customer, returnBody(), `observability-lateness-${process.pid}`);
+    expect(created.status).toBe(201);
+    await reach('awaiting_return_shipment', ((await created.json()) as { caseId: string }).caseId);
+
+    const breaches = (text: string) => {
+      const series = (suffix: string) => [...text.matchAll(new RegExp(`^case_deadline_lateness_seconds_${suffix}\\{([^}]*)\\} (\\S+)$`, 'gm'))]
+        .filter(([, labels]) => labels.includes('clock="merchant_review"') && labels.includes('event="breach"'))
+        .map(([, labels, value]) => ({ labels, value: Number(value) }));
+      const [count] = series('count');
+      return count && count.value >= 1 ? { count: count.value, sum: series('sum')[0]?.value, buckets: series('bucket') } : undefined;
+    };
+    // The warning may not fire (a workflow task later than the deadline goes straight to the breach): only the breach is sure.
+    const recorded = await waitFor('the breach in the worker metrics', async () => breaches(await workerMetrics()), 30_000);
+    expect(recorded.count).toBe(1);
+    expect(recorded.sum).toBeGreaterThanOrEqual(0);
+    // In the buckets the worker sets for it (worker/runtime.ts), in seconds.
+    expect(recorded.buckets.map((b) => b.labels.match(/le="([^"]+)"/)![1])).toEqual(expect.arrayContaining(['0.05', '60', '3600', '+Inf']));
+    expect(recorded.buckets.find((b) => b.labels.includes('le="+Inf"'))!.value).toBe(1);
+  }, 60_000);
+
   it("charts only metrics the API and the worker expose (the dashboard's queries against their /metrics)", async () => {
     const exposed = new Set<string>();
     const apiText = await (await api('/metrics', KEYS.supervisor)).text();
-    const workerText = await (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text();
+    const workerText = await workerMetrics();
     for (const [, name, type] of `${apiText}\n${workerText}`.matchAll(/^# TYPE (\w+) (\w+)$/gm)) {
       exposed.add(name);
       if (type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exposed.add(`${name}${suffix}`);
@@ -164,7 +192,7 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     const charted = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => metricNames(t.expr)));
     expect(charted.length).toBeGreaterThanOrEqual(dashboard.panels.length);
     expect(charted.filter((name) => !exposed.has(name))).toEqual([]);
-    for (const wanted of ['cases_stored', 'cases_open_by_status', 'sla_clocks_stored', 'partner_call_failures_total', 'partner_calls_total']) expect(charted).toContain(wanted);
+    for (const wanted of ['cases_stored', 'cases_open_by_status', 'sla_clocks_stored', 'partner_call_failures_total', 'partner_calls_total', 'case_deadline_lateness_seconds_bucket']) expect(charted).toContain(wanted);
   });
 });
 

@@ -24,6 +24,8 @@ describe('docker-compose.yml (production shape)', () => {
       expect(config.services[service].environment).toMatchObject({ TEMPORAL_ADDRESS: 'temporal:7233', MONGODB_URI: expect.stringContaining('mongodb://mongo:27017') });
     }
     for (const service of ['postgresql', 'temporal', 'mongo', 'api']) expect(config.services[service].healthcheck).toBeDefined();
+    // The worker's /metrics carries the SDK's exporter too: the dashboard's deadline lateness comes from it.
+    expect(config.services.worker.environment).toMatchObject({ WORKER_METRICS_PORT: '9464', TEMPORAL_SDK_METRICS_PORT: '9465' });
     // Prometheus scrapes with the project's configuration (config/observability/prometheus.yml).
     expect(config.services.prometheus.volumes).toEqual(expect.arrayContaining([expect.objectContaining({ source: path.join(root, 'config/observability/prometheus.yml'), target: '/etc/prometheus/prometheus.yml' })]));
   });

@@ -20,6 +20,7 @@ import {
   type ClockSpec,
   type ClockState,
 } from './clock';
+import { recordDeadlineLateness } from './deadline-lateness';
 
 /** The serialisable form of a ClockSet, carried through continue-as-new. */
 export type ClockSetState = Record<string, ClockState>;
@@ -113,6 +114,7 @@ export class ClockSet {
       const now = workflowNow();
       const due = nextDue(Object.values(this.clocks), now);
       if (due !== undefined && due.at <= now) {
+        recordDeadlineLateness(due, now);
         await this.fire(due.name, due.kind, now, handlers);
         continue;
       }

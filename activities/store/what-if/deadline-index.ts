@@ -5,6 +5,7 @@
  * overlap that covers writes still in flight, each read replacing a case only by a newer version), behind the answers.
  */
 import type mongoose from 'mongoose';
+import type { Logger } from '../../../telemetry/logger';
 import type { ClockHistory } from './clock-history';
 import type { DueDeadline } from './forecast';
 import { clockHistoryModel, HISTORIES_PER_BATCH, type ClockHistoryDocument } from './history-store';
@@ -27,6 +28,7 @@ export class DeadlineIndex {
 
   constructor(
     private readonly store: mongoose.Connection,
+    private readonly logger: Logger,
     private readonly maxAgeMs = 2_000,
   ) {}
 
@@ -37,7 +39,7 @@ export class DeadlineIndex {
   async current(): Promise<{ asOf: number; deadlines: readonly DueDeadline[] }> {
     if (this.syncedAt === 0) await this.sync();
     else if (Date.now() - this.syncedAt >= this.maxAgeMs) {
-      this.sync().catch((err) => console.warn('open deadlines not read again; the last known stay', err instanceof Error ? err.message : String(err)));
+      this.sync().catch((err: unknown) => this.logger.warn({ err }, 'open deadlines not read again; the last known stay'));
     }
     return { asOf: this.syncedAt, deadlines: this.sorted };
   }
@@ -71,8 +73,8 @@ export class DeadlineIndex {
 const indexes = new WeakMap<mongoose.Connection, DeadlineIndex>();
 
 /** One index per store connection (per API process). */
-export function deadlineIndexFor(store: mongoose.Connection): DeadlineIndex {
+export function deadlineIndexFor(store: mongoose.Connection, logger: Logger): DeadlineIndex {
   let index = indexes.get(store);
-  if (!index) indexes.set(store, (index = new DeadlineIndex(store)));
+  if (!index) indexes.set(store, (index = new DeadlineIndex(store, logger)));
   return index;
 }
