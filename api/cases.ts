@@ -459,7 +459,7 @@ function commandRoute(name: CommandName): ApiRoute {
       ...CASE_RESPONSES,
       403: problem('role_not_allowed: the role may never send this command on a case of this kind (or the route is not for it)'),
       409: problem('invalid_transition: not possible in the case’s present status; caseStatus and possibleWhen say when the role may send it. already_requested: the platform is already intervening, or was at this party’s request. case_closed: the case has ended'),
-      422: problem('A business rule refused the command, with its code (README, Refusal codes): e.g. appeal_window_closed, intervention_window_passed'),
+      422: problem('A business rule refused the command, with its code (docs/api.md, Refusal codes): e.g. appeal_window_closed, intervention_window_passed'),
     },
     async handle(ctx, { caller, params: { id }, headers, body }, res) {
       await checkScope(ctx, caller, id);

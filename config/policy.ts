@@ -47,7 +47,7 @@ const ENV_OVERRIDES: Override[] = [
   number('CASE_POLICY_RETURN_POSTAGE_CAP_CENTS', ['returnPostageCapCents']),
   limit('CASE_POLICY_INSPECTION_HOURS', 'merchantInspection', 'hours'),
   limit('CASE_POLICY_APPEAL_HOURS', 'appealWindow', 'hours'),
-  // The former worker setting, read as the policy's window until deployments move to the policy (README, Monthly settlement).
+  // The former worker setting, read as the policy's window until deployments move to the policy (docs/settlement.md, Monthly settlement).
   limit('STATEMENT_CONFIRM_HOURS', 'statementConfirmWindow', 'hours'),
   limit('CASE_POLICY_STATEMENT_CONFIRM_HOURS', 'statementConfirmWindow', 'hours'),
 ];

@@ -27,7 +27,7 @@ export interface CaseWorkers {
   runUntil<R>(fn: () => Promise<R>): Promise<R>;
 }
 
-/** Worker RSS per open case, measured with 2,000 open returns (`npm run bench:capacity`, README "Many open cases"). */
+/** Worker RSS per open case, measured with 2,000 open returns (`npm run bench:capacity`, docs/performance.md "Many open cases"). */
 const MEASURED_CASE_KIB = 293;
 /** Room for a case to grow (audit trail, clocks, a dispute) and for garbage between collections. */
 const CASE_HEADROOM = 2.5;

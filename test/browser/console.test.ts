@@ -2,7 +2,7 @@
 /**
  * The console at /console in a real browser (Debian's Chromium through playwright-core), against the API over real
  * HTTP, Temporal and FerretDB, with the six cases of test/api/report-scenario.ts. Set CONSOLE_SCREENSHOTS=<dir> to save
- * a screenshot of each page there (the README's come from docs/console/).
+ * a screenshot of each page there (docs/console.md's come from docs/console/).
  */
 import fs from 'node:fs';
 import type { Server } from 'node:http';
