@@ -1,10 +1,10 @@
 /**
- * Every kind of case, registered once: the contract (kind list, details union, statuses, facts, commands), the API's
- * intake check, the reports' reasons and the console's lists are derived from this list. A kind's playbook is
- * registered beside it in ./playbooks.ts.
+ * Every kind of case, registered once: the contract (kind list, details union, statuses, facts, commands), the policy's
+ * keys, the API's intake check, the reports' reasons and the console's lists are derived from this list. A kind's
+ * playbook is registered beside it in ./playbooks.ts.
  *
- * The contract reads the list when it is evaluated, so a kind registered by registerKind (a test's extra kind) must be
- * registered before anything imports workflows/contract/case.ts.
+ * The contract and the policy read the list when they are evaluated, so a kind registered by registerKind (a test's
+ * extra kind, test/kinds/) must be registered before anything imports workflows/contract or workflows/policy.
  */
 import type { z } from 'zod';
 import type { OrderSnapshot } from '../domain/case';
@@ -36,13 +36,11 @@ type AnyKindDefinition = KindDefinition<string, any, readonly string[], z.ZodRaw
 
 const registered: AnyKindDefinition[] = [...BUILT_IN_KINDS];
 
-/** Adds a kind beside the built-in ones (before the contract is evaluated; see above). */
+/** Adds a kind beside the built-in ones (before the contract and the policy are evaluated; see above). */
 export function registerKind(definition: AnyKindDefinition): void {
   if (registered.some((k) => k.kind === definition.kind)) throw new Error(`case kind "${definition.kind}" is registered twice`);
   registered.push(definition);
 }
-
-export const kindDefinitions = (): readonly AnyKindDefinition[] => registered;
 
 export function kindDefinition(kind: string): AnyKindDefinition | undefined {
   return registered.find((k) => k.kind === kind);
