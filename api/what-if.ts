@@ -11,7 +11,7 @@ import { compareWhatIf, comparisonTable } from '../activities/store/what-if/comp
 import { deadlineIndexFor } from '../activities/store/what-if/deadline-index';
 import { forecast } from '../activities/store/what-if/forecast';
 import { packClosedHistories, readClockHistories, TooManyCasesError } from '../activities/store/what-if/history-store';
-import { clockDefinitions, simulateCase } from '../activities/store/what-if/simulate';
+import { CaseSimulator, clockDefinitions } from '../activities/store/what-if/simulate';
 import type { CasePolicy } from '../workflows/policy';
 import type { PolicyRules } from '../workflows/policy-rules';
 import { withYears } from '../workflows/sla/calendar';
@@ -111,7 +111,8 @@ export const WHAT_IF_ROUTES: ApiRoute[] = [
         throw new ProblemError({ status: 400, code: 'range_too_large', title: 'Range too large', detail: `more than ${err.limit} cases were opened in the range; ask for a shorter one`, errors: [{ field: 'body.to', message: `at most ${err.limit} cases per simulation` }] });
       }
       const asOf = Date.now();
-      const comparison = compareWhatIf(histories.map((history) => ({ history, simulation: simulateCase(history, rules, definitions, asOf) })));
+      const simulator = new CaseSimulator(rules, definitions, asOf);
+      const comparison = compareWhatIf(histories.map((history) => ({ history, simulation: simulator.simulate(history) })));
       if (res.req.accepts(['application/json', 'text/csv']) === 'text/csv') {
         const table = comparisonTable(comparison);
         const file = `what-if_${params.version}_${body.from}_${body.to}.csv`.replace(/[^A-Za-z0-9._-]/g, '-');
