@@ -10,7 +10,7 @@ import { findPolicyVersion } from '../activities/store/policy-store';
 import { compareWhatIf, comparisonTable } from '../activities/store/what-if/comparison';
 import { deadlineIndexFor } from '../activities/store/what-if/deadline-index';
 import { forecast } from '../activities/store/what-if/forecast';
-import { packClosedHistories, readClockHistories, TooManyCasesError } from '../activities/store/what-if/history-store';
+import { readClockHistories, TooManyCasesError } from '../activities/store/what-if/history-store';
 import { CaseSimulator, clockDefinitions } from '../activities/store/what-if/simulate';
 import type { CasePolicy } from '../workflows/policy';
 import type { PolicyRules } from '../workflows/policy-rules';
@@ -102,7 +102,6 @@ export const WHAT_IF_ROUTES: ApiRoute[] = [
     async handle(ctx, { params, body }, res) {
       const rules = await versionRules(ctx.store, params.version, ctx.policy);
       const { fromMs, toMs } = rangeMs(body);
-      await packClosedHistories(ctx.store);
       let histories;
       try {
         histories = await readClockHistories(ctx.store, { from: new Date(fromMs), to: new Date(toMs) }, MAX_SIMULATED_CASES);
