@@ -84,8 +84,6 @@ const CHUNK_CASES = 2_000;
  */
 export const HISTORIES_PER_BATCH = 2_000;
 const CHUNKS_PER_BATCH = 10;
-/** Finds over parts of a simulation's range at once: two cores, FerretDB decoding on one while this process parses. */
-const CHUNK_READS = 4;
 
 async function packedUpTo(connection: mongoose.Connection): Promise<Date> {
   const mark = await chunkModel(connection).findById(PACK_MARK).lean<ChunkDocument>().exec();
@@ -123,45 +121,24 @@ export async function packClosedHistories(connection: mongoose.Connection, now =
   return chunks.reduce((sum, c) => sum + (c.count ?? 0), 0);
 }
 
-/**
- * The newest history of every case opened in [from, to): packed chunks, open cases, and closed ones not packed yet. The
- * chunks are read in CHUNK_READS finds over parts of the range at once, each unpacked as it arrives, so that FerretDB
- * decodes some while this process inflates and parses others.
- */
+/** The newest history of every case opened in [from, to): packed chunks, open cases, and closed ones not packed yet. */
 export async function readClockHistories(connection: mongoose.Connection, range: { from: Date; to: Date }, limit: number): Promise<ClockHistory[]> {
   const upTo = await packedUpTo(connection);
-  const firstDay = Math.floor(range.from.getTime() / DAY_MS) * DAY_MS;
+  const firstDay = new Date(Math.floor(range.from.getTime() / DAY_MS) * DAY_MS);
   const opened = { $gte: range.from, $lt: range.to };
+  const [chunks, open, recent] = await Promise.all([
+    chunkModel(connection).find({ day: { $gte: firstDay, $lt: range.to } }, { z: 1 }).batchSize(CHUNKS_PER_BATCH).lean<ChunkDocument[]>().exec(),
+    clockHistoryModel(connection).find({ open: true, openedAt: opened }, { h: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
+    clockHistoryModel(connection).find({ projectedAt: { $gte: upTo } }, { h: 1, openedAt: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
+  ]);
   const newest = new Map<string, ClockHistory>();
   const keep = (history: ClockHistory) => {
     if (history.openedAt < range.from.getTime() || history.openedAt >= range.to.getTime()) return;
     const known = newest.get(history.caseId);
     if (!known || known.version < history.version) newest.set(history.caseId, history);
   };
-  const keepDocs = (docs: ClockHistoryDocument[]) => {
-    for (const doc of docs) keep(JSON.parse(doc.h) as ClockHistory);
-  };
-  const days = Math.max(1, Math.ceil((range.to.getTime() - firstDay) / DAY_MS));
-  const daysPerRead = Math.ceil(days / CHUNK_READS) * DAY_MS;
-  const chunkReads = [];
-  for (let from = firstDay; from < range.to.getTime(); from += daysPerRead) {
-    const day = { $gte: new Date(from), $lt: new Date(Math.min(from + daysPerRead, range.to.getTime())) };
-    chunkReads.push(
-      chunkModel(connection)
-        .find({ day }, { z: 1 })
-        .batchSize(CHUNKS_PER_BATCH)
-        .lean<ChunkDocument[]>()
-        .exec()
-        .then((chunks) => {
-          for (const chunk of chunks) for (const history of unpack(chunk)) keep(history);
-        }),
-    );
-  }
-  await Promise.all([
-    ...chunkReads,
-    clockHistoryModel(connection).find({ open: true, openedAt: opened }, { h: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec().then(keepDocs),
-    clockHistoryModel(connection).find({ projectedAt: { $gte: upTo } }, { h: 1, openedAt: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec().then(keepDocs),
-  ]);
+  for (const chunk of chunks) for (const history of unpack(chunk)) keep(history);
+  for (const doc of [...open, ...recent]) keep(JSON.parse(doc.h) as ClockHistory);
   if (newest.size > limit) throw new TooManyCasesError(limit);
   return [...newest.values()];
 }
