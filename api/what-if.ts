@@ -10,8 +10,8 @@ import { findPolicyVersion } from '../activities/store/policy-store';
 import { compareWhatIf, comparisonTable } from '../activities/store/what-if/comparison';
 import { deadlineIndexFor } from '../activities/store/what-if/deadline-index';
 import { forecast } from '../activities/store/what-if/forecast';
-import { packClosedHistories, readClockHistories, TooManyCasesError } from '../activities/store/what-if/history-store';
-import { clockDefinitions, simulateCase } from '../activities/store/what-if/simulate';
+import { readClockHistories, TooManyCasesError } from '../activities/store/what-if/history-store';
+import { CaseSimulator, clockDefinitions } from '../activities/store/what-if/simulate';
 import { completePolicy, type CasePolicy } from '../workflows/policy';
 import type { PolicyRules } from '../workflows/policy-rules';
 import { withYears } from '../workflows/sla/calendar';
@@ -102,7 +102,6 @@ export const WHAT_IF_ROUTES: ApiRoute[] = [
     async handle(ctx, { params, body }, res) {
       const rules = await versionRules(ctx.store, params.version, ctx.policy);
       const { fromMs, toMs } = rangeMs(body);
-      await packClosedHistories(ctx.store);
       let histories;
       try {
         histories = await readClockHistories(ctx.store, { from: new Date(fromMs), to: new Date(toMs) }, MAX_SIMULATED_CASES);
@@ -111,7 +110,8 @@ export const WHAT_IF_ROUTES: ApiRoute[] = [
         throw new ProblemError({ status: 400, code: 'range_too_large', title: 'Range too large', detail: `more than ${err.limit} cases were opened in the range; ask for a shorter one`, errors: [{ field: 'body.to', message: `at most ${err.limit} cases per simulation` }] });
       }
       const asOf = Date.now();
-      const comparison = compareWhatIf(histories.map((history) => ({ history, simulation: simulateCase(history, rules, definitions, asOf) })));
+      const simulator = new CaseSimulator(rules, definitions, asOf);
+      const comparison = compareWhatIf(histories.map((history) => ({ history, simulation: simulator.simulate(history) })));
       if (res.req.accepts(['application/json', 'text/csv']) === 'text/csv') {
         const table = comparisonTable(comparison);
         const file = `what-if_${params.version}_${body.from}_${body.to}.csv`.replace(/[^A-Za-z0-9._-]/g, '-');

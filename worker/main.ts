@@ -7,6 +7,7 @@ import { loadPartnerCompanies } from '../config/partner-companies';
 import { loadPolicy } from '../config/policy';
 import { createCaseWorkers } from './create-worker';
 import { instrumentActivities, serveWorkerMetrics } from './metrics';
+import { ensureClockHistoryPackingSchedule } from './clock-history-packing-schedule';
 import { ensureQualitySchedule } from './quality-schedule';
 import { ensureSettlementSchedule } from './settlement-schedule';
 import { WORKER_READY_LINE } from './ready-line';
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     const scheduleClient = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
     // npm start runs WORKER_PROCESSES of these: whichever comes first creates the schedules, the others (even in the
     // same instant) find them there (ScheduleAlreadyRunning is tolerated).
-    await Promise.all([ensureQualitySchedule(scheduleClient, config.taskQueue), ensureSettlementSchedule(scheduleClient, config.taskQueue)]).finally(() => clientConnection.close());
+    await Promise.all([ensureQualitySchedule(scheduleClient, config.taskQueue), ensureSettlementSchedule(scheduleClient, config.taskQueue), ensureClockHistoryPackingSchedule(scheduleClient, config.taskQueue)]).finally(() => clientConnection.close());
     // Printed whatever LOG_LEVEL says: supervisors wait for this line.
     logger.child({}, { level: 'info' }).info({ taskQueue: config.taskQueue, temporalAddress: config.temporalAddress, tracing: tracing ? (config.traceWorkflows ? 'activities and workflows' : 'activities') : 'off' }, WORKER_READY_LINE);
     // Runtime's default shutdown signals (SIGINT, SIGTERM) drain the worker and resolve run().

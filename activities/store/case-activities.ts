@@ -2,13 +2,13 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type mongoose from 'mongoose';
 import type { CaseView } from '../../workflows/domain/case';
 import { summarizeCase } from '../../workflows/domain/case-summary';
-import type { QualityActivities, StoreActivities } from '../../workflows/case/activities';
+import type { QualityActivities, StoreActivities, WhatIfActivities } from '../../workflows/case/activities';
 import { recordLedgerEntries } from './ledger';
 import { DEFAULT_QA_SAMPLE_PERCENT, sampleDay } from './qa-samples';
 import { ProjectionWriter, type CaseProjection, type ProjectionWriterOptions } from './projection-writer';
 import { toReportFacts } from './reports/report-facts';
 import { toClockHistory } from './what-if/clock-history';
-import { toClockHistoryDocument } from './what-if/history-store';
+import { packClosedHistories, toClockHistoryDocument } from './what-if/history-store';
 
 export function toCaseProjection(view: CaseView): CaseProjection {
   const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
@@ -47,7 +47,7 @@ export function toCaseProjection(view: CaseView): CaseProjection {
 
 const tracer = trace.getTracer('case-store');
 
-export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions & { qaSamplePercent?: number }): StoreActivities & QualityActivities {
+export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions & { qaSamplePercent?: number }): StoreActivities & QualityActivities & WhatIfActivities {
   const writer = new ProjectionWriter(store, options);
   return {
     projectCase: (view) =>
@@ -66,5 +66,6 @@ export function createStoreActivities(store: mongoose.Connection, options?: Proj
         }
       }),
     sampleClosedCases: ({ day }) => sampleDay(store, day, options?.qaSamplePercent ?? DEFAULT_QA_SAMPLE_PERCENT),
+    packClosedClockHistories: () => packClosedHistories(store),
   };
 }

@@ -26,6 +26,7 @@ import { freeTemporalClusterPort, startTemporalCluster, TEMPORAL_DYNAMIC_CONFIG_
 import { temporalClusterTools } from '../../scripts/servers/tools';
 import { QUALITY_SCHEDULE_ID } from '../../worker/quality-schedule';
 import { SETTLEMENT_SCHEDULE_ID } from '../../worker/settlement-schedule';
+import { CLOCK_HISTORY_PACKING_SCHEDULE_ID } from '../../worker/clock-history-packing-schedule';
 import { writeCaseWorkflowBundle } from '../../worker/workflow-bundle';
 import { KEYS, returnBody } from '../api/harness';
 import { startDevMongo, type DevMongo } from '../support/servers';
@@ -93,12 +94,12 @@ describe('the Temporal server on PostgreSQL with two workers (start:cluster)', (
   });
 
   it('has each schedule once, ensured by both workers', async () => {
-    for (const id of [QUALITY_SCHEDULE_ID, SETTLEMENT_SCHEDULE_ID]) {
+    for (const id of [QUALITY_SCHEDULE_ID, SETTLEMENT_SCHEDULE_ID, CLOCK_HISTORY_PACKING_SCHEDULE_ID]) {
       expect((await client.schedule.getHandle(id).describe()).scheduleId).toBe(id);
     }
     const listed: string[] = [];
     for await (const schedule of client.schedule.list()) listed.push(schedule.scheduleId);
-    expect(listed.sort()).toEqual([QUALITY_SCHEDULE_ID, SETTLEMENT_SCHEDULE_ID].sort());
+    expect(listed.sort()).toEqual([QUALITY_SCHEDULE_ID, SETTLEMENT_SCHEDULE_ID, CLOCK_HISTORY_PACKING_SCHEDULE_ID].sort());
   });
 
   it('carries a return to one refund on the second worker after the first is killed', async () => {

@@ -74,6 +74,7 @@ export function recordingActivities(overrides: Partial<CaseActivities> = {}) {
     instructRepair: async (i) => record('instructRepair', i, { instructionId: `ins-${++n}` }),
     bookService: async (i) => record('bookService', i, { bookingId: `bk-${i.idempotencyKey}` }),
     sampleClosedCases: async (i) => record('sampleClosedCases', i, { day: i.day, closed: 0, caseIds: [], drawn: true }),
+    packClosedClockHistories: async () => record('packClosedClockHistories', {}, 0),
     projectCase: async (view) => {
       const known = projections.get(view.caseId);
       if (known && known.version >= view.version) return 'stale';

@@ -3,7 +3,8 @@
  * forecast at as many open cases, in FerretDB on PostgreSQL over a temporary directory, through the API over real HTTP
  * (the express app in this process). The store is seeded directly with clock histories of the shape the worker projects
  * (toClockHistory of a view): returns through review, ship-back, inspection and refund, feedback tickets with a priority
- * change, some paused by a supervisor. Prints one table (wall time, and the CPU time of this process, where the API
+ * change, some paused by a supervisor. The recorded cases are packed first, as the clock-history-packing schedule does in
+ * the worker (timed apart: no simulation packs). Prints one table (wall time, and the CPU time of this process, where the API
  * runs) with the load average beside it; asserts nothing.
  */
 import os from 'node:os';
@@ -13,88 +14,18 @@ import type { Client } from '@temporalio/client';
 import { syncCaseIndexes } from '../../activities/store/case-model';
 import { openStore } from '../../activities/store/connection';
 import { percentile } from '../../activities/store/reports/stats';
-import type { ClockHistory, RecordedClock } from '../../activities/store/what-if/clock-history';
-import { clockHistoryModel, toClockHistoryDocument } from '../../activities/store/what-if/history-store';
+import type { ClockHistory } from '../../activities/store/what-if/clock-history';
+import { clockHistoryModel, packClosedHistories, toClockHistoryDocument } from '../../activities/store/what-if/history-store';
 import { createApp } from '../../api/app';
 import { DEV_API_KEYS } from '../../config/api-keys';
 import { loadPolicy } from '../../config/policy';
 import { startDevMongo } from '../../test/support/servers';
+import { DAY, openCase, RANGE_DAYS, RANGE_START, recordedCase } from './what-if-cases';
 
 const CASES = Number(process.env.WHAT_IF_CASES ?? 100_000);
 const SIMULATIONS = Number(process.env.WHAT_IF_SIMULATIONS ?? 5);
 const FORECASTS = Number(process.env.WHAT_IF_FORECASTS ?? 200);
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const RANGE_START = Date.UTC(2026, 8, 1);
-const RANGE_DAYS = 60;
 const SEED_BATCH = 2_000;
-
-const clock = (name: string, owner: string, startedAt: number, limitMs: number, doneAfter: number | undefined, breachAction: string): RecordedClock => {
-  const deadline = startedAt + limitMs;
-  if (doneAfter === undefined) return { name, owner, status: 'breached', startedAt, deadline, warned: true, breachAction, breachedAt: deadline };
-  const doneAt = startedAt + doneAfter;
-  return doneAt <= deadline
-    ? { name, owner, status: 'satisfied', startedAt, deadline, warned: doneAfter > limitMs / 2, breachAction, satisfiedAt: doneAt }
-    : { name, owner, status: 'breached', startedAt, deadline, warned: true, breachAction, breachedAt: deadline, satisfiedAt: doneAt };
-};
-
-/** A recorded return (3 of 4) or feedback ticket, closed; i spreads merchants, timings and pauses. */
-function recordedCase(i: number): ClockHistory {
-  const openedAt = RANGE_START + (i % RANGE_DAYS) * DAY + ((i * 7_919) % DAY);
-  const base = { caseId: `case-whatif-${String(i).padStart(7, '0')}`, version: 12, openedAt, merchantId: `merchant-${i % 200}`, category: 'kitchen', policyVersion: '2026.3', events: [], queues: [], priorityChanges: [] };
-  const spread = (k: number) => ((i * k) % 97) / 97;
-  if (i % 4 === 3) {
-    const registered = openedAt + spread(13) * 40 * 60_000;
-    return {
-      ...base,
-      kind: 'feedback',
-      closedAt: openedAt + 3 * DAY,
-      priorityChanges: [{ at: registered, priority: i % 3 === 0 ? 'urgent' : 'normal' }],
-      clocks: [clock('registration', 'agent', openedAt, 30 * 60_000, registered - openedAt, 'alert_cs_lead'), clock('first_response', 'agent', openedAt, 24 * HOUR, spread(17) * 30 * HOUR, 'escalate_to_senior_agent')],
-    };
-  }
-  const review = clock('merchant_review', 'merchant', openedAt, 48 * HOUR, i % 11 === 0 ? undefined : spread(19) * 60 * HOUR, 'approve');
-  const approvedAt = review.satisfiedAt ?? review.breachedAt!;
-  const shipBack = clock('customer_ship_back', 'customer', approvedAt, 7 * DAY, i % 13 === 0 ? undefined : spread(23) * 8 * DAY, 'close_abandoned');
-  const clocks = [review, shipBack];
-  const paused = i % 9 === 0;
-  if (shipBack.satisfiedAt !== undefined) {
-    const inspection = clock('merchant_inspection', 'merchant', shipBack.satisfiedAt + 2 * DAY, 48 * HOUR, spread(29) * 55 * HOUR, 'deem_accepted');
-    const refundAt = (inspection.satisfiedAt ?? inspection.breachedAt!) + HOUR;
-    clocks.push(inspection, clock('refund_start', 'merchant', refundAt, 3 * DAY, spread(31) * 4 * DAY, 'refund_on_behalf_of_merchant'));
-  }
-  return {
-    ...base,
-    kind: 'return',
-    closedAt: openedAt + 20 * DAY,
-    clocks,
-    ...(paused && {
-      events: [
-        { at: openedAt + HOUR, clock: 'merchant_review', type: 'pause' as const, role: 'supervisor' },
-        { at: openedAt + 5 * HOUR, clock: 'merchant_review', type: 'resume' as const, role: 'supervisor' },
-      ],
-    }),
-  };
-}
-
-/** An open case with one or two running deadlines over the coming week; a third warned. */
-function openCase(i: number, now: number): ClockHistory {
-  const openedAt = now - ((i * 31) % 5) * DAY - HOUR;
-  const deadline = now + ((i * 7_919) % (7 * DAY));
-  const running = (name: string, owner: string, at: number): RecordedClock => ({ name, owner, status: 'running', startedAt: openedAt, deadline: at, warned: i % 3 === 0, breachAction: 'approve' });
-  return {
-    caseId: `case-open-${String(i).padStart(7, '0')}`,
-    version: 4,
-    kind: 'return',
-    openedAt,
-    merchantId: `merchant-${i % 200}`,
-    policyVersion: '2026.3',
-    priorityChanges: [],
-    events: [],
-    queues: i % 10 === 0 ? ['platform'] : [],
-    clocks: i % 2 === 0 ? [running('merchant_review', 'merchant', deadline)] : [running('customer_ship_back', 'customer', deadline), running('refund_start', 'merchant', deadline + 3 * HOUR)],
-  };
-}
 
 async function seed(store: Awaited<ReturnType<typeof openStore>>, make: (i: number) => ClockHistory, projectedAt: Date): Promise<number> {
   const started = performance.now();
@@ -152,10 +83,17 @@ async function main(): Promise<void> {
 
     const range = JSON.stringify({ from: new Date(RANGE_START).toISOString().slice(0, 10), to: new Date(RANGE_START + (RANGE_DAYS - 1) * DAY).toISOString().slice(0, 10) });
     const simulate = () => call('/admin/policies/bench-short/simulate', { method: 'POST', body: range });
+    // What the clock-history-packing schedule's activity does in the worker, off the request path.
+    before = load();
+    const packStarted = performance.now();
+    const packCpu = process.cpuUsage();
+    await packClosedHistories(store);
+    const packCpuUsed = process.cpuUsage(packCpu);
+    row(`pack ${CASES} closed cases (the schedule's)`, seconds(performance.now() - packStarted), seconds((packCpuUsed.user + packCpuUsed.system) / 1000), '', 1, before);
     before = load();
     const first = await simulate();
     if (first.body.cases !== CASES) throw new Error(`simulated ${String(first.body.cases)} cases, not ${CASES}`);
-    row(`simulate ${CASES} cases, first (packs them)`, seconds(first.ms), seconds(first.cpuMs), '', 1, before);
+    row(`simulate ${CASES} cases, first`, seconds(first.ms), seconds(first.cpuMs), '', 1, before);
     before = load();
     const simulations = [];
     for (let s = 0; s < SIMULATIONS; s++) simulations.push(await simulate());

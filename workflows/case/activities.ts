@@ -12,7 +12,12 @@ export interface QualityActivities {
   sampleClosedCases(input: { day: string }): Promise<{ day: string; closed: number; caseIds: string[]; drawn: boolean }>;
 }
 
-export type CaseActivities = PartnerActivities & StoreActivities & QualityActivities;
+/** Packing closed cases' clock histories for the what-if (workflows/what-if): answers how many it packed. */
+export interface WhatIfActivities {
+  packClosedClockHistories(): Promise<number>;
+}
+
+export type CaseActivities = PartnerActivities & StoreActivities & QualityActivities & WhatIfActivities;
 export type NotificationActivities = Pick<PartnerActivities, 'notifyCustomer' | 'notifyMerchant' | 'notifyStaff' | 'pageOnCall'>;
 
 /**

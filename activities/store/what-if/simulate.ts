@@ -13,8 +13,8 @@ import { clockSpecAt, type ClockDefinition } from '../../../workflows/case/clock
 import { playbookFor, supportedKinds } from '../../../workflows/kinds/playbooks';
 import type { CasePolicy } from '../../../workflows/policy';
 import { matchPolicy, type PolicyRules } from '../../../workflows/policy-rules';
-import type { BusinessCalendar } from '../../../workflows/sla/calendar';
-import { cancelClock, extendClock, markBreached, markWarned, nextDue, pauseClock, resumeClock, retimeClock, satisfyClock, startClock, type ClockState } from '../../../workflows/sla/clock';
+import { addDuration, type BusinessCalendar, type Limit } from '../../../workflows/sla/calendar';
+import { cancelClock, extendClock, markBreached, markWarned, nextDue, pauseClock, resumeClock, retimeClock, satisfyClock, startClock, type ClockSpec, type ClockState } from '../../../workflows/sla/clock';
 import { clockOutcome, type ClockOutcome } from '../reports/report-facts';
 import { priorityAt, type ClockEvent, type ClockHistory, type RecordedClock } from './clock-history';
 
@@ -45,66 +45,127 @@ type Step = { at: number; apply: (s: ClockState) => ClockState };
 const NO_EVENTS: ClockEvent[] = [];
 const NO_STEPS: Step[] = [];
 
-export function simulateCase(history: ClockHistory, rules: PolicyRules<CasePolicy>, definitions: Map<string, ClockDefinition>, now: number): CaseSimulation {
-  const clocks: ClockComparison[] = [];
-  for (const recorded of history.clocks) {
-    const definition = definitions.get(recorded.name);
-    if (!definition) return { gap: 'unknown_clock' };
-    const events = history.events.length ? history.events.filter((e) => e.clock === recorded.name) : NO_EVENTS;
-    if (events.some((e) => e.at < recorded.startedAt)) return { gap: 'clock_restarted' };
-    if (recorded.status === 'paused' && !events.some((e) => e.type === 'pause')) return { gap: 'paused_without_record' };
-    const simulated = retime(history, recorded, definition, rules, events, now);
-    if (!simulated) return { gap: 'no_limit_in_version' };
-    const actual = clockOutcome(recorded.status);
-    const outcome = clockOutcome(simulated.status);
-    const comparison: ClockComparison = { name: recorded.name, owner: recorded.owner };
-    if (actual) comparison.actual = actual;
-    if (outcome) comparison.simulated = outcome;
-    if (actual === 'breached') comparison.actualAction = recorded.breachAction;
-    if (outcome === 'breached') comparison.simulatedAction = simulated.breachAction;
-    clocks.push(comparison);
-  }
-  return { clocks };
+/** A clock's terms under one policy, with its limit as a string to compare limits by. */
+interface Terms {
+  spec: ClockSpec;
+  limitKey: string;
 }
 
-function policyFor(history: ClockHistory, rules: PolicyRules<CasePolicy>, at: number) {
-  return matchPolicy(rules, { kind: history.kind, priority: priorityAt(history, at), category: history.category, merchantTier: history.merchantTier }).policy;
-}
+/**
+ * One simulation: a version's rules judged at `now`. What does not depend on the case is worked out once per simulation
+ * and kept: the policy per set of case traits (its overrides matched), each clock's terms under each such policy.
+ *
+ * `shortCut` (the default): a clock with no step between its start and its end (no pause, resumption or extension, no
+ * priority change that changes its limit) is judged from its deadline alone, as the workflow's clock would end: breached
+ * when the deadline falls before its end (or before `now` when it has none), else as it ended. Its deadline is the
+ * workflow's own arithmetic (clockSpecAt, addDuration); the rest of the clock's state (warning, the copies each step
+ * makes) changes no outcome and costs most of a re-timing. Every other clock is run through the workflow's clock
+ * functions step by step. test/unit/what-if-simulate.test.ts checks that both ways answer the same.
+ */
+export class CaseSimulator {
+  private readonly policies = new Map<string, CasePolicy>();
+  private readonly terms = new Map<CasePolicy, Map<string, Terms | undefined>>();
+  private readonly calendar: BusinessCalendar;
 
-/** The recorded clock run again under `rules`; undefined when the version gives it no limit. */
-function retime(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, rules: PolicyRules<CasePolicy>, events: ClockEvent[], now: number): ClockState | undefined {
-  const policy = policyFor(history, rules, recorded.startedAt);
-  if (!definition.terms(policy).limit) return undefined;
-  const calendar = rules.base.calendar;
-  const start = recorded.countedFrom === undefined ? {} : { countedFrom: recorded.countedFrom };
-  let state = startClock(clockSpecAt(definition, policy, start, recorded.startedAt), recorded.startedAt, calendar);
-  let cursor = recorded.startedAt;
-  for (const step of steps(history, recorded, definition, rules, events, calendar)) {
-    state = advance(state, cursor, step.at);
-    cursor = Math.max(cursor, step.at);
-    state = step.apply(state);
+  constructor(
+    private readonly rules: PolicyRules<CasePolicy>,
+    private readonly definitions: Map<string, ClockDefinition>,
+    private readonly now: number,
+    private readonly shortCut = true,
+  ) {
+    this.calendar = rules.base.calendar;
   }
-  const end = recorded.satisfiedAt ?? recorded.cancelledAt;
-  if (end === undefined) return advance(state, cursor, now);
-  state = advance(state, cursor, end);
-  return recorded.satisfiedAt !== undefined ? satisfyClock(state, end) : cancelClock(state, end);
-}
 
-/** The clock's recorded pauses, resumptions and extensions, and the case's priority changes (a new limit), in order. */
-function steps(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, rules: PolicyRules<CasePolicy>, events: ClockEvent[], calendar: BusinessCalendar): Step[] {
-  if (events.length === 0 && history.priorityChanges.length === 0) return NO_STEPS;
-  const end = recorded.satisfiedAt ?? recorded.cancelledAt ?? Infinity;
-  const out: Step[] = events.filter((e) => e.at <= end).map((e) => ({
-    at: e.at,
-    apply: (s: ClockState) => (e.type === 'pause' ? pauseClock(s, e.at) : e.type === 'resume' ? resumeClock(s, e.at) : e.by ? extendClock(s, e.by, calendar) : s),
-  }));
-  for (const change of history.priorityChanges) {
-    if (change.at < recorded.startedAt || change.at >= end) continue;
-    const before = definition.terms(policyFor(history, rules, change.at - 1)).limit;
-    const after = definition.terms(policyFor(history, rules, change.at)).limit;
-    if (JSON.stringify(before) !== JSON.stringify(after)) out.push({ at: change.at, apply: (s) => retimeClock(s, after, calendar) });
+  simulate(history: ClockHistory): CaseSimulation {
+    const clocks: ClockComparison[] = [];
+    for (const recorded of history.clocks) {
+      const definition = this.definitions.get(recorded.name);
+      if (!definition) return { gap: 'unknown_clock' };
+      const events = history.events.length ? history.events.filter((e) => e.clock === recorded.name) : NO_EVENTS;
+      if (events.some((e) => e.at < recorded.startedAt)) return { gap: 'clock_restarted' };
+      if (recorded.status === 'paused' && !events.some((e) => e.type === 'pause')) return { gap: 'paused_without_record' };
+      const simulated = this.retime(history, recorded, definition, events);
+      if (!simulated) return { gap: 'no_limit_in_version' };
+      const actual = clockOutcome(recorded.status);
+      const outcome = clockOutcome(simulated.status);
+      const comparison: ClockComparison = { name: recorded.name, owner: recorded.owner };
+      if (actual) comparison.actual = actual;
+      if (outcome) comparison.simulated = outcome;
+      if (actual === 'breached') comparison.actualAction = recorded.breachAction;
+      if (outcome === 'breached') comparison.simulatedAction = simulated.breachAction;
+      clocks.push(comparison);
+    }
+    return { clocks };
   }
-  return out.sort((a, b) => a.at - b.at);
+
+  private policyAt(history: ClockHistory, at: number): CasePolicy {
+    const traits = { kind: history.kind, priority: priorityAt(history, at), category: history.category, merchantTier: history.merchantTier };
+    const key = `${traits.kind}\u0000${traits.priority ?? ''}\u0000${traits.category ?? ''}\u0000${traits.merchantTier ?? ''}`;
+    let policy = this.policies.get(key);
+    if (!policy) this.policies.set(key, (policy = matchPolicy(this.rules, traits).policy));
+    return policy;
+  }
+
+  /** The clock's terms under `policy` as it starts without countedFrom; undefined when the policy gives it no limit. */
+  private termsOf(definition: ClockDefinition, policy: CasePolicy): Terms | undefined {
+    let byClock = this.terms.get(policy);
+    if (!byClock) this.terms.set(policy, (byClock = new Map()));
+    if (byClock.has(definition.name)) return byClock.get(definition.name);
+    const limit = definition.terms(policy).limit;
+    const terms = limit ? { spec: clockSpecAt(definition, policy, {}, 0), limitKey: JSON.stringify(limit) } : undefined;
+    byClock.set(definition.name, terms);
+    return terms;
+  }
+
+  /** The recorded clock run again; undefined when the version gives it no limit. */
+  private retime(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, events: ClockEvent[]): Pick<ClockState, 'status' | 'breachAction'> | undefined {
+    const policy = this.policyAt(history, recorded.startedAt);
+    const terms = this.termsOf(definition, policy);
+    if (!terms) return undefined;
+    const spec = recorded.countedFrom === undefined ? terms.spec : clockSpecAt(definition, policy, { countedFrom: recorded.countedFrom }, recorded.startedAt);
+    const steps = this.steps(history, recorded, definition, events);
+    if (steps.length === 0 && this.shortCut) return this.ended(recorded, spec);
+    let state = startClock(spec, recorded.startedAt, this.calendar);
+    let cursor = recorded.startedAt;
+    for (const step of steps) {
+      state = advance(state, cursor, step.at);
+      cursor = Math.max(cursor, step.at);
+      state = step.apply(state);
+    }
+    const end = recorded.satisfiedAt ?? recorded.cancelledAt;
+    if (end === undefined) return advance(state, cursor, this.now);
+    state = advance(state, cursor, end);
+    return recorded.satisfiedAt !== undefined ? satisfyClock(state, end) : cancelClock(state, end);
+  }
+
+  /**
+   * A clock without steps, as advance then satisfyClock / cancelClock leave it: its breach fires when its deadline falls
+   * before its end (a step done at its deadline is in time), and a breached clock stays breached.
+   */
+  private ended(recorded: RecordedClock, spec: ClockSpec): Pick<ClockState, 'status' | 'breachAction'> {
+    const deadline = addDuration(recorded.startedAt, spec.limit, this.calendar);
+    const end = recorded.satisfiedAt ?? recorded.cancelledAt ?? this.now;
+    const status = deadline < end ? 'breached' : recorded.satisfiedAt !== undefined ? 'satisfied' : recorded.cancelledAt !== undefined ? 'cancelled' : 'running';
+    return { status, breachAction: spec.breachAction };
+  }
+
+  /** The clock's recorded pauses, resumptions and extensions, and the case's priority changes (a new limit), in order. */
+  private steps(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, events: ClockEvent[]): Step[] {
+    if (events.length === 0 && history.priorityChanges.length === 0) return NO_STEPS;
+    const calendar = this.calendar;
+    const end = recorded.satisfiedAt ?? recorded.cancelledAt ?? Infinity;
+    const out: Step[] = events.filter((e) => e.at <= end).map((e) => ({
+      at: e.at,
+      apply: (s: ClockState) => (e.type === 'pause' ? pauseClock(s, e.at) : e.type === 'resume' ? resumeClock(s, e.at) : e.by ? extendClock(s, e.by, calendar) : s),
+    }));
+    for (const change of history.priorityChanges) {
+      if (change.at < recorded.startedAt || change.at >= end) continue;
+      const before = this.termsOf(definition, this.policyAt(history, change.at - 1));
+      const after = this.termsOf(definition, this.policyAt(history, change.at));
+      if (before?.limitKey !== after?.limitKey) out.push({ at: change.at, apply: (s) => retimeClock(s, after?.spec.limit as Limit, calendar) });
+    }
+    return out.sort((a, b) => a.at - b.at);
+  }
 }
 
 /**
