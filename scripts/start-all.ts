@@ -162,7 +162,7 @@ async function main(): Promise<void> {
       }
     }
     if (startZipkinViewer) {
-      await supervisor.add({ name: 'zipkin', start: async () => (await startZipkin({ port: ports.zipkin, logFile: path.join(logDir, 'zipkin.log') })).process });
+      await supervisor.add({ name: 'zipkin', start: () => startZipkin({ port: ports.zipkin, logFile: path.join(logDir, 'zipkin.log') }) });
       console.log(`✓ Zipkin               http://127.0.0.1:${ports.zipkin}/zipkin/`);
     }
     if (startJaegerViewer) {

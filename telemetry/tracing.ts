@@ -1,8 +1,9 @@
 /**
  * A process's OpenTelemetry traces, exported over OTLP/HTTP and/or as Zipkin JSON to the endpoints config/env.ts names
- * (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_ZIPKIN_ENDPOINT): incoming and outgoing HTTP (the API's requests, the partner calls made with fetch, the
- * sandbox's answers) are instrumented here; Temporal's interceptors (worker/tracing.ts, api/main.ts) and the store
- * write (activities/store/case-activities.ts) add their spans to the same traces through the W3C context.
+ * (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_ZIPKIN_ENDPOINT): incoming and outgoing HTTP (the API's requests, the
+ * partner calls made with fetch, the sandbox's answers) are instrumented here; Temporal's interceptors
+ * (worker/tracing.ts, api/main.ts) and the store write (activities/store/case-activities.ts) add their spans to the same
+ * traces through the W3C context.
  */
 import type { IncomingMessage } from 'node:http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';

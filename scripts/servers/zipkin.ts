@@ -10,17 +10,10 @@ export interface ZipkinOptions {
   logFile?: string;
 }
 
-export interface Zipkin {
-  process: ManagedProcess;
-  /** OTEL_EXPORTER_ZIPKIN_ENDPOINT for the processes. */
-  spansEndpoint: string;
-  url: string;
-}
-
 /** The oldest spans are dropped past this (the server's default, 500,000, outgrows the heap its wrapper gives it). */
 const MAX_SPANS = 100_000;
 
-export async function startZipkin({ port, logFile }: ZipkinOptions): Promise<Zipkin> {
+export async function startZipkin({ port, logFile }: ZipkinOptions): Promise<ManagedProcess> {
   const url = `http://127.0.0.1:${port}`;
   const server = spawnService({
     name: 'zipkin',
@@ -36,5 +29,5 @@ export async function startZipkin({ port, logFile }: ZipkinOptions): Promise<Zip
     await server.stop();
     throw err;
   }
-  return { process: server, spansEndpoint: `${url}/api/v2/spans`, url };
+  return server;
 }
