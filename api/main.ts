@@ -12,7 +12,7 @@ const config = loadRuntimeConfig();
 const logger = createLogger('api', config.logLevel);
 
 async function main(): Promise<void> {
-  const tracing = startTracing('api', config.otlpEndpoint);
+  const tracing = startTracing('api', config);
   const connection = Connection.lazy({ address: config.temporalAddress });
   // Traced: each workflow start, update and signal is a span of the request's trace, and its context rides along in
   // the Temporal headers to the workflow and its activities.
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   logger.info({ keys: apiKeys.length, source: apiKeysSource() }, 'API keys loaded');
   const server = app.listen(config.apiPort, config.apiHost, () => {
     // Printed whatever LOG_LEVEL says: supervisors wait for this line.
-    logger.child({}, { level: 'info' }).info({ tracing: tracing ? config.otlpEndpoint : 'off' }, `API listening on http://${config.apiHost}:${config.apiPort}`);
+    logger.child({}, { level: 'info' }).info({ tracing: tracing ? [config.otlpEndpoint, config.zipkinEndpoint].filter(Boolean).join(', ') : 'off' }, `API listening on http://${config.apiHost}:${config.apiPort}`);
   });
   const shutdown = () => {
     server.close(() => void Promise.all([store.close(), connection.close(), tracing?.shutdown()]).then(() => process.exit(0)));

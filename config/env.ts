@@ -11,7 +11,7 @@ import { LOG_LEVELS, type LogLevel } from '../telemetry/logger';
 export const ATTACHMENT_STORES = ['local', 'gridfs'] as const;
 export type AttachmentStoreKind = (typeof ATTACHMENT_STORES)[number];
 
-export const TRACE_VIEWERS = ['none', 'jaeger'] as const;
+export const TRACE_VIEWERS = ['none', 'zipkin', 'jaeger'] as const;
 export type TraceViewer = (typeof TRACE_VIEWERS)[number];
 
 export interface Ports {
@@ -28,6 +28,8 @@ export interface Ports {
   /** The opt-in trace viewer (Jaeger): its UI and its OTLP/HTTP receiver. */
   jaegerUi: number;
   jaegerOtlp: number;
+  /** The opt-in trace viewer with a web UI (Zipkin): its UI, query API and span intake on one port. */
+  zipkin: number;
 }
 
 export interface RuntimeConfig {
@@ -60,11 +62,13 @@ export interface RuntimeConfig {
   smtpUrl?: string;
   /** The sender of customer e-mail (MAIL_FROM). */
   mailFrom: string;
-  /** Where spans are exported over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318); no tracing without it. */
+  /** Where spans are exported over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, e.g. http://127.0.0.1:4318); no tracing without it or the Zipkin one. */
   otlpEndpoint?: string;
-  /** Spans for workflow code too (TRACE_WORKFLOWS=1, with an OTLP endpoint): Temporal's workflow interceptors, a cost on every workflow task. */
+  /** Where spans are posted as Zipkin JSON (OTEL_EXPORTER_ZIPKIN_ENDPOINT, e.g. http://127.0.0.1:9411/api/v2/spans), beside or instead of OTLP. */
+  zipkinEndpoint?: string;
+  /** Spans for workflow code too (TRACE_WORKFLOWS=1, with an OTLP or Zipkin endpoint): Temporal's workflow interceptors, a cost on every workflow task. */
   traceWorkflows: boolean;
-  /** `npm start` runs Jaeger and exports to it (TRACE_VIEWER=jaeger). */
+  /** `npm start` runs a trace viewer and exports to it (TRACE_VIEWER=zipkin: with its web UI; jaeger: its query API only). */
   traceViewer: TraceViewer;
   /** Where a worker serves its /metrics (WORKER_METRICS_HOST, default 127.0.0.1; 0.0.0.0 in a container Prometheus scrapes). */
   workerMetricsHost: string;
@@ -97,9 +101,10 @@ export const PORT_VARIABLES: Record<keyof Ports, string> = {
   mailUi: 'MAIL_UI_PORT',
   jaegerUi: 'JAEGER_UI_PORT',
   jaegerOtlp: 'JAEGER_OTLP_PORT',
+  zipkin: 'ZIPKIN_PORT',
 };
 
-const DEFAULT_PORTS: Ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, ferretdbDebug: 27018, postgres: 5433, sandbox: 4100, api: 3000, mailSmtp: 1025, mailUi: 8025, jaegerUi: 16686, jaegerOtlp: 4318 };
+const DEFAULT_PORTS: Ports = { temporal: 7233, temporalUi: 8233, ferretdb: 27017, ferretdbDebug: 27018, postgres: 5433, sandbox: 4100, api: 3000, mailSmtp: 1025, mailUi: 8025, jaegerUi: 16686, jaegerOtlp: 4318, zipkin: 9411 };
 
 export function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -170,7 +175,8 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     ...(nonEmpty(env.SMTP_URL) && { smtpUrl: nonEmpty(env.SMTP_URL) }),
     mailFrom: nonEmpty(env.MAIL_FROM) ?? 'After-sales service <after-sales@example.com>',
     ...(nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) && { otlpEndpoint: nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) }),
-    traceWorkflows: !!nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) && ['1', 'true'].includes(nonEmpty(env.TRACE_WORKFLOWS)?.toLowerCase() ?? ''),
+    ...(nonEmpty(env.OTEL_EXPORTER_ZIPKIN_ENDPOINT) && { zipkinEndpoint: nonEmpty(env.OTEL_EXPORTER_ZIPKIN_ENDPOINT) }),
+    traceWorkflows: !!(nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT) ?? nonEmpty(env.OTEL_EXPORTER_ZIPKIN_ENDPOINT)) && ['1', 'true'].includes(nonEmpty(env.TRACE_WORKFLOWS)?.toLowerCase() ?? ''),
     traceViewer: oneOfFromEnv(env, 'TRACE_VIEWER', TRACE_VIEWERS, 'none'),
     workerMetricsHost: nonEmpty(env.WORKER_METRICS_HOST) ?? '127.0.0.1',
     workerMetricsPort: unlessZero(portFromEnv(env, 'WORKER_METRICS_PORT', 0)),

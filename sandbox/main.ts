@@ -10,7 +10,7 @@ const logger = createLogger('sandbox', config.logLevel);
 
 async function main(): Promise<void> {
   // Its answers to the worker's partner calls are spans of the cases' traces.
-  const tracing = startTracing('partner-sandbox', config.otlpEndpoint);
+  const tracing = startTracing('partner-sandbox', config);
   // Its records, idempotency keys and fault rules survive a restart (sandbox/journal.ts).
   const stateDir = path.join(config.dataDir, 'sandbox');
   const sandbox = await startSandbox({ port: config.ports.sandbox, host: config.sandboxHost, stateDir });

@@ -16,7 +16,8 @@ TEST_SERVER_POM=scripts/test-server/pom.xml
 COMPOSE_VERSION=v2.39.2        # validates docker-compose.yml in the tests where the docker client has no compose plugin
 SCHEMATHESIS_VERSION=4.32.5    # PyPI: fuzzes the API from its OpenAPI document (npm test, npm run faults)
 MAILPIT_VERSION=v1.33.1        # Go module proxy: the embedded SMTP server and web inbox for customer e-mail (unless SMTP_URL)
-JAEGER_VERSION=v1.75.0         # Go module proxy: the opt-in trace viewer (TRACE_VIEWER=jaeger)
+JAEGER_VERSION=v1.75.0         # Go module proxy: the opt-in trace viewer without its web UI (TRACE_VIEWER=jaeger)
+ZIPKIN_VERSION=3.6.1           # Maven Central: the opt-in trace viewer with its web UI (TRACE_VIEWER=zipkin)
 # start:cluster's Temporal on PostgreSQL (docker-compose.yml names the same versions; scripts/servers/temporal-cluster.ts
 # reads them from here): the newest server release this machine's Go (1.26.8) builds without another toolchain
 # (v1.32.2 asks for go 1.26.10), and the UI the Temporal CLI above carries.
@@ -244,6 +245,25 @@ install_jaeger() {
   rm -rf "$build"
 }
 
+# Only with TRACE_VIEWER=zipkin (or --with-zipkin, which npm test passes): Zipkin server's executable jar, which carries
+# its web UI, behind a wrapper that runs it on this machine's Java (17) with a bounded heap and a quick start.
+install_zipkin() {
+  local dir="$tools/zipkin-$ZIPKIN_VERSION"
+  if [ -n "${ZIPKIN_BIN:-}" ] || [ -x "$dir/zipkin" ]; then return; fi
+  need java "to run Zipkin server" "apt-get install openjdk-17-jre-headless"
+  need mvn "to fetch Zipkin server from Maven Central" "apt-get install maven"
+  say "fetching Zipkin server $ZIPKIN_VERSION from Maven Central (a 135 MB jar)"
+  rm -rf "$dir.partial" && mkdir -p "$dir.partial"
+  mvn --batch-mode --quiet dependency:copy -Dartifact="io.zipkin:zipkin-server:$ZIPKIN_VERSION:jar:exec" -DoutputDirectory="$dir.partial"
+  cat > "$dir.partial/zipkin" <<WRAPPER
+#!/usr/bin/env bash
+# Zipkin server $ZIPKIN_VERSION; its options are Spring Boot properties (--name=value)
+exec java -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "\$(dirname "\$(readlink -f "\$0")")/zipkin-server-$ZIPKIN_VERSION-exec.jar" "\$@"
+WRAPPER
+  chmod +x "$dir.partial/zipkin"
+  rm -rf "$dir" && mv "$dir.partial" "$dir"
+}
+
 install_npm_packages
 install_temporal_cli
 install_ferretdb
@@ -251,9 +271,11 @@ install_postgres
 install_test_server
 install_mailpit
 if [ "${TRACE_VIEWER:-}" = jaeger ]; then install_jaeger; fi
+if [ "${TRACE_VIEWER:-}" = zipkin ]; then install_zipkin; fi
 for option in "$@"; do
   case "$option" in
     --with-jaeger) install_jaeger ;;
+    --with-zipkin) install_zipkin ;;
     --with-compose) install_compose; install_chromium ;;
     --with-schemathesis) install_schemathesis ;;
     --with-temporal-cluster) install_temporal_cluster ;;

@@ -22,6 +22,7 @@ import { Supervisor } from './servers/supervisor';
 import { startTcpBalancer, type TcpBalancer } from './servers/tcp-balancer';
 import { startTemporalCluster, startTemporalUi, temporalClusterPorts } from './servers/temporal-cluster';
 import { startTemporalDevServer } from './servers/temporal-dev';
+import { startZipkin } from './servers/zipkin';
 import { projectRoot } from './servers/tools';
 import { workerProcessArgs } from '../worker/process-args';
 import { WORKER_READY_LINE } from '../worker/ready-line';
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
   const startMongo = !config.external.store;
   const startSandbox = !config.external.sandbox;
   const startMail = !config.external.mail;
-  const startTraceViewer = config.traceViewer === 'jaeger';
+  const startJaegerViewer = config.traceViewer === 'jaeger';
+  const startZipkinViewer = config.traceViewer === 'zipkin';
   // The supervisor's own events (a part's exit, its restart, the stop) as log lines; the banner below is for the person.
   const logger = createLogger('start-all', config.logLevel);
   // The cluster's Temporal keeps its databases in the case store's PostgreSQL cluster.
@@ -70,7 +72,8 @@ async function main(): Promise<void> {
     claims.push({ port: ports.mailSmtp, variable: PORT_VARIABLES.mailSmtp, what: "mailpit's SMTP" });
     claims.push({ port: ports.mailUi, variable: PORT_VARIABLES.mailUi, what: "mailpit's web inbox" });
   }
-  if (startTraceViewer) {
+  if (startZipkinViewer) claims.push({ port: ports.zipkin, variable: PORT_VARIABLES.zipkin, what: "Zipkin's web UI, query API and span intake" });
+  if (startJaegerViewer) {
     claims.push({ port: ports.jaegerUi, variable: PORT_VARIABLES.jaegerUi, what: "Jaeger's UI and query API" });
     claims.push({ port: ports.jaegerOtlp, variable: PORT_VARIABLES.jaegerOtlp, what: "Jaeger's OTLP receiver" });
   }
@@ -82,12 +85,13 @@ async function main(): Promise<void> {
 
   const partsStatusFile = path.join(dataDir, 'parts.json');
   // The API's /readyz names a part the supervisor is restarting (api/parts-status.ts).
-  // Customer e-mail to the embedded mailpit and spans to the embedded Jaeger, unless given from outside.
+  // Customer e-mail to the embedded mailpit, unless given from outside; spans to the embedded trace viewer too.
   const childEnv: NodeJS.ProcessEnv = {
     ...baseEnv,
     PARTS_STATUS_FILE: partsStatusFile,
     ...(startMail && { SMTP_URL: `smtp://127.0.0.1:${ports.mailSmtp}` }),
-    ...(startTraceViewer && { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.jaegerOtlp}` }),
+    ...(startJaegerViewer && { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${ports.jaegerOtlp}` }),
+    ...(startZipkinViewer && { OTEL_EXPORTER_ZIPKIN_ENDPOINT: `http://127.0.0.1:${ports.zipkin}/api/v2/spans` }),
   };
   fs.mkdirSync(dataDir, { recursive: true });
   // The workflow code bundled once, while the servers start, for every worker and every restart of one.
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
     logger.info('stopping...');
     // The API first, the workers while Temporal still answers their drain, the servers last (PostgreSQL after Temporal).
     await balancer?.close();
-    await supervisor.stopAll([apiNames, workerNames, ['sandbox', 'mailpit'], ['temporal-ui'], ['ferretdb'], ['temporal', 'jaeger'], ['postgres']]);
+    await supervisor.stopAll([apiNames, workerNames, ['sandbox', 'mailpit'], ['temporal-ui'], ['ferretdb'], ['temporal', 'jaeger', 'zipkin'], ['postgres']]);
     fs.rmSync(partsStatusFile, { force: true });
     process.exit(code);
   };
@@ -157,7 +161,11 @@ async function main(): Promise<void> {
         console.log(`  note: ${path.join(dataDir, 'ferretdb')} still holds the former SQLite case store (*.sqlite); it is no longer read`);
       }
     }
-    if (startTraceViewer) {
+    if (startZipkinViewer) {
+      await supervisor.add({ name: 'zipkin', start: () => startZipkin({ port: ports.zipkin, logFile: path.join(logDir, 'zipkin.log') }) });
+      console.log(`✓ Zipkin               http://127.0.0.1:${ports.zipkin}/zipkin/`);
+    }
+    if (startJaegerViewer) {
       await supervisor.add({
         name: 'jaeger',
         start: async () => (await startJaeger({ uiPort: ports.jaegerUi, otlpPort: ports.jaegerOtlp, configDir: dataDir, logFile: path.join(logDir, 'jaeger.log') })).process,
@@ -206,7 +214,8 @@ async function main(): Promise<void> {
     console.log(`  Console:          ${apiUrl}/console  (sign in with an API key, e.g. dev-supervisor-key)`);
     if (startTemporal) console.log(`  Temporal Web UI:  http://127.0.0.1:${ports.temporalUi}`);
     if (startMail) console.log(`  Mail inbox:       http://127.0.0.1:${ports.mailUi}  (customer e-mail)`);
-    if (startTraceViewer) console.log(`  Traces:           http://127.0.0.1:${ports.jaegerUi}/api/traces?service=api&tags={"case.id":"<case id>"}`);
+    if (startZipkinViewer) console.log(`  Traces:           http://127.0.0.1:${ports.zipkin}/zipkin/?annotationQuery=case.id%3D<case id>  (a case's traces)`);
+    if (startJaegerViewer) console.log(`  Traces:           http://127.0.0.1:${ports.jaegerUi}/api/traces?service=api&tags={"case.id":"<case id>"}`);
     console.log(`  Try:              curl -s ${apiUrl}/readyz`);
     console.log(`A part that exits is started again (logged here, counted in /readyz and ${partsStatusFile}).`);
     console.log('Press Ctrl-C to stop everything.');

@@ -19,7 +19,7 @@ const config = loadRuntimeConfig();
 const logger = createLogger('worker', config.logLevel);
 
 async function main(): Promise<void> {
-  const tracing = startTracing('worker', config.otlpEndpoint);
+  const tracing = startTracing('worker', config);
   // Optional: /metrics on WORKER_METRICS_HOST:WORKER_METRICS_PORT, with the SDK's own metrics from TEMPORAL_SDK_METRICS_PORT.
   const { workerMetricsPort, sdkMetricsPort } = config;
   installWorkerRuntime(logger, sdkMetricsPort);

@@ -19,6 +19,7 @@ export function toolPath(name: 'temporal' | 'ferretdb' | 'temporal-test-server')
 const VERSIONED_TOOLS = {
   mailpit: { version: 'v1.33.1', override: 'MAILPIT_BIN' },
   jaeger: { version: 'v1.75.0', override: 'JAEGER_BIN' },
+  zipkin: { version: '3.6.1', override: 'ZIPKIN_BIN' },
 } as const;
 
 export function versionedToolPath(name: keyof typeof VERSIONED_TOOLS): string {
@@ -27,7 +28,7 @@ export function versionedToolPath(name: keyof typeof VERSIONED_TOOLS): string {
   if (configured) return configured;
   const provisioned = path.join(projectRoot, '.tools', `${name}-${version}`, name);
   if (!fs.existsSync(provisioned)) {
-    throw new Error(`${name} ${version} is not provisioned: run "bash scripts/provision.sh"${name === 'jaeger' ? ' with TRACE_VIEWER=jaeger' : ''} (or set ${override})`);
+    throw new Error(`${name} ${version} is not provisioned: run "bash scripts/provision.sh"${name === 'mailpit' ? '' : ` with TRACE_VIEWER=${name}`} (or set ${override})`);
   }
   return provisioned;
 }

@@ -12,8 +12,8 @@ import dashboard from '../../config/observability/dashboard.json';
 const projectRoot = path.resolve(__dirname, '../..');
 
 /**
- * `npm start`'s system, its processes exporting spans over OTLP to a receiver in this test (TRACE_WORKFLOWS on) and
- * sending customer e-mail to its mailpit: one return of a customer who has an e-mail address and no phone, in English,
+ * `npm start`'s system, its processes exporting spans over OTLP to a receiver in this test (TRACE_WORKFLOWS on) and to
+ * the Zipkin it runs (TRACE_VIEWER=zipkin), and sending customer e-mail to its mailpit: one return of a customer who has an e-mail address and no phone, in English,
  * goes from open to refund and survey answer through the API.
  */
 describe('what an operator sees of one return (npm start with tracing)', () => {
@@ -35,7 +35,8 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     workerMetrics = async () => (await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`)).text();
     const sdkMetricsPort = await freePort();
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, WORKER_PROCESSES: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, TRACE_WORKFLOWS: '1', WORKER_METRICS_PORT: String(workerMetricsPort), TEMPORAL_SDK_METRICS_PORT: String(sdkMetricsPort) };
-    for (const variable of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'PARTNER_SANDBOX_URL', 'NOTIFICATION_API_URL', 'PAYMENT_API_URL', 'SMTP_URL', 'TRACE_VIEWER', 'LOG_LEVEL']) delete env[variable];
+    for (const variable of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'PARTNER_SANDBOX_URL', 'NOTIFICATION_API_URL', 'PAYMENT_API_URL', 'SMTP_URL', 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', 'LOG_LEVEL']) delete env[variable];
+    env.TRACE_VIEWER = 'zipkin';
     for (const [key, variable] of Object.entries(PORT_VARIABLES)) env[variable] = String(ports[key as keyof Ports]);
     system = spawnService({
       name: 'start-all',
@@ -145,6 +146,53 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     expect(writes.every((w) => parent(w)?.name === 'RunActivity:projectCase' && parent(parent(w)!)?.name === 'StartActivity:projectCase')).toBe(true);
   }, 90_000);
 
+  it("finds the same trace by the case id in Zipkin, the viewer npm start runs, and serves Zipkin's web UI", async () => {
+    const zipkin = `http://127.0.0.1:${ports.zipkin}`;
+    const wanted = (trace: ZipkinSpan[]) => {
+      // Zipkin keeps names in lower case.
+      const named = (service: string, name: string) => trace.find((s) => s.localEndpoint?.serviceName === service && s.name === name.toLowerCase());
+      const refundCall = trace.find((s) => s.localEndpoint?.serviceName === 'worker' && s.name === 'post' && s.tags?.['url.full']?.endsWith('/payment/refunds'));
+      const spans = {
+        open: named('api', 'POST /cases'),
+        start: named('api', 'UpdateWithStartWorkflow:open_case'),
+        run: named('worker', 'RunWorkflow:caseWorkflow'),
+        scheduleRefund: named('worker', 'StartActivity:issueRefund'),
+        runRefund: named('worker', 'RunActivity:issueRefund'),
+        refundCall,
+        paymentServer: refundCall && trace.find((s) => s.localEndpoint?.serviceName === 'partner-sandbox' && s.parentId === refundCall.id),
+      };
+      return Object.values(spans).every(Boolean) ? (spans as { [K in keyof typeof spans]: ZipkinSpan }) : undefined;
+    };
+    // What the UI's search `case.id=<id>` asks: the traces holding a span tagged with the case id.
+    const { open, start, run, scheduleRefund, runRefund, refundCall, paymentServer } = await waitFor("the opening request's trace in Zipkin, down to the payment partner's answer", async () => {
+      const traces = (await (await fetch(`${zipkin}/api/v2/traces?annotationQuery=${encodeURIComponent(`case.id=${caseId}`)}&limit=100`)).json()) as ZipkinSpan[][];
+      return traces.map(wanted).find(Boolean);
+    }, 60_000);
+    expect(open.tags?.['case.id']).toBe(caseId);
+    expect(open.parentId).toBeUndefined();
+    expect(start.parentId).toBe(open.id);
+    expect(run.parentId).toBe(start.id);
+    expect(run.tags?.workflowId).toBe(caseId);
+    expect(scheduleRefund.parentId).toBe(run.id);
+    expect(runRefund.parentId).toBe(scheduleRefund.id);
+    expect(refundCall.parentId).toBe(runRefund.id);
+    expect(paymentServer).toMatchObject({ kind: 'SERVER', name: expect.stringMatching(/^post/) });
+    // The very trace the OTLP receiver got.
+    expect(open.traceId).toBe(receiver.spans.find((s) => s.name === 'POST /cases' && s.attributes['case.id'] === caseId)!.traceId);
+
+    // Its web UI (Lens): the trace's page is the app's HTML, whose script is the app itself, not a placeholder.
+    const page = await fetch(`${zipkin}/zipkin/traces/${open.traceId}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<title>Zipkin</title>');
+    const script = /<script[^>]*\ssrc="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const app = await fetch(new URL(script!, zipkin));
+    expect(app.status).toBe(200);
+    expect((await app.text()).length).toBeGreaterThan(500_000);
+  }, 90_000);
+
   it('writes every log line of the API and the worker through pino, with the case and trace ids where it has them', () => {
     const lines = (file: string) => fs.readFileSync(path.join(dataDir, 'logs', file), 'utf8').split('\n').filter(Boolean);
     for (const file of ['api.log', 'worker-1.log', 'sandbox.log']) {
@@ -195,6 +243,17 @@ describe('what an operator sees of one return (npm start with tracing)', () => {
     for (const wanted of ['cases_stored', 'cases_open_by_status', 'sla_clocks_stored', 'partner_call_failures_total', 'partner_calls_total', 'case_deadline_lateness_seconds_bucket']) expect(charted).toContain(wanted);
   });
 });
+
+/** A span as Zipkin's API v2 answers it. */
+interface ZipkinSpan {
+  traceId: string;
+  id: string;
+  parentId?: string;
+  name?: string;
+  kind?: string;
+  localEndpoint?: { serviceName?: string };
+  tags?: Record<string, string>;
+}
 
 const PROMQL_WORDS = new Set(['sum', 'min', 'max', 'avg', 'count', 'by', 'without', 'rate', 'increase', 'delta', 'histogram_quantile', 'on', 'ignoring']);
 
