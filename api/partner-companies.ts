@@ -3,15 +3,22 @@
  * naming the field); every company key names a company that exists.
  */
 import type { ApiKeyEntry } from '../config/api-keys';
-import { COMPANY_KINDS, findCompany, isCompanyKind, ORDER_COMPANY_FIELDS, type PartnerCompany } from '../workflows/domain/partner-companies';
+import { COMPANY_KINDS, findCompany, isCompanyKind, ORDER_COMPANY_FIELDS, type CompanyKind, type PartnerCompany } from '../workflows/domain/partner-companies';
 import { ProblemError } from './problem';
 
 export function checkOrderCompanies(companies: readonly PartnerCompany[], order: Partial<Record<(typeof ORDER_COMPANY_FIELDS)[keyof typeof ORDER_COMPANY_FIELDS], string>> | undefined): void {
-  const errors = COMPANY_KINDS.flatMap((kind) => {
-    const field = ORDER_COMPANY_FIELDS[kind];
-    const id = order?.[field];
-    return id === undefined || findCompany(companies, kind, id) ? [] : [{ field: `body.order.${field}`, message: `no ${kind} company ${id}` }];
-  });
+  refuseUnknown(COMPANY_KINDS.flatMap((kind) => unknownCompany(companies, kind, order?.[ORDER_COMPANY_FIELDS[kind]], `body.order.${ORDER_COMPANY_FIELDS[kind]}`)));
+}
+
+/** ship_back and request_pickup may name the return leg's courier: a courier company that exists. */
+export function checkCommandCourier(companies: readonly PartnerCompany[], body: { courierId?: string }): void {
+  refuseUnknown(unknownCompany(companies, 'courier', body.courierId, 'body.courierId'));
+}
+
+const unknownCompany = (companies: readonly PartnerCompany[], kind: CompanyKind, id: string | undefined, field: string) =>
+  id === undefined || findCompany(companies, kind, id) ? [] : [{ field, message: `no ${kind} company ${id}` }];
+
+function refuseUnknown(errors: Array<{ field: string; message: string }>): void {
   if (errors.length) throw new ProblemError({ status: 422, code: 'unknown_company', title: 'Unknown partner company', detail: errors.map((e) => e.message).join('; '), errors });
 }
 
