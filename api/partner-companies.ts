@@ -1,10 +1,32 @@
 /**
- * Partner companies in the API: an order names only companies that exist, of the right kind (422 unknown_company
- * naming the field); every company key names a company that exists.
+ * Partner companies in the API: listed by GET /partner-companies (id, name, kind); an order or a return leg names only
+ * companies that exist, of the right kind (422 unknown_company naming the field); every company key names a company
+ * that exists.
  */
-import type { ApiKeyEntry } from '../config/api-keys';
-import { COMPANY_KINDS, findCompany, isCompanyKind, ORDER_COMPANY_FIELDS, type CompanyKind, type PartnerCompany } from '../workflows/domain/partner-companies';
+import { z } from 'zod';
+import { API_ROLES, type ApiKeyEntry } from '../config/api-keys';
+import { COMPANY_KINDS, DEFAULT_COMPANY_IDS, findCompany, isCompanyKind, ORDER_COMPANY_FIELDS, type CompanyKind, type PartnerCompany } from '../workflows/domain/partner-companies';
 import { ProblemError } from './problem';
+import { COMMON_RESPONSES, json } from './responses';
+import { defineRoute, type ApiRoute } from './route-table';
+
+const CompaniesDoc = z
+  .object({ companies: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(COMPANY_KINDS), default: z.boolean().openapi({ description: 'The kind’s default company: a case whose order names none of this kind is its' }) })) })
+  .openapi('PartnerCompanies');
+
+export const PARTNER_COMPANY_ROUTES: ApiRoute[] = [
+  defineRoute({
+    method: 'get',
+    path: '/partner-companies',
+    roles: [...API_ROLES],
+    summary: 'The partner companies: each courier company, warehouse and repair provider, with its id and name',
+    description: 'Their endpoints are configuration and not listed.',
+    responses: { 200: json('Companies', CompaniesDoc), ...COMMON_RESPONSES },
+    handle(ctx, _request, res) {
+      res.json({ companies: ctx.companies.map(({ id, name, kind }) => ({ id, name, kind, default: DEFAULT_COMPANY_IDS[kind] === id })) });
+    },
+  }),
+];
 
 export function checkOrderCompanies(companies: readonly PartnerCompany[], order: Partial<Record<(typeof ORDER_COMPANY_FIELDS)[keyof typeof ORDER_COMPANY_FIELDS], string>> | undefined): void {
   refuseUnknown(COMPANY_KINDS.flatMap((kind) => unknownCompany(companies, kind, order?.[ORDER_COMPANY_FIELDS[kind]], `body.order.${ORDER_COMPANY_FIELDS[kind]}`)));

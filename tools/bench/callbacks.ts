@@ -78,11 +78,11 @@ async function time(base: string, count: number, key: string, caseIds: string[],
     const res = await fetch(`${base}/callbacks/courier`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ caseId: caseIds[i % caseIds.length], dedupKey: `bench-${label}-${outcome}-${Date.now()}-${i}`, event: 'in_transit', at: Date.now() }),
+      body: JSON.stringify({ caseId: caseIds[i % caseIds.length], dedupKey: `bench-${label}-${expected}-${Date.now()}-${i}`, event: 'in_transit', at: Date.now() }),
     });
-    await res.arrayBuffer();
+    const answer = await res.text();
     ms.push(performance.now() - started);
-    if (res.status !== expected) throw new Error(`callback ${i}: ${res.status}, expected ${expected}`);
+    if (res.status !== expected) throw new Error(`callback ${i}: ${res.status}, expected ${expected}: ${answer}`);
   }
   ms.sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 100) / 100;
