@@ -48,7 +48,7 @@ const companyOf = (actor: Pick<Actor, 'companyId'>, kind: CompanyKind) => actor.
 const carriesReturn = (actor: Pick<Actor, 'companyId'>, view: AccessView) => !!view.returnTrackingNumber && companyOf(actor, 'courier') === returnCourier(view);
 
 /** A courier charge named the actor's company (a return leg's liability). */
-const chargedCompany = (actor: Pick<Actor, 'companyId'>, view: AccessView) => (view.charges ?? []).some((c) => c.party === 'courier' && c.companyId !== undefined && c.companyId === actor.companyId);
+const chargedCompany = (actor: Pick<Actor, 'companyId'>, view: AccessView) => (view.charges ?? []).some((c) => c.party === 'courier' && c.companyId === companyOf(actor, 'courier'));
 
 /** The order's company of the kind bears a liability in the case (a charge naming a company of its own is that company's). */
 function involves(view: AccessView, party: 'courier' | 'warehouse'): boolean {
