@@ -148,7 +148,8 @@ async function paintCase(main, view, config) {
           [t('col.merchant'), order.merchantId],
           [t('case.order'), order.orderId],
           [t('case.paid'), order.paidAmountCents !== undefined ? `${(order.paidAmountCents / 100).toFixed(2)} ${order.currency}` : undefined],
-          ...(view.order ? companyFacts(view, known) : []),
+          // A partner's view of the case (no facts) leaves the order's companies out: none would be shown as the default.
+          ...(view.order && view.facts ? companyFacts(view, known) : []),
         ]),
       ),
       el(
