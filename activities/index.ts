@@ -14,7 +14,7 @@ export interface ActivityDeps {
   partnerUrls: PartnerUrls;
   /** The share of a day's closed cases the quality sample checks (config/env.ts qaSamplePercent; default 10). */
   qaSamplePercent?: number;
-  /** The partner companies (config/partner-companies.ts): a company with its own URL gets its statements there. */
+  /** The partner companies (config/partner-companies.ts): a company with its own URL gets its calls and statements there. */
   companies?: readonly PartnerCompany[];
   /** Monthly settlement: the fallback policy (its statement window) and config/env.ts merchantLateThreshold. */
   settlement?: SettlementOptions;
@@ -24,7 +24,7 @@ export interface ActivityDeps {
 
 /** Every activity the case workflows call, built from injected dependencies so tests can supply their own. */
 export function createActivities(deps: ActivityDeps): CaseActivities & SettlementActivities {
-  const partners = createPartnerActivities({ urls: deps.partnerUrls });
+  const partners = createPartnerActivities({ urls: deps.partnerUrls, companies: deps.companies });
   const mailer = deps.mail && createCustomerMailer({ store: deps.store, ...deps.mail });
   return {
     ...partners,

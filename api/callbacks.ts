@@ -1,7 +1,8 @@
 import { PARTNER_EVENTS, PARTNER_NAMES, type PartnerEventEntry, type PartnerName } from '../workflows/contract';
 import { partnerEventSignal, type PartnerEvent } from '../workflows/messages';
-import { isCaseCompany } from '../workflows/domain/case-access';
-import type { CompanyKind } from '../workflows/domain/partner-companies';
+import { findCaseCompanies } from '../activities/store/case-model';
+import { handlesCase } from '../workflows/domain/case-access';
+import { DEFAULT_COMPANY_IDS, type CompanyKind } from '../workflows/domain/partner-companies';
 import type { Caller } from './auth';
 import { readCase } from './cases';
 import { withDeadline, type CaseApiContext } from './context';
@@ -13,14 +14,21 @@ import { AcceptedDoc, CALLBACK_BODIES } from './schemas';
 
 const caseNotFound = () => new ProblemError({ status: 404, code: 'case_not_found', title: 'Case not found', detail: 'no open case with this id' });
 
-/** A company's key reaches only the cases its company handles; admins reach every case. */
+/**
+ * A company's key reaches only the cases its company handles; admins reach every case. The store's projection answers
+ * in one small read by id (the case's company ids); a case it does not show for the company (not projected yet,
+ * projected before companies, another company's, or the store down) is asked of the workflow, so the answers are the
+ * workflow's.
+ */
 async function checkCaseCompany(ctx: CaseApiContext, caller: Caller, caseId: string, company: CompanyKind | undefined): Promise<void> {
   if (company === undefined || caller.role !== company) return;
+  const projected = await findCaseCompanies(ctx.store, caseId).catch(() => null);
+  if (projected?.includes(caller.companyId ?? DEFAULT_COMPANY_IDS[company])) return;
   const { view } = await readCase(ctx, caseId).catch((err) => {
     if (isWorkflowNotFound(err)) throw caseNotFound();
     throw err;
   });
-  if (!isCaseCompany(caller, view, company)) throw caseNotFound();
+  if (!handlesCase(caller, view, company)) throw caseNotFound();
 }
 
 /** Sends a partner's event to its case; repeats are dropped by the workflow, which knows the dedup keys. */

@@ -20,7 +20,7 @@ import { isUnavailable, isWorkflowNotFound, refusalProblem } from './errors';
 import { ProblemError } from './problem';
 import { CASE_RESPONSES, COMMON_RESPONSES, json, problem } from './responses';
 import { defineRoute, type ApiRoute } from './route-table';
-import { checkOrderCompanies } from './partner-companies';
+import { checkCommandCourier, checkOrderCompanies } from './partner-companies';
 import { ActionsDoc, caseIdParam, CaseReadDoc, CaseListDoc, CaseViewDoc, commandBodies, COMMAND_EXAMPLES, ComplaintBody, CreateCaseBody, ListCasesQuery } from './schemas';
 import { executeCommandUpdate } from './workflow-update';
 
@@ -459,10 +459,11 @@ function commandRoute(name: CommandName): ApiRoute {
       ...CASE_RESPONSES,
       403: problem('role_not_allowed: the role may never send this command on a case of this kind (or the route is not for it)'),
       409: problem('invalid_transition: not possible in the case’s present status; caseStatus and possibleWhen say when the role may send it. already_requested: the platform is already intervening, or was at this party’s request. case_closed: the case has ended'),
-      422: problem('A business rule refused the command, with its code (docs/api.md, Refusal codes): e.g. appeal_window_closed, intervention_window_passed'),
+      422: problem('A business rule refused the command, with its code (docs/api.md, Refusal codes): e.g. appeal_window_closed, intervention_window_passed; unknown_company (courierId names no courier company)'),
     },
     async handle(ctx, { caller, params: { id }, headers, body }, res) {
       await checkScope(ctx, caller, id);
+      checkCommandCourier(ctx.companies, body);
       const handle = ctx.temporal.workflow.getHandle<typeof caseWorkflow>(id);
       const update = commandUpdates[name] as unknown as UpdateDefinition<CaseView, [object]>;
       // Temporal deduplicates updates by id within a case: a retry with the same key gets the first answer back.

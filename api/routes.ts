@@ -9,6 +9,7 @@ import { CONSOLE_ROUTES } from './console/routes';
 import { HEALTH_ROUTES } from './health';
 import { LEDGER_ROUTES } from './ledger';
 import { METRICS_ROUTES } from './metrics';
+import { PARTNER_COMPANY_ROUTES } from './partner-companies';
 import { QUALITY_ROUTES } from './quality';
 import { REPORT_ROUTES } from './reports/routes';
 import { SETTLEMENT_ROUTES } from './settlement';
@@ -31,4 +32,4 @@ const OPENAPI_ROUTE = defineRoute({
   },
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...CASE_THREAD_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...WHAT_IF_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...SETTLEMENT_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];
+export const API_ROUTES: readonly ApiRoute[] = [...HEALTH_ROUTES, OPENAPI_ROUTE, ...CASE_ROUTES, ...CASE_THREAD_ROUTES, ...SUPERVISOR_ROUTES, ...ADMIN_POLICY_ROUTES, ...WHAT_IF_ROUTES, ...ADMIN_CALENDAR_ROUTES, ...LEDGER_ROUTES, ...PARTNER_COMPANY_ROUTES, ...REPORT_ROUTES, ...QUALITY_ROUTES, ...SETTLEMENT_ROUTES, ...METRICS_ROUTES, ...CONSOLE_ROUTES, ...CALLBACK_ROUTES];

@@ -23,6 +23,9 @@
  *   /repair/orders           {caseId, orderId, sku, fault, chargeable, inboundTrackingNumber?} → 201 {repairOrderId, status}
  *   /repair/instructions     {caseId, repairOrderId, instruction:'proceed'|'return_unrepaired'} → 201 {instructionId}
  *   /repair/service-bookings {caseId, orderId, packageSku, slotAt}             → 201 {bookingId}
+ *   Courier and repair bodies may name `companyId` (the company the call is for); every courier and repair route is
+ *   also served for each company at /companies/<companyId>/courier/… and /companies/<companyId>/repair/… (the sandbox
+ *   plays several companies; the record keeps the company).
  * Other refusals → 422 {code:'partner_refused', reason}; invalid body → 400 {code:'invalid_request', issues}.
  *
  * Controls (no key needed): POST /_control/faults, GET /_control/faults, POST /_control/reset,
@@ -33,7 +36,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { mountPartnerRoute, type PartnerRoute } from './partner-route';
+import { companyRoutes, mountPartnerRoute, type PartnerRoute } from './partner-route';
 import { controlRouter } from './routes/control';
 import { courierRoutes } from './routes/courier';
 import { erpRoutes } from './routes/erp';
@@ -58,6 +61,7 @@ export const PARTNER_ROUTES: readonly PartnerRoute[] = [
   ...oncallRoutes,
   ...statementRoutes,
   ...repairRoutes,
+  ...companyRoutes([...courierRoutes, ...repairRoutes]),
 ];
 
 export function createSandboxApp(options: SandboxOptions = {}): { app: Express; state: SandboxState } {

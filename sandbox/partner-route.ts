@@ -51,6 +51,22 @@ export function defineRoute<S extends z.ZodType>(spec: {
   };
 }
 
+/**
+ * The sandbox plays several companies of a kind: each route is also served at /companies/<companyId><path>, where the
+ * call is that company's (a body naming another company is refused).
+ */
+export function companyRoutes(routes: readonly PartnerRoute[]): PartnerRoute[] {
+  return routes.map((route) => ({
+    ...route,
+    path: `/companies/:companyId${route.path}`,
+    handle(input, ctx) {
+      const named = (input as { companyId?: string }).companyId;
+      if (named !== undefined && named !== ctx.params.companyId) return refuse('wrong_company', `the call names company ${named}, not ${ctx.params.companyId}`);
+      return route.handle({ ...(input as object), companyId: ctx.params.companyId }, ctx);
+    },
+  }));
+}
+
 export function mountPartnerRoute(app: Express, state: SandboxState, route: PartnerRoute): void {
   app.post(route.path, async (req: Request, res: Response) => {
     const idempotencyKey = req.get('Idempotency-Key')?.trim() || null;

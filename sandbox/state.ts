@@ -37,6 +37,11 @@ interface Recorded {
   createdAt: string;
 }
 
+/** A courier's or repair provider's record: the company the call was for (its endpoint's, else the one the body named). */
+interface CompanyRecorded extends Recorded {
+  companyId?: string;
+}
+
 export interface MerchantNotificationRecord extends Recorded {
   notificationId: string;
   caseId: string;
@@ -45,7 +50,7 @@ export interface MerchantNotificationRecord extends Recorded {
   message: string;
 }
 
-export interface PickupRecord extends Recorded {
+export interface PickupRecord extends CompanyRecorded {
   pickupId: string;
   trackingNumber: string;
   caseId: string;
@@ -53,16 +58,17 @@ export interface PickupRecord extends Recorded {
   address: unknown;
 }
 
-export interface WeightCheckRecord extends Recorded {
+export interface WeightCheckRecord extends CompanyRecorded {
   caseId: string;
   orderId: string;
   trackingNumber?: string;
+  warehouseId?: string;
   recordedWeightGrams: number;
   measuredWeightGrams: number;
   mismatch: boolean;
 }
 
-export interface CourierClaimRecord extends Recorded {
+export interface CourierClaimRecord extends CompanyRecorded {
   claimId: string;
   caseId: string;
   orderId?: string;
@@ -125,7 +131,7 @@ export interface StatementRecord extends Recorded {
   lines: unknown[];
 }
 
-export interface RepairOrderRecord extends Recorded {
+export interface RepairOrderRecord extends CompanyRecorded {
   repairOrderId: string;
   caseId: string;
   orderId: string;
@@ -135,14 +141,14 @@ export interface RepairOrderRecord extends Recorded {
   inboundTrackingNumber?: string;
 }
 
-export interface RepairInstructionRecord extends Recorded {
+export interface RepairInstructionRecord extends CompanyRecorded {
   instructionId: string;
   caseId: string;
   repairOrderId: string;
   instruction: string;
 }
 
-export interface ServiceBookingRecord extends Recorded {
+export interface ServiceBookingRecord extends CompanyRecorded {
   bookingId: string;
   caseId: string;
   orderId: string;
@@ -151,7 +157,7 @@ export interface ServiceBookingRecord extends Recorded {
 }
 
 /** The courier's answer to the platform's request for evidence in a dispute (its handover record for a parcel). */
-export interface CourierEvidenceRecord extends Recorded {
+export interface CourierEvidenceRecord extends CompanyRecorded {
   evidenceId: string;
   caseId: string;
   orderId: string;
@@ -165,7 +171,7 @@ export interface CourierEvidenceRecord extends Recorded {
 }
 
 /** A request for evidence the courier took to answer later (tracking number LATE…), by its callback to the platform. */
-export interface CourierEvidenceRequestRecord extends Recorded {
+export interface CourierEvidenceRequestRecord extends CompanyRecorded {
   evidenceRequestId: string;
   caseId: string;
   orderId: string;

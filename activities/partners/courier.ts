@@ -1,6 +1,12 @@
-import { expectFields, partnerPoster, type PartnerAdapterDeps } from './http';
+import { companyPoster, type CompanyAdapterDeps } from './company-endpoint';
+import { expectFields } from './http';
 
-export interface RequestCourierPickupInput {
+/** The courier company a call is for (the order's, or the return leg's); absent in calls scheduled before companies: the kind's URL. */
+interface ForCompany {
+  companyId?: string;
+}
+
+export interface RequestCourierPickupInput extends ForCompany {
   idempotencyKey: string;
   caseId: string;
   orderId: string;
@@ -12,11 +18,13 @@ export interface RequestCourierPickupResult {
   trackingNumber: string;
 }
 
-export interface CheckOutboundWeightInput {
+export interface CheckOutboundWeightInput extends ForCompany {
   idempotencyKey: string;
   caseId: string;
   orderId: string;
   trackingNumber?: string;
+  /** The warehouse company whose recorded outbound weight the courier's is compared with. */
+  warehouseId?: string;
 }
 export interface CheckOutboundWeightResult {
   recordedWeightGrams: number;
@@ -25,7 +33,7 @@ export interface CheckOutboundWeightResult {
   mismatch: boolean;
 }
 
-export interface FileCourierClaimInput {
+export interface FileCourierClaimInput extends ForCompany {
   idempotencyKey: string;
   caseId: string;
   orderId?: string;
@@ -38,7 +46,7 @@ export interface FileCourierClaimResult {
 }
 
 /** The platform asks the courier for specific evidence in a dispute (e.g. the handover record of a parcel). */
-export interface RequestCourierEvidenceInput {
+export interface RequestCourierEvidenceInput extends ForCompany {
   idempotencyKey: string;
   caseId: string;
   orderId: string;
@@ -60,24 +68,24 @@ export interface CourierEvidencePending {
 }
 export type RequestCourierEvidenceResult = CourierEvidenceAnswer | CourierEvidencePending;
 
-export function createCourierAdapter(deps: PartnerAdapterDeps) {
-  const post = partnerPoster(deps);
+export function createCourierAdapter(deps: CompanyAdapterDeps) {
+  const postFor = companyPoster(deps, 'courier');
   return {
     async requestCourierPickup({ idempotencyKey, ...body }: RequestCourierPickupInput): Promise<RequestCourierPickupResult> {
-      return post<RequestCourierPickupResult>('/pickups', idempotencyKey, body, ['pickupId', 'trackingNumber']);
+      return postFor(body.companyId)<RequestCourierPickupResult>('/pickups', idempotencyKey, body, ['pickupId', 'trackingNumber']);
     },
     async checkOutboundWeight({ idempotencyKey, ...body }: CheckOutboundWeightInput): Promise<CheckOutboundWeightResult> {
-      return post<CheckOutboundWeightResult>('/weight-checks', idempotencyKey, body, [
+      return postFor(body.companyId)<CheckOutboundWeightResult>('/weight-checks', idempotencyKey, body, [
         'recordedWeightGrams',
         'measuredWeightGrams',
         'mismatch',
       ]);
     },
     async fileCourierClaim({ idempotencyKey, ...body }: FileCourierClaimInput): Promise<FileCourierClaimResult> {
-      return post<FileCourierClaimResult>('/claims', idempotencyKey, body, ['claimId']);
+      return postFor(body.companyId)<FileCourierClaimResult>('/claims', idempotencyKey, body, ['claimId']);
     },
     async requestCourierEvidence({ idempotencyKey, ...body }: RequestCourierEvidenceInput): Promise<RequestCourierEvidenceResult> {
-      const answer = await post<{ status?: string }>('/evidence-requests', idempotencyKey, body, []);
+      const answer = await postFor(body.companyId)<{ status?: string }>('/evidence-requests', idempotencyKey, body, []);
       if (answer.status === 'pending') return expectFields<CourierEvidencePending>('courier evidence-requests', answer, ['evidenceRequestId', 'trackingNumber']);
       return expectFields<CourierEvidenceAnswer>('courier evidence-requests', answer, ['evidenceId', 'trackingNumber', 'kind', 'uri', 'events']);
     },

@@ -14,6 +14,7 @@ import { createNotificationAdapter } from './notification';
 import { createOnCallAdapter } from './oncall';
 import { createPaymentAdapter } from './payment';
 import type { PartnerUrls } from './urls';
+import type { PartnerCompany } from '../../workflows/domain/partner-companies';
 import type { NotifyMerchantInput, NotifyMerchantResult } from './merchant';
 import type {
   CheckOutboundWeightInput,
@@ -66,6 +67,8 @@ export interface PartnerActivities {
 
 export interface PartnerActivitiesDeps {
   urls: PartnerUrls;
+  /** The partner companies (config/partner-companies.ts): a courier's or repair provider's call goes to its company's own URL when it has one. */
+  companies?: readonly PartnerCompany[];
   /** Per-attempt HTTP timeout (default 10 s); keep it below the activities' startToCloseTimeout. */
   timeoutMs?: number;
   /** For tests. */
@@ -76,11 +79,11 @@ export function createPartnerActivities(deps: PartnerActivitiesDeps): PartnerAct
   const common: Omit<PartnerAdapterDeps, 'baseUrl'> = { timeoutMs: deps.timeoutMs, fetchImpl: deps.fetchImpl };
   return {
     ...createMerchantAdapter({ ...common, baseUrl: deps.urls.merchant }),
-    ...createCourierAdapter({ ...common, baseUrl: deps.urls.courier }),
+    ...createCourierAdapter({ ...common, baseUrl: deps.urls.courier, companies: deps.companies }),
     ...createPaymentAdapter({ ...common, baseUrl: deps.urls.payment }),
     ...createNotificationAdapter({ ...common, baseUrl: deps.urls.notification }),
     ...createErpAdapter({ ...common, baseUrl: deps.urls.erp }),
     ...createOnCallAdapter({ ...common, baseUrl: deps.urls.oncall }),
-    ...createRepairProviderAdapter({ ...common, baseUrl: deps.urls.repair }),
+    ...createRepairProviderAdapter({ ...common, baseUrl: deps.urls.repair, companies: deps.companies }),
   };
 }

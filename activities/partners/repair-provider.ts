@@ -1,7 +1,9 @@
 /** The repair provider (issue 9): repair orders for goods sent to repair, instructions on them, and maintenance service bookings. Progress comes back by callback (POST /callbacks/repair). */
-import { partnerPoster, type PartnerAdapterDeps } from './http';
+import { companyPoster, type CompanyAdapterDeps } from './company-endpoint';
 
 export interface DispatchRepairInput {
+  /** The repair provider company (the order's); absent in calls scheduled before companies: the kind's URL. */
+  companyId?: string;
   /** One per case (`<caseId>:repair-dispatch`): a retry, a restarted worker or a replay never opens a second repair. */
   idempotencyKey: string;
   caseId: string;
@@ -18,6 +20,8 @@ export interface DispatchRepairResult {
 }
 
 export interface InstructRepairInput {
+  /** The repair provider company (the order's); absent in calls scheduled before companies: the kind's URL. */
+  companyId?: string;
   idempotencyKey: string;
   caseId: string;
   repairOrderId: string;
@@ -29,6 +33,8 @@ export interface InstructRepairResult {
 }
 
 export interface BookServiceInput {
+  /** The repair provider company (the order's); absent in calls scheduled before companies: the kind's URL. */
+  companyId?: string;
   /** One per booking of the case (`<caseId>:service-booking:<n>`): a reschedule is a new booking. */
   idempotencyKey: string;
   caseId: string;
@@ -41,17 +47,17 @@ export interface BookServiceResult {
   bookingId: string;
 }
 
-export function createRepairProviderAdapter(deps: PartnerAdapterDeps) {
-  const post = partnerPoster(deps);
+export function createRepairProviderAdapter(deps: CompanyAdapterDeps) {
+  const postFor = companyPoster(deps, 'repair_provider');
   return {
     async dispatchRepair({ idempotencyKey, ...body }: DispatchRepairInput): Promise<DispatchRepairResult> {
-      return post<DispatchRepairResult>('/orders', idempotencyKey, body, ['repairOrderId']);
+      return postFor(body.companyId)<DispatchRepairResult>('/orders', idempotencyKey, body, ['repairOrderId']);
     },
     async bookService({ idempotencyKey, ...body }: BookServiceInput): Promise<BookServiceResult> {
-      return post<BookServiceResult>('/service-bookings', idempotencyKey, body, ['bookingId']);
+      return postFor(body.companyId)<BookServiceResult>('/service-bookings', idempotencyKey, body, ['bookingId']);
     },
     async instructRepair({ idempotencyKey, ...body }: InstructRepairInput): Promise<InstructRepairResult> {
-      return post<InstructRepairResult>('/instructions', idempotencyKey, body, ['instructionId']);
+      return postFor(body.companyId)<InstructRepairResult>('/instructions', idempotencyKey, body, ['instructionId']);
     },
   };
 }

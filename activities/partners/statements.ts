@@ -4,7 +4,8 @@
  * else under the courier's, warehouse's or merchant's URL). One HTTP attempt per call; the statement's id is the idempotency key, so a retry never sends twice.
  */
 import type { SettledParty, StatementLine } from '../../workflows/contract/settlement';
-import { findCompany, type PartnerCompany } from '../../workflows/domain/partner-companies';
+import type { PartnerCompany } from '../../workflows/domain/partner-companies';
+import { companyUrl } from './company-endpoint';
 import { partnerPoster, type PartnerAdapterDeps } from './http';
 import type { PartnerUrls } from './urls';
 
@@ -27,7 +28,7 @@ export interface StatementPartnerActivities {
 }
 
 export function createStatementAdapter(urls: Pick<PartnerUrls, SettledParty>, companies: readonly PartnerCompany[] = [], common: Omit<PartnerAdapterDeps, 'baseUrl'> = {}): StatementPartnerActivities {
-  const baseUrlOf = (party: SettledParty, partyId: string) => (party === 'merchant' ? undefined : findCompany(companies, party, partyId)?.url) ?? urls[party];
+  const baseUrlOf = (party: SettledParty, partyId: string) => (party === 'merchant' ? urls.merchant : companyUrl(companies, party, partyId, urls[party]));
   return {
     async sendStatement({ idempotencyKey, party, ...body }: SendStatementInput): Promise<SendStatementResult> {
       return partnerPoster({ ...common, baseUrl: baseUrlOf(party, body.partyId) })<SendStatementResult>('/statements', idempotencyKey, body, ['receiptId']);

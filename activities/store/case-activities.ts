@@ -2,6 +2,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import type mongoose from 'mongoose';
 import type { CaseView } from '../../workflows/domain/case';
 import { summarizeCase } from '../../workflows/domain/case-summary';
+import { caseCompanyIds } from '../../workflows/domain/partner-companies';
 import type { QualityActivities, StoreActivities, WhatIfActivities } from '../../workflows/case/activities';
 import { recordLedgerEntries } from './ledger';
 import { DEFAULT_QA_SAMPLE_PERCENT, sampleDay } from './qa-samples';
@@ -39,6 +40,7 @@ export function toCaseProjection(view: CaseView): CaseProjection {
     breached: view.breached,
     refundBlocked: view.facts?.refundBlocked === true,
     disputePhase: view.status === 'in_dispute' ? view.dispute?.phase : undefined,
+    companies: caseCompanyIds(view),
   };
   // A replacement document holds no undefined fields: a value the case no longer has is simply absent.
   const summaryDoc = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as CaseProjection['summary'];

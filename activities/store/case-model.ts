@@ -41,6 +41,8 @@ export interface CaseDocument {
   refundBlocked: boolean;
   /** The phase of the case's open dispute (view.dispute.phase while in_dispute); absent otherwise. */
   disputePhase?: string;
+  /** The partner companies handling the case (caseCompanyIds): callbacks' access check. Absent when projected before them. */
+  companies?: string[];
 }
 
 export interface CaseViewDocument {
@@ -81,6 +83,7 @@ const caseSchema = new Schema<CaseDocument>(
     breached: { type: Boolean, default: false },
     refundBlocked: { type: Boolean, default: false },
     disputePhase: String,
+    companies: { type: [String], default: undefined },
   },
   { collection: 'cases', versionKey: false, minimize: false, _id: false },
 );
@@ -121,6 +124,12 @@ export async function syncCaseIndexes(connection: mongoose.Connection): Promise<
   await caseViewModel(connection).syncIndexes();
   await reportFactsModel(connection).syncIndexes();
   await syncClockHistoryIndexes(connection);
+}
+
+/** The companies handling one case as last projected: null without a document, undefined when projected before companies. */
+export async function findCaseCompanies(connection: mongoose.Connection, caseId: string): Promise<string[] | undefined | null> {
+  const doc = await caseModel(connection).findById(caseId, { companies: 1 }).lean<Pick<CaseDocument, 'companies'>>().exec();
+  return doc && doc.companies;
 }
 
 /** The full view of one case as last projected, or null. */

@@ -48,7 +48,7 @@ export function ledgerEntriesOf(view: CaseView): LedgerEntryDocument[] {
     _id: charge.key,
     caseId: view.caseId,
     party: charge.party,
-    partyId: partyIdOf(view, charge.party),
+    partyId: partyIdOf(view, charge),
     amountCents: charge.amountCents,
     currency: view.order?.currency ?? 'CNY',
     reason: charge.reason,
@@ -76,11 +76,11 @@ export async function recordLedgerEntries(conn: mongoose.Connection, view: CaseV
   return added;
 }
 
-function partyIdOf(view: CaseView, party: ChargeRecord['party']): string {
+function partyIdOf(view: CaseView, { party, companyId }: ChargeRecord): string {
   if (party === 'merchant') return view.order?.merchantId ?? 'merchant';
   if (party === 'customer') return view.order?.customerId ?? view.openedBy?.id ?? 'customer';
-  // A courier's or warehouse's charge is its company's (the default company's when the order names none).
-  if (party === 'courier' || party === 'warehouse') return caseCompany(view.order, party);
+  // A courier's or warehouse's charge is its company's: the one it names (a return leg's courier), else the order's.
+  if (party === 'courier' || party === 'warehouse') return companyId ?? caseCompany(view.order, party);
   return party;
 }
 

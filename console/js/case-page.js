@@ -40,6 +40,34 @@ function clocksTable(clocks) {
   );
 }
 
+let companies;
+/** The partner companies (GET /partner-companies), asked once: their names, and each kind's default company. */
+export async function partnerCompanies() {
+  companies ??= api('/partner-companies')
+    .then((r) => r.companies)
+    .catch(() => []);
+  return companies;
+}
+
+/** The courier, warehouse and repair provider companies of the case, by name (the order's, else the kind's default). */
+function companyFacts(view, known) {
+  const order = view.order || {};
+  const name = (id) => {
+    const company = known.find((c) => c.id === id);
+    return el('span', { 'data-company': id }, company ? company.name : id);
+  };
+  const of = (kind, id) => {
+    const chosen = id || (known.find((c) => c.kind === kind && c.default) || {}).id;
+    return chosen ? name(chosen) : undefined;
+  };
+  return [
+    [t('case.courierCompany'), of('courier', order.courierId)],
+    [t('case.returnCourierCompany'), view.returnCourierId ? name(view.returnCourierId) : undefined],
+    [t('case.warehouseCompany'), of('warehouse', order.warehouseId)],
+    [t('case.repairCompany'), of('repair_provider', order.repairProviderId)],
+  ];
+}
+
 const actorText = (actor) => (actor ? [term('party', actor.role), actor.id].filter(Boolean).join(' ') : t('audit.system'));
 
 function timeline(audit) {
@@ -71,9 +99,10 @@ export async function renderCase(main, caseId, config) {
 
 async function paintCase(main, view, config) {
   const caseId = view.caseId;
-  const [allowed, audit] = await Promise.all([
+  const [allowed, audit, known] = await Promise.all([
     api(`/cases/${encodeURIComponent(caseId)}/actions`).catch(() => ({ actions: [] })),
     view.audit ? Promise.resolve({ audit: view.audit }) : api(`/cases/${encodeURIComponent(caseId)}/audit`).catch(() => ({ audit: [] })),
+    partnerCompanies(),
   ]);
   const temporalUrl = `${config.temporalUiUrl}/namespaces/${encodeURIComponent(config.temporalNamespace)}/workflows/${encodeURIComponent(caseId)}`;
   const repaint = async (next) => {
@@ -119,6 +148,8 @@ async function paintCase(main, view, config) {
           [t('col.merchant'), order.merchantId],
           [t('case.order'), order.orderId],
           [t('case.paid'), order.paidAmountCents !== undefined ? `${(order.paidAmountCents / 100).toFixed(2)} ${order.currency}` : undefined],
+          // A partner's view of the case (no facts) leaves the order's companies out: none would be shown as the default.
+          ...(view.order && view.facts ? companyFacts(view, known) : []),
         ]),
       ),
       el(

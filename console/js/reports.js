@@ -1,6 +1,6 @@
 // Reports over a date range: charts drawn with Chart.js (served from node_modules), tables, and CSV downloads.
 import { api } from './api.js';
-import { clockLimitText } from './case-page.js';
+import { clockLimitText, partnerCompanies } from './case-page.js';
 import { el, guarded } from './dom.js';
 import { durationText, limitStringText, t, term, termIn } from './i18n.js';
 
@@ -201,11 +201,21 @@ export function rangePage(main, params, { route, title, intro, label, submit, fi
   return { form, body, from, to };
 }
 
+/** Staff narrow the reports to one partner company's cases (companyId). */
+async function companyField(params) {
+  const chosen = params.get('companyId') || '';
+  const options = (await partnerCompanies()).map((c) => el('option', { value: c.id, selected: c.id === chosen }, `${c.name} (${term('party', c.kind)})`));
+  return el('label', {}, t('reports.company'), el('select', { name: 'companyId' }, el('option', { value: '' }, t('any')), ...options));
+}
+
 export async function renderReports(main, params, me) {
   destroyCharts();
-  const { body, from, to } = rangePage(main, params, { route: 'reports', title: t('reports.title'), intro: t('reports.intro'), label: t('reports.range'), submit: t('reports.show') });
-  const query = new URLSearchParams({ from, to }).toString();
-  const names = me.role === 'merchant' ? ['merchant-scorecard'] : ALL;
+  const merchant = me.role === 'merchant';
+  const fields = merchant ? [] : [await companyField(params)];
+  const { body, from, to } = rangePage(main, params, { route: 'reports', title: t('reports.title'), intro: t('reports.intro'), label: t('reports.range'), submit: t('reports.show'), fields });
+  const companyId = merchant ? '' : params.get('companyId') || '';
+  const query = new URLSearchParams({ from, to, ...(companyId && { companyId }) }).toString();
+  const names = merchant ? ['merchant-scorecard'] : ALL;
   const results = await guarded(() => Promise.all(names.map((n) => api(`/reports/${n}?${query}`))));
   if (!results) return;
   const r = Object.fromEntries(names.map((n, i) => [n, results[i]]));

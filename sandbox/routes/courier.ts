@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineRoute, ok, refuse, type PartnerRoute } from '../partner-route';
 import { newId, newTrackingNumber, type WeightPreset } from '../state';
-import { id, text } from './schemas';
+import { companyId, id, text } from './schemas';
 
 /** Answer for an order without a preset: weights agree. */
 const DEFAULT_WEIGHT: WeightPreset = { recordedWeightGrams: 1_000, measuredWeightGrams: 1_000 };
@@ -31,6 +31,7 @@ export const courierRoutes: PartnerRoute[] = [
     path: '/courier/pickups',
     schema: z.object({
       caseId: id,
+      companyId,
       orderId: id,
       address: z.union([text, z.record(z.string(), z.unknown())]),
     }),
@@ -43,7 +44,7 @@ export const courierRoutes: PartnerRoute[] = [
   }),
   defineRoute({
     path: '/courier/weight-checks',
-    schema: z.object({ caseId: id, orderId: id, trackingNumber: id.optional() }),
+    schema: z.object({ caseId: id, companyId, orderId: id, trackingNumber: id.optional(), warehouseId: id.optional() }),
     handle(input, { state, idempotencyKey, now }) {
       const answer = weightAnswer(state.weightPresets.get(input.orderId) ?? DEFAULT_WEIGHT);
       state.records.weightChecks.push({ ...input, ...answer, idempotencyKey, createdAt: now });
@@ -52,7 +53,7 @@ export const courierRoutes: PartnerRoute[] = [
   }),
   defineRoute({
     path: '/courier/claims',
-    schema: z.object({ caseId: id, orderId: id.optional(), reason: text, amountCents: z.number().int() }),
+    schema: z.object({ caseId: id, companyId, orderId: id.optional(), reason: text, amountCents: z.number().int() }),
     handle(input, { state, idempotencyKey, now }) {
       if (input.amountCents <= 0) return refuse('amount_not_positive', 'claim amount must be positive');
       const claimId = newId('cl');
@@ -62,7 +63,7 @@ export const courierRoutes: PartnerRoute[] = [
   }),
   defineRoute({
     path: '/courier/evidence-requests',
-    schema: z.object({ caseId: id, orderId: id, trackingNumber: id, request: text }),
+    schema: z.object({ caseId: id, companyId, orderId: id, trackingNumber: id, request: text }),
     handle(input, { state, idempotencyKey, now }) {
       if (input.trackingNumber.startsWith('UNKNOWN')) return refuse('unknown_tracking_number', `no parcel ${input.trackingNumber} in the courier's records`);
       if (input.trackingNumber.startsWith('LATE')) {

@@ -33,8 +33,9 @@ describe('partner companies (dev server)', () => {
   }
 
   beforeAll(async () => {
-    // The second courier company has an endpoint of its own in the sandbox; the others are served at their kind's URL.
-    h = await startApiHarness({ companies: (sandboxUrl) => DEV_PARTNER_COMPANIES.map((c) => (c.id === 'courier-b' ? { ...c, url: `${sandboxUrl}/companies/courier-b/courier` } : c)) });
+    // The second courier company and repair provider have endpoints of their own in the sandbox; the others are served at their kind's URL.
+    const ownUrls: Record<string, string> = { 'courier-b': 'courier', 'repair-provider-b': 'repair' };
+    h = await startApiHarness({ companies: (sandboxUrl) => DEV_PARTNER_COMPANIES.map((c) => (ownUrls[c.id] ? { ...c, url: `${sandboxUrl}/companies/${c.id}/${ownUrls[c.id]}` } : c)) });
     // Case a names no company (the default ones'); case b names the second company of each kind.
     cases.a = await openShippedBack('a', {});
     cases.b = await openShippedBack('b', { courierId: 'courier-b', warehouseId: 'warehouse-b', repairProviderId: 'repair-provider-b' });
@@ -86,6 +87,77 @@ describe('partner companies (dev server)', () => {
     const own = await read(KEYS['courier-b'], cases.b).expect(200);
     expect(own.body).not.toHaveProperty('audit');
   });
+
+  /** What the sandbox recorded of a case's calls to one partner route: the company each was for and the endpoint it reached. */
+  async function callsOf(records: 'pickups' | 'weightChecks' | 'repairOrders', caseId: string): Promise<Array<Record<string, unknown>>> {
+    const all = (await (await fetch(`${h.sandboxUrl}/_control/records`)).json()) as Record<string, Array<{ caseId: string; idempotencyKey: string }>>;
+    const log = (await (await fetch(`${h.sandboxUrl}/_control/requests`)).json()) as { requests: Array<{ route: string; idempotencyKey: string | null; outcome: string }> };
+    return all[records]
+      .filter((r) => r.caseId === caseId)
+      .map((r) => ({ ...r, endpoint: log.requests.find((q) => q.idempotencyKey === r.idempotencyKey && q.outcome === 'processed')?.route }));
+  }
+
+  async function open(name: string, body: object): Promise<string> {
+    const opened = await api().post('/cases').set(auth(KEYS.agent)).set('Idempotency-Key', `companies-${name}-${Date.now()}`).send(body).expect(201);
+    return opened.body.caseId as string;
+  }
+
+  it('sends the outbound weight check, the pickup and the repair order to the company that handles each', async () => {
+    const missingItem = (companies: object) => {
+      const body = returnBody({ description: 'one kettle of two is missing' });
+      return { ...body, order: { ...body.order, ...companies }, details: { kind: 'return', reason: 'missing_item' } };
+    };
+    const repair = (companies: object) => {
+      const body = returnBody({ description: 'the kettle does not heat' });
+      return { ...body, order: { ...body.order, ...companies }, details: { kind: 'repair', sku: 'kettle-1', fault: 'the kettle does not heat' } };
+    };
+    const weighedB = await open('weight-b', missingItem({ courierId: 'courier-b', warehouseId: 'warehouse-b' }));
+    const weighedA = await open('weight-a', missingItem({}));
+    const repairB = await open('repair-b', repair({ repairProviderId: 'repair-provider-b' }));
+    const repairA = await open('repair-a', repair({}));
+    for (const caseId of [repairB, repairA]) {
+      await caseWhen(h, caseId, (v) => v.status === 'awaiting_collection');
+      await api().post(`/cases/${caseId}/commands/request-pickup`).set(auth(KEYS.customer)).send({ address: '12 West Lake Rd, Hangzhou' }).expect(200);
+      await caseWhen(h, caseId, (v: { status: string; facts: { repairOrderId?: string } }) => v.facts.repairOrderId !== undefined);
+    }
+    for (const caseId of [weighedB, weighedA]) await caseWhen(h, caseId, (v) => v.status !== 'submitted');
+
+    const company = (calls: Array<Record<string, unknown>>) => calls.map(({ companyId, warehouseId, endpoint }) => ({ companyId, endpoint, ...(warehouseId !== undefined && { warehouseId }) }));
+    expect(company(await callsOf('weightChecks', weighedB))).toEqual([{ companyId: 'courier-b', warehouseId: 'warehouse-b', endpoint: '/companies/:companyId/courier/weight-checks' }]);
+    expect(company(await callsOf('weightChecks', weighedA))).toEqual([{ companyId: 'courier', warehouseId: 'warehouse', endpoint: '/courier/weight-checks' }]);
+    expect(company(await callsOf('repairOrders', repairB))).toEqual([{ companyId: 'repair-provider-b', endpoint: '/companies/:companyId/repair/orders' }]);
+    expect(company(await callsOf('repairOrders', repairA))).toEqual([{ companyId: 'repair-provider', endpoint: '/repair/orders' }]);
+    // The repair's pickup is the order's courier's (none named: the default company's).
+    expect(company(await callsOf('pickups', repairA))).toEqual([{ companyId: 'courier', endpoint: '/courier/pickups' }]);
+  }, 120_000);
+
+  it('lets ship_back and request_pickup name the return leg’s courier: it books the pickup, reads the case and calls back', async () => {
+    const caseId = await open('leg', returnBody({ description: 'return leg with another courier' }));
+    await caseWhen(h, caseId, (v) => v.status === 'awaiting_merchant_review');
+    await api().post(`/cases/${caseId}/commands/merchant-review`).set(auth(KEYS['merchant-a'])).send({ decision: 'approve', returnAddress: 'Returns desk' }).expect(200);
+    await caseWhen(h, caseId, (v) => v.status === 'awaiting_return_shipment');
+
+    for (const [command, body] of [['ship-back', { trackingNumber: 'TRK-leg-x', courierId: 'nobody' }], ['request-pickup', { address: 'Gate 2', courierId: 'warehouse-b' }]] as const) {
+      const refused = await api().post(`/cases/${caseId}/commands/${command}`).set(auth(KEYS.customer)).send(body).expect(422);
+      expect(refused.body).toMatchObject({ code: 'unknown_company', errors: [{ field: 'body.courierId' }] });
+    }
+    expect((await caseWhen(h, caseId, () => true)).status).toBe('awaiting_return_shipment');
+
+    await api().post(`/cases/${caseId}/commands/request-pickup`).set(auth(KEYS.customer)).send({ address: 'Gate 2, 8 Harbour Rd', courierId: 'courier-b' }).expect(200);
+    const booked = await caseWhen(h, caseId, (v: { status: string; returnTrackingNumber?: string; returnCourierId?: string }) => v.returnTrackingNumber !== undefined);
+    expect(booked).toMatchObject({ status: 'return_in_transit', returnCourierId: 'courier-b' });
+    expect((await callsOf('pickups', caseId)).map(({ companyId, endpoint }) => ({ companyId, endpoint }))).toEqual([{ companyId: 'courier-b', endpoint: '/companies/:companyId/courier/pickups' }]);
+
+    // Access follows the return leg: courier-b reads the case and calls back for it; the order's courier, not involved
+    // in the leg, reads it no more, but still calls back for the order's parcel.
+    const read = (key: string) => api().get(`/cases/${caseId}`).set(auth(key));
+    const scan = (key: string, on: string) => api().post('/callbacks/courier').set(auth(key)).send({ caseId: on, dedupKey: `leg-${key}-${on}`, event: 'in_transit', at: Date.now() });
+    const seen = [(await read(KEYS['courier-b'])).status, (await read(KEYS.courier)).status, (await scan(KEYS['courier-b'], caseId)).status, (await scan(KEYS.courier, caseId)).status, (await scan(KEYS['courier-b'], cases.a)).status];
+    expect(seen).toEqual([200, 404, 202, 202, 404]);
+    // The leg's courier delivers: the case moves on.
+    await api().post('/callbacks/courier').set(auth(KEYS['courier-b'])).send({ caseId, dedupKey: `leg-delivered-${caseId}`, event: 'delivered', trackingNumber: booked.returnTrackingNumber, at: Date.now() }).expect(202);
+    await caseWhen(h, caseId, (v) => v.status === 'awaiting_inspection');
+  }, 120_000);
 
   it('keeps a ledger and a monthly statement per company: each company reads and answers its own only', async () => {
     const ledger = (key: string) => api().get(`/ledger?from=${period}-01&to=${period}-28`).set(auth(key)).expect(200);

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { ApiHarness, KEYS, startApiHarness } from '../api/harness';
+import { ApiHarness, caseWhen, KEYS, returnBody, startApiHarness } from '../api/harness';
 import { driveReportScenario, REPORT_POLICY, type ScenarioCase } from '../api/report-scenario';
 import { HOUR, seedCases, type SeedCase } from '../api/seed';
 import { launchChromium } from './browser';
@@ -494,6 +494,30 @@ describe('console', () => {
     await zh.context.close();
   });
 
+  it('a case page names the case’s partner companies, and the reports narrow to one company', async () => {
+    const body = returnBody({ description: 'shipped by the second courier company' });
+    const opened = await request(h.app).post('/cases').set('Authorization', `Bearer ${KEYS.agent}`).set('Idempotency-Key', `console-companies-${Date.now()}`).send({ ...body, order: { ...body.order, courierId: 'courier-b', warehouseId: 'warehouse-b' } }).expect(201);
+    const caseId = opened.body.caseId as string;
+    await caseWhen(h, caseId, (v) => v.status === 'awaiting_merchant_review');
+    const { context, page, errors } = await signedIn(KEYS.supervisor);
+    await page.goto(`${base}/console/#/case/${caseId}`);
+    await page.locator('#case-parties').waitFor();
+    const companies = await page.locator('[data-company]').evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-company'), n.textContent]));
+    expect(companies).toEqual([['courier-b', 'Courier B Express'], ['warehouse-b', 'Warehouse B East'], ['repair-provider', 'Default repair provider']]);
+
+    await page.goto(`${base}/console/#/reports?from=${yesterday}&to=${today}`);
+    await page.locator('#table-scorecard tbody tr').first().waitFor();
+    expect((await page.locator('#table-scorecard tbody tr td:first-child').allTextContents()).sort()).toEqual(['merchant-a', 'merchant-b']);
+    await page.getByLabel('Partner company').selectOption('courier-b');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForFunction(() => location.hash.includes('companyId=courier-b'));
+    await expectText(page.locator('#table-scorecard tbody tr td:first-child'), 'merchant-a');
+    expect(await page.locator('#table-scorecard tbody tr td:first-child').allTextContents()).toEqual(['merchant-a']);
+    await expectAccessible(page, 'reports by company');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('speaks Chinese to a Chinese browser, with a switch to English', async () => {
     const { context, page } = await newContext({ locale: 'zh-CN' });
     await page.goto(`${base}/console/`);
@@ -515,6 +539,7 @@ describe('console', () => {
     await expectText(page.locator('#case-status-value'), '已登记');
     await expectText(page.locator('table'), '首次响应');
     await expectText(page.locator('table'), '1 个工作日');
+    await expectText(page.locator('#case-parties').locator('..'), '快递公司');
     // A command's form in Chinese too, and its refusal next to the field.
     await page.getByRole('button', { name: '响应' }).click();
     await page.getByRole('dialog').getByLabel('回复内容').fill('  ');

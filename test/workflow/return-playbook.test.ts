@@ -101,7 +101,7 @@ describe('return playbook (time-skipping)', () => {
       await env.sleep(MINUTE);
       const booked = await view(handle);
       expect(booked).toMatchObject({ status: 'return_in_transit', facts: { pickupAddress: '12 West Lake Rd, Hangzhou' } });
-      expect(fake.named('requestCourierPickup')).toEqual([{ idempotencyKey: 'return-pickup:pickup', caseId: 'return-pickup', orderId: booked.order!.orderId, address: '12 West Lake Rd, Hangzhou' }]);
+      expect(fake.named('requestCourierPickup')).toEqual([{ idempotencyKey: 'return-pickup:pickup', caseId: 'return-pickup', orderId: booked.order!.orderId, address: '12 West Lake Rd, Hangzhou', companyId: 'courier' }]);
       const trackingNumber = booked.returnTrackingNumber!;
       expect(booked.audit.find((a) => a.action === 'pickup_booked')?.data).toEqual({ pickupId: booked.facts.pickupId, trackingNumber });
       expect(booked.clocks.find((c) => c.name === 'customer_ship_back')?.status).toBe('satisfied');

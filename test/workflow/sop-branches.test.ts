@@ -303,7 +303,7 @@ describe('SOP (seed 003) branches (time-skipping)', () => {
       const handle = await start(caseInput('sop-missing', { kind: 'return', reason: 'missing_item' }, { order: twoItems }));
       const open = await reach(handle, 'awaiting_remedy_agreement');
       expect(open).toMatchObject({ responsibleParty: 'warehouse', facts: { outboundWeightMismatch: true } });
-      expect(fake.named('checkOutboundWeight')).toEqual([expect.objectContaining({ idempotencyKey: 'sop-missing:outbound-weight', orderId: 'order-1' })]);
+      expect(fake.named('checkOutboundWeight')).toEqual([expect.objectContaining({ idempotencyKey: 'sop-missing:outbound-weight', orderId: 'order-1', companyId: 'courier', warehouseId: 'warehouse' })]);
       await send(handle, 'propose_remedy', { actor: agent, remedy: 'refund', amountCents: 5_000, description: 'refund the missing lid' });
       await send(handle, 'customer_decision', { actor: customer, accept: false, reason: 'I want the lid' });
       await send(handle, 'propose_remedy', { actor: agent, remedy: 'reship_part', items: [{ sku: 'sku-2', quantity: 1 }], description: 'reship the lid' });

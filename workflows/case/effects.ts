@@ -8,6 +8,7 @@ import type { RefundRecord, ReshipRecord } from '../domain/case';
 import type { Actor, Party } from '../domain/parties';
 import type { PaymentEvent } from '../messages';
 import { SYSTEM_ACTOR } from '../domain/parties';
+import { returnCourier } from '../domain/partner-companies';
 import { notifications, partnerActions } from './activities';
 import type { CaseContext } from './context';
 import { errorMessage, partnerRefusal, refundRefusal } from './errors';
@@ -259,7 +260,7 @@ export class CaseEffects {
   async bookPickup(address: string, key = 'pickup'): Promise<void> {
     if (this.ctx.view.facts.pickupId !== undefined) return;
     try {
-      const booking = await partnerActions.requestCourierPickup({ idempotencyKey: `${this.caseId}:${key}`, caseId: this.caseId, orderId: this.ctx.requireOrder().orderId, address });
+      const booking = await partnerActions.requestCourierPickup({ idempotencyKey: `${this.caseId}:${key}`, caseId: this.caseId, orderId: this.ctx.requireOrder().orderId, address, companyId: returnCourier(this.ctx.view) });
       this.ctx.setFact('pickupId', booking.pickupId);
       this.ctx.view.returnTrackingNumber = booking.trackingNumber;
       this.ctx.record(SYSTEM_ACTOR, 'pickup_booked', { data: { pickupId: booking.pickupId, trackingNumber: booking.trackingNumber } });

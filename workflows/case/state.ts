@@ -9,6 +9,7 @@ import type { AuditEntry, CaseFacts, CaseInput, CaseStatus, CaseView, ChargeReco
 import { summarizeCase, type CaseSummary } from '../domain/case-summary';
 import type { Actor, EvidenceRef, Party } from '../domain/parties';
 import { SYSTEM_ACTOR } from '../domain/parties';
+import { caseCompany, type CompanyKind } from '../domain/partner-companies';
 import type { BusinessCalendar, Limit } from '../sla/calendar';
 import type { ClockSpec } from '../sla/clock';
 import { ClockSet, type ClockSetState } from '../sla/clock-set';
@@ -185,12 +186,12 @@ export class CaseState {
     return this.view.escalations.length;
   }
 
-  /** Records a liability against a party once per party and reason (its key). */
-  charge(party: ChargeRecord['party'], amountCents: number, reason: string): void {
+  /** Records a liability against a party once per party and reason (its key); `companyId` names a company other than the order's. */
+  charge(party: ChargeRecord['party'], amountCents: number, reason: string, companyId?: string): void {
     const key = `${this.caseId}:charge:${party}:${reason}`;
     if (this.view.charges.some((c) => c.key === key)) return;
-    this.view.charges.push({ party, amountCents, reason, key });
-    this.record(SYSTEM_ACTOR, 'charge_recorded', { reason, data: { party, amountCents } });
+    this.view.charges.push({ party, amountCents, reason, key, ...(companyId && { companyId }) });
+    this.record(SYSTEM_ACTOR, 'charge_recorded', { reason, data: { party, amountCents, ...(companyId && { companyId }) } });
   }
 
   setFact<K extends keyof CaseFacts>(name: K, value: NonNullable<CaseFacts[K]>): void {
@@ -207,6 +208,11 @@ export class CaseState {
   requireOrder() {
     if (!this.input.order) throw new Error(`case ${this.caseId} has no order`);
     return this.input.order;
+  }
+
+  /** The company of `kind` the case's order names (the kind's default company when it names none). */
+  company(kind: CompanyKind): string {
+    return caseCompany(this.input.order, kind);
   }
 
   /** Bumps the version, recomputes who owes what, and tells onPublish; effects call it when they add a record. */

@@ -148,7 +148,7 @@ export const ItemInspection = z
 /** A liability recorded against a party, settled monthly (couriers through 快递月结). */
 /** The parties a charge can be recorded against. */
 export const CHARGE_PARTIES = ['merchant', 'courier', 'warehouse', 'customer', 'platform'] as const;
-export const ChargeRecord = z.object({ party: z.enum(CHARGE_PARTIES), amountCents: z.int(), reason: z.string(), key: z.string() });
+export const ChargeRecord = z.object({ party: z.enum(CHARGE_PARTIES), amountCents: z.int(), reason: z.string(), key: z.string(), companyId: z.string().optional().openapi({ description: 'A courier charge for the return leg: the company that carried it (else the order’s company)' }) });
 
 export const Escalation = z.object({ at: epochMs, to: party, reason: z.string(), clock: z.string().optional() });
 
@@ -214,6 +214,7 @@ export const CaseView = z
     shippingCostBearer: party.optional(),
     returnAddress: z.string().optional(),
     returnTrackingNumber: z.string().optional(),
+    returnCourierId: z.string().optional().openapi({ description: 'The courier company carrying the return leg when ship_back or request_pickup named one (else the order’s courier)' }),
     refunds: z.array(RefundRecord),
     refundLines: z.array(RefundLine).optional().openapi({ description: 'Returns and exchanges: what the refund is made of (accepted items, deductions, postage); their sum is the total refunded' }),
     itemInspections: z.array(ItemInspection).optional().openapi({ description: 'The inspection of each claimed item' }),

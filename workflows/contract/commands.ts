@@ -17,6 +17,9 @@ const extension = z
   .union([z.strictObject({ hours: z.number().positive().max(8760) }), z.strictObject({ minutes: z.number().positive().max(525_600) }), z.strictObject({ workingDays: z.int().positive().max(260) })])
   .openapi({ example: { hours: 24 } });
 
+/** The courier company of the return leg, when not the order's (a configured courier company; else 422 unknown_company). */
+const returnCourierId = id.optional().openapi({ description: 'The courier company carrying the goods back (default: the order’s courierId)' });
+
 /** One body schema per command; the workflow's payload is the body plus `actor`, which the API sets from the caller. */
 export const commandBodies = {
   assign: z.strictObject({ ...base, agentId: id }),
@@ -28,9 +31,10 @@ export const commandBodies = {
     trackingNumber: id,
     carrier: text(100).optional(),
     postageCents: amount.openapi({ description: 'The return postage the customer advanced; refunded once the goods are accepted when shipping is not the customer’s to bear' }),
+    courierId: returnCourierId,
   }),
   request_pickup: z
-    .strictObject({ ...base, address: text(500).openapi({ description: 'Where the courier collects the goods' }) })
+    .strictObject({ ...base, address: text(500).openapi({ description: 'Where the courier collects the goods' }), courierId: returnCourierId })
     .openapi({ description: 'Instead of shipping the goods back, the customer has the courier collect them; the case books the pickup and follows the courier’s tracking number' }),
   inspect: z.strictObject({
     ...base,

@@ -5,9 +5,9 @@
  */
 import type { CaseView, PartnerCaseView } from './case';
 import type { Actor } from './parties';
-import { caseCompany, DEFAULT_COMPANY_IDS, type CompanyKind } from './partner-companies';
+import { caseCompany, DEFAULT_COMPANY_IDS, returnCourier, type CompanyKind } from './partner-companies';
 
-type AccessView = Pick<CaseView, 'order' | 'audit' | 'refunds' | 'charges' | 'responsibleParty' | 'shippingCostBearer' | 'returnTrackingNumber' | 'openedBy'>;
+type AccessView = Pick<CaseView, 'order' | 'audit' | 'refunds' | 'charges' | 'responsibleParty' | 'shippingCostBearer' | 'returnTrackingNumber' | 'returnCourierId' | 'openedBy'>;
 
 export const PARTNER_ROLES = ['courier', 'payment', 'warehouse'] as const;
 export const isPartnerRole = (role: string) => (PARTNER_ROLES as readonly string[]).includes(role);
@@ -19,7 +19,7 @@ export function isPartyTo(actor: Pick<Actor, 'id' | 'role' | 'merchantId' | 'com
     case 'customer':
       return view.order?.customerId === actor.id || (view.openedBy ?? view.audit?.[0]?.actor)?.id === actor.id;
     case 'courier':
-      return isCaseCompany(actor, view, 'courier') && (!!view.returnTrackingNumber || involves(view, 'courier'));
+      return carriesReturn(actor, view) || (isCaseCompany(actor, view, 'courier') && involves(view, 'courier')) || chargedCompany(actor, view);
     case 'warehouse':
       return isCaseCompany(actor, view, 'warehouse') && involves(view, 'warehouse');
     case 'payment':
@@ -34,11 +34,25 @@ export function isPartyTo(actor: Pick<Actor, 'id' | 'role' | 'merchantId' | 'com
 
 /** The actor acts for the company of `kind` the case's order names (an actor naming none acts for the default company). */
 export function isCaseCompany(actor: Pick<Actor, 'companyId'>, view: Pick<AccessView, 'order'>, kind: CompanyKind): boolean {
-  return (actor.companyId ?? DEFAULT_COMPANY_IDS[kind]) === caseCompany(view.order, kind);
+  return companyOf(actor, kind) === caseCompany(view.order, kind);
 }
 
+/** A partner's callbacks reach a case its company handles: for a courier, the order's parcel or the return leg. */
+export function handlesCase(actor: Pick<Actor, 'companyId'>, view: Pick<AccessView, 'order' | 'returnCourierId'>, kind: CompanyKind): boolean {
+  return isCaseCompany(actor, view, kind) || (kind === 'courier' && companyOf(actor, kind) === returnCourier(view));
+}
+
+const companyOf = (actor: Pick<Actor, 'companyId'>, kind: CompanyKind) => actor.companyId ?? DEFAULT_COMPANY_IDS[kind];
+
+/** The courier company carrying the goods back, once they travel. */
+const carriesReturn = (actor: Pick<Actor, 'companyId'>, view: AccessView) => !!view.returnTrackingNumber && companyOf(actor, 'courier') === returnCourier(view);
+
+/** A courier charge named the actor's company (a return leg's liability). */
+const chargedCompany = (actor: Pick<Actor, 'companyId'>, view: AccessView) => (view.charges ?? []).some((c) => c.party === 'courier' && c.companyId === companyOf(actor, 'courier'));
+
+/** The order's company of the kind bears a liability in the case (a charge naming a company of its own is that company's). */
 function involves(view: AccessView, party: 'courier' | 'warehouse'): boolean {
-  return view.responsibleParty === party || view.shippingCostBearer === party || (view.charges ?? []).some((c) => c.party === party);
+  return view.responsibleParty === party || view.shippingCostBearer === party || (view.charges ?? []).some((c) => c.party === party && c.companyId === undefined);
 }
 
 /** What a partner system reads of a case it takes part in: the case and the order, not the audit, facts, charges or contacts. */

@@ -32,3 +32,15 @@ export const findCompany = (companies: readonly PartnerCompany[], kind: CompanyK
 export function caseCompany(order: CompanyFields | undefined, kind: CompanyKind): string {
   return order?.[ORDER_COMPANY_FIELDS[kind]] ?? DEFAULT_COMPANY_IDS[kind];
 }
+
+type LegView = { order?: CompanyFields; returnCourierId?: string };
+
+/** The courier company of the goods' return leg: the one ship_back or request_pickup named, else the order's. */
+export function returnCourier(view: LegView): string {
+  return view.returnCourierId ?? caseCompany(view.order, 'courier');
+}
+
+/** Every company taking part in a case: the order's courier, warehouse and repair provider, and the return leg's courier (ids are unique across kinds). */
+export function caseCompanyIds(view: LegView): string[] {
+  return [...new Set([...COMPANY_KINDS.map((kind) => caseCompany(view.order, kind)), returnCourier(view)])];
+}

@@ -21,6 +21,7 @@ import type { CommandPayloads, CourierEvent } from '../../messages';
 import type { AuditEntry, CaseStatus } from '../../domain/case';
 import type { Actor } from '../../domain/parties';
 import { SYSTEM_ACTOR } from '../../domain/parties';
+import { returnCourier } from '../../domain/partner-companies';
 import type { z } from 'zod';
 import type { Dispute, DisputeRuling, DISPUTE_PARTIES } from '../../contract/dispute';
 import { workflowNow } from '../../clock-source';
@@ -286,6 +287,7 @@ async function askCourier(ctx: CaseContext, req: InfoRequest, n: number): Promis
       orderId: ctx.requireOrder().orderId,
       trackingNumber: req.trackingNumber!,
       request: req.request,
+      companyId: req.trackingNumber === ctx.view.returnTrackingNumber ? returnCourier(ctx.view) : ctx.company('courier'),
     });
     if ('status' in answer) {
       req.evidenceRequestId = answer.evidenceRequestId;
@@ -395,10 +397,12 @@ async function executeRuling(ctx: CaseContext, r: Ruling): Promise<void> {
       kept = true;
       continue;
     }
-    ctx.view.charges.push({ party: c.party, amountCents: -c.amountCents, reason: `${c.reason}_reversed`, key: `${c.key}:reversed` });
+    ctx.view.charges.push({ party: c.party, amountCents: -c.amountCents, reason: `${c.reason}_reversed`, key: `${c.key}:reversed`, ...(c.companyId && { companyId: c.companyId }) });
     ctx.record(SYSTEM_ACTOR, 'charge_reversed', { reason: 'the ruling was overturned on appeal', data: { party: c.party, amountCents: -c.amountCents, reverses: c.key } });
   }
-  if (chargeable && !kept) ctx.charge(r.responsibleParty as Exclude<Ruling['responsibleParty'], 'customer'>, cost, r.stage === 'ruling' ? 'dispute_ruling' : 'dispute_appeal');
+  // A courier ruled responsible once the goods went back with a courier of their own is that courier (its return leg).
+  const legCourier = r.responsibleParty === 'courier' && ctx.view.returnTrackingNumber ? ctx.view.returnCourierId : undefined;
+  if (chargeable && !kept) ctx.charge(r.responsibleParty as Exclude<Ruling['responsibleParty'], 'customer'>, cost, r.stage === 'ruling' ? 'dispute_ruling' : 'dispute_appeal', legCourier);
   r.executed = true;
   ctx.record(SYSTEM_ACTOR, 'ruling_executed', { reason: r.reasons, data: { stage: r.stage, remedy: r.remedy, responsibleParty: r.responsibleParty } });
   const vars = { stage: r.stage, remedy: r.remedy, responsibleParty: r.responsibleParty, reasons: r.reasons, silentParties: r.silentParties.join(',') };

@@ -147,14 +147,16 @@ export const goodsReturnHandlers: CommandHandlers = {
     p.decision === 'approve' ? approve(ctx, p.actor, undefined, 'platform_approved') : reject(ctx, p.actor, p.reason, 'platform_rejected'),
   ship_back: (ctx, p) => {
     ctx.satisfyClock('customer_ship_back');
+    takeReturnCourier(ctx, p.courierId);
     ctx.view.returnTrackingNumber = p.trackingNumber;
     if (p.postageCents) ctx.setFact('returnPostageCents', p.postageCents);
-    ctx.transition(p.actor, 'shipped_back', GOODS_RETURN_STATUS.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier, ...(p.postageCents !== undefined && { postageCents: p.postageCents }) } });
+    ctx.transition(p.actor, 'shipped_back', GOODS_RETURN_STATUS.inTransit, { data: { trackingNumber: p.trackingNumber, carrier: p.carrier, ...(p.postageCents !== undefined && { postageCents: p.postageCents }), ...(p.courierId && { courierId: p.courierId }) } });
   },
   request_pickup: (ctx, p) => {
     ctx.satisfyClock('customer_ship_back');
+    takeReturnCourier(ctx, p.courierId);
     ctx.setFact('pickupAddress', p.address);
-    ctx.transition(p.actor, 'pickup_requested', GOODS_RETURN_STATUS.inTransit, { reason: p.reason, data: { address: p.address } });
+    ctx.transition(p.actor, 'pickup_requested', GOODS_RETURN_STATUS.inTransit, { reason: p.reason, data: { address: p.address, ...(p.courierId && { courierId: p.courierId }) } });
   },
   override_review: (ctx, p) => {
     if (p.decision === 'reject') {
@@ -180,6 +182,12 @@ export const goodsReturnHandlers: CommandHandlers = {
     }
   },
 };
+
+/** The courier company of this leg of the goods: the one the command names, else (also on a later leg) the order's. */
+export function takeReturnCourier(ctx: CaseContext, courierId: string | undefined): void {
+  if (courierId) ctx.view.returnCourierId = courierId;
+  else delete ctx.view.returnCourierId;
+}
 
 export const goodsReturnChecks: CommandChecks = {
   inspect: (ctx, p) => {

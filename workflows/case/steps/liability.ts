@@ -7,11 +7,17 @@ import { SYSTEM_ACTOR } from '../../domain/parties';
 import { partnerActions } from '../activities';
 import { errorMessage, type CaseContext } from '../context';
 
-/** Verifies the outbound weight with the courier; true when it mismatches (the warehouse bears the missing item). */
+/** Verifies the outbound weight with the order's courier company, against the order's warehouse's record; true when it mismatches (the warehouse bears the missing item). */
 export async function checkOutboundWeight(ctx: CaseContext): Promise<boolean> {
   const known = ctx.view.facts.outboundWeightMismatch;
   if (typeof known === 'boolean') return known;
-  const result = await partnerActions.checkOutboundWeight({ idempotencyKey: `${ctx.caseId}:outbound-weight`, caseId: ctx.caseId, orderId: ctx.requireOrder().orderId });
+  const result = await partnerActions.checkOutboundWeight({
+    idempotencyKey: `${ctx.caseId}:outbound-weight`,
+    caseId: ctx.caseId,
+    orderId: ctx.requireOrder().orderId,
+    companyId: ctx.company('courier'),
+    warehouseId: ctx.company('warehouse'),
+  });
   ctx.setFact('outboundWeightMismatch', result.mismatch);
   ctx.record(SYSTEM_ACTOR, 'outbound_weight_checked', { evidence: [{ kind: 'weight_record', uri: `weight://${ctx.requireOrder().orderId}` }], data: { ...result } });
   return result.mismatch;
@@ -21,7 +27,7 @@ export async function checkOutboundWeight(ctx: CaseContext): Promise<boolean> {
 export async function fileCourierClaim(ctx: CaseContext, reason: string, amountCents: number): Promise<void> {
   if (ctx.view.facts.courierClaimId !== undefined) return;
   try {
-    const { claimId } = await partnerActions.fileCourierClaim({ idempotencyKey: `${ctx.caseId}:courier-claim:${reason}`, caseId: ctx.caseId, orderId: ctx.requireOrder().orderId, reason, amountCents });
+    const { claimId } = await partnerActions.fileCourierClaim({ idempotencyKey: `${ctx.caseId}:courier-claim:${reason}`, caseId: ctx.caseId, orderId: ctx.requireOrder().orderId, reason, amountCents, companyId: ctx.company('courier') });
     ctx.setFact('courierClaimId', claimId);
     ctx.record(SYSTEM_ACTOR, 'courier_claim_filed', { reason, data: { claimId, amountCents } });
   } catch (err) {

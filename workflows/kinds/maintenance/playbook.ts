@@ -131,6 +131,7 @@ export const maintenancePlaybook: Playbook = {
           idempotencyKey: `${ctx.caseId}:service-booking:${n}`,
           caseId: ctx.caseId,
           orderId: ctx.requireOrder().orderId,
+          companyId: ctx.company('repair_provider'),
           packageSku: maintenanceDetails(ctx).packageSku,
           slotAt,
         });

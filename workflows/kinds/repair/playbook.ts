@@ -20,7 +20,7 @@ import { defineClock } from '../../case/clock-definition';
 import { partnerRefusal, type CaseContext } from '../../case/context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
 import { REFUND_START } from '../../case/refund-clock';
-import { checkRefundAmount, CUSTOMER_SHIP_BACK, goodsReturnChecks, goodsReturnHandlers, goodsReturnSteps, MERCHANT_INSPECTION, onReturnShipmentEvent, refundReturnPostage, GOODS_RETURN_STATUS } from '../../case/steps/goods-return';
+import { checkRefundAmount, CUSTOMER_SHIP_BACK, goodsReturnChecks, goodsReturnHandlers, goodsReturnSteps, MERCHANT_INSPECTION, onReturnShipmentEvent, refundReturnPostage, takeReturnCourier, GOODS_RETURN_STATUS } from '../../case/steps/goods-return';
 import { enterRefundDue, refundDueCommands, refundDueHandlers, refundDueSteps } from '../../case/steps/refund-due';
 
 export const REPAIR_STATUS = {
@@ -139,6 +139,7 @@ async function dispatch(ctx: CaseContext): Promise<void> {
     idempotencyKey: `${ctx.caseId}:repair-dispatch`,
     caseId: ctx.caseId,
     orderId: ctx.requireOrder().orderId,
+    companyId: ctx.company('repair_provider'),
     sku: details.sku,
     fault: details.fault,
     chargeable: ctx.view.facts.repairChargeable === true,
@@ -151,7 +152,7 @@ async function dispatch(ctx: CaseContext): Promise<void> {
 
 async function instruct(ctx: CaseContext, instruction: 'proceed' | 'return_unrepaired'): Promise<void> {
   const repairOrderId = ctx.view.facts.repairOrderId!;
-  const { instructionId } = await partnerActions.instructRepair({ idempotencyKey: `${ctx.caseId}:repair-${instruction}`, caseId: ctx.caseId, repairOrderId, instruction });
+  const { instructionId } = await partnerActions.instructRepair({ idempotencyKey: `${ctx.caseId}:repair-${instruction}`, caseId: ctx.caseId, repairOrderId, instruction, companyId: ctx.company('repair_provider') });
   ctx.record(SYSTEM_ACTOR, 'repair_instructed', { data: { repairOrderId, instruction, instructionId } });
 }
 
@@ -343,9 +344,10 @@ export const repairPlaybook: Playbook = {
     request_pickup: (ctx, p) => {
       if (ctx.status === GOODS_RETURN_STATUS.shipBack) return goodsReturnHandlers.request_pickup!(ctx, p);
       ctx.satisfyClock('repair_collection');
+      takeReturnCourier(ctx, p.courierId);
       ctx.setFact('repairCollection', 'pickup');
       ctx.setFact('pickupAddress', p.address);
-      ctx.transition(p.actor, 'pickup_requested', REPAIR_STATUS.atProvider, { reason: p.reason, data: { address: p.address } });
+      ctx.transition(p.actor, 'pickup_requested', REPAIR_STATUS.atProvider, { reason: p.reason, data: { address: p.address, ...(p.courierId && { courierId: p.courierId }) } });
     },
     drop_off: (ctx, p) => {
       ctx.satisfyClock('repair_collection');
