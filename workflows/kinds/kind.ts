@@ -1,8 +1,8 @@
 /**
  * What a kind of case is, declared in its own folder (workflows/kinds/<kind>/definition.ts) and registered in
- * workflows/kinds/index.ts: the contract, the policy, the API's intake check, the reports and the console read every kind from the
- * registry. Its playbook (workflows/kinds/<kind>/playbook.ts) is registered in workflows/kinds/playbooks.ts, apart,
- * because a playbook needs the contract this registry builds.
+ * workflows/kinds/index.ts: the contract, the policy, the API's intake check, the reports and the console read every
+ * kind from the registry. Its playbook (workflows/kinds/<kind>/playbook.ts) is registered in
+ * workflows/kinds/playbooks.ts, apart, because a playbook needs the contract this registry builds.
  */
 import type { z } from 'zod';
 import type { BusinessCalendar } from '../sla/calendar';
