@@ -48,7 +48,7 @@ describe('ChunkCache', () => {
   it('keeps only what a simulation reads', async () => {
     const chunks = chunkStore(1);
     const [[kept]] = await new ChunkCache().histories(chunks.list('c1'), chunks.fetch);
-    const { closedAt, policyVersion, queues, clocks, ...rest } = history('c1-0');
+    const { closedAt, policyVersion, queues, clocks: _clocks, ...rest } = history('c1-0');
     expect([closedAt, policyVersion, queues]).toEqual([9_000, 'v1', ['platform']]);
     expect(kept).toEqual({ ...rest, clocks: [{ name: 'merchant_review', owner: 'merchant', status: 'satisfied', startedAt: 1_000, breachAction: 'approve', satisfiedAt: 4_000 }] });
   });

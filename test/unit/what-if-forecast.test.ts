@@ -5,20 +5,10 @@
  */
 import { DueCounts, NO_QUEUE, type DueDeadline } from '../../activities/store/what-if/due-counts';
 import { forecast, type Forecast } from '../../activities/store/what-if/forecast';
+import { random } from '../support/random';
 
 const HOUR = 3_600_000;
 const FROM = Date.UTC(2026, 10, 2, 7, 13, 5);
-
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The forecast walked deadline by deadline. */
 function walked(deadlines: DueDeadline[], fromMs: number, hours: number): Forecast {
