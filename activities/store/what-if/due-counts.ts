@@ -84,47 +84,42 @@ export type Dimension = 'owner' | 'queue' | 'clock' | 'merchant';
 export class DueCounts {
   readonly all = keyCounts();
   readonly by: Record<Dimension, Map<string, KeyCounts>> = { owner: new Map(), queue: new Map(), clock: new Map(), merchant: new Map() };
-  private readonly touched = new Map<KeyCounts, { map: Map<string, KeyCounts>; key: string } | undefined>();
 
   add(deadline: DueDeadline): void {
-    this.each(deadline, (counts) => {
+    for (const counts of this.keysOf(deadline)) {
       counts.due.add(deadline.deadline);
       if (deadline.warned) counts.warned.add(deadline.deadline);
-    });
+    }
   }
 
   remove(deadline: DueDeadline): void {
-    this.each(deadline, (counts) => {
+    for (const counts of this.keysOf(deadline)) {
       counts.due.remove(deadline.deadline);
       if (deadline.warned) counts.warned.remove(deadline.deadline);
-    });
+    }
   }
 
   /** Applies what was added and removed since the last flush; a key left with no deadline goes. */
   flush(): void {
-    for (const [counts, place] of this.touched) {
-      counts.due.flush();
-      counts.warned.flush();
-      if (place && counts.due.size === 0) place.map.delete(place.key);
+    this.all.due.flush();
+    this.all.warned.flush();
+    for (const map of Object.values(this.by)) {
+      for (const [key, counts] of map) {
+        counts.due.flush();
+        counts.warned.flush();
+        if (counts.due.size === 0) map.delete(key);
+      }
     }
-    this.touched.clear();
   }
 
-  private each(deadline: DueDeadline, apply: (counts: KeyCounts) => void): void {
-    const touch = (counts: KeyCounts, place?: { map: Map<string, KeyCounts>; key: string }) => {
-      apply(counts);
-      this.touched.set(counts, place);
-    };
-    touch(this.all);
+  private keysOf(deadline: DueDeadline): KeyCounts[] {
     const at = (dimension: Dimension, key: string) => {
       const map = this.by[dimension];
       let counts = map.get(key);
       if (!counts) map.set(key, (counts = keyCounts()));
-      touch(counts, { map, key });
+      return counts;
     };
-    at('owner', deadline.owner);
-    at('clock', deadline.clock);
-    at('merchant', deadline.merchantId);
-    for (const queue of deadline.queues.length ? deadline.queues : [NO_QUEUE]) at('queue', queue);
+    const queues = deadline.queues.length ? deadline.queues : [NO_QUEUE];
+    return [this.all, at('owner', deadline.owner), at('clock', deadline.clock), at('merchant', deadline.merchantId), ...queues.map((queue) => at('queue', queue))];
   }
 }
