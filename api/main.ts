@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const apiKeys = loadApiKeys();
   const store = await openStore(config.mongodbUri);
   const app = createApp({ temporal, store, taskQueue: config.taskQueue, policy, apiKeys, logger, partsStatusFile: config.partsStatusFile });
-  // The forecast's open deadlines load behind the start (12 to 17 s at 100,000 open cases): a forecast meanwhile waits.
+  // The forecast's open deadlines load behind the start (7 to 17 s at 100,000 open cases): a forecast meanwhile waits.
   deadlineIndexFor(store, logger).warm();
   logger.info({ keys: apiKeys.length, source: apiKeysSource() }, 'API keys loaded');
   const server = app.listen(config.apiPort, config.apiHost, () => {

@@ -129,10 +129,10 @@ export async function packClosedHistories(connection: mongoose.Connection, now =
 }
 
 /**
- * The newest history of every case opened in [from, to): packed chunks (from `cache`, fetching those it does not hold),
- * open cases, and closed ones not packed yet.
+ * The newest history of every case opened in [from, to): packed chunks (from the process's cache, fetching those it
+ * does not hold), open cases, and closed ones not packed yet.
  */
-export async function readClockHistories(connection: mongoose.Connection, range: { from: Date; to: Date }, limit: number, cache = chunkCacheFor(connection)): Promise<SimulatedHistory[]> {
+export async function readClockHistories(connection: mongoose.Connection, range: { from: Date; to: Date }, limit: number): Promise<SimulatedHistory[]> {
   const upTo = await packedUpTo(connection);
   const firstDay = new Date(Math.floor(range.from.getTime() / DAY_MS) * DAY_MS);
   const opened = { $gte: range.from, $lt: range.to };
@@ -141,7 +141,7 @@ export async function readClockHistories(connection: mongoose.Connection, range:
     clockHistoryModel(connection).find({ open: true, openedAt: opened }, { h: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
     clockHistoryModel(connection).find({ projectedAt: { $gte: upTo } }, { h: 1, openedAt: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
   ]);
-  const chunks = await cache.histories(listed.map(listedChunk), (ids) => fetchChunks(connection, ids));
+  const chunks = await chunkCacheFor(connection).histories(listed.map(listedChunk), (ids) => fetchChunks(connection, ids));
   const newest = new Map<string, SimulatedHistory>();
   const keep = (history: SimulatedHistory) => {
     if (history.openedAt < range.from.getTime() || history.openedAt >= range.to.getTime()) return;
