@@ -50,6 +50,8 @@ interface Burst extends Phase {
   latenessMs: number[];
   /** How long before the shared instant the last case was confirmed open. */
   leadMs: number;
+  /** The clocks' own deadlines against the instant, sorted (each clock starts at its case's first task). */
+  dueMs: number[];
 }
 
 interface ShapeResult {
@@ -169,7 +171,8 @@ async function measureBurst(ctx: ScenarioContext): Promise<Burst> {
     .flatMap(([id, view]) => view.audit.filter((a) => a.action === 'sla_breached').map((a) => a.at - review.deadlines.get(id)!))
     .sort((a, b) => a - b);
   say(`  all approved ${ms(burst.wallMs)} after the deadline; lateness p50 ${ms(quantile(latenessMs, 0.5))}, max ${ms(latenessMs.at(-1) ?? NaN)}; CPU ms per deadline: ${cpu(burst)}`);
-  return { ...burst, latenessMs, leadMs: review.deadline - review.openedAt };
+  const dueMs = [...review.deadlines.values()].map((due) => due - review.deadline).sort((a, b) => a - b);
+  return { ...burst, latenessMs, leadMs: review.deadline - review.openedAt, dueMs };
 }
 
 /** Each database's size now (after a CHECKPOINT): the case store's and, on the cluster, Temporal's two. */
@@ -193,18 +196,19 @@ const cpu = (phase: Phase) =>
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 const none = '—';
+const signedMs = (value: number) => `${value < 0 ? '−' : '+'}${ms(Math.abs(value))}`;
 
 function report(results: ShapeResult[], loads: number[][]): string {
   const lines = [
     `npm run bench:cluster: ${sizes.creates} creates, ${sizes.returns} returns to refund, ${sizes.deadlines} deadlines at once per shape; ${os.availableParallelism()} cores; load average (1 min) at each shape's start→end (peak): ${loads.map(([start, end, peak]) => `${start.toFixed(1)}→${end.toFixed(1)} (${peak.toFixed(1)})`).join(', ')}`,
     '',
-    `| Temporal | workers | creates/s (errors) | CPU ms per create | returns to refund: wall | CPU ms per return | ${sizes.deadlines} deadlines: open before the instant | all approved after | lateness p50 / p99 / max | CPU ms per deadline |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| Temporal | workers | creates/s (errors) | CPU ms per create | returns to refund: wall | CPU ms per return | ${sizes.deadlines} deadlines: open before the instant | clocks due p1 / p99 | all approved after | lateness p50 / p99 / max | CPU ms per deadline |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const name = r.shape.temporal === 'cluster' ? 'server on PostgreSQL' : 'dev server (SQLite)';
     if (r.failed) {
-      lines.push(`| ${name} | ${r.shape.workers} | failed: ${r.failed} | | | | | | | |`);
+      lines.push(`| ${name} | ${r.shape.workers} | failed: ${r.failed} | | | | | | | | |`);
       continue;
     }
     const { creates, returns, burst } = r;
@@ -214,6 +218,7 @@ function report(results: ShapeResult[], loads: number[][]): string {
       returns ? `${ms(returns.wallMs)} (${returns.errors} errors)` : none,
       returns ? cpu(returns) : none,
       burst ? ms(burst.leadMs) : none,
+      burst ? `${signedMs(quantile(burst.dueMs, 0.01))} / ${signedMs(quantile(burst.dueMs, 0.99))}` : none,
       burst ? `${ms(burst.wallMs)} (${burst.errors} missing)` : none,
       burst ? `${ms(quantile(burst.latenessMs, 0.5))} / ${ms(quantile(burst.latenessMs, 0.99))} / ${ms(burst.latenessMs.at(-1) ?? NaN)}` : none,
       burst ? cpu(burst) : none,

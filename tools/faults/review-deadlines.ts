@@ -53,8 +53,11 @@ export async function openReviewCases({ stack, params, say, run }: ScenarioConte
   const failures: string[] = [];
   if (opened.errors.length) failures.push(`${opened.errors.length} cases did not open (first: ${opened.errors[0]})`);
   if (openedAt > deadline || opened.lateStarts) failures.push(`opening overran the deadline: the last case open ${((openedAt - deadline) / 1000).toFixed(1)} s after it, ${opened.lateStarts} started too late to meet it`);
-  const own = [...opened.deadlines.values()];
-  say(`  ${opened.deadlines.size}/${n} open ${((deadline - openedAt) / 1000).toFixed(0)} s before the deadline, at ${((opened.deadlines.size * 1000) / (openedAt - began)).toFixed(1)}/s with the warm-up; their clocks due within ${Math.min(...own) - deadline}..+${Math.max(...own) - deadline} ms of it`);
+  const offsets = [...opened.deadlines.values()].map((d) => d - deadline).sort((a, b) => a - b);
+  const at = (q: number) => `${((offsets[Math.min(offsets.length - 1, Math.floor(q * offsets.length))] ?? NaN) / 1000).toFixed(1)}`;
+  say(
+    `  ${opened.deadlines.size}/${n} open ${((deadline - openedAt) / 1000).toFixed(0)} s before the deadline, at ${((opened.deadlines.size * 1000) / (openedAt - began)).toFixed(1)}/s with the warm-up; their clocks due at the instant ${at(0)} / ${at(0.01)} / ${at(0.5)} / ${at(0.99)} / ${at(1)} s (min / p1 / p50 / p99 / max: each clock starts at its case's first task)`,
+  );
   return { ids, deadline, deadlines: opened.deadlines, openedAt, failures };
 }
 
