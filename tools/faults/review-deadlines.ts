@@ -15,6 +15,9 @@ export interface ReviewCases {
   deadline: number;
   /** Each case's review deadline as its clock has it (its first task comes a little after its start). */
   deadlines: Map<string, number>;
+  /** The earliest and the latest of those: a fault meant to strike before every deadline, or after all, goes by these. */
+  firstDue: number;
+  lastDue: number;
   /** When the last case was confirmed open, its clock running. */
   openedAt: number;
   failures: string[];
@@ -58,7 +61,7 @@ export async function openReviewCases({ stack, params, say, run }: ScenarioConte
   say(
     `  ${opened.deadlines.size}/${n} open ${((deadline - openedAt) / 1000).toFixed(0)} s before the deadline, at ${((opened.deadlines.size * 1000) / (openedAt - began)).toFixed(1)}/s with the warm-up; their clocks due at the instant ${at(0)} / ${at(0.01)} / ${at(0.5)} / ${at(0.99)} / ${at(1)} s (min / p1 / p50 / p99 / max: each clock starts at its case's first task)`,
   );
-  return { ids, deadline, deadlines: opened.deadlines, openedAt, failures };
+  return { ids, deadline, deadlines: opened.deadlines, firstDue: deadline + offsets[0], lastDue: deadline + offsets[offsets.length - 1], openedAt, failures };
 }
 
 export interface ReviewOutcome {

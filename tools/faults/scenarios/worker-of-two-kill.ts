@@ -1,6 +1,6 @@
 /**
  * (--cluster) One worker of two SIGKILLed, and left dead, while half the cases wait for their refunds and the other
- * half for merchant-review deadlines falling due 2 s after the kill. Both halves are in place before the kill whatever
+ * half for merchant-review deadlines, the first falling due 2 s after the kill. Both halves are in place before the kill whatever
  * the machine's load: the refund cases are driven through the API to their refund request while the payment partner
  * answers 503 to every refund (so each is at refund_due, its refund retrying, when the worker dies; from the kill on the
  * partner fails and holds the configured share), then the review cases are opened and confirmed open with a lead time
@@ -52,13 +52,13 @@ export async function workerOfTwoKill(ctx: ScenarioContext): Promise<ScenarioRow
   clearInterval(progress);
   say(`  ${refundIds.length - driven.errors.length}/${refundCases} returns at refund_due, the payment partner refusing every refund (503)`);
   const review = await openReviewCases(ctx, params.cases - refundCases, 'worker-of-two-kill');
-  await sleep(review.deadline - 2000 - Date.now());
+  await sleep(review.firstDue - 2000 - Date.now());
   const killedAt = Date.now();
   await stack.killWorker(0);
   refundsHeld.remove();
   const paymentFaults = failPayments(stack, params);
   const paidBeforeKill = stack.sandbox.state.refunds.filter((r) => refundIds.includes(r.caseId)).length;
-  say(`  worker 1 of 2 SIGKILLed ${seconds(review.deadline - killedAt)} before ${review.ids.length} review deadlines, ${refundIds.length} refund cases waiting (${paidBeforeKill} paid); payments open again`);
+  say(`  worker 1 of 2 SIGKILLed ${seconds(review.firstDue - killedAt)} before the first of ${review.ids.length} review deadlines, ${refundIds.length} refund cases waiting (${paidBeforeKill} paid); payments open again`);
 
   const refunded = await waitForAll(stack.client, refundIds, (v) => v.status === 'closed' && v.outcome === 'refunded', params.settleTimeoutS * 1000, say);
   paymentFaults.remove();
@@ -84,7 +84,7 @@ export async function workerOfTwoKill(ctx: ScenarioContext): Promise<ScenarioRow
   return {
     scenario: 'one worker of two SIGKILLed, not restarted',
     cases: refundIds.length + review.ids.length,
-    fault: `worker 1 SIGKILLed ${seconds(review.deadline - killedAt)} before ${review.ids.length} review deadlines (opened ${seconds(review.deadline - review.openedAt)} before them), ${refundIds.length} returns at refund_due (payment 503 on every refund until the kill; after it on ${params.paymentFailRate * 100} %, held past timeout on ${params.paymentTimeoutRate * 100} %)`,
+    fault: `worker 1 SIGKILLed ${seconds(review.firstDue - killedAt)} before the first of ${review.ids.length} review deadlines (due within ${seconds(review.lastDue - review.firstDue)}, open ${seconds(review.firstDue - review.openedAt)} before the first), ${refundIds.length} returns at refund_due (payment 503 on every refund until the kill; after it on ${params.paymentFailRate * 100} %, held past timeout on ${params.paymentTimeoutRate * 100} %)`,
     reached: `${refundIds.length - refunded.pending.length}/${refundCases} closed, refunded; ${review.ids.length - outcome.pending.length}/${review.ids.length} approved by default`,
     refunds: refundIds.length ? `${refunds.min}/${refunds.max}` : 'n/a',
     lostDuplicated: `refund steps ${steps.lost}/${steps.duplicated}, deadlines ${lostDuplicated(outcome, review.ids.length)}`,
