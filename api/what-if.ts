@@ -130,9 +130,9 @@ export const WHAT_IF_ROUTES: ApiRoute[] = [
     query: ForecastQuery,
     responses: { 200: json('The forecast', ForecastDoc), ...COMMON_RESPONSES },
     async handle(ctx, { query }, res) {
-      const { asOf, deadlines } = await deadlineIndexFor(ctx.store, ctx.logger).current();
+      const { asOf, counts } = await deadlineIndexFor(ctx.store, ctx.logger).current();
       const fromMs = query.from === undefined ? Date.now() : Date.parse(query.from);
-      const result = forecast(deadlines, fromMs, query.hours);
+      const result = forecast(counts, fromMs, query.hours);
       const iso = (ms: number) => new Date(ms).toISOString();
       res.json({ from: iso(fromMs), to: iso(fromMs + query.hours * 3_600_000), asOf: iso(asOf), ...result, hours: result.hours.map((h) => ({ ...h, start: iso(h.start) })) });
     },

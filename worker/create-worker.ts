@@ -1,10 +1,12 @@
 import { getHeapStatistics } from 'node:v8';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { RuntimeConfig } from '../config/env';
 import { sideTaskQueues } from '../workflows/task-queues';
 import type { Tracing } from '../telemetry/tracing';
 import { workerTracingOptions } from './tracing';
 import { caseWorkflowCode } from './workflow-bundle';
+import { caseStoreSinks, ProjectionDelivery } from './projection-sink';
+import type { StoreActivities } from '../workflows/case/activities';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -26,6 +28,9 @@ export interface CaseWorkers {
   /** Runs every worker until `fn` settles, then shuts them down. */
   runUntil<R>(fn: () => Promise<R>): Promise<R>;
 }
+
+/** How long a stopping worker waits for its store writes still under way. */
+const PROJECTION_DRAIN_MS = 10_000;
 
 /** Worker RSS per open case, measured with 2,000 open returns (`npm run bench:capacity`, docs/performance.md "Many open cases"). */
 const MEASURED_CASE_KIB = 293;
@@ -49,6 +54,10 @@ export function cachedCasesFor(heapLimitMiB = getHeapStatistics().heap_size_limi
 export async function createCaseWorkers({ connection, config, activities, workflowBundlePath, maxCachedWorkflows = cachedCasesFor(), tracing, traceWorkflows = false }: WorkerDeps): Promise<CaseWorkers> {
   const side = sideTaskQueues(config.taskQueue);
   const { interceptors, sinks } = workerTracingOptions(tracing, traceWorkflows);
+  const { projectCase } = activities as StoreActivities;
+  const projection = new ProjectionDelivery((view) => projectCase(view), {
+    onFailure: (view, err) => Runtime.instance().logger.warn('case projection failed, retrying until it lands', { caseId: view.caseId, version: view.version, error: err instanceof Error ? err.message : String(err) }),
+  });
   const base = { connection, namespace: config.temporalNamespace, activities, interceptors };
   const workflowCode = workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : caseWorkflowCode(undefined, { traceWorkflows });
   const workers = await Promise.all([
@@ -57,7 +66,7 @@ export async function createCaseWorkers({ connection, config, activities, workfl
       taskQueue: config.taskQueue,
       ...workflowCode,
       interceptors: { ...interceptors, ...('interceptors' in workflowCode && workflowCode.interceptors) },
-      sinks,
+      sinks: { ...sinks, ...caseStoreSinks(projection) },
       maxCachedWorkflows,
     }),
     // Projection activities wait on a coalescing writer, not on CPU: many may wait at once.
@@ -76,11 +85,13 @@ export async function createCaseWorkers({ connection, config, activities, workfl
         for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
         await Promise.allSettled(runs);
         throw err;
+      } finally {
+        await projection.drain(PROJECTION_DRAIN_MS);
       }
     },
     runUntil: async <R>(fn: () => Promise<R>) => {
       const done = fn();
-      await Promise.all(workers.map((w) => w.runUntil(done.then(() => undefined, () => undefined))));
+      await Promise.all(workers.map((w) => w.runUntil(done.then(() => undefined, () => undefined)))).finally(() => projection.drain(PROJECTION_DRAIN_MS));
       return done;
     },
   };

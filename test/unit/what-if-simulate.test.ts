@@ -9,23 +9,13 @@ import type { ClockEvent, ClockHistory, RecordedClock } from '../../activities/s
 import { CaseSimulator, clockDefinitions } from '../../activities/store/what-if/simulate';
 import { DEFAULT_POLICY, type CasePolicy } from '../../workflows/policy';
 import type { PolicyRules, PriorityLevel } from '../../workflows/policy-rules';
+import { random } from '../support/random';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Mid-September 2026 (UTC+8): the Mid-Autumn and National Day holidays and two make-up Saturdays/Sundays follow. */
 const FROM = Date.UTC(2026, 8, 14);
 const NOW = FROM + 26 * DAY;
-
-/** A small deterministic generator (mulberry32), so a failure names a history that can be made again. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ROUND_DURATIONS = [30 * 60_000, HOUR, 2 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 3 * DAY, 4 * DAY, 7 * DAY];
 

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
 
     before = load();
     const firstForecast = await call('/supervisor/forecast');
-    row(`forecast at ${CASES} open cases, first (loads them)`, seconds(firstForecast.ms), seconds(firstForecast.cpuMs), '', 1, before);
+    row(`forecast at ${CASES} open cases, first (loads them; the API process warms it at start)`, seconds(firstForecast.ms), seconds(firstForecast.cpuMs), '', 1, before);
     before = load();
     const forecasts = [];
     for (let s = 0; s < FORECASTS; s++) forecasts.push(await call('/supervisor/forecast'));

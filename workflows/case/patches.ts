@@ -153,3 +153,11 @@ export const COURIER_EVIDENCE_CLOCK_PATCH = 'dispute-courier-evidence-clock';
  * change is audited ('calendar_applied'). Histories from before kept the calendar the case opened with.
  */
 export const CALENDAR_APPLY_PATCH = 'calendar-year-applied';
+
+/**
+ * patched() id of the store projection handed to the worker through a sink (workflows/case/store-sink.ts) as each
+ * workflow task that changed the case completes, instead of a `projectCase` activity per version: no history events,
+ * no activity task. The run's last version (before it completes or continues as new) still goes through the activity,
+ * so it reaches the store durably. Histories from before project every version through the activity.
+ */
+export const PROJECTION_SINK_PATCH = 'projection-through-sink';

@@ -42,6 +42,14 @@ export interface ClockHistory {
   queues: string[];
 }
 
+/** What a simulation reads of a recorded clock. */
+export type SimulatedClock = Pick<RecordedClock, 'name' | 'owner' | 'status' | 'startedAt' | 'countedFrom' | 'satisfiedAt' | 'cancelledAt' | 'breachAction'>;
+
+/** What a simulation reads of a case's history: the API keeps the packed cases in this shape (chunk-cache.ts). */
+export type SimulatedHistory = Pick<ClockHistory, 'caseId' | 'version' | 'kind' | 'openedAt' | 'merchantId' | 'category' | 'merchantTier' | 'priority' | 'priorityChanges' | 'events'> & {
+  clocks: SimulatedClock[];
+};
+
 const EVENT_TYPES: Record<string, ClockEvent['type']> = { sla_paused: 'pause', sla_resumed: 'resume', sla_extended: 'extend' };
 
 /** `queues`: the roles whose escalations are still open (the case summary's escalatedTo). */
@@ -90,11 +98,11 @@ function recordedClock(c: ClockState): RecordedClock {
 }
 
 /** The case's priority at `at`: the last change at or before it, else the one it opened with. */
-export function priorityAt(history: ClockHistory, at: number): PriorityLevel | undefined {
+export function priorityAt(history: Pick<ClockHistory, 'priority' | 'priorityChanges'>, at: number): PriorityLevel | undefined {
   let priority = history.priority;
   for (const change of history.priorityChanges) if (change.at <= at) priority = change.priority;
   return priority;
 }
 
 /** The case's priority now, for grouping. */
-export const currentPriority = (history: ClockHistory): PriorityLevel | undefined => priorityAt(history, Infinity);
+export const currentPriority = (history: Pick<ClockHistory, 'priority' | 'priorityChanges'>): PriorityLevel | undefined => priorityAt(history, Infinity);

@@ -6,7 +6,7 @@
 import type { ClockOutcome } from '../reports/report-facts';
 import { DEFAULT_SLA_TARGET, SLA_TARGETS } from '../reports/sla-compliance';
 import { byKey, percent } from '../reports/stats';
-import { currentPriority, type ClockHistory } from './clock-history';
+import { currentPriority, type SimulatedHistory } from './clock-history';
 import type { CaseSimulation, HistoryGap } from './simulate';
 
 const NO_PRIORITY = '(none)';
@@ -81,7 +81,7 @@ function mostChanged(rows: GroupRow[]): GroupRow[] {
     .slice(0, MOST_CHANGED);
 }
 
-export function compareWhatIf(cases: ReadonlyArray<{ history: ClockHistory; simulation: CaseSimulation }>): WhatIfComparison {
+export function compareWhatIf(cases: ReadonlyArray<{ history: SimulatedHistory; simulation: CaseSimulation }>): WhatIfComparison {
   const groups = { clock: new Groups(), owner: new Groups(), merchant: new Groups(), priority: new Groups() };
   const totals = { actual: empty(), simulated: empty(), newBreaches: 0, avertedBreaches: 0 };
   const actions = new Map<string, { actual: number; simulated: number }>();

@@ -1,23 +1,13 @@
 /**
  * Deadlines coming due: every running clock of an open case whose deadline falls in a window, counted per hour of the
- * window, per owing party, role queue, clock and merchant, with how many are at risk (warned, not satisfied). Pure.
+ * window, per owing party, role queue, clock and merchant, with how many are at risk (warned, not satisfied). Pure: read
+ * from the counts kept per key (due-counts.ts), a binary search per hour and key.
  */
 import { byKey } from '../reports/stats';
+import type { DueCounts, KeyCounts, SortedInstants } from './due-counts';
 
-const NO_QUEUE = '(none)';
 const MERCHANTS_SHOWN = 50;
 const HOUR_MS = 3_600_000;
-
-/** A running deadline of an open case, with where the case sits. */
-export interface DueDeadline {
-  deadline: number;
-  warned: boolean;
-  clock: string;
-  owner: string;
-  merchantId: string;
-  /** The role queues the case sits in (its open escalations). */
-  queues: readonly string[];
-}
 
 export interface Bucket {
   due: number;
@@ -41,63 +31,43 @@ export interface Forecast {
   merchantsOmitted: number;
 }
 
-class Rows {
-  private readonly map = new Map<string, ForecastRow>();
-  constructor(private readonly hours: number) {}
-
-  add(key: string, hour: number, atRisk: boolean): void {
-    let row = this.map.get(key);
-    if (!row) this.map.set(key, (row = { key, due: 0, atRisk: 0, perHour: new Array<number>(this.hours).fill(0) }));
-    row.due += 1;
-    row.perHour[hour] += 1;
-    if (atRisk) row.atRisk += 1;
+/** How many of `counts` fall in each hour of the window: `bounds` are the hours' starts and the window's end. */
+function perHour(counts: SortedInstants, bounds: readonly number[]): number[] {
+  const out = new Array<number>(bounds.length - 1);
+  let before = counts.before(bounds[0]);
+  for (let h = 1; h < bounds.length; h++) {
+    const next = counts.before(bounds[h]);
+    out[h - 1] = next - before;
+    before = next;
   }
-
-  sorted(): ForecastRow[] {
-    return byKey(this.map).map(([, row]) => row);
-  }
+  return out;
 }
 
-/** The first index of `sorted` (by deadline) whose deadline is at or after `at`. */
-function firstAtOrAfter(sorted: readonly DueDeadline[], at: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid].deadline < at) lo = mid + 1;
-    else hi = mid;
+/** The keys with a deadline in the window, by key. */
+function rows(map: Map<string, KeyCounts>, bounds: readonly number[]): ForecastRow[] {
+  const from = bounds[0];
+  const to = bounds[bounds.length - 1];
+  const out: ForecastRow[] = [];
+  for (const [key, counts] of byKey(map)) {
+    const due = counts.due.before(to) - counts.due.before(from);
+    if (due === 0) continue;
+    out.push({ key, due, atRisk: counts.warned.before(to) - counts.warned.before(from), perHour: perHour(counts.due, bounds) });
   }
-  return lo;
+  return out;
 }
 
-/** `sorted`: every running deadline, by deadline; only those in the window are read. */
-export function forecast(sorted: readonly DueDeadline[], fromMs: number, hours: number): Forecast {
-  const toMs = fromMs + hours * HOUR_MS;
-  const total: Bucket = { due: 0, atRisk: 0 };
-  const perHour: Bucket[] = Array.from({ length: hours }, () => ({ due: 0, atRisk: 0 }));
-  const rows = { owner: new Rows(hours), queue: new Rows(hours), clock: new Rows(hours), merchant: new Rows(hours) };
-  for (let i = firstAtOrAfter(sorted, fromMs); i < sorted.length && sorted[i].deadline < toMs; i++) {
-    const due = sorted[i];
-    const hour = Math.floor((due.deadline - fromMs) / HOUR_MS);
-    const atRisk = due.warned;
-    total.due += 1;
-    perHour[hour].due += 1;
-    if (atRisk) {
-      total.atRisk += 1;
-      perHour[hour].atRisk += 1;
-    }
-    rows.owner.add(due.owner, hour, atRisk);
-    rows.clock.add(due.clock, hour, atRisk);
-    rows.merchant.add(due.merchantId, hour, atRisk);
-    for (const queue of due.queues.length ? due.queues : [NO_QUEUE]) rows.queue.add(queue, hour, atRisk);
-  }
-  const merchants = rows.merchant.sorted().sort((a, b) => b.due - a.due || (a.key < b.key ? -1 : 1));
+export function forecast(counts: DueCounts, fromMs: number, hours: number): Forecast {
+  const bounds = Array.from({ length: hours + 1 }, (_, h) => fromMs + h * HOUR_MS);
+  const due = perHour(counts.all.due, bounds);
+  const atRisk = perHour(counts.all.warned, bounds);
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const merchants = rows(counts.by.merchant, bounds).sort((a, b) => b.due - a.due || (a.key < b.key ? -1 : 1));
   return {
-    total,
-    hours: perHour.map((b, i) => ({ start: fromMs + i * HOUR_MS, ...b })),
-    byOwingParty: rows.owner.sorted(),
-    byQueue: rows.queue.sorted(),
-    byClock: rows.clock.sorted(),
+    total: { due: sum(due), atRisk: sum(atRisk) },
+    hours: due.map((d, i) => ({ start: bounds[i], due: d, atRisk: atRisk[i] })),
+    byOwingParty: rows(counts.by.owner, bounds),
+    byQueue: rows(counts.by.queue, bounds),
+    byClock: rows(counts.by.clock, bounds),
     byMerchant: merchants.slice(0, MERCHANTS_SHOWN),
     merchantsOmitted: Math.max(0, merchants.length - MERCHANTS_SHOWN),
   };

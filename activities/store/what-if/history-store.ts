@@ -9,10 +9,14 @@
  *   documents of 200 KB instead of 100,000 documents. Packing takes the closed cases written since the last packing
  *   (`packed-until`), a minute behind the clock so a write in flight is never passed by; chunks are never rewritten, and
  *   a case packed twice (a packing repeated, or a case reopened and closed again) is read once: its newest version.
+ *   Each chunk carries the hash of its bytes (`sum`): the API keeps the chunks it decoded (chunk-cache.ts) and reads
+ *   from the store only the list of those in a range with their sums, fetching the ones it does not hold.
  */
+import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
 import mongoose, { Schema } from 'mongoose';
-import type { ClockHistory } from './clock-history';
+import { ChunkCache, type FetchedChunk, type ListedChunk } from './chunk-cache';
+import type { ClockHistory, SimulatedHistory } from './clock-history';
 
 export interface ClockHistoryDocument {
   _id: string;
@@ -32,6 +36,8 @@ interface ChunkDocument {
   count?: number;
   /** JSON array of ClockHistory, deflated. */
   z?: Buffer | { buffer: Uint8Array };
+  /** The hash of z (chunks packed before it was kept have none: their count stands in). */
+  sum?: string;
   /** The packing mark (`_id: packed-until`): closed cases written before it are in chunks. */
   upTo?: Date;
 }
@@ -51,7 +57,7 @@ historySchema.index({ open: 1, openedAt: 1 });
 historySchema.index({ projectedAt: 1 });
 
 const chunkSchema = new Schema<ChunkDocument>(
-  { _id: { type: String, required: true }, day: Date, count: Number, z: Buffer, upTo: Date },
+  { _id: { type: String, required: true }, day: Date, count: Number, z: Buffer, sum: String, upTo: Date },
   { collection: 'case_clock_history_chunks', versionKey: false, minimize: false, _id: false },
 );
 chunkSchema.index({ day: 1 });
@@ -112,7 +118,8 @@ export async function packClosedHistories(connection: mongoose.Connection, now =
     for (let i = 0; i < histories.length; i += CHUNK_CASES) {
       const part = histories.slice(i, i + CHUNK_CASES);
       const z = zlib.deflateRawSync(`[${part.join(',')}]`, { level: 1 });
-      chunks.push({ _id: `${upTo.toISOString()}/${new Date(day).toISOString().slice(0, 10)}/${i / CHUNK_CASES}`, day: new Date(day), count: part.length, z });
+      const sum = createHash('sha1').update(z).digest('base64');
+      chunks.push({ _id: `${upTo.toISOString()}/${new Date(day).toISOString().slice(0, 10)}/${i / CHUNK_CASES}`, day: new Date(day), count: part.length, z, sum });
     }
   }
   // Replaced, not inserted: a packing repeated after a crash before its mark writes the same chunk ids again.
@@ -121,32 +128,52 @@ export async function packClosedHistories(connection: mongoose.Connection, now =
   return chunks.reduce((sum, c) => sum + (c.count ?? 0), 0);
 }
 
-/** The newest history of every case opened in [from, to): packed chunks, open cases, and closed ones not packed yet. */
-export async function readClockHistories(connection: mongoose.Connection, range: { from: Date; to: Date }, limit: number): Promise<ClockHistory[]> {
+/**
+ * The newest history of every case opened in [from, to): packed chunks (from the process's cache, fetching those it
+ * does not hold), open cases, and closed ones not packed yet.
+ */
+export async function readClockHistories(connection: mongoose.Connection, range: { from: Date; to: Date }, limit: number): Promise<SimulatedHistory[]> {
   const upTo = await packedUpTo(connection);
   const firstDay = new Date(Math.floor(range.from.getTime() / DAY_MS) * DAY_MS);
   const opened = { $gte: range.from, $lt: range.to };
-  const [chunks, open, recent] = await Promise.all([
-    chunkModel(connection).find({ day: { $gte: firstDay, $lt: range.to } }, { z: 1 }).batchSize(CHUNKS_PER_BATCH).lean<ChunkDocument[]>().exec(),
+  const [listed, open, recent] = await Promise.all([
+    chunkModel(connection).find({ day: { $gte: firstDay, $lt: range.to } }, { count: 1, sum: 1 }).lean<ChunkDocument[]>().exec(),
     clockHistoryModel(connection).find({ open: true, openedAt: opened }, { h: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
     clockHistoryModel(connection).find({ projectedAt: { $gte: upTo } }, { h: 1, openedAt: 1 }).batchSize(HISTORIES_PER_BATCH).lean<ClockHistoryDocument[]>().exec(),
   ]);
-  const newest = new Map<string, ClockHistory>();
-  const keep = (history: ClockHistory) => {
+  const chunks = await chunkCacheFor(connection).histories(listed.map(listedChunk), (ids) => fetchChunks(connection, ids));
+  const newest = new Map<string, SimulatedHistory>();
+  const keep = (history: SimulatedHistory) => {
     if (history.openedAt < range.from.getTime() || history.openedAt >= range.to.getTime()) return;
     const known = newest.get(history.caseId);
     if (!known || known.version < history.version) newest.set(history.caseId, history);
   };
-  for (const chunk of chunks) for (const history of unpack(chunk)) keep(history);
+  for (const chunk of chunks) for (const history of chunk) keep(history);
   for (const doc of [...open, ...recent]) keep(JSON.parse(doc.h) as ClockHistory);
   if (newest.size > limit) throw new TooManyCasesError(limit);
   return [...newest.values()];
+}
+
+const listedChunk = (chunk: ChunkDocument): ListedChunk => ({ id: chunk._id, marker: chunk.sum ?? `count:${chunk.count ?? 0}` });
+
+async function fetchChunks(connection: mongoose.Connection, ids: string[]): Promise<FetchedChunk[]> {
+  const docs = await chunkModel(connection).find({ _id: { $in: ids } }, { z: 1, count: 1, sum: 1 }).batchSize(CHUNKS_PER_BATCH).lean<ChunkDocument[]>().exec();
+  return docs.map((doc) => ({ ...listedChunk(doc), histories: unpack(doc) }));
 }
 
 function unpack(chunk: ChunkDocument): ClockHistory[] {
   if (!chunk.z) return [];
   const bytes = Buffer.isBuffer(chunk.z) ? chunk.z : Buffer.from(chunk.z.buffer);
   return JSON.parse(zlib.inflateRawSync(bytes).toString('utf8')) as ClockHistory[];
+}
+
+const caches = new WeakMap<mongoose.Connection, ChunkCache>();
+
+/** One cache per store connection (per API process). */
+function chunkCacheFor(connection: mongoose.Connection): ChunkCache {
+  let cache = caches.get(connection);
+  if (!cache) caches.set(connection, (cache = new ChunkCache()));
+  return cache;
 }
 
 export class TooManyCasesError extends Error {

@@ -16,7 +16,7 @@ import { matchPolicy, type PolicyRules } from '../../../workflows/policy-rules';
 import { addDuration, type BusinessCalendar, type Limit } from '../../../workflows/sla/calendar';
 import { cancelClock, extendClock, markBreached, markWarned, nextDue, pauseClock, resumeClock, retimeClock, satisfyClock, startClock, type ClockSpec, type ClockState } from '../../../workflows/sla/clock';
 import { clockOutcome, type ClockOutcome } from '../reports/report-facts';
-import { priorityAt, type ClockEvent, type ClockHistory, type RecordedClock } from './clock-history';
+import { priorityAt, type ClockEvent, type SimulatedClock, type SimulatedHistory } from './clock-history';
 
 /** Why a case's history cannot be re-timed; such cases are counted apart. */
 export type HistoryGap = 'unknown_clock' | 'no_limit_in_version' | 'clock_restarted' | 'paused_without_record';
@@ -76,7 +76,7 @@ export class CaseSimulator {
     this.calendar = rules.base.calendar;
   }
 
-  simulate(history: ClockHistory): CaseSimulation {
+  simulate(history: SimulatedHistory): CaseSimulation {
     const clocks: ClockComparison[] = [];
     for (const recorded of history.clocks) {
       const definition = this.definitions.get(recorded.name);
@@ -98,7 +98,7 @@ export class CaseSimulator {
     return { clocks };
   }
 
-  private policyAt(history: ClockHistory, at: number): CasePolicy {
+  private policyAt(history: SimulatedHistory, at: number): CasePolicy {
     const traits = { kind: history.kind, priority: priorityAt(history, at), category: history.category, merchantTier: history.merchantTier };
     const key = `${traits.kind}\u0000${traits.priority ?? ''}\u0000${traits.category ?? ''}\u0000${traits.merchantTier ?? ''}`;
     let policy = this.policies.get(key);
@@ -118,7 +118,7 @@ export class CaseSimulator {
   }
 
   /** The recorded clock run again; undefined when the version gives it no limit. */
-  private retime(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, events: ClockEvent[]): Pick<ClockState, 'status' | 'breachAction'> | undefined {
+  private retime(history: SimulatedHistory, recorded: SimulatedClock, definition: ClockDefinition, events: ClockEvent[]): Pick<ClockState, 'status' | 'breachAction'> | undefined {
     const policy = this.policyAt(history, recorded.startedAt);
     const terms = this.termsOf(definition, policy);
     if (!terms) return undefined;
@@ -142,7 +142,7 @@ export class CaseSimulator {
    * A clock without steps, as advance then satisfyClock / cancelClock leave it: its breach fires when its deadline falls
    * before its end (a step done at its deadline is in time), and a breached clock stays breached.
    */
-  private ended(recorded: RecordedClock, spec: ClockSpec): Pick<ClockState, 'status' | 'breachAction'> {
+  private ended(recorded: SimulatedClock, spec: ClockSpec): Pick<ClockState, 'status' | 'breachAction'> {
     const deadline = addDuration(recorded.startedAt, spec.limit, this.calendar);
     const end = recorded.satisfiedAt ?? recorded.cancelledAt ?? this.now;
     const status = deadline < end ? 'breached' : recorded.satisfiedAt !== undefined ? 'satisfied' : recorded.cancelledAt !== undefined ? 'cancelled' : 'running';
@@ -150,7 +150,7 @@ export class CaseSimulator {
   }
 
   /** The clock's recorded pauses, resumptions and extensions, and the case's priority changes (a new limit), in order. */
-  private steps(history: ClockHistory, recorded: RecordedClock, definition: ClockDefinition, events: ClockEvent[]): Step[] {
+  private steps(history: SimulatedHistory, recorded: SimulatedClock, definition: ClockDefinition, events: ClockEvent[]): Step[] {
     if (events.length === 0 && history.priorityChanges.length === 0) return NO_STEPS;
     const calendar = this.calendar;
     const end = recorded.satisfiedAt ?? recorded.cancelledAt ?? Infinity;

@@ -1,0 +1,87 @@
+/**
+ * The store projection as a sink: the workflow hands each new version of a case to the worker as its workflow task
+ * completes (workflows/case/projector.ts), with no activity and no history event. The worker finishes the activation
+ * only once the write is done or `waitMs` has passed, so normally the store holds a version before Temporal records
+ * the task that made it; a write the store does not take in time goes on in the background, retried until it lands
+ * or a newer version of the case replaces it. The last version of a run still goes through an activity, so a case's
+ * final state reaches the store durably even if this process dies with writes pending.
+ */
+import type { InjectedSinks } from '@temporalio/worker';
+import type { CaseView } from '../workflows/domain/case';
+import type { CaseStoreSinks } from '../workflows/case/store-sink';
+
+export interface ProjectionDeliveryOptions {
+  /** How long a workflow task's completion waits for its write. */
+  waitMs?: number;
+  /** First and longest pause between the attempts of a write the store refused. */
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+  /** Told when a write first fails (it is retried until it lands or a newer version of the case replaces it). */
+  onFailure?: (view: CaseView, err: unknown) => void;
+}
+
+export class ProjectionDelivery {
+  /** Per case with a write under way: the newest version handed over and how many of its writes are under way. */
+  private readonly cases = new Map<string, { newest: number; writes: number }>();
+  private readonly underWay = new Set<Promise<void>>();
+  private readonly waitMs: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+
+  constructor(
+    private readonly project: (view: CaseView) => Promise<unknown>,
+    private readonly options: ProjectionDeliveryOptions = {},
+  ) {
+    this.waitMs = options.waitMs ?? 200;
+    this.retryInitialMs = options.retryInitialMs ?? 1000;
+    this.retryMaxMs = options.retryMaxMs ?? 30_000;
+  }
+
+  /** Resolves once the view is written or `waitMs` has passed (the write then goes on). */
+  deliver(view: CaseView): Promise<void> {
+    const known = this.cases.get(view.caseId);
+    if (known && known.newest >= view.version) return Promise.resolve();
+    const entry = known ?? { newest: view.version, writes: 0 };
+    entry.newest = view.version;
+    entry.writes += 1;
+    this.cases.set(view.caseId, entry);
+    const write = this.writeUntilDone(view).finally(() => {
+      this.underWay.delete(write);
+      if (--entry.writes === 0) this.cases.delete(view.caseId);
+    });
+    this.underWay.add(write);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.waitMs)));
+    return Promise.race([write, waited]).finally(() => clearTimeout(timer));
+  }
+
+  /** Writes still under way. */
+  get pending(): number {
+    return this.underWay.size;
+  }
+
+  /** Waits for the writes under way, at most `timeoutMs` (a shutting-down worker gives them a last chance). */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([Promise.allSettled([...this.underWay]), timeout]).finally(() => clearTimeout(timer));
+  }
+
+  private async writeUntilDone(view: CaseView): Promise<void> {
+    for (let pause = this.retryInitialMs; ; pause = Math.min(pause * 2, this.retryMaxMs)) {
+      try {
+        await this.project(view);
+        return;
+      } catch (err) {
+        if (pause === this.retryInitialMs) this.options.onFailure?.(view, err);
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      if (this.cases.get(view.caseId)!.newest > view.version) return;
+    }
+  }
+}
+
+/** The sink the case workflow calls; never during replay, when the versions it hands over were written before. */
+export function caseStoreSinks(delivery: ProjectionDelivery): InjectedSinks<CaseStoreSinks> {
+  return { caseStore: { project: { fn: (_info, view) => delivery.deliver(view), callDuringReplay: false } } };
+}
