@@ -34,10 +34,9 @@ const OPENING_SLACK_MS = 15_000;
  * Opens `n` returns whose merchant review falls due at one instant (default action: approve), each confirmed open by
  * reading its running clock. The instant is set from the opening rate measured on the warm-up round (startAligned opens
  * `concurrency` cases due in two days first; they stay open): the time `n` cases take at that rate, times
- * OPENING_MARGIN, plus OPENING_SLACK_MS, plus `roomMs` (for what a scenario does between the opening and the deadline).
- * Opening that still overruns the instant is a failure, not lateness.
+ * OPENING_MARGIN, plus OPENING_SLACK_MS. Opening that still overruns the instant is a failure, not lateness.
  */
-export async function openReviewCases({ stack, params, say, run }: ScenarioContext, n: number, what: string, roomMs = 0): Promise<ReviewCases> {
+export async function openReviewCases({ stack, params, say, run }: ScenarioContext, n: number, what: string): Promise<ReviewCases> {
   const ids = Array.from({ length: n }, (_, i) => `case-${run}-${String(i).padStart(5, '0')}`);
   const warmUp = Math.min(params.concurrency, n);
   const began = Date.now();
@@ -45,7 +44,7 @@ export async function openReviewCases({ stack, params, say, run }: ScenarioConte
   const aimedAt = () => {
     if (!deadline) {
       const msPerCase = (Date.now() - began) / warmUp;
-      deadline = Date.now() + OPENING_MARGIN * msPerCase * n + OPENING_SLACK_MS + roomMs;
+      deadline = Date.now() + OPENING_MARGIN * msPerCase * n + OPENING_SLACK_MS;
       say(`${what}: warm-up ${warmUp} cases at ${(1000 / msPerCase).toFixed(1)}/s; opening ${n} returns whose merchant review is due ${((deadline - Date.now()) / 1000).toFixed(0)} s from now (default action: approve)`);
     }
     return deadline;
