@@ -52,7 +52,8 @@ export function spawnService(options: SpawnOptions): ManagedProcess {
     child.once('exit', (code) => resolve(code));
     child.once('error', () => resolve(null));
   });
-  exited.then(() => log?.end());
+  // After both pipes close, not at exit: a SIGKILLed PostgreSQL's backends still write to the pipes they inherited.
+  child.once('close', () => log?.end());
   return {
     name: options.name,
     child,

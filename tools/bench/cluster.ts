@@ -5,9 +5,13 @@
  * the sandbox) is started and measured in three phases:
  *   creates   BENCH_CLUSTER_CREATES returns opened through the API, BENCH_CLUSTER_CONCURRENCY at once;
  *   returns   BENCH_CLUSTER_RETURNS returns driven through the API from review to their refund;
- *   burst     BENCH_CLUSTER_DEADLINES merchant-review deadlines falling due at one moment (default action: approve).
- * CPU is user + system time from /proc of each process (PostgreSQL with its backends), per case of the phase: other
- * sessions' work on the machine does not inflate it, but does slow the wall times. Prints one table.
+ *   burst     BENCH_CLUSTER_DEADLINES merchant-review deadlines falling due at one instant (default action: approve),
+ *             all confirmed open before it, the instant set from the measured opening rate (review-deadlines.ts);
+ *             lateness is each breach against its own clock's deadline, the time to clear (and the CPU) from the
+ *             first clock's deadline to the last approval message.
+ * A size of 0 skips its phase. CPU is user + system time from /proc of each process (PostgreSQL with its backends),
+ * per case of the phase: other sessions' work on the machine does not inflate it, but does slow the wall times. Prints
+ * one table.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,13 +45,22 @@ interface Phase {
   errors: number;
 }
 
+interface Burst extends Phase {
+  /** Each breach against its own clock's deadline, sorted. */
+  latenessMs: number[];
+  /** How long before the shared instant the last case was confirmed open. */
+  leadMs: number;
+  /** The clocks' own deadlines against the instant, sorted (each clock starts at its case's first task). */
+  dueMs: number[];
+}
+
 interface ShapeResult {
   shape: Shape;
   /** Bytes per case of the run (every case it opened), by database, after a CHECKPOINT. */
   bytesPerCase?: Record<string, number>;
   creates?: Phase;
   returns?: Phase;
-  burst?: Phase & { latenessMs: number[] };
+  burst?: Burst;
   failed?: string;
 }
 
@@ -67,9 +80,8 @@ function shapes(): Shape[] {
   });
 }
 
-/** Process groups a figure is given for: the Temporal server (with its PostgreSQL under --cluster), the workers, the rest. */
+/** Process groups a figure is given for: the Temporal server (with its PostgreSQL under --cluster), each worker, the rest. */
 function groupOf(name: string): string {
-  if (name.startsWith('worker-')) return 'workers';
   if (name === 'temporal-postgres') return 'temporal PG';
   if (name === 'ferretdb' || name === 'store-postgres') return 'store';
   return name;
@@ -103,46 +115,64 @@ async function measureShape(shape: Shape, say: (line: string) => void): Promise<
     const run = runId('bench');
     const driver = new ReturnDriver(api, run, Date.now() + 3_600_000);
 
-    say(`creates: ${sizes.creates} returns through the API, ${sizes.concurrency} at once`);
-    const creates = await measured(stack, () => sizes.creates, async () => {
-      const pool = await runPool(Array.from({ length: sizes.creates }, (_, i) => i), sizes.concurrency, (i) => driver.open(i).then(() => undefined));
-      return pool.errors.length;
-    });
-    say(`  ${((creates.cases * 1000) / creates.wallMs).toFixed(1)} creates/s; CPU ms per create: ${cpu(creates)}`);
-
-    say(`returns: ${sizes.returns} returns from review to refund`);
-    const refundsBefore = stack.sandbox.state.refunds.length;
-    const returns = await measured(stack, () => sizes.returns, async () => {
-      const pool = await runPool(Array.from({ length: sizes.returns }, (_, i) => sizes.creates + i), Math.min(16, sizes.concurrency), async (i) => {
-        await driver.driveToRefund(await driver.open(i));
-      });
-      while (stack.sandbox.state.refunds.length - refundsBefore < sizes.returns - pool.errors.length) await sleep(200);
-      return pool.errors.length;
-    });
-    say(`  ${ms(returns.wallMs)}; CPU ms per return: ${cpu(returns)}`);
-
-    const ctx: ScenarioContext = { stack, params: { ...faultParams([]), concurrency: sizes.concurrency }, say, run, teardown };
-    const review = await openReviewCases(ctx, sizes.deadlines, 'burst');
-    await sleep(review.deadline - Date.now());
-    const messaged = () => stack.sandbox.state.records.customerNotifications.filter((r) => r.template === 'return_approved' && r.caseId.startsWith(`case-${run}-`)).length;
-    const burst = await measured(stack, () => sizes.deadlines, async () => {
-      const until = Date.now() + 600_000;
-      while (messaged() < sizes.deadlines && Date.now() < until) await sleep(200);
-      return sizes.deadlines - messaged();
-    });
-    const views = await readViews(stack.client, review.ids);
-    const latenessMs = [...views.values()]
-      .flatMap((view) => view.audit.filter((a) => a.action === 'sla_breached').map((a) => a.at - review.deadline))
-      .sort((a, b) => a - b);
+    const creates = sizes.creates ? await measureCreates(stack, driver, say) : undefined;
+    const returns = sizes.returns ? await measureReturns(stack, driver, say) : undefined;
+    const burst = sizes.deadlines ? await measureBurst({ stack, params: { ...faultParams([]), concurrency: sizes.concurrency }, say, run, teardown }) : undefined;
     const bytesAfter = await databaseBytes(stack);
-    const cases = sizes.creates + sizes.returns + sizes.deadlines;
+    // The burst's warm-up round (its first `concurrency` cases, due in two days) stays open too.
+    const cases = sizes.creates + sizes.returns + sizes.deadlines + Math.min(sizes.concurrency, sizes.deadlines);
     const bytesPerCase = Object.fromEntries(Object.entries(bytesAfter).map(([db, bytes]) => [db, (bytes - bytesBefore[db]) / cases]));
-    return { shape, creates, returns, burst: { ...burst, latenessMs }, bytesPerCase };
+    return { shape, creates, returns, burst, bytesPerCase };
   } catch (err) {
     return { shape, failed: err instanceof Error ? err.message.split('\n')[0] : String(err) };
   } finally {
     await teardown.run();
   }
+}
+
+async function measureCreates(stack: FaultStack, driver: ReturnDriver, say: (line: string) => void): Promise<Phase> {
+  say(`creates: ${sizes.creates} returns through the API, ${sizes.concurrency} at once`);
+  const creates = await measured(stack, () => sizes.creates, async () => {
+    const pool = await runPool(Array.from({ length: sizes.creates }, (_, i) => i), sizes.concurrency, (i) => driver.open(i).then(() => undefined));
+    return pool.errors.length;
+  });
+  say(`  ${((creates.cases * 1000) / creates.wallMs).toFixed(1)} creates/s; CPU ms per create: ${cpu(creates)}`);
+  return creates;
+}
+
+async function measureReturns(stack: FaultStack, driver: ReturnDriver, say: (line: string) => void): Promise<Phase> {
+  say(`returns: ${sizes.returns} returns from review to refund`);
+  const refundsBefore = stack.sandbox.state.refunds.length;
+  const returns = await measured(stack, () => sizes.returns, async () => {
+    const pool = await runPool(Array.from({ length: sizes.returns }, (_, i) => sizes.creates + i), Math.min(16, sizes.concurrency), async (i) => {
+      await driver.driveToRefund(await driver.open(i));
+    });
+    while (stack.sandbox.state.refunds.length - refundsBefore < sizes.returns - pool.errors.length) await sleep(200);
+    return pool.errors.length;
+  });
+  say(`  ${ms(returns.wallMs)}; CPU ms per return: ${cpu(returns)}`);
+  return returns;
+}
+
+/** The deadline burst, measured from the first clock's deadline until the last approval message. */
+async function measureBurst(ctx: ScenarioContext): Promise<Burst> {
+  const { stack, say, run } = ctx;
+  const review = await openReviewCases(ctx, sizes.deadlines, 'burst');
+  if (review.failures.length) throw new Error(`burst: ${review.failures.join('; ')}`);
+  await sleep(review.firstDue - Date.now());
+  const messaged = () => stack.sandbox.state.records.customerNotifications.filter((r) => r.template === 'return_approved' && r.caseId.startsWith(`case-${run}-`)).length;
+  const burst = await measured(stack, () => sizes.deadlines, async () => {
+    const until = Date.now() + 600_000;
+    while (messaged() < sizes.deadlines && Date.now() < until) await sleep(200);
+    return sizes.deadlines - messaged();
+  });
+  const views = await readViews(stack.client, review.ids);
+  const latenessMs = [...views]
+    .flatMap(([id, view]) => view.audit.filter((a) => a.action === 'sla_breached').map((a) => a.at - review.deadlines.get(id)!))
+    .sort((a, b) => a - b);
+  say(`  all approved ${ms(burst.wallMs)} after the first deadline; lateness p50 ${ms(quantile(latenessMs, 0.5))}, max ${ms(latenessMs.at(-1) ?? NaN)}; CPU ms per deadline: ${cpu(burst)}`);
+  const dueMs = [...review.deadlines.values()].map((due) => due - review.deadline).sort((a, b) => a - b);
+  return { ...burst, latenessMs, leadMs: review.deadline - review.openedAt, dueMs };
 }
 
 /** Each database's size now (after a CHECKPOINT): the case store's and, on the cluster, Temporal's two. */
@@ -165,25 +195,37 @@ const cpu = (phase: Phase) =>
     .join(', ');
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
+const none = '—';
+const signedMs = (value: number) => `${value < 0 ? '−' : '+'}${ms(Math.abs(value))}`;
+
 function report(results: ShapeResult[], loads: number[][]): string {
   const lines = [
-    `npm run bench:cluster: ${sizes.creates} creates, ${sizes.returns} returns to refund, ${sizes.deadlines} deadlines at once per shape; ${os.availableParallelism()} cores; load average (1 min) at each shape's start and end: ${loads.map((l) => l.map((x) => x.toFixed(1)).join('→')).join(', ')}`,
+    `npm run bench:cluster: ${sizes.creates} creates, ${sizes.returns} returns to refund, ${sizes.deadlines} deadlines at once per shape; ${os.availableParallelism()} cores; load average (1 min) at each shape's start→end (peak): ${loads.map(([start, end, peak]) => `${start.toFixed(1)}→${end.toFixed(1)} (${peak.toFixed(1)})`).join(', ')}`,
     '',
-    `| Temporal | workers | creates/s (errors) | CPU ms per create | returns to refund: wall | CPU ms per return | ${sizes.deadlines}-deadline burst: all approved after | lateness p50 / p99 / max | CPU ms per deadline |`,
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| Temporal | workers | creates/s (errors) | CPU ms per create | returns to refund: wall | CPU ms per return | ${sizes.deadlines} deadlines: open before the instant | clocks due p1 / p99 | all approved after the first | lateness p50 / p99 / max | CPU ms per deadline |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const name = r.shape.temporal === 'cluster' ? 'server on PostgreSQL' : 'dev server (SQLite)';
-    if (r.failed || !r.creates || !r.returns || !r.burst) {
-      lines.push(`| ${name} | ${r.shape.workers} | failed: ${r.failed} | | | | | | |`);
+    if (r.failed) {
+      lines.push(`| ${name} | ${r.shape.workers} | failed: ${r.failed} | | | | | | | | |`);
       continue;
     }
     const { creates, returns, burst } = r;
-    lines.push(
-      `| ${name} | ${r.shape.workers} | ${((creates.cases * 1000) / creates.wallMs).toFixed(1)} (${creates.errors}) | ${cpu(creates)} | ${ms(returns.wallMs)} (${returns.errors} errors) | ${cpu(returns)} | ${ms(burst.wallMs)} (${burst.errors} missing) | ${ms(quantile(burst.latenessMs, 0.5))} / ${ms(quantile(burst.latenessMs, 0.99))} / ${ms(burst.latenessMs.at(-1) ?? NaN)} | ${cpu(burst)} |`,
-    );
+    const cells = [
+      creates ? `${((creates.cases * 1000) / creates.wallMs).toFixed(1)} (${creates.errors})` : none,
+      creates ? cpu(creates) : none,
+      returns ? `${ms(returns.wallMs)} (${returns.errors} errors)` : none,
+      returns ? cpu(returns) : none,
+      burst ? ms(burst.leadMs) : none,
+      burst ? `${signedMs(quantile(burst.dueMs, 0.01))} / ${signedMs(quantile(burst.dueMs, 0.99))}` : none,
+      burst ? `${ms(burst.wallMs)} (${burst.errors} missing)` : none,
+      burst ? `${ms(quantile(burst.latenessMs, 0.5))} / ${ms(quantile(burst.latenessMs, 0.99))} / ${ms(burst.latenessMs.at(-1) ?? NaN)}` : none,
+      burst ? cpu(burst) : none,
+    ];
+    lines.push(`| ${name} | ${r.shape.workers} | ${cells.join(' | ')} |`);
   }
-  lines.push('', 'Database bytes per case (every case the shape opened: creates and burst cases open, the returns closed):');
+  lines.push('', 'Database bytes per case (every case the shape opened: creates, burst and its warm-up cases open, the returns closed):');
   for (const r of results) {
     if (r.bytesPerCase) lines.push(`  ${r.shape.temporal}:${r.shape.workers}  ${Object.entries(r.bytesPerCase).map(([db, bytes]) => `${db} ${(bytes / 1024).toFixed(1)} KiB`).join(', ')}`);
   }
@@ -197,8 +239,11 @@ async function main(): Promise<void> {
   for (const shape of shapes()) {
     say(`--- Temporal ${shape.temporal}, ${shape.workers} worker process(es)`);
     const start = os.loadavg()[0];
+    let peak = start;
+    const sampler = setInterval(() => (peak = Math.max(peak, os.loadavg()[0])), 5000);
     results.push(await measureShape(shape, say));
-    loads.push([start, os.loadavg()[0]]);
+    clearInterval(sampler);
+    loads.push([start, os.loadavg()[0], peak]);
     say(report(results.slice(-1), loads.slice(-1)));
   }
   const table = report(results, loads);

@@ -3,9 +3,7 @@
  * Temporal, and what became of those deadlines: each must breach once and approve by default once, with one approval
  * message, however the fault in between went. Shared by the scenarios that strike around deadlines.
  */
-import { returnInput } from '../bench/deadlines/cases';
-import { runPool } from '../bench/pool';
-import { caseWorkflow } from '../../workflows';
+import { startAligned } from '../bench/deadlines/cases';
 import type { CaseView } from '../../workflows/domain/case';
 import { sleep } from './api-client';
 import { countAction, diagnose, readViews, waitForAll } from './check';
@@ -13,28 +11,56 @@ import type { ScenarioContext } from './scenarios/context';
 
 export interface ReviewCases {
   ids: string[];
-  /** When every review falls due (epoch ms). */
+  /** The instant every review was aimed at (epoch ms). */
   deadline: number;
+  /** Each case's review deadline as its clock has it (its first task comes a little after its start). */
+  deadlines: Map<string, number>;
+  /** The earliest and the latest of those: a fault meant to strike before every deadline, or after all, goes by these. */
+  firstDue: number;
+  lastDue: number;
+  /** When the last case was confirmed open, its clock running. */
+  openedAt: number;
   failures: string[];
 }
 
 /**
- * Opens `n` returns due together, leaving room to open them all first: about 60 ms a case on a quiet machine, more than
- * tripled (a machine shared with other sessions' test runs), 45 s at least; `roomMs` for more (a scenario that loads the
- * system while they open).
+ * How much slower than the warm-up round the opening may run (other sessions' load rises and falls), and a fixed
+ * allowance beside it: idle time is all a generous lead costs.
  */
-export async function openReviewCases({ stack, params, say, run }: ScenarioContext, n: number, what: string, roomMs = Math.max(45_000, n * 200)): Promise<ReviewCases> {
+const OPENING_MARGIN = 3;
+const OPENING_SLACK_MS = 15_000;
+
+/**
+ * Opens `n` returns whose merchant review falls due at one instant (default action: approve), each confirmed open by
+ * reading its running clock. The instant is set from the opening rate measured on the warm-up round (startAligned opens
+ * `concurrency` cases due in two days first; they stay open): the time `n` cases take at that rate, times
+ * OPENING_MARGIN, plus OPENING_SLACK_MS. Opening that still overruns the instant is a failure, not lateness.
+ */
+export async function openReviewCases({ stack, params, say, run }: ScenarioContext, n: number, what: string): Promise<ReviewCases> {
   const ids = Array.from({ length: n }, (_, i) => `case-${run}-${String(i).padStart(5, '0')}`);
-  const deadline = Date.now() + roomMs;
-  say(`${what}: opening ${n} returns whose merchant review is due ${((deadline - Date.now()) / 1000).toFixed(1)} s from now (default action: approve)`);
-  const opened = await runPool(ids, params.concurrency, async (id) => {
-    await stack.client.workflow.start(caseWorkflow, { workflowId: id, taskQueue: stack.taskQueue, args: [returnInput(id, deadline)], workflowIdConflictPolicy: 'FAIL' });
-  });
+  const warmUp = Math.min(params.concurrency, n);
+  const began = Date.now();
+  let deadline = 0;
+  const aimedAt = () => {
+    if (!deadline) {
+      const msPerCase = (Date.now() - began) / warmUp;
+      deadline = Date.now() + OPENING_MARGIN * msPerCase * n + OPENING_SLACK_MS;
+      say(`${what}: warm-up ${warmUp} cases at ${(1000 / msPerCase).toFixed(1)}/s; opening ${n} returns whose merchant review is due ${((deadline - Date.now()) / 1000).toFixed(0)} s from now (default action: approve)`);
+    }
+    return deadline;
+  };
+  const progress = (k: number) => say(`  ${k}/${n} open, ${((deadline - Date.now()) / 1000).toFixed(0)} s before their deadline`);
+  const opened = await startAligned(stack.client, stack.taskQueue, ids, aimedAt, params.concurrency, undefined, progress);
+  const openedAt = Date.now();
   const failures: string[] = [];
   if (opened.errors.length) failures.push(`${opened.errors.length} cases did not open (first: ${opened.errors[0]})`);
-  const inReview = await waitForAll(stack.client, ids, (v) => v.status === 'awaiting_merchant_review', Math.max(0, deadline - Date.now() - 5000), say);
-  if (inReview.pending.length) failures.push(`opening overran the deadlines (${inReview.pending.length} not yet in review)`);
-  return { ids, deadline, failures };
+  if (openedAt > deadline || opened.lateStarts) failures.push(`opening overran the deadline: the last case open ${((openedAt - deadline) / 1000).toFixed(1)} s after it, ${opened.lateStarts} started too late to meet it`);
+  const offsets = [...opened.deadlines.values()].map((d) => d - deadline).sort((a, b) => a - b);
+  const at = (q: number) => `${((offsets[Math.min(offsets.length - 1, Math.floor(q * offsets.length))] ?? NaN) / 1000).toFixed(1)}`;
+  say(
+    `  ${opened.deadlines.size}/${n} open ${((deadline - openedAt) / 1000).toFixed(0)} s before the deadline, at ${((opened.deadlines.size * 1000) / (openedAt - began)).toFixed(1)}/s with the warm-up; their clocks due at the instant ${at(0)} / ${at(0.01)} / ${at(0.5)} / ${at(0.99)} / ${at(1)} s (min / p1 / p50 / p99 / max: each clock starts at its case's first task)`,
+  );
+  return { ids, deadline, deadlines: opened.deadlines, firstDue: deadline + offsets[0], lastDue: deadline + offsets[offsets.length - 1], openedAt, failures };
 }
 
 export interface ReviewOutcome {
@@ -50,7 +76,7 @@ export interface ReviewOutcome {
   messages: number;
   missingMessages: number;
   duplicatedMessages: number;
-  /** How late each breach was recorded after the deadline (workflow time), sorted. */
+  /** How late each breach was recorded after its clock's deadline (workflow time), sorted. */
   latenessMs: number[];
   failures: string[];
 }
@@ -67,14 +93,14 @@ export async function reviewOutcome({ stack, params, say }: ScenarioContext, cas
   while (new Set(approvalMessages().map((m) => m.caseId)).size < ids.length && Date.now() < messagesBy) await sleep(1000);
   const views = await readViews(stack.client, ids);
   const outcome = { pending, doneAt, breaches: 0, defaults: 0, firedSince: 0, wrong: 0, latenessMs: [] as number[] };
-  for (const view of views.values()) {
+  for (const [id, view] of views) {
     const breaches = reviewBreaches(view);
     const defaults = countAction(view, 'approved_by_default');
     outcome.breaches += breaches.length;
     outcome.defaults += defaults;
     if (breaches.length === 1 && breaches[0].at >= since) outcome.firedSince++;
     if (breaches.length !== 1 || defaults !== 1) outcome.wrong++;
-    outcome.latenessMs.push(...breaches.map((b) => b.at - cases.deadline));
+    outcome.latenessMs.push(...breaches.map((b) => b.at - (cases.deadlines.get(id) ?? cases.deadline)));
   }
   outcome.latenessMs.sort((a, b) => a - b);
   const messages = approvalMessages();

@@ -18,13 +18,12 @@ function deadlinesThroughOutage(what: string, target: (ctx: ScenarioContext) => 
     const n = params.cases;
     const server = target(ctx);
     const cases = await openReviewCases(ctx, n, `${what} restart`);
-    const { ids, deadline } = cases;
-    const killAt = deadline - 3000;
-    await sleep(killAt - Date.now());
+    const { ids, firstDue, lastDue } = cases;
+    await sleep(firstDue - 3000 - Date.now());
     const killedAt = Date.now();
     await server.kill();
-    say(`  ${what} SIGKILLed ${seconds(deadline - killedAt)} before the deadlines; down for ${params.temporalOutageS} s after them`);
-    await sleep(deadline + params.temporalOutageS * 1000 - Date.now());
+    say(`  ${what} SIGKILLed ${seconds(firstDue - killedAt)} before the first deadline; down for ${params.temporalOutageS} s after the last`);
+    await sleep(lastDue + params.temporalOutageS * 1000 - Date.now());
     const restartAt = Date.now();
     await server.start();
     const upAt = Date.now();
@@ -37,7 +36,7 @@ function deadlinesThroughOutage(what: string, target: (ctx: ScenarioContext) => 
     return {
       scenario: `${what} killed, restarted on its data`,
       cases: n,
-      fault: `${what} SIGKILLed ${seconds(deadline - killedAt)} before ${n} merchant-review deadlines, restarted ${seconds(restartAt - deadline)} after them`,
+      fault: `${what} SIGKILLed ${seconds(firstDue - killedAt)} before the first of ${n} merchant-review deadlines (due within ${seconds(lastDue - firstDue)}), restarted ${seconds(restartAt - lastDue)} after the last`,
       reached: `${n - outcome.pending.length}/${n} approved by default, ${outcome.firedSince}/${n} breaches fired after the restart`,
       refunds: `${refunds.min}/${refunds.max}`,
       lostDuplicated: lostDuplicated(outcome, n),
