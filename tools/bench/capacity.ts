@@ -13,7 +13,7 @@ import { temporal } from '@temporalio/proto';
 import { cpuSeconds } from './deadlines/memory';
 import { returnCaseBody } from './fixtures';
 import { runPool } from './pool';
-import { rssMiB, startMeasuredStack, table, workerIdle } from './profile/stack';
+import { rssMiB, startMeasuredStack, table, workerIdleWaiter } from './profile/stack';
 import { Teardown } from './teardown';
 
 const HELD = Number(process.env.CAPACITY_HELD ?? 2000);
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       { name: 'worker', pid: stack.worker.child.pid! },
       { name: 'temporal', pid: stack.temporalPid },
     ];
-    const idle = () => workerIdle(() => cpuSeconds(targets).worker!);
+    const idle = workerIdleWaiter(() => cpuSeconds(targets).worker!);
     const answers = new Map<number, number>();
     const firstRefusal = new Map<number, string>();
     const create = async (key: string): Promise<string | undefined> => {

@@ -22,7 +22,7 @@ import { Teardown } from '../teardown';
 import { ApiClient } from '../../faults/api-client';
 import { ReturnDriver } from '../../faults/returns';
 import { analyseProfiles, type ThreadCost } from './cpu-profile';
-import { rssMiB, startMeasuredStack, table, workerIdle } from './stack';
+import { rssMiB, startMeasuredStack, table, workerIdleWaiter } from './stack';
 
 const CASES = Number(process.env.PROFILE_CASES ?? 300);
 const CONCURRENCY = Number(process.env.PROFILE_CONCURRENCY ?? 8);
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       { name: 'worker', pid: worker.child.pid! },
       { name: 'temporal', pid: stack.temporalPid },
     ];
-    const idle = () => workerIdle(() => cpuSeconds(targets).worker!);
+    const idle = workerIdleWaiter(() => cpuSeconds(targets).worker!);
     const phase = async (name: string, items: readonly string[], op: (item: string) => Promise<unknown>): Promise<Phase> => {
       await idle();
       const before = cpuSeconds(targets);

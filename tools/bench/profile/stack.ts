@@ -105,18 +105,28 @@ export async function startMeasuredStack(teardown: Teardown, options: MeasuredSt
   return { apiUrl, client, taskQueue, noopTaskQueue, worker, temporalPid: temporalServer.child.pid!, bundleFile, workerLogFile };
 }
 
-/** Resolves once the worker's CPU has stayed still for `quietMs` (the work earlier calls started is done). */
-export async function workerIdle(workerCpuSeconds: () => number, quietMs = 1500, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = workerCpuSeconds();
-  let quietSince = Date.now();
-  while (Date.now() - quietSince < quietMs) {
-    if (Date.now() > deadline) throw new Error('the worker stayed busy');
-    await new Promise((r) => setTimeout(r, 250));
-    const now = workerCpuSeconds();
-    if (now - last > 0.02) quietSince = Date.now();
-    last = now;
-  }
+/**
+ * A wait until the worker is idle: its CPU over the last second under 300 ms and no more than 80 ms above the least it
+ * has used in a second so far (its floor: the profiler's sampling threads and the SDK's own threads), for `quietMs`, so
+ * the work earlier calls started is done. The floor is kept across calls.
+ */
+export function workerIdleWaiter(workerCpuSeconds: () => number): (quietMs?: number, timeoutMs?: number) => Promise<void> {
+  let floor = Infinity;
+  return async (quietMs = 1500, timeoutMs = 300_000) => {
+    const deadline = Date.now() + timeoutMs;
+    const samples = [workerCpuSeconds()];
+    let quietSince = Date.now();
+    while (samples.length < 5 || Date.now() - quietSince < quietMs) {
+      if (Date.now() > deadline) throw new Error('the worker stayed busy');
+      await new Promise((r) => setTimeout(r, 250));
+      samples.push(workerCpuSeconds());
+      if (samples.length > 5) samples.shift();
+      if (samples.length < 5) continue;
+      const lastSecond = samples[4]! - samples[0]!;
+      floor = Math.min(floor, lastSecond);
+      if (lastSecond - floor > 0.08 || lastSecond > 0.3) quietSince = Date.now();
+    }
+  };
 }
 
 export function rssMiB(pid: number): number {
