@@ -55,7 +55,7 @@ export async function createCaseWorkers({ connection, config, activities, workfl
   const side = sideTaskQueues(config.taskQueue);
   const { interceptors, sinks } = workerTracingOptions(tracing, traceWorkflows);
   const { projectCase } = activities as StoreActivities;
-  const projection = new ProjectionDelivery((view) => projectCase(view), {
+  const projection = new ProjectionDelivery((view, historyLength) => projectCase(view, historyLength), {
     onFailure: (view, err) => Runtime.instance().logger.warn('case projection failed, retrying until it lands', { caseId: view.caseId, version: view.version, error: err instanceof Error ? err.message : String(err) }),
   });
   const base = { connection, namespace: config.temporalNamespace, activities, interceptors };

@@ -21,15 +21,15 @@ export interface ProjectionDeliveryOptions {
 }
 
 export class ProjectionDelivery {
-  /** Per case with a write under way: the newest version handed over and how many of its writes are under way. */
-  private readonly cases = new Map<string, { newest: number; writes: number }>();
+  /** Per case with a write under way: the latest version handed over and how many of its writes are under way. */
+  private readonly cases = new Map<string, { latest: Made; writes: number }>();
   private readonly underWay = new Set<Promise<void>>();
   private readonly waitMs: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
 
   constructor(
-    private readonly project: (view: CaseView) => Promise<unknown>,
+    private readonly project: (view: CaseView, historyLength: number) => Promise<unknown>,
     private readonly options: ProjectionDeliveryOptions = {},
   ) {
     this.waitMs = options.waitMs ?? 200;
@@ -37,15 +37,19 @@ export class ProjectionDelivery {
     this.retryMaxMs = options.retryMaxMs ?? 30_000;
   }
 
-  /** Resolves once the view is written or `waitMs` has passed (the write then goes on). */
-  deliver(view: CaseView): Promise<void> {
+  /**
+   * Resolves once the view is written or `waitMs` has passed (the write then goes on). `historyLength`: where in its
+   * history the version was made (a retried workflow task makes the same version again, later).
+   */
+  deliver(view: CaseView, historyLength: number): Promise<void> {
+    const made = { version: view.version, historyLength };
     const known = this.cases.get(view.caseId);
-    if (known && known.newest >= view.version) return Promise.resolve();
-    const entry = known ?? { newest: view.version, writes: 0 };
-    entry.newest = view.version;
+    if (known && !isLater(made, known.latest)) return Promise.resolve();
+    const entry = known ?? { latest: made, writes: 0 };
+    entry.latest = made;
     entry.writes += 1;
     this.cases.set(view.caseId, entry);
-    const write = this.writeUntilDone(view).finally(() => {
+    const write = this.writeUntilDone(view, made).finally(() => {
       this.underWay.delete(write);
       if (--entry.writes === 0) this.cases.delete(view.caseId);
     });
@@ -67,21 +71,30 @@ export class ProjectionDelivery {
     await Promise.race([Promise.allSettled([...this.underWay]), timeout]).finally(() => clearTimeout(timer));
   }
 
-  private async writeUntilDone(view: CaseView): Promise<void> {
+  private async writeUntilDone(view: CaseView, made: Made): Promise<void> {
     for (let pause = this.retryInitialMs; ; pause = Math.min(pause * 2, this.retryMaxMs)) {
       try {
-        await this.project(view);
+        await this.project(view, made.historyLength);
         return;
       } catch (err) {
         if (pause === this.retryInitialMs) this.options.onFailure?.(view, err);
       }
       await new Promise((resolve) => setTimeout(resolve, pause));
-      if (this.cases.get(view.caseId)!.newest > view.version) return;
+      if (isLater(this.cases.get(view.caseId)!.latest, made)) return;
     }
   }
 }
 
 /** The sink the case workflow calls; never during replay, when the versions it hands over were written before. */
 export function caseStoreSinks(delivery: ProjectionDelivery): InjectedSinks<CaseStoreSinks> {
-  return { caseStore: { project: { fn: (_info, view) => delivery.deliver(view), callDuringReplay: false } } };
+  return { caseStore: { project: { fn: (_info, view, historyLength) => delivery.deliver(view, historyLength), callDuringReplay: false } } };
+}
+
+interface Made {
+  version: number;
+  historyLength: number;
+}
+
+function isLater(a: Made, b: Made): boolean {
+  return a.version > b.version || (a.version === b.version && a.historyLength > b.historyLength);
 }

@@ -11,7 +11,10 @@ import { toReportFacts } from './reports/report-facts';
 import { toClockHistory } from './what-if/clock-history';
 import { packClosedHistories, toClockHistoryDocument } from './what-if/history-store';
 
-export function toCaseProjection(view: CaseView): CaseProjection {
+/** The history length of a version an activity writes: the task that made it has completed, so it is the one recorded. */
+export const ACTIVITY_WRITE = Number.MAX_SAFE_INTEGER;
+
+export function toCaseProjection(view: CaseView, historyLength = ACTIVITY_WRITE): CaseProjection {
   const date = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms));
   const summary = summarizeCase({ ...view, clocks: view.clocks ?? [], escalations: view.escalations ?? [], audit: view.audit ?? [] });
   const doc = {
@@ -44,7 +47,7 @@ export function toCaseProjection(view: CaseView): CaseProjection {
   };
   // A replacement document holds no undefined fields: a value the case no longer has is simply absent.
   const summaryDoc = Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as unknown as CaseProjection['summary'];
-  return { summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view), clockHistory: toClockHistoryDocument(toClockHistory(view, summary.escalatedTo)) };
+  return { historyLength, summary: summaryDoc, view: { _id: view.caseId, version: view.version, view: view as unknown as Record<string, unknown> }, reportFacts: toReportFacts(view), clockHistory: toClockHistoryDocument(toClockHistory(view, summary.escalatedTo)) };
 }
 
 const tracer = trace.getTracer('case-store');
@@ -52,11 +55,11 @@ const tracer = trace.getTracer('case-store');
 export function createStoreActivities(store: mongoose.Connection, options?: ProjectionWriterOptions & { qaSamplePercent?: number }): StoreActivities & QualityActivities & WhatIfActivities {
   const writer = new ProjectionWriter(store, options);
   return {
-    projectCase: (view) =>
+    projectCase: (view, historyLength) =>
       // A span of the case's trace: the write (coalesced with others' by the writer) and the ledger entries.
       tracer.startActiveSpan('case-store write', { attributes: { 'case.id': view.caseId, 'case.version': view.version } }, async (span) => {
         try {
-          const outcome = await writer.save(toCaseProjection(view));
+          const outcome = await writer.save(toCaseProjection(view, historyLength));
           await recordLedgerEntries(store, view);
           span.setAttribute('case.projection', outcome);
           return outcome;

@@ -8,6 +8,12 @@ import { clockHistoryModel, type ClockHistoryDocument } from './what-if/history-
 export type SaveOutcome = 'written' | 'stale';
 
 export interface CaseProjection {
+  /**
+   * The workflow's history length when it made this version (ACTIVITY_WRITE after the task that made it completed).
+   * A version written before its workflow task completed may never be recorded: a worker that dies then leaves the task
+   * to be run again, later in the history, as the same version with other workflow times. The later one wins.
+   */
+  historyLength: number;
   summary: CaseDocument;
   view: CaseViewDocument;
   /** What the reports read (case_report_facts). */
@@ -56,7 +62,7 @@ export class ProjectionWriter {
       const queued = this.pending.get(id);
       if (!queued) this.pending.set(id, { projection, waiters: [{ resolve, reject }] });
       else {
-        if (projection.summary.version > queued.projection.summary.version) queued.projection = projection;
+        if (isLater(stamp(projection), stamp(queued.projection))) queued.projection = projection;
         queued.waiters.push({ resolve, reject });
       }
       if (!this.flushing) void this.flush();
@@ -80,10 +86,11 @@ export class ProjectionWriter {
     let stale: Set<string>;
     const bounded = <T>(write: Promise<T>) => withTimeout(write, this.writeTimeoutMs, `case store write took longer than ${this.writeTimeoutMs} ms`);
     try {
+      const stamped = <T>(doc: (p: CaseProjection) => T) => batch.map((p) => ({ ...doc(p.projection), historyLength: p.projection.historyLength }));
       const [summaries, views] = await bounded(
         Promise.all([
-          replaceNewer(caseModel(this.connection), batch.map((p) => p.projection.summary), this.known.summaries),
-          replaceNewer(caseViewModel(this.connection), batch.map((p) => p.projection.view), this.known.views),
+          replaceNewer(caseModel(this.connection), stamped((p) => p.summary), this.known.summaries),
+          replaceNewer(caseViewModel(this.connection), stamped((p) => p.view), this.known.views),
         ]),
       );
       // The reports' facts and the clock histories go after the other two, not beside them, so the store sees no more
@@ -92,8 +99,8 @@ export class ProjectionWriter {
       const projectedAt = new Date();
       const [facts, histories] = await bounded(
         Promise.all([
-          replaceNewer(reportFactsModel(this.connection), batch.map((p) => p.projection.reportFacts), this.known.facts),
-          replaceNewer(clockHistoryModel(this.connection), batch.map((p) => ({ ...p.projection.clockHistory, projectedAt })), this.known.histories),
+          replaceNewer(reportFactsModel(this.connection), stamped((p) => p.reportFacts), this.known.facts),
+          replaceNewer(clockHistoryModel(this.connection), stamped((p) => ({ ...p.clockHistory, projectedAt })), this.known.histories),
         ]),
       );
       stale = new Set([...summaries].filter((id) => views.has(id) && facts.has(id) && histories.has(id)));
@@ -116,9 +123,9 @@ export class ProjectionWriter {
  * their stored shape (toCaseProjection), so they go to the driver as they are: mongoose's casting of each replacement
  * (a full document per statement) cost more than the write itself.
  */
-async function replaceNewer<T extends { _id: string; version: number }>(model: mongoose.Model<T>, docs: T[], known: KnownVersions): Promise<Set<string>> {
+async function replaceNewer<T>(model: mongoose.Model<T>, docs: Array<StampedDocument>, known: KnownVersions): Promise<Set<string>> {
   // A case this writer stored before is replaced at once; only when another writer changed one of them is it looked up.
-  const assumed = docs.filter((d) => (known.get(d._id) ?? d.version) < d.version);
+  const assumed = docs.filter((d) => isLater(d, known.get(d._id) ?? d));
   const assumedIds = new Set(assumed.map((d) => d._id));
   let unsettled = docs.filter((d) => !assumedIds.has(d._id));
   const stale = new Set<string>();
@@ -126,22 +133,22 @@ async function replaceNewer<T extends { _id: string; version: number }>(model: m
     const { matchedCount } = await driverCollection(model).bulkWrite(replaceOps(assumed), { ordered: true });
     if (matchedCount < assumed.length) {
       const stored = await storedVersions(model, assumed.map((d) => d._id));
-      for (const d of assumed) if ((stored.get(d._id) ?? d.version) > d.version) stale.add(d._id);
+      for (const d of assumed) if (isLater(stored.get(d._id) ?? d, d)) stale.add(d._id);
       unsettled = [...unsettled, ...assumed.filter((d) => !stored.has(d._id))];
     }
   }
   for (const id of await lookUpAndReplaceNewer(model, unsettled)) stale.add(id);
-  for (const d of docs) known.set(d._id, stale.has(d._id) ? undefined : d.version);
+  for (const d of docs) known.set(d._id, stale.has(d._id) ? undefined : stamp(d));
   return stale;
 }
 
-async function lookUpAndReplaceNewer<T extends { _id: string; version: number }>(model: mongoose.Model<T>, docs: T[]): Promise<Set<string>> {
+async function lookUpAndReplaceNewer<T>(model: mongoose.Model<T>, docs: StampedDocument[]): Promise<Set<string>> {
   const stale = new Set<string>();
   if (docs.length === 0) return stale;
   const stored = await storedVersions(model, docs.map((d) => d._id));
   const replace = docs.filter((d) => stored.has(d._id));
   const insert = docs.filter((d) => !stored.has(d._id));
-  for (const d of replace) if ((stored.get(d._id) ?? 0) >= d.version) stale.add(d._id);
+  for (const d of replace) if (!isLater(d, stored.get(d._id)!)) stale.add(d._id);
   const newer = replace.filter((d) => !stale.has(d._id));
   if (newer.length) await driverCollection(model).bulkWrite(replaceOps(newer), { ordered: true });
   if (insert.length) {
@@ -157,21 +164,43 @@ async function lookUpAndReplaceNewer<T extends { _id: string; version: number }>
 }
 
 /** Replaces each document only where the stored one is older. */
-function replaceOps(docs: Array<{ _id: string; version: number }>): mongo.AnyBulkWriteOperation<StoredDocument>[] {
-  return docs.map((d) => ({ replaceOne: { filter: { _id: d._id, version: { $lt: d.version } }, replacement: d as StoredDocument } }));
+function replaceOps(docs: StampedDocument[]): mongo.AnyBulkWriteOperation<StoredDocument>[] {
+  return docs.map((d) => ({ replaceOne: { filter: olderThan(d), replacement: d as StoredDocument } }));
+}
+
+/** A stored document older than `d`: an earlier version, or the same version made earlier in the history. */
+function olderThan(d: StampedDocument): mongo.Filter<StoredDocument> {
+  return { _id: d._id, $or: [{ version: { $lt: d.version } }, { version: d.version, historyLength: { $lt: d.historyLength } }] };
+}
+
+/** When a version was made: its number, then the history length (see CaseProjection.historyLength). */
+interface Stamp {
+  version: number;
+  historyLength: number;
+}
+
+type StampedDocument = Stamp & { _id: string };
+
+function stamp(d: { version: number; historyLength: number } | CaseProjection): Stamp {
+  return 'summary' in d ? { version: d.summary.version, historyLength: d.historyLength } : { version: d.version, historyLength: d.historyLength };
+}
+
+function isLater(a: Stamp, b: Stamp): boolean {
+  return a.version > b.version || (a.version === b.version && a.historyLength > b.historyLength);
 }
 
 /**
  * The stored version of each id. One lookup by `_id` each, a few at a time: FerretDB serves `_id` equality from its
  * index, but not `$in`, which would scan the whole collection for every batch.
  */
-async function storedVersions<T>(model: mongoose.Model<T>, ids: string[]): Promise<Map<string, number>> {
-  const versions = new Map<string, number>();
+async function storedVersions<T>(model: mongoose.Model<T>, ids: string[]): Promise<Map<string, Stamp>> {
+  const versions = new Map<string, Stamp>();
   for (let i = 0; i < ids.length; i += LOOKUPS_AT_ONCE) {
     await Promise.all(
       ids.slice(i, i + LOOKUPS_AT_ONCE).map(async (id) => {
-        const doc = await driverCollection(model).findOne<{ version: number }>({ _id: id }, { projection: { version: 1 } });
-        if (doc) versions.set(id, doc.version);
+        const doc = await driverCollection(model).findOne<{ version: number; historyLength?: number }>({ _id: id }, { projection: { version: 1, historyLength: 1 } });
+        // Written before history lengths were kept: as if made first.
+        if (doc) versions.set(id, { version: doc.version, historyLength: doc.historyLength ?? 0 });
       }),
     );
   }
@@ -180,9 +209,9 @@ async function storedVersions<T>(model: mongoose.Model<T>, ids: string[]): Promi
 
 const LOOKUPS_AT_ONCE = 32;
 
-async function guardedUpsert<T extends { _id: string; version: number }>(model: mongoose.Model<T>, doc: T): Promise<SaveOutcome> {
+async function guardedUpsert<T>(model: mongoose.Model<T>, doc: StampedDocument): Promise<SaveOutcome> {
   try {
-    const result = await driverCollection(model).replaceOne({ _id: doc._id, version: { $lt: doc.version } }, doc as StoredDocument, { upsert: true });
+    const result = await driverCollection(model).replaceOne(olderThan(doc), doc as StoredDocument, { upsert: true });
     return result.matchedCount + result.upsertedCount > 0 ? 'written' : 'stale';
   } catch (err) {
     if (isDuplicateKey(err)) return 'stale';
@@ -205,16 +234,16 @@ function driverCollection(model: { collection: unknown }): mongo.Collection<Stor
 
 /** The last version stored per id, for the most recent ids (a case at work is written again within minutes). */
 class KnownVersions {
-  private readonly versions = new Map<string, number>();
+  private readonly versions = new Map<string, Stamp>();
 
   constructor(private readonly capacity = 20_000) {}
 
-  get(id: string): number | undefined {
+  get(id: string): Stamp | undefined {
     return this.versions.get(id);
   }
 
   /** Remembers `version` for `id` (forgets it when undefined), dropping the least recently stored beyond capacity. */
-  set(id: string, version: number | undefined): void {
+  set(id: string, version: Stamp | undefined): void {
     this.versions.delete(id);
     if (version === undefined) return;
     this.versions.set(id, version);

@@ -99,6 +99,19 @@ describe('case store projection on the MongoDB wire protocol', () => {
     expect(await summary('case-store-6')).toMatchObject({ version: 5, status: 'awaiting_inspection' });
   });
 
+  it('takes the same version made again later in its history (a retried workflow task), and no earlier one', async () => {
+    const other = new ProjectionWriter(store);
+    const approvedAt = (at: number) => caseView('case-store-7', 2, { status: 'awaiting_return_shipment', lastTransitionAt: at });
+    // A worker wrote version 2 before its workflow task completed and died; another ran the task again, 10 s later.
+    expect(await writer.save(toCaseProjection(approvedAt(T0), 40))).toBe('written');
+    expect(await other.save(toCaseProjection(approvedAt(T0 + 10_000), 46))).toBe('written');
+    expect(await writer.save(toCaseProjection(approvedAt(T0), 40))).toBe('stale');
+    expect(await summary('case-store-7')).toMatchObject({ version: 2, lastTransitionAt: new Date(T0 + 10_000) });
+    // An activity writes after the task that made the version completed: that one is recorded.
+    expect(await writer.save(toCaseProjection(approvedAt(T0 + 20_000)))).toBe('written');
+    expect(await summary('case-store-7')).toMatchObject({ version: 2, lastTransitionAt: new Date(T0 + 20_000) });
+  });
+
   it('removes a value the case no longer has (the deadline of a satisfied clock)', async () => {
     await writer.save(toCaseProjection(caseView('case-store-2', 1, { clocks: [clock('merchant_review', 'merchant', {})] })));
     await writer.save(toCaseProjection(caseView('case-store-2', 2, { clocks: [clock('merchant_review', 'merchant', { status: 'satisfied', satisfiedAt: T0 + HOUR })] })));

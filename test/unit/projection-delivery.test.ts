@@ -6,8 +6,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A store whose writes answer when the test says: each call waits for its own release. */
 function controlledStore() {
-  const writes: Array<{ view: CaseView; settle: (err?: Error) => void }> = [];
-  const project = (v: CaseView) => new Promise<void>((resolve, reject) => writes.push({ view: v, settle: (err) => (err ? reject(err) : resolve()) }));
+  const writes: Array<{ view: CaseView; historyLength: number; settle: (err?: Error) => void }> = [];
+  const project = (v: CaseView, historyLength: number) => new Promise<void>((resolve, reject) => writes.push({ view: v, historyLength, settle: (err) => (err ? reject(err) : resolve()) }));
   return { writes, project };
 }
 
@@ -16,7 +16,7 @@ describe('the store projection handed over through the sink (worker/projection-s
     const written: number[] = [];
     const delivery = new ProjectionDelivery(async (v) => void written.push(v.version), { waitMs: 5_000 });
     const began = Date.now();
-    await delivery.deliver(view('c1', 1));
+    await delivery.deliver(view('c1', 1), 10);
     expect(written).toEqual([1]);
     expect(Date.now() - began).toBeLessThan(1_000);
     expect(delivery.pending).toBe(0);
@@ -26,7 +26,7 @@ describe('the store projection handed over through the sink (worker/projection-s
     const store = controlledStore();
     const delivery = new ProjectionDelivery(store.project, { waitMs: 50 });
     let handedBack = false;
-    const delivered = delivery.deliver(view('c1', 1)).then(() => (handedBack = true));
+    const delivered = delivery.deliver(view('c1', 1), 10).then(() => (handedBack = true));
     await sleep(20);
     expect(handedBack).toBe(false);
     await delivered;
@@ -47,7 +47,7 @@ describe('the store projection handed over through the sink (worker/projection-s
       },
       { waitMs: 10, retryInitialMs: 10, retryMaxMs: 20, onFailure: (v) => failures.push(v.version) },
     );
-    await delivery.deliver(view('c1', 7));
+    await delivery.deliver(view('c1', 7), 10);
     await delivery.drain(2_000);
     expect(attempts).toBe(4);
     expect(failures).toEqual([7]);
@@ -63,8 +63,8 @@ describe('the store projection handed over through the sink (worker/projection-s
       },
       { waitMs: 10, retryInitialMs: 50, retryMaxMs: 50 },
     );
-    await delivery.deliver(view('c1', 1));
-    await delivery.deliver(view('c1', 2));
+    await delivery.deliver(view('c1', 1), 10);
+    await delivery.deliver(view('c1', 2), 10);
     await delivery.drain(2_000);
     expect(tried).toEqual([1, 2]);
   });
@@ -72,23 +72,34 @@ describe('the store projection handed over through the sink (worker/projection-s
   it('ignores a version older than or equal to one already under way', async () => {
     const store = controlledStore();
     const delivery = new ProjectionDelivery(store.project, { waitMs: 10 });
-    await delivery.deliver(view('c1', 3));
-    await delivery.deliver(view('c1', 3));
-    await delivery.deliver(view('c1', 2));
+    await delivery.deliver(view('c1', 3), 10);
+    await delivery.deliver(view('c1', 3), 10);
+    await delivery.deliver(view('c1', 2), 10);
     expect(store.writes.map((w) => w.view.version)).toEqual([3]);
     store.writes[0]!.settle();
     await delivery.drain(1_000);
     // Once written, a later version of the case is taken again.
-    await delivery.deliver(view('c1', 4));
+    await delivery.deliver(view('c1', 4), 10);
     expect(store.writes.map((w) => w.view.version)).toEqual([3, 4]);
     store.writes[1]!.settle();
+    await delivery.drain(1_000);
+  });
+
+  it('takes the same version again when a retried workflow task made it later in the history', async () => {
+    const store = controlledStore();
+    const delivery = new ProjectionDelivery(store.project, { waitMs: 10 });
+    await delivery.deliver(view('c1', 5), 40);
+    await delivery.deliver(view('c1', 5), 30);
+    await delivery.deliver(view('c1', 5), 46);
+    expect(store.writes.map((w) => `${w.view.version}@${w.historyLength}`)).toEqual(['5@40', '5@46']);
+    for (const w of store.writes) w.settle();
     await delivery.drain(1_000);
   });
 
   it('stops waiting for writes under way after the drain timeout', async () => {
     const store = controlledStore();
     const delivery = new ProjectionDelivery(store.project, { waitMs: 10 });
-    await delivery.deliver(view('c1', 1));
+    await delivery.deliver(view('c1', 1), 10);
     const began = Date.now();
     await delivery.drain(100);
     expect(Date.now() - began).toBeGreaterThanOrEqual(90);

@@ -4,7 +4,8 @@ import type { CaseView } from '../domain/case';
 import { sideTaskQueues } from '../task-queues';
 
 export interface StoreActivities {
-  projectCase(view: CaseView): Promise<'written' | 'stale'>;
+  /** `historyLength`: when the version was made, for a write before its workflow task completed (the store sink). */
+  projectCase(view: CaseView, historyLength?: number): Promise<'written' | 'stale'>;
 }
 
 /** The daily quality sample (workflows/quality). */

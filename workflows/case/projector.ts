@@ -78,7 +78,8 @@ export class CaseProjector {
     this.sinkCallScheduled = true;
     void Promise.resolve().then(() => {
       this.sinkCallScheduled = false;
-      if (!workflowInfo().unsafe.isReplaying) caseStoreSink().project(this.state.snapshot());
+      const info = workflowInfo();
+      if (!info.unsafe.isReplaying) caseStoreSink().project(this.state.snapshot(), info.historyLength);
     });
   }
 
