@@ -2,13 +2,15 @@
  * The store projection as a sink: the workflow hands each new version of a case to the worker as its workflow task
  * completes (workflows/case/projector.ts), with no activity and no history event. The worker finishes the activation
  * only once the write is done or `waitMs` has passed, so normally the store holds a version before Temporal records
- * the task that made it; a write the store does not take in time goes on in the background, retried until it lands
- * or a newer version of the case replaces it. The last version of a run still goes through an activity, so a case's
+ * the task that made it (hence each write's history length: a task that is not recorded runs again, later, and its
+ * version replaces the first one); a write the store does not take in time goes on in the background, retried until
+ * it lands or a newer version of the case replaces it. The last version of a run still goes through an activity, so a case's
  * final state reaches the store durably even if this process dies with writes pending.
  */
 import type { InjectedSinks } from '@temporalio/worker';
 import type { CaseView } from '../workflows/domain/case';
 import type { CaseStoreSinks } from '../workflows/case/store-sink';
+import { isLater, type Stamp } from '../activities/store/projection-writer';
 
 export interface ProjectionDeliveryOptions {
   /** How long a workflow task's completion waits for its write. */
@@ -22,7 +24,7 @@ export interface ProjectionDeliveryOptions {
 
 export class ProjectionDelivery {
   /** Per case with a write under way: the latest version handed over and how many of its writes are under way. */
-  private readonly cases = new Map<string, { latest: Made; writes: number }>();
+  private readonly cases = new Map<string, { latest: Stamp; writes: number }>();
   private readonly underWay = new Set<Promise<void>>();
   private readonly waitMs: number;
   private readonly retryInitialMs: number;
@@ -71,7 +73,7 @@ export class ProjectionDelivery {
     await Promise.race([Promise.allSettled([...this.underWay]), timeout]).finally(() => clearTimeout(timer));
   }
 
-  private async writeUntilDone(view: CaseView, made: Made): Promise<void> {
+  private async writeUntilDone(view: CaseView, made: Stamp): Promise<void> {
     for (let pause = this.retryInitialMs; ; pause = Math.min(pause * 2, this.retryMaxMs)) {
       try {
         await this.project(view, made.historyLength);
@@ -90,11 +92,3 @@ export function caseStoreSinks(delivery: ProjectionDelivery): InjectedSinks<Case
   return { caseStore: { project: { fn: (_info, view, historyLength) => delivery.deliver(view, historyLength), callDuringReplay: false } } };
 }
 
-interface Made {
-  version: number;
-  historyLength: number;
-}
-
-function isLater(a: Made, b: Made): boolean {
-  return a.version > b.version || (a.version === b.version && a.historyLength > b.historyLength);
-}

@@ -174,7 +174,7 @@ function olderThan(d: StampedDocument): mongo.Filter<StoredDocument> {
 }
 
 /** When a version was made: its number, then the history length (see CaseProjection.historyLength). */
-interface Stamp {
+export interface Stamp {
   version: number;
   historyLength: number;
 }
@@ -185,7 +185,7 @@ function stamp(d: { version: number; historyLength: number } | CaseProjection): 
   return 'summary' in d ? { version: d.summary.version, historyLength: d.historyLength } : { version: d.version, historyLength: d.historyLength };
 }
 
-function isLater(a: Stamp, b: Stamp): boolean {
+export function isLater(a: Stamp, b: Stamp): boolean {
   return a.version > b.version || (a.version === b.version && a.historyLength > b.historyLength);
 }
 
