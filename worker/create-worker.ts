@@ -19,6 +19,8 @@ export interface WorkerDeps {
   /** The process's tracing (telemetry/tracing.ts): activity spans; with `traceWorkflows`, workflow spans too (the bundle must carry the interceptors then). */
   tracing?: Tracing;
   traceWorkflows?: boolean;
+  /** Told how long each workflow task's completion waited for the store write of its version (worker/projection-sink.ts). */
+  onProjectionWait?: (ms: number) => void;
 }
 
 export interface CaseWorkers {
@@ -51,12 +53,13 @@ export function cachedCasesFor(heapLimitMiB = getHeapStatistics().heap_size_limi
  * writes and notifications each on a queue of its own with its own slots (workflows/task-queues.ts). Every worker
  * registers every activity, so an activity scheduled on the case queue by an older history still runs.
  */
-export async function createCaseWorkers({ connection, config, activities, workflowBundlePath, maxCachedWorkflows = cachedCasesFor(), tracing, traceWorkflows = false }: WorkerDeps): Promise<CaseWorkers> {
+export async function createCaseWorkers({ connection, config, activities, workflowBundlePath, maxCachedWorkflows = cachedCasesFor(), tracing, traceWorkflows = false, onProjectionWait }: WorkerDeps): Promise<CaseWorkers> {
   const side = sideTaskQueues(config.taskQueue);
   const { interceptors, sinks } = workerTracingOptions(tracing, traceWorkflows);
   const { projectCase } = activities as StoreActivities;
   const projection = new ProjectionDelivery((view, historyLength) => projectCase(view, historyLength), {
     onFailure: (view, err) => Runtime.instance().logger.warn('case projection failed, retrying until it lands', { caseId: view.caseId, version: view.version, error: err instanceof Error ? err.message : String(err) }),
+    onWaited: onProjectionWait,
   });
   const base = { connection, namespace: config.temporalNamespace, activities, interceptors };
   const workflowCode = workflowBundlePath ? { workflowBundle: { codePath: workflowBundlePath } } : caseWorkflowCode(undefined, { traceWorkflows });

@@ -6,7 +6,7 @@ import { createActivities } from '../activities';
 import { loadPartnerCompanies } from '../config/partner-companies';
 import { loadPolicy } from '../config/policy';
 import { createCaseWorkers } from './create-worker';
-import { instrumentActivities, serveWorkerMetrics } from './metrics';
+import { instrumentActivities, projectionTaskWait, serveWorkerMetrics } from './metrics';
 import { ensureClockHistoryPackingSchedule } from './clock-history-packing-schedule';
 import { ensureQualitySchedule } from './quality-schedule';
 import { ensureSettlementSchedule } from './settlement-schedule';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const metrics = workerMetricsPort === undefined ? undefined : serveWorkerMetrics(workerMetricsPort, sdkMetricsUrl, config.workerMetricsHost);
   try {
     const activities = instrumentActivities(createActivities({ store, partnerUrls: config.partnerUrls, companies: loadPartnerCompanies(), qaSamplePercent: config.qaSamplePercent, settlement: { policy: loadPolicy(), lateThreshold: config.merchantLateThreshold }, ...(config.smtpUrl && { mail: { smtpUrl: config.smtpUrl, from: config.mailFrom } }) }));
-    const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows: config.workerMaxCachedWorkflows, workflowBundlePath: config.workflowBundlePath, tracing, traceWorkflows: config.traceWorkflows });
+    const workers = await createCaseWorkers({ connection, config, activities, maxCachedWorkflows: config.workerMaxCachedWorkflows, workflowBundlePath: config.workflowBundlePath, tracing, traceWorkflows: config.traceWorkflows, onProjectionWait: (ms) => projectionTaskWait.observe(ms / 1000) });
     const clientConnection = await Connection.connect({ address: config.temporalAddress });
     const scheduleClient = new Client({ connection: clientConnection, namespace: config.temporalNamespace });
     // npm start runs WORKER_PROCESSES of these: whichever comes first creates the schedules, the others (even in the

@@ -53,6 +53,14 @@ const projectionLag = new Histogram({
   registers: [workerRegistry],
 });
 
+/** How long a workflow task's completion waited for the store write of its version (worker/projection-sink.ts). */
+export const projectionTaskWait = new Histogram({
+  name: 'case_projection_task_wait_seconds',
+  help: 'How long a workflow task waited, before it completed, for the store write of the case version it made (bounded: a slower write goes on after)',
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2],
+  registers: [workerRegistry],
+});
+
 const failureKind = (err: unknown) => (err instanceof ApplicationFailure && err.type ? err.type : err instanceof Error ? err.name : 'unknown');
 
 /** The same activities, each counted: partner calls by outcome, projections by outcome with their lag. */

@@ -20,6 +20,8 @@ export interface ProjectionDeliveryOptions {
   retryMaxMs?: number;
   /** Told when a write first fails (it is retried until it lands or a newer version of the case replaces it). */
   onFailure?: (view: CaseView, err: unknown) => void;
+  /** Told how long each workflow task's completion waited for its write. */
+  onWaited?: (ms: number) => void;
 }
 
 export class ProjectionDelivery {
@@ -56,9 +58,13 @@ export class ProjectionDelivery {
       if (--entry.writes === 0) this.cases.delete(view.caseId);
     });
     this.underWay.add(write);
+    const since = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.waitMs)));
-    return Promise.race([write, waited]).finally(() => clearTimeout(timer));
+    return Promise.race([write, waited]).finally(() => {
+      clearTimeout(timer);
+      this.options.onWaited?.(performance.now() - since);
+    });
   }
 
   /** Writes still under way. */

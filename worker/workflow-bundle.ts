@@ -8,6 +8,15 @@ const WORKFLOWS_PATH = require.resolve('../workflows');
 /** The workflow code shared by every case, its schemas built ahead (workflows/shared-code.ts). */
 const SHARED_CODE_PATH = require.resolve('../workflows/shared-code');
 
+/** Merges a case's search-attribute upserts per activation: every worker and replayer of cases must load it. */
+const UPSERT_MERGING_MODULE = require.resolve('../workflows/case/upsert-merging');
+
+/** The workflow interceptor modules of the case workflow code. */
+export function caseWorkflowInterceptorModules({ traceWorkflows = false } = {}): string[] {
+  // Temporal's OpenTelemetry workflow interceptors (TRACE_WORKFLOWS): a cost on every workflow task, so opt-in.
+  return [UPSERT_MERGING_MODULE, ...(traceWorkflows ? [WORKFLOW_TRACING_MODULE] : [])];
+}
+
 /**
  * How the worker loads the workflow code (and so how the replay tests must load it too): evaluated once per workflow
  * thread and shared by every case, instead of once per case. Module scope in workflows/ holds only constants (schemas,
@@ -18,8 +27,7 @@ export function caseWorkflowCode(workflowsPath = WORKFLOWS_PATH, { traceWorkflow
   return {
     workflowsPath,
     bundlerOptions: { preloadModules: [sharedCodePath] },
-    // Temporal's OpenTelemetry workflow interceptors (TRACE_WORKFLOWS): a cost on every workflow task, so opt-in.
-    ...(traceWorkflows && { interceptors: { workflowModules: [WORKFLOW_TRACING_MODULE] } }),
+    interceptors: { workflowModules: caseWorkflowInterceptorModules({ traceWorkflows }) },
   };
 }
 
@@ -29,7 +37,7 @@ export function caseWorkflowCode(workflowsPath = WORKFLOWS_PATH, { traceWorkflow
  */
 export async function writeCaseWorkflowBundle(file: string, options: { traceWorkflows?: boolean; sharedCodePath?: string } = {}): Promise<void> {
   const { workflowsPath, bundlerOptions, interceptors } = caseWorkflowCode(WORKFLOWS_PATH, options);
-  const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions, workflowInterceptorModules: interceptors?.workflowModules, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ workflowsPath, ...bundlerOptions, workflowInterceptorModules: interceptors.workflowModules, logger: new DefaultLogger('WARN') });
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   await fs.promises.writeFile(file, code);
 }

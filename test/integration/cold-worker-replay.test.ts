@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
 import { caseWorkflow } from '../../workflows';
+import { caseWorkflowInterceptorModules } from '../../worker/workflow-bundle';
 import { sideTaskQueues } from '../../workflows/task-queues';
 import { reach, send, type CaseHandle } from '../support/case-env';
 import { customer, merchant } from '../support/case-fixtures';
@@ -54,7 +55,7 @@ describe('cases run by a worker without a workflow cache (dev server)', () => {
       caseStore: { project: { fn: () => undefined } },
     };
     const base = { connection, namespace: 'default', activities };
-    const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [require.resolve('./fixtures/activation-jobs')] });
+    const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...caseWorkflowInterceptorModules(), require.resolve('./fixtures/activation-jobs')] });
     const sideWorkers = await Promise.all([Worker.create({ ...base, taskQueue: side.projection }), Worker.create({ ...base, taskQueue: side.notifications })]);
     /** Runs a case-queue worker (no cache) until `step` settles. */
     const withCaseWorker = async <R>(step: () => Promise<R>): Promise<R> => {
@@ -100,7 +101,7 @@ describe('cases run by a worker without a workflow cache (dev server)', () => {
     expect(liveActivations.some((jobs) => jobs.includes('doUpdate') && jobs.includes('resolveActivity'))).toBe(true);
     const failures: string[] = [];
     for (const [i, history] of histories.entries()) {
-      await Worker.runReplayHistory({ workflowsPath }, history, handles[i]!.workflowId).catch((err) => failures.push(`${handles[i]!.workflowId}: ${String(err)}`));
+      await Worker.runReplayHistory({ workflowsPath, interceptors: { workflowModules: caseWorkflowInterceptorModules() } }, history, handles[i]!.workflowId).catch((err) => failures.push(`${handles[i]!.workflowId}: ${String(err)}`));
     }
     expect(failures).toEqual([]);
   }, 300_000);

@@ -88,6 +88,19 @@ describe('return playbook (time-skipping)', () => {
       expect(result.survey).toMatchObject({ rating: 5 });
       expect(fake.named('notifyCustomer').map((n) => n.template)).toEqual(['return_approved', 'refund_issued', 'satisfaction_survey']);
       expect(fake.projections.get('return-happy')?.version).toBe(result.version);
+
+      // One patch marker (the baseline) with the one upsert of TemporalChangeVersion Temporal's Core adds to it, and at
+      // most one upsert of the case's own attributes per workflow task.
+      const events = (await handle.fetchHistory()).events ?? [];
+      const upserted = (e: (typeof events)[number]) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+      expect(events.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(1);
+      expect(events.filter((e) => upserted(e).includes('TemporalChangeVersion'))).toHaveLength(1);
+      const caseUpserts = events.filter((e) => upserted(e).some((key) => key !== 'TemporalChangeVersion'));
+      const upsertsPerTask = events.reduce((counts, e) => (e.workflowTaskCompletedEventAttributes ? [...counts, 0] : caseUpserts.includes(e) ? [...counts.slice(0, -1), counts.at(-1)! + 1] : counts), [0]);
+      expect(Math.max(...upsertsPerTask)).toBe(1);
+      const opening = caseUpserts[0]!.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!;
+      const attributes = Object.fromEntries(Object.entries(opening).map(([key, payload]) => [key, JSON.parse(Buffer.from(payload.data!).toString())]));
+      expect(attributes).toMatchObject({ CaseKind: 'return', MerchantId: order().merchantId, CaseStatus: 'awaiting_merchant_review', Escalated: false });
     });
   });
 

@@ -45,6 +45,8 @@ export interface BenchStack {
   servers: Array<{ name: string; pid: number }>;
   /** Status of each case worker (workflows, store writes, notifications), e.g. how many workflows it caches. */
   caseWorkerStatus(): Array<ReturnType<Worker['getStatus']>>;
+  /** How long each workflow task's completion waited for its version's store write (worker/projection-sink.ts), in order. */
+  projectionWaitsMs: number[];
 }
 
 export interface BenchStackOptions {
@@ -95,12 +97,14 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
   const native = await NativeConnection.connect({ address: temporalAddress });
   onStop('worker connection', () => native.close());
   const caseTaskQueue = `bench-cases-${process.pid}`;
+  const projectionWaitsMs: number[] = [];
   const noopTaskQueue = `bench-noop-${process.pid}`;
   const [caseWorkers, noopWorker] = await Promise.all([
     createCaseWorkers({
       connection: native,
       config: { temporalNamespace: 'default', taskQueue: caseTaskQueue },
       activities: (options.wrapActivities ?? ((a) => a))(createActivities({ store, partnerUrls: partnerUrlsFor(sandbox.url) })),
+      onProjectionWait: (ms) => projectionWaitsMs.push(ms),
     }),
     Worker.create({ connection: native, namespace: 'default', taskQueue: noopTaskQueue, workflowsPath: require.resolve('./noop-workflow') }),
   ]);
@@ -131,7 +135,7 @@ export async function startBenchStack(teardown: Teardown, say: (line: string) =>
   const directConnection = await Connection.connect({ address: temporalAddress });
   onStop('direct Temporal connection', () => directConnection.close());
   say(`API ${apiUrl}`);
-  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle(workers, signal), caseTaskQueue, store, servers, caseWorkerStatus: () => caseWorkers.workers.map((w) => w.getStatus()) };
+  return { apiUrl, client: new Client({ connection: directConnection }), noopTaskQueue, settle: (signal) => settle(workers, signal), caseTaskQueue, store, servers, caseWorkerStatus: () => caseWorkers.workers.map((w) => w.getStatus()), projectionWaitsMs };
 }
 
 async function settle(workers: Worker[], signal?: AbortSignal, quietMs = 1000, timeoutMs = 120_000): Promise<void> {

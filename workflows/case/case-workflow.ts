@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { CaseInput, CaseView } from '../domain/case';
 import type { Actor, Role } from '../domain/parties';
@@ -25,12 +25,14 @@ import { commonCommands, commonHandlers, runSatisfactionSurvey } from './common-
 import { playbookFor } from '../kinds/playbooks';
 import { nextConditionCheck } from './condition-check';
 import { CALENDAR_APPLY_PATCH, COMMANDS_AFTER_RESULTS_PATCH, DISPUTE_WINDOW_PATCH } from './patches';
+import { checkPatchesBaseline, patchApplied } from './patch-baseline';
 import { withYears } from '../sla/calendar';
 import { interventionOpenUntil } from './dispute';
 import { refuseByStatus } from './refusals';
 
 /** One after-sales case, from intake to its satisfaction survey. The workflow id is the case id. */
 export async function caseWorkflow(input: CaseInput, carried?: CarriedState): Promise<CaseView> {
+  checkPatchesBaseline();
   const ctx = new CaseContext(input, carried);
   const playbook = playbookFor(input.kind);
   ctx.playbook = playbook;
@@ -59,7 +61,7 @@ async function runPlaybook(ctx: CaseContext, playbook: Playbook, projector: Prom
     await Promise.race([runSatisfactionSurvey(ctx), projector]);
     // A rejection the customer may still take to the platform keeps the case open to it until its window ends.
     const openUntil = interventionOpenUntil(ctx);
-    if (openUntil !== undefined && patched(DISPUTE_WINDOW_PATCH)) await Promise.race([ctx.waitUntilOrAt(() => !ctx.closed, openUntil), projector]);
+    if (openUntil !== undefined && patchApplied(DISPUTE_WINDOW_PATCH)) await Promise.race([ctx.waitUntilOrAt(() => !ctx.closed, openUntil), projector]);
   } while (!ctx.closed);
   await condition(allHandlersFinished);
   await ctx.effects.settled();
@@ -97,7 +99,7 @@ function registerHandlers(ctx: CaseContext, playbook: Playbook): void {
     applyCalendarUpdate,
     async ({ year, reason, actor }) => {
       await nextConditionCheck();
-      return { retimed: patched(CALENDAR_APPLY_PATCH) ? ctx.applyCalendarYear(year, actor, reason) : [] };
+      return { retimed: patchApplied(CALENDAR_APPLY_PATCH) ? ctx.applyCalendarYear(year, actor, reason) : [] };
     },
     { validator: (input) => validateCalendarYear(ctx, input) },
   );
@@ -171,7 +173,7 @@ function validateCommand<N extends CommandName>(ctx: CaseContext, playbook: Play
 async function runCommand<N extends CommandName>(ctx: CaseContext, playbook: Playbook, name: N, payload: CommandPayloads[N]): Promise<CaseView> {
   const handler = (playbook.handlers[name] ?? commonHandlers.handlers[name]) as ((c: CaseContext, p: CommandPayloads[N]) => void | Promise<void>) | undefined;
   if (!handler) throw ApplicationFailure.nonRetryable(`no handler for ${name}`, 'PlaybookError');
-  if (patched(COMMANDS_AFTER_RESULTS_PATCH)) await nextConditionCheck();
+  if (patchApplied(COMMANDS_AFTER_RESULTS_PATCH)) await nextConditionCheck();
   await handler(ctx, payload);
   return ctx.snapshot();
 }

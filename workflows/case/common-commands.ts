@@ -1,11 +1,11 @@
 /** Commands every kind of case accepts, partner events every kind handles alike, and the satisfaction survey that follows every closed case. */
-import { patched } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
 import { PRIORITIES, type CommandName } from '../messages';
 import type { Role } from '../domain/parties';
 import { addDuration } from '../sla/calendar';
 import type { CaseContext } from './context';
 import { SURVEY_AFTER_REOPENING_PATCH } from './patches';
+import { patchApplied } from './patch-baseline';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type PartnerEventHandlers } from './playbook';
 
 const LEADS: readonly Role[] = ['supervisor', 'senior_agent', 'admin'];
@@ -132,7 +132,7 @@ export async function runSatisfactionSurvey(ctx: CaseContext): Promise<void> {
     ctx.view.survey = { sentAt: workflowNow() };
     await ctx.effects.notifyCustomer('satisfaction_survey', { caseId: ctx.caseId });
     ctx.record({ id: 'case-workflow', role: 'system' }, 'survey_sent');
-  } else if (closedAgainSinceSurvey(ctx) && patched(SURVEY_AFTER_REOPENING_PATCH)) {
+  } else if (closedAgainSinceSurvey(ctx) && patchApplied(SURVEY_AFTER_REOPENING_PATCH)) {
     await sendNextSurvey(ctx);
   }
   const until = addDuration(ctx.view.survey.sentAt, ctx.policy.surveyWindow, ctx.policy.calendar);

@@ -4,7 +4,7 @@
  * actions running, and escalations (recorded, then the target role alerted). Playbooks describe *what* happens; these
  * say *how* it is recorded, done and shown.
  */
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { workflowNow } from '../clock-source';
 import type { CaseInput } from '../domain/case';
 import type { Actor, Party } from '../domain/parties';
@@ -16,6 +16,7 @@ import type { ClockState } from '../sla/clock';
 import { clockSpec, type ClockDefinition, type ClockStart } from './clock-definition';
 import { CaseEffects } from './effects';
 import { ESCALATION_ALERT_PATCH } from './patches';
+import { patchApplied } from './patch-baseline';
 import { CaseProjector } from './projector';
 import type { Playbook } from './playbook';
 import { CaseState, type StateCarried } from './state';
@@ -137,6 +138,6 @@ export class CaseContext extends CaseState {
   /** Escalates to a role: recorded, shown in the role's queue, and the role alerted beside the case. */
   escalate(to: Party, reason: string, actor: Actor = SYSTEM_ACTOR, clock?: string): void {
     const n = this.recordEscalation(to, reason, actor, clock);
-    if (patched(ESCALATION_ALERT_PATCH)) void this.effects.alertEscalation(n, to, reason);
+    if (patchApplied(ESCALATION_ALERT_PATCH)) void this.effects.alertEscalation(n, to, reason);
   }
 }

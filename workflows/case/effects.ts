@@ -3,7 +3,7 @@
  * in the view before the partner is called, so a retry, a restarted worker or a continue-as-new reuses the key; messages
  * and pages run beside the case's progress once per case and key, one lane per recipient.
  */
-import { ApplicationFailure, condition, log, patched } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log } from '@temporalio/workflow';
 import type { RefundRecord, ReshipRecord } from '../domain/case';
 import type { Actor, Party } from '../domain/parties';
 import type { PaymentEvent } from '../messages';
@@ -13,6 +13,7 @@ import { notifications, partnerActions } from './activities';
 import type { CaseContext } from './context';
 import { errorMessage, partnerRefusal, refundRefusal } from './errors';
 import { REFUND_REFUSAL_PATCH, RESHIP_REFUSAL_PATCH, SIDE_EFFECTS_BESIDE_PATCH } from './patches';
+import { patchApplied } from './patch-baseline';
 
 export class CaseEffects {
   private readonly doneEffects: Set<string>;
@@ -51,7 +52,7 @@ export class CaseEffects {
    * not an async function, so that path keeps the old promise chain step for step.
    */
   private beside(effect: string, lane: string, run: () => Promise<void>): Promise<void> {
-    if (!patched(SIDE_EFFECTS_BESIDE_PATCH)) return this.once(effect, run);
+    if (!patchApplied(SIDE_EFFECTS_BESIDE_PATCH)) return this.once(effect, run);
     if (this.doneEffects.has(effect) || this.sideEffects.has(effect)) return Promise.resolve();
     const running = (this.lanes.get(lane) ?? Promise.resolve())
       .then(run)
@@ -114,7 +115,7 @@ export class CaseEffects {
         });
       } catch (err) {
         const refusal = refundRefusal(err);
-        if (!refusal || !patched(REFUND_REFUSAL_PATCH)) throw err;
+        if (!refusal || !patchApplied(REFUND_REFUSAL_PATCH)) throw err;
         record = await this.awaitRefundDecision(record, refusal);
         continue;
       }
@@ -236,7 +237,7 @@ export class CaseEffects {
       if (refusal) {
         record.status = 'failed';
         record.failure = refusal.message;
-        if (patched(RESHIP_REFUSAL_PATCH)) {
+        if (patchApplied(RESHIP_REFUSAL_PATCH)) {
           this.ctx.record(SYSTEM_ACTOR, 'reship_refused', {
             reason: `the ERP refused the reship order: ${refusal.message}`,
             data: { reship: reason, idempotencyKey: record.idempotencyKey, items: record.items, failureType: refusal.type },

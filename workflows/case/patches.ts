@@ -161,3 +161,17 @@ export const CALENDAR_APPLY_PATCH = 'calendar-year-applied';
  * so it reaches the store durably. Histories from before project every version through the activity.
  */
 export const PROJECTION_SINK_PATCH = 'projection-through-sink';
+
+/**
+ * patched() id of search attributes upserted once per workflow activation (workflows/case/upsert-merging.ts): the
+ * upserts of one activation's microtask rounds go out as one command with each attribute's last value (a return's first
+ * activation made five). Histories from before upsert once per round that changed them.
+ */
+export const SEARCH_ATTRIBUTES_PER_ACTIVATION_PATCH = 'search-attributes-per-activation';
+
+/**
+ * patched() id that stands for every patch above (workflows/case/patch-baseline.ts): a case opened from now on records
+ * this one marker at its start instead of a marker at each patch it passes. A patch added after it is checked on its
+ * own, with patched().
+ */
+export const PATCHES_BASELINE = 'patches-baseline-1';

@@ -1,16 +1,18 @@
 /**
  * Keeps a case visible outside its workflow: search attributes once per workflow task that changed them (so the
- * Temporal UI filters cases) and the store projection, handed to the worker through a sink as each task that changed
+ * Temporal UI filters cases; merged into one upsert per activation by upsert-merging.ts) and the store projection, handed to the worker through a sink as each task that changed
  * the case completes (before PROJECTION_SINK_PATCH: an activity per version, beside the playbook), the run's last
  * version through an activity.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { condition, log, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { condition, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { CaseKindAttr, CaseStatusAttr, EscalatedAttr, MerchantIdAttr, NextDeadlineAttr } from '../search-attributes';
 import { store } from './activities';
 import { errorMessage } from './errors';
-import { PROJECTION_SINK_PATCH, SEARCH_ATTRIBUTES_PER_TASK_PATCH } from './patches';
+import { PROJECTION_SINK_PATCH, SEARCH_ATTRIBUTES_PER_ACTIVATION_PATCH, SEARCH_ATTRIBUTES_PER_TASK_PATCH } from './patches';
+import { patchApplied } from './patch-baseline';
 import { caseStoreSink } from './store-sink';
+import { mergeUpsertsPerActivation } from './upsert-merging';
 import type { CaseState } from './state';
 import type { CaseSummary } from '../domain/case-summary';
 
@@ -30,13 +32,14 @@ export class CaseProjector {
     opened: boolean,
   ) {
     const { input, view } = state;
+    if (patchApplied(SEARCH_ATTRIBUTES_PER_ACTIVATION_PATCH)) mergeUpsertsPerActivation();
     if (opened) {
       upsertSearchAttributes([{ key: CaseKindAttr, value: input.kind }, ...(input.order ? [{ key: MerchantIdAttr, value: input.order.merchantId }] : [])]);
     }
     this.projectedVersion = opened ? 0 : view.version;
-    this.throughSink = patched(PROJECTION_SINK_PATCH);
+    this.throughSink = patchApplied(PROJECTION_SINK_PATCH);
     state.onPublish = (summary) => {
-      if (patched(SEARCH_ATTRIBUTES_PER_TASK_PATCH)) this.upsertOncePerTask(summary);
+      if (patchApplied(SEARCH_ATTRIBUTES_PER_TASK_PATCH)) this.upsertOncePerTask(summary);
       else upsertSearchAttributes(this.changingAttributes(summary));
       if (this.throughSink) this.projectOncePerTask();
     };
@@ -52,8 +55,9 @@ export class CaseProjector {
   }
 
   /**
-   * The upsert waits for the microtasks of the current workflow task to settle (the SDK completes a task only once
-   * they have), so the changes of one task make one upsert, with the last values, and none when nothing changed.
+   * The upsert waits for the current round of microtasks to settle, so the changes of one round make one upsert, with
+   * the last values, and none when nothing changed. An activation can run several rounds (a condition unblocked starts
+   * another); upsert-merging.ts merges their upserts.
    */
   private upsertOncePerTask(summary: CaseSummary): void {
     const scheduled = this.pendingSummary !== undefined;

@@ -57,6 +57,8 @@ export interface DeadlineRun {
   cpuFiring: Record<string, number>;
   /** From the first deadline until every breach was in the store (or the wait ended), ms. */
   firingMs: number;
+  /** While firing: how long each workflow task's completion waited for its store write (bounded at 200 ms). */
+  sinkWaitsMs: number[];
   loadAvg: { start: number; end: number };
   /** Whole scenario, ms. */
   wallMs: number;
@@ -99,10 +101,12 @@ export async function runDeadlines(
   say(`${shape} ${n}: ${opened}/${n} in the store ${((openedAt - began) / 1000).toFixed(1)} s after the first start; ${quietBeforeMs !== undefined ? `${(quietBeforeMs / 1000).toFixed(1)} s left before the first deadline` : 'not all opened'}`);
 
   const cpuOpened = cpuSeconds(memory.targets);
+  const waitsBeforeFiring = stack.projectionWaitsMs.length;
   // Every deadline gets fireTimeoutS after the last one (after now, when the opening overran them all).
   const until = Math.max(last, Date.now()) + params.fireTimeoutS * 1000;
   await observer.waitFor(ids, (m) => m.breachStoredAt !== undefined, until, (k) => Date.now() > first && say(`  ${k}/${n} breaches in the store`), signal);
   const cpuFired = cpuSeconds(memory.targets);
+  const sinkWaitsMs = stack.projectionWaitsMs.slice(waitsBeforeFiring);
   const firingMs = Date.now() - first;
   // The workflow's own clock: as it projected it (its view) for the cases seen breached; by a query for the others.
   const unseen = ids.filter((id) => observer.marks.get(id)?.breachedAt === undefined);
@@ -171,6 +175,7 @@ export async function runDeadlines(
     cpuOpening: cpuBetween(cpuAtStart, cpuOpened),
     cpuFiring: cpuBetween(cpuOpened, cpuFired),
     firingMs,
+    sinkWaitsMs,
     loadAvg: { start: loadStart, end: os.loadavg()[0] },
     wallMs: Date.now() - began,
   };

@@ -63,6 +63,7 @@ function deadlineRows(run: DeadlineRun): Row[] {
   const spreadGoal = run.shape === 'spread' ? 'p99 < 1 s' : '';
   const spreadVerdict = (s: number[]) => (run.shape === 'spread' ? verdict(p99(s) === undefined ? undefined : (p99(s) as number) < 1000) : '');
   rows.push([name, 'lateness, workflow time p50/p99/max', spread3(run.workflowLatenessMs), spreadGoal, spreadVerdict(run.workflowLatenessMs)]);
+  rows.push([name, 'while firing: a task\'s wait for its store write p50/p99/max (at the 200 ms bound)', `${spread3(run.sinkWaitsMs)} (${count(run.sinkWaitsMs.filter((ms) => ms >= 200).length)} of ${count(run.sinkWaitsMs.length)})`, '', '']);
   rows.push([name, 'fired cases the store shows approved (read back at the end)', `${count(run.inStore)}/${count(run.fired)}`, 'all', verdict(run.inStore === run.fired)]);
   rows.push([name, 'lateness, observed in store p50/p99/max', spread3(run.observedLatenessMs) + (run.unobserved ? ` (${count(run.unobserved)} never seen)` : ''), spreadGoal, spreadVerdict(run.observedLatenessMs)]);
   const burstGoal = run.shape === 'burst' && run.cases <= 1000;

@@ -16,7 +16,7 @@
  * - once final: a ruling of no remedy resumes the case where it was (its clocks resume) or closes it again as it was;
  *   return_and_refund sends the goods back through the return path; a refund or reship closes the case.
  */
-import { log, patched } from '@temporalio/workflow';
+import { log } from '@temporalio/workflow';
 import type { CommandPayloads, CourierEvent } from '../../messages';
 import type { AuditEntry, CaseStatus } from '../../domain/case';
 import type { Actor } from '../../domain/parties';
@@ -29,6 +29,7 @@ import { addDuration } from '../../sla/calendar';
 import { defineClock, type ClockDefinition } from '../clock-definition';
 import { partnerActions } from '../activities';
 import { COURIER_EVIDENCE_CLOCK_PATCH, DISPUTE_APPEAL_CLOCK_PATCH } from '../patches';
+import { patchApplied } from '../patch-baseline';
 import { CLOSED, errorMessage, partnerRefusal, type CaseContext } from '../context';
 import { commandRejected, PLATFORM, type Playbook } from '../playbook';
 import { approve } from '../steps/goods-return';
@@ -338,7 +339,7 @@ function settleCourierClock(ctx: CaseContext): void {
 
 /** The courier's later answer (courier event `evidence`) to a request it took to answer later. */
 function receiveCourierEvidence(ctx: CaseContext, event: Extract<CourierEvent, { event: 'evidence' }>): void {
-  if (!patched(COURIER_EVIDENCE_CLOCK_PATCH)) return;
+  if (!patchApplied(COURIER_EVIDENCE_CLOCK_PATCH)) return;
   const req = openCourierRequests(ctx).find((r) => r.evidenceRequestId === event.evidenceRequestId);
   if (!req) {
     log.warn('courier evidence for no open request dropped', { caseId: ctx.caseId, evidenceRequestId: event.evidenceRequestId });
@@ -413,7 +414,7 @@ async function executeRuling(ctx: CaseContext, r: Ruling): Promise<void> {
   if (canAppeal) {
     d.phase = 'appeal_window';
     d.appealDeadline = addDuration(workflowNow(), ctx.policy.appealWindow, ctx.policy.calendar);
-    if (patched(DISPUTE_APPEAL_CLOCK_PATCH)) {
+    if (patchApplied(DISPUTE_APPEAL_CLOCK_PATCH)) {
       for (const party of ['customer', 'merchant'] as const) {
         if (d.appeals.some((a) => a.party === party)) continue;
         ctx.startClock(APPEAL_CLOCKS[party]);
@@ -538,7 +539,7 @@ export function withDisputes(base: Playbook): Playbook {
           const trackingNumber = (p.trackingNumber ?? ctx.view.returnTrackingNumber)!;
           const req: InfoRequest = { party: 'courier', at: workflowNow(), request: p.request, pausedClock: false, trackingNumber };
           d.infoRequests.push(req);
-          if (patched(COURIER_EVIDENCE_CLOCK_PATCH)) startCourierClock(ctx);
+          if (patchApplied(COURIER_EVIDENCE_CLOCK_PATCH)) startCourierClock(ctx);
           ctx.record(p.actor, 'info_requested', { reason: p.request, data: { party: 'courier', trackingNumber, pausedClock: false } });
           // Numbered across the case (a later dispute on it has its own requests): one effect and one key per request.
           const n = ctx.view.audit.filter((a) => a.action === 'info_requested' && a.data?.party === 'courier').length;

@@ -7,9 +7,9 @@ import type { ClaimItem, ReturnReason } from '../../domain/case';
 import { allAccepted, claimedLines, computeItemRefund, inspectionIssues, inspectItems, type ItemRefund } from '../../domain/item-claims';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
-import { patched } from '@temporalio/workflow';
 import { requireReason } from '../common-commands';
 import { ITEM_REASONS_PATCH, PLATFORM_REVIEW_CLOCK_PATCH } from '../patches';
+import { patchApplied } from '../patch-baseline';
 import { defineClock } from '../clock-definition';
 import { CLOSED, type CaseContext } from '../context';
 import { CASE_STAFF, commandRejected, PLATFORM, type CommandChecks, type CommandHandlers, type Playbook } from '../playbook';
@@ -34,7 +34,7 @@ export function returnDetails(ctx: CaseContext): { reason: ReturnReason; goodsIn
 async function assess(ctx: CaseContext): Promise<void> {
   const details = returnDetails(ctx);
   // Items claimed for reasons of their own are assessed each on its reason (patch item-reasons-assessed).
-  const ownReasons = details.items?.some((i) => i.reason !== details.reason) === true && patched(ITEM_REASONS_PATCH);
+  const ownReasons = details.items?.some((i) => i.reason !== details.reason) === true && patchApplied(ITEM_REASONS_PATCH);
   const result = ownReasons
     ? assessClaimedItems(details.items!, ctx.requireOrder(), details, ctx.policy, workflowNow())
     : assessReturn(details.reason, ctx.requireOrder(), details, ctx.policy, workflowNow());
@@ -83,7 +83,7 @@ const MERCHANT_REVIEW = defineClock({
     } else {
       ctx.escalate('platform', 'merchant did not review within the limit', SYSTEM_ACTOR, 'merchant_review');
       // The platform's own decision has a deadline too, so the case never waits on nobody's clock.
-      if (ctx.policy.platformReview && patched(PLATFORM_REVIEW_CLOCK_PATCH)) ctx.startClock(PLATFORM_REVIEW);
+      if (ctx.policy.platformReview && patchApplied(PLATFORM_REVIEW_CLOCK_PATCH)) ctx.startClock(PLATFORM_REVIEW);
       ctx.transition(SYSTEM_ACTOR, 'handed_to_platform', GOODS_RETURN_STATUS.platformReview);
     }
   },

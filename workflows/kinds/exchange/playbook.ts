@@ -10,10 +10,10 @@
  * lapsed proposal resumes them with the time they had left.
  * The return postage the customer advanced is refunded once the goods are accepted (merchant's or courier's fault).
  */
-import { patched } from '@temporalio/workflow';
 import type { CaseStatus } from '../../domain/case';
 import { allAccepted, claimedLines, exchangedItems } from '../../domain/item-claims';
 import { ITEM_REFUND_PATCH } from '../../case/patches';
+import { patchApplied } from '../../case/patch-baseline';
 import { SYSTEM_ACTOR, type Role } from '../../domain/parties';
 import { CLOSED, partnerRefusal, type CaseContext } from '../../case/context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
@@ -90,7 +90,7 @@ function enterConvertedRefund(ctx: CaseContext, itemLevel: boolean): void {
 
 async function shipReplacement(ctx: CaseContext): Promise<void> {
   await refundReturnPostage(ctx);
-  const itemLevel = patched(ITEM_REFUND_PATCH);
+  const itemLevel = patchApplied(ITEM_REFUND_PATCH);
   if (ctx.view.facts.convertedToRefund === true) {
     enterConvertedRefund(ctx, itemLevel);
     return;

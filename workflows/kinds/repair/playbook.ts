@@ -8,7 +8,6 @@
  * still faulty → the customer chooses return-and-refund, exchange (ERP reship) or a discount refund (refund_due path)
  * within repair_remedy_choice (else a senior agent is escalated to; staff may choose for the customer).
  */
-import { patched } from '@temporalio/workflow';
 import type { RepairEvent } from '../../messages';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { claimedPrices } from '../../domain/item-claims';
@@ -16,6 +15,7 @@ import { checkWarranty } from '../../domain/warranty';
 import { workflowNow } from '../../clock-source';
 import { partnerActions } from '../../case/activities';
 import { REPAIR_COLLECTION_CLOCK_PATCH, REPAIR_EXCHANGE_REFUSED_PATCH, REPAIR_RETURN_PATCH, REPAIR_UNREPAIRED_RETURN_PATCH } from '../../case/patches';
+import { patchApplied } from '../../case/patch-baseline';
 import { defineClock } from '../../case/clock-definition';
 import { partnerRefusal, type CaseContext } from '../../case/context';
 import { CASE_STAFF, commandRejected, type Playbook } from '../../case/playbook';
@@ -127,7 +127,7 @@ async function assess(ctx: CaseContext): Promise<void> {
   const chargeable = !warranty.inWarranty || details.misuse === true;
   ctx.setFact('repairWarranty', warranty.inWarranty ? 'in_warranty' : 'out_of_warranty');
   ctx.setFact('repairChargeable', chargeable);
-  if (patched(REPAIR_COLLECTION_CLOCK_PATCH)) ctx.startClock(REPAIR_COLLECTION);
+  if (patchApplied(REPAIR_COLLECTION_CLOCK_PATCH)) ctx.startClock(REPAIR_COLLECTION);
   ctx.transition(SYSTEM_ACTOR, 'warranty_checked', REPAIR_STATUS.collection, { data: { inWarranty: warranty.inWarranty, warrantyEndsAt: warranty.endsAt, chargeable } });
 }
 
@@ -174,14 +174,14 @@ async function applyRemedy(ctx: CaseContext): Promise<void> {
       if (!refusal) throw err;
       ctx.record(SYSTEM_ACTOR, 'converted_to_refund', { reason: `the replacement could not be reshipped: ${refusal.message}` });
       // A refund, like return_refund's, only once the goods are back and accepted.
-      if (patched(REPAIR_EXCHANGE_REFUSED_PATCH)) {
+      if (patchApplied(REPAIR_EXCHANGE_REFUSED_PATCH)) {
         ctx.setFact('convertedToRefund', true);
         awaitGoodsBack(ctx);
         return;
       }
     }
   }
-  if (remedy === 'return_refund' && patched(REPAIR_RETURN_PATCH)) {
+  if (remedy === 'return_refund' && patchApplied(REPAIR_RETURN_PATCH)) {
     awaitGoodsBack(ctx);
     return;
   }
@@ -272,7 +272,7 @@ export const repairPlaybook: Playbook = {
         return;
       }
       await instruct(ctx, 'return_unrepaired');
-      if (patched(REPAIR_UNREPAIRED_RETURN_PATCH)) {
+      if (patchApplied(REPAIR_UNREPAIRED_RETURN_PATCH)) {
         ctx.startClock(UNREPAIRED_RETURN);
         ctx.transition(SYSTEM_ACTOR, 'unrepaired_return_instructed', REPAIR_STATUS.returningUnrepaired, { reason: 'the customer declined the repair quote; the provider returns the goods unrepaired' });
         return;

@@ -1,8 +1,8 @@
 /** 退货退款: return the goods, then refund to the original payment method (spec §Return flow). */
-import { patched } from '@temporalio/workflow';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { CASE_STAFF, type Playbook } from '../../case/playbook';
 import { ITEM_REFUND_PATCH } from '../../case/patches';
+import { patchApplied } from '../../case/patch-baseline';
 import { REFUND_START, startRefundClock } from '../../case/refund-clock';
 import {
   goodsReturnChecks,
@@ -25,7 +25,7 @@ export const returnPlaybook: Playbook = {
     [GOODS_RETURN_STATUS.accepted]: async (ctx) => {
       startRefundClock(ctx);
       await refundReturnPostage(ctx);
-      if (patched(ITEM_REFUND_PATCH)) {
+      if (patchApplied(ITEM_REFUND_PATCH)) {
         const refund = settleItemRefund(ctx);
         if (refund.maxCents === 0) {
           ctx.satisfyClock('refund_start');

@@ -13,13 +13,13 @@
  * When the ERP refuses an agreed reship, the goods not reshipped are refunded instead (settleRefusedReship).
  * Quality and wrong-item cases are the plain return (refund) or the exchange playbook.
  */
-import { patched } from '@temporalio/workflow';
 import type { ReshipRecord } from '../../domain/case';
 import { assessReturn } from '../../domain/eligibility';
 import { SYSTEM_ACTOR } from '../../domain/parties';
 import { workflowNow } from '../../clock-source';
 import { partnerRefusal, type CaseContext } from '../../case/context';
 import { RESHIP_REFUSAL_PATCH } from '../../case/patches';
+import { patchApplied } from '../../case/patch-baseline';
 import { CASE_STAFF, type Playbook } from '../../case/playbook';
 import { goodsReturnSteps, returnDetails, GOODS_RETURN_STATUS } from '../../case/steps/goods-return';
 import { chargeResponsibleParty, checkOutboundWeight, itemsValueCents } from '../../case/steps/liability';
@@ -98,7 +98,7 @@ async function carryOutRemedy(ctx: CaseContext): Promise<void> {
       reship = await ctx.effects.reship(items, `sop_${reason}_reship`);
     } catch (err) {
       const refusal = partnerRefusal(err);
-      if (!refusal || !patched(RESHIP_REFUSAL_PATCH)) throw err;
+      if (!refusal || !patchApplied(RESHIP_REFUSAL_PATCH)) throw err;
       return settleRefusedReship(ctx, items, refusal.message);
     }
     await chargeResponsibleParty(ctx, proposal.amountCents ?? itemsValueCents(ctx, items), reason);
