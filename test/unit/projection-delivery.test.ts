@@ -37,6 +37,21 @@ describe('the store projection handed over through the sink (worker/projection-s
     expect(store.writes.map((w) => w.view.version)).toEqual([1]);
   });
 
+  it('tells how long each task waited: the write when it is quick, the bound when it is not', async () => {
+    const store = controlledStore();
+    const waits: number[] = [];
+    const delivery = new ProjectionDelivery(store.project, { waitMs: 100, onWaited: (ms) => waits.push(ms) });
+    const quick = delivery.deliver(view('c1', 1), 10);
+    store.writes[0]!.settle();
+    await quick;
+    await delivery.deliver(view('c2', 1), 10);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeLessThan(50);
+    expect(waits[1]).toBeGreaterThanOrEqual(95);
+    store.writes[1]!.settle();
+    await delivery.drain(1_000);
+  });
+
   it('retries a refused write until it lands, telling of the first failure only', async () => {
     let attempts = 0;
     const failures: number[] = [];

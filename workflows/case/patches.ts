@@ -1,7 +1,9 @@
 /**
  * Every patched() id of the case workflow, with what it changed. Histories recorded before a patch (no marker) replay
  * the old path; test/replay/histories holds recordings of both sides. Retire one with deprecatePatch() once no case
- * opened before it is still running.
+ * opened before it is still running. A case opened after PATCHES_BASELINE records that one marker for all of those
+ * before it (the workflow checks them through patchApplied(), patch-baseline.ts); a patch added after it is checked
+ * with patched().
  */
 
 /**
