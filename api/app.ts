@@ -121,7 +121,14 @@ function describeError(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err; e && parts.length < 4; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;
-    parts.push(e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}${typeof code === 'number' ? ` (code ${code})` : ''}` : typeof e);
+    parts.push(e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}${typeof code === 'number' ? ` (code ${code})` : ''}` : describeThrownValue(e));
   }
   return parts.join(' <- ');
+}
+
+/** A thrown value that is not an Error: its type, its constructor and its own keys, with name, code and message if it has them. */
+function describeThrownValue(e: unknown): string {
+  if (typeof e !== 'object' || e === null) return typeof e;
+  const fields = ['name', 'code', 'codeName', 'message', 'errmsg'].flatMap((k) => (k in e ? [`${k}=${String((e as Record<string, unknown>)[k]).split('\n')[0]}`] : []));
+  return `${e.constructor?.name ?? 'object'} {${Object.keys(e).slice(0, 12).join(', ')}}${fields.length ? ` ${fields.join(' ')}` : ''}`;
 }

@@ -61,10 +61,19 @@ export function isWorkflowNotFound(err: unknown): boolean {
   return chain(err).some((e) => e instanceof WorkflowNotFoundError) || grpcCode(err) === GRPC.NOT_FOUND;
 }
 
+/**
+ * A socket's own errors (Node's `code`): a dependency that dropped or refused the connection. The store driver passes
+ * one on unwrapped when the socket fails while a command waits to be written (a read after FerretDB was killed answered
+ * 500 twice in CI; in jest's realm Node's errors are not even `instanceof Error`).
+ */
+const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED']);
+
 export function isUnavailable(err: unknown): boolean {
   const code = grpcCode(err);
   if (code !== undefined && TRANSIENT.includes(code)) return true;
   return chain(err).some((e) => {
+    const systemCode = (e as { code?: unknown }).code;
+    if (typeof systemCode === 'string' && NETWORK_ERROR_CODES.has(systemCode)) return true;
     const name = (e as { name?: unknown }).name;
     const message = String((e as { message?: unknown }).message ?? '');
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;

@@ -18,6 +18,12 @@ describe('a store error counted as the store being unavailable', () => {
     }
   });
 
+  it('takes a socket error the driver passes on unwrapped, also when it comes from another realm (not instanceof Error)', () => {
+    expect(isUnavailable(Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32, syscall: 'write' }))).toBe(true);
+    expect(isUnavailable({ name: 'Error', message: 'read ECONNRESET', code: 'ECONNRESET', errno: -104, syscall: 'read' })).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('file not found'), { code: 'ENOENT' }))).toBe(false);
+  });
+
   it('does not take a refusal by the store', () => {
     expect(isUnavailable(new mongo.MongoServerError({ message: 'E11000 duplicate key error', code: 11000 }))).toBe(false);
   });
