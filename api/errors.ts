@@ -66,7 +66,7 @@ export function isWorkflowNotFound(err: unknown): boolean {
  * one on unwrapped when the socket fails while a command waits to be written (a read after FerretDB was killed answered
  * 500 twice in CI; in jest's realm Node's errors are not even `instanceof Error`).
  */
-const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED']);
+const NETWORK_ERROR_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOTCONN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_SOCKET_CLOSED', 'ERR_STREAM_DESTROYED', 'ERR_STREAM_WRITE_AFTER_END']);
 
 export function isUnavailable(err: unknown): boolean {
   const code = grpcCode(err);
