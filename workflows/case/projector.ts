@@ -1,8 +1,8 @@
 /**
  * Keeps a case visible outside its workflow: search attributes once per workflow task that changed them (so the
- * Temporal UI filters cases; merged into one upsert per activation by upsert-merging.ts) and the store projection, handed to the worker through a sink as each task that changed
- * the case completes (before PROJECTION_SINK_PATCH: an activity per version, beside the playbook), the run's last
- * version through an activity.
+ * Temporal UI filters cases; merged into one upsert per activation by upsert-merging.ts) and the store projection,
+ * handed to the worker through a sink as each task that changed the case completes (before PROJECTION_SINK_PATCH: an
+ * activity per version, beside the playbook), the run's last version through an activity.
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { condition, log, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
