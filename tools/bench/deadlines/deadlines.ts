@@ -104,7 +104,8 @@ export async function runDeadlines(
   const waitsBeforeFiring = stack.projectionWaitsMs.length;
   // Every deadline gets fireTimeoutS after the last one (after now, when the opening overran them all).
   const until = Math.max(last, Date.now()) + params.fireTimeoutS * 1000;
-  await observer.waitFor(ids, (m) => m.breachStoredAt !== undefined, until, (k) => Date.now() > first && say(`  ${k}/${n} breaches in the store`), signal);
+  const passed = () => (shape === 'burst' ? n : Math.min(n, Math.floor(((Date.now() - first) * n) / windowMs) + 1));
+  await observer.waitFor(ids, (m) => m.breachStoredAt !== undefined, until, (k) => Date.now() > first && say(`  ${k}/${n} breaches in the store, ${passed()} deadlines passed`), signal);
   const cpuFired = cpuSeconds(memory.targets);
   const sinkWaitsMs = stack.projectionWaitsMs.slice(waitsBeforeFiring);
   const firingMs = Date.now() - first;

@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     const observer = new ProjectionObserver();
     try {
       say(`${what}: starting a fresh embedded system...`);
-      const stack = await startBenchStack(teardown, say, { wrapActivities: observer.wrap });
+      const stack = await startBenchStack(teardown, say, { wrapActivities: observer.wrap, temporalDb: params.temporalDb });
       await run(stack, observer);
     } catch (err) {
       if (abort.signal.aborted) throw err;
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
     );
   }
   console.log('');
-  console.log(formatDeadlineReport(results, command, performance.now() - began));
+  console.log(formatDeadlineReport(results, command, performance.now() - began, params.temporalDb));
   const t = runtimeLog.trouble;
   console.log(`background: ${t.failedAttempts} activity attempts failed and were retried, ${t.lateCompletions} finished after their timeout${t.firstFailure ? ` (first: ${t.firstFailure})` : ''}`);
   return results.skipped.some((s) => s.includes('failed:')) ? 1 : 0;

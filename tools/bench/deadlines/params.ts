@@ -44,7 +44,12 @@ export interface DeadlineParams {
   stuckLive: number;
   /** GET /supervisor/stuck-cases requests, one at a time, over a few filter combinations (BENCH_STUCK_REQUESTS, default 200). */
   stuckRequests: number;
+  /** Where the Temporal dev server keeps histories (BENCH_TEMPORAL_DB: memory, the default, or file; see ../stack.ts). */
+  temporalDb: 'memory' | 'file';
 }
+
+/** Above this many spread cases the in-memory dev server is refused: it failed at about 64,000 (../stack.ts). */
+const IN_MEMORY_CASES = 50_000;
 
 export function deadlineParams(env: NodeJS.ProcessEnv = process.env): DeadlineParams {
   const parts = new Set(
@@ -64,6 +69,11 @@ export function deadlineParams(env: NodeJS.ProcessEnv = process.env): DeadlinePa
     if (v < 1) throw new Error(`${name} must be at least 1`);
     return v;
   };
+  const temporalDb = env.BENCH_TEMPORAL_DB || 'memory';
+  if (temporalDb !== 'memory' && temporalDb !== 'file') throw new Error(`BENCH_TEMPORAL_DB must be memory or file, got "${temporalDb}"`);
+  if (temporalDb === 'memory' && parts.has('spread') && spreadCases > IN_MEMORY_CASES) {
+    throw new Error(`BENCH_SPREAD_CASES=${spreadCases} needs BENCH_TEMPORAL_DB=file: the in-memory Temporal dev server failed at about 64,000 open cases`);
+  }
   return {
     parts: parts as Set<Part>,
     burstSizes,
@@ -80,6 +90,7 @@ export function deadlineParams(env: NodeJS.ProcessEnv = process.env): DeadlinePa
     stuckStored: intFromEnv(env, 'BENCH_STUCK_STORED', 100_000),
     stuckLive: intFromEnv(env, 'BENCH_STUCK_LIVE', spreadCases),
     stuckRequests: positive('BENCH_STUCK_REQUESTS', 200),
+    temporalDb,
   };
 }
 
@@ -96,6 +107,7 @@ export function describeParams(p: DeadlineParams, env: NodeJS.ProcessEnv = proce
     `BENCH_STUCK_STORED=${p.stuckStored}`,
     `BENCH_STUCK_REQUESTS=${p.stuckRequests}`,
     `BENCH_START_CONCURRENCY=${p.startConcurrency}`,
+    `BENCH_TEMPORAL_DB=${p.temporalDb}`,
     ...(env.BENCH_DEADLINE_LEAD_S ? [`BENCH_DEADLINE_LEAD_S=${env.BENCH_DEADLINE_LEAD_S}`] : []),
   ].join(' ');
 }

@@ -151,13 +151,13 @@ export function formatTable(results: DeadlineResults): string[] {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body];
 }
 
-export function formatDeadlineReport(results: DeadlineResults, command: string, totalMs: number): string {
+export function formatDeadlineReport(results: DeadlineResults, command: string, totalMs: number, temporalDb: 'memory' | 'file'): string {
   return [
     ...formatTable(results),
     '',
     `${command}; whole run ${duration(totalMs)} (start-up and teardown included); ${os.cpus().length} cores, shared with the load generator, the API, the workers and the three servers.`,
     ...(results.skipped.length ? [`SKIPPED: ${results.skipped.join('; ')}`] : []),
-    'Each scenario runs on a fresh embedded stack (in-memory Temporal dev server, FerretDB on PostgreSQL with fsync on, workers and API in this process).',
+    `Each scenario runs on a fresh embedded stack (Temporal dev server ${temporalDb === 'file' ? 'on a SQLite file' : 'in memory'}, FerretDB on PostgreSQL with fsync on, workers and API in this process).`,
     'Deadlines: returns (quality defect) started with client.workflow.start (the input POST /cases builds, 16 starts in flight unless',
     '  BENCH_START_CONCURRENCY says otherwise), each with a merchantReviewTimeout in minutes that ends at its target instant; the clock',
     '  starts at the first workflow task, so each start queries the new case (waiting for that task) and the delay seen shortens',
