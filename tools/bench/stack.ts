@@ -49,6 +49,9 @@ export interface BenchStack {
   projectionWaitsMs: number[];
 }
 
+/** Where the bench's Temporal dev server keeps its histories (see BenchStackOptions.temporalDb). */
+export type TemporalDb = 'memory' | 'file';
+
 export interface BenchStackOptions {
   /** Wraps the case worker's activities, e.g. to observe when a projection reached the store. */
   wrapActivities?: (activities: CaseActivities) => CaseActivities;
@@ -57,7 +60,7 @@ export interface BenchStackOptions {
    * directory. In memory, SQLite failed with "out of memory (7)" at about 64,000 open returns, and the server's RSS then
    * grew by 4 GiB a minute.
    */
-  temporalDb?: 'memory' | 'file';
+  temporalDb?: TemporalDb;
 }
 
 const logDir = path.join(projectRoot, '.data', 'logs');

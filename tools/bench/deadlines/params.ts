@@ -3,6 +3,7 @@
  * of the issue "Deadlines that fire under load".
  */
 import { intFromEnv } from '../../../config/env';
+import type { TemporalDb } from '../stack';
 
 export const PARTS = ['lag', 'outage', 'burst', 'spread', 'stuck'] as const;
 export type Part = (typeof PARTS)[number];
@@ -45,7 +46,7 @@ export interface DeadlineParams {
   /** GET /supervisor/stuck-cases requests, one at a time, over a few filter combinations (BENCH_STUCK_REQUESTS, default 200). */
   stuckRequests: number;
   /** Where the Temporal dev server keeps histories (BENCH_TEMPORAL_DB: memory, the default, or file; see ../stack.ts). */
-  temporalDb: 'memory' | 'file';
+  temporalDb: TemporalDb;
 }
 
 /** Above this many spread cases the in-memory dev server is refused: it failed at about 64,000 (../stack.ts). */

@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { percentile } from '../pool';
+import type { TemporalDb } from '../stack';
 import type { DeadlineRun } from './deadlines';
 import type { MemoryFigures } from './memory';
 import type { CatchUp, OutageRun, StoreLagRun } from './store-lag';
@@ -151,7 +152,7 @@ export function formatTable(results: DeadlineResults): string[] {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body];
 }
 
-export function formatDeadlineReport(results: DeadlineResults, command: string, totalMs: number, temporalDb: 'memory' | 'file'): string {
+export function formatDeadlineReport(results: DeadlineResults, command: string, totalMs: number, temporalDb: TemporalDb): string {
   return [
     ...formatTable(results),
     '',
