@@ -2,9 +2,9 @@
  * `npm run bench:capacity`: the worker under many open cases and a burst of creates. On a system of its own (see
  * profile/stack.ts) it opens CAPACITY_HELD returns (default 2,000) through `POST /cases` at concurrency 8 and keeps
  * them open, then sends CAPACITY_BURST more (default 1,000) from CAPACITY_CLIENTS clients (default 32), and prints: the
- * time to open, the worker's RSS per open case, the burst's answers by status and latency, whether the worker lived,
- * and, from the burst cases' histories, how long their workflow tasks waited for the worker and ran (over 5 s is a
- * task the server would have timed out).
+ * time to open, the worker's RSS per open case and after the burst, the burst's answers by status and latency, whether
+ * the worker lived, and, from the burst cases' histories, how long their workflow tasks waited for the worker and ran
+ * (over 5 s is a task the server would have timed out).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     const burstS = (performance.now() - began) / 1000;
     await idle();
     const workerAlive = stack.worker.child.exitCode === null && stack.worker.child.signalCode === null;
+    const rssAfterBurst = workerAlive ? `${rssMiB(stack.worker.child.pid!).toFixed(0)} MiB` : 'the worker died';
     const tasks = await workflowTaskTimes(stack.client, burstIds);
 
     const p = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]! : NaN);
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
         ['worker RSS before / with them open', `${rssBefore.toFixed(0)} MiB / ${rssHeld.toFixed(0)} MiB: ${(((rssHeld - rssBefore) * 1024) / HELD).toFixed(0)} KiB per open case`],
         [`burst: ${BURST} POST /cases from ${CLIENTS} clients`, `${burstS.toFixed(1)} s, ${(BURST / burstS).toFixed(1)} /s; answers ${status(answers)}`],
         ['burst latency p50 / p99', `${s(p(burst.latenciesMs, 0.5))} / ${s(p(burst.latenciesMs, 0.99))}`],
+        [`worker RSS after the burst (${HELD + BURST} open)`, rssAfterBurst],
         ['worker alive after the burst', workerAlive ? 'yes' : `no (exit ${stack.worker.child.exitCode ?? stack.worker.child.signalCode})`],
         ['burst cases: workflow task wait for the worker p50 / p99 / max', `${s(p(tasks.waitMs, 0.5))} / ${s(p(tasks.waitMs, 0.99))} / ${s(Math.max(0, ...tasks.waitMs))}`],
         ['burst cases: workflow task run p50 / p99 / max; over 5 s', `${s(p(tasks.runMs, 0.5))} / ${s(p(tasks.runMs, 0.99))} / ${s(Math.max(0, ...tasks.runMs))}; ${tasks.runMs.filter((ms) => ms > 5000).length}`],
