@@ -50,7 +50,8 @@ export interface BenchStack {
 }
 
 /** Where the bench's Temporal dev server keeps its histories (see BenchStackOptions.temporalDb). */
-export type TemporalDb = 'memory' | 'file';
+export const TEMPORAL_DBS = ['memory', 'file'] as const;
+export type TemporalDb = (typeof TEMPORAL_DBS)[number];
 
 export interface BenchStackOptions {
   /** Wraps the case worker's activities, e.g. to observe when a projection reached the store. */

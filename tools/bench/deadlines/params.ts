@@ -3,7 +3,7 @@
  * of the issue "Deadlines that fire under load".
  */
 import { intFromEnv } from '../../../config/env';
-import type { TemporalDb } from '../stack';
+import { TEMPORAL_DBS, type TemporalDb } from '../stack';
 
 export const PARTS = ['lag', 'outage', 'burst', 'spread', 'stuck'] as const;
 export type Part = (typeof PARTS)[number];
@@ -70,8 +70,8 @@ export function deadlineParams(env: NodeJS.ProcessEnv = process.env): DeadlinePa
     if (v < 1) throw new Error(`${name} must be at least 1`);
     return v;
   };
-  const temporalDb = env.BENCH_TEMPORAL_DB || 'memory';
-  if (temporalDb !== 'memory' && temporalDb !== 'file') throw new Error(`BENCH_TEMPORAL_DB must be memory or file, got "${temporalDb}"`);
+  const temporalDb = (env.BENCH_TEMPORAL_DB || 'memory') as TemporalDb;
+  if (!TEMPORAL_DBS.includes(temporalDb)) throw new Error(`BENCH_TEMPORAL_DB must be ${TEMPORAL_DBS.join(' or ')}, got "${temporalDb}"`);
   if (temporalDb === 'memory' && parts.has('spread') && spreadCases > IN_MEMORY_CASES) {
     throw new Error(`BENCH_SPREAD_CASES=${spreadCases} needs BENCH_TEMPORAL_DB=file: the in-memory Temporal dev server failed at about 64,000 open cases`);
   }
